@@ -1,0 +1,77 @@
+# Crumbless build. `make run` to try it, `make test` for every test tier.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+GO       ?= go
+ADDR     ?= 127.0.0.1:8080
+DATA     ?= ./data
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+STAGE    := build/stage
+BUNDLE   := server/bundle
+TOOLS    := $(CURDIR)/bin/tools
+WASMEXEC := $(TOOLS)/go_js_wasm_exec
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: all build wasm stage bundle server run test test-host test-wasm test-e2e deps bench clean
+
+all: build
+
+## build: the wasm runtime, the hashed + precompressed bundle, bin/crumbless
+build: server
+
+wasm:
+	@mkdir -p $(STAGE)
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(STAGE)/crumbless.wasm ./wasm
+
+stage: wasm
+	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" $(STAGE)/wasm_exec.js
+	cp static/crumbless.js static/index.html static/demo.css $(STAGE)/
+
+bundle: stage
+	$(GO) run ./internal/cmd/bundle -in $(STAGE) -out $(BUNDLE) -version $(VERSION)
+
+server: bundle
+	$(GO) build -trimpath -o bin/crumbless ./server
+
+## run: build and serve the demo at http://$(ADDR)/
+run: build
+	./bin/crumbless -addr $(ADDR) -data $(DATA)
+
+## test: install what is missing, then run the host, wasm and end-to-end tiers
+test: deps build
+	gofmt_out="$$(gofmt -l server wasm internal)"; if [ -n "$$gofmt_out" ]; then echo "gofmt needed: $$gofmt_out"; exit 1; fi
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
+	$(GO) vet -tags e2e ./internal/e2e/
+	$(MAKE) --no-print-directory test-host test-wasm test-e2e
+
+test-host:
+	.ci/tier host $(GO) test -race -count=1 -v ./...
+
+test-wasm: $(WASMEXEC)
+	PATH="$(TOOLS):$$PATH" GOOS=js GOARCH=wasm .ci/tier wasm $(GO) test -count=1 -v ./wasm/...
+
+test-e2e:
+	CRUMBLESS_BIN=$(CURDIR)/bin/crumbless .ci/tier e2e $(GO) test -tags e2e -count=1 -v -timeout 10m ./internal/e2e/
+
+## deps: Chromium from Debian and the wasm test runner
+deps: $(WASMEXEC)
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "installing chromium"; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi
+
+# wasmbrowsertest is installed with its own go.mod: it needs an older chromedp
+# than the e2e tests pin, and one module cannot hold both.
+WASMBROWSERTEST := github.com/agnivade/wasmbrowsertest@v0.11.0
+$(WASMEXEC):
+	@mkdir -p $(TOOLS)
+	GOBIN=$(TOOLS) $(GO) install $(WASMBROWSERTEST)
+	mv $(TOOLS)/wasmbrowsertest $@
+
+## bench: bundle sizes (raw, gzip, brotli); never part of make test
+bench: build
+	$(GO) run ./internal/cmd/sizes $(BUNDLE)
+
+clean:
+	rm -rf bin build out $(BUNDLE)/*

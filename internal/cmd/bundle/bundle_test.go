@@ -1,0 +1,142 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/andybalholm/brotli"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crumbless/crumbless/server/assets"
+)
+
+func stage() fstest.MapFS {
+	return fstest.MapFS{
+		"crumbless.js":   {Data: []byte(`var assets = "__CRUMBLESS_ASSETS__"; load(assets.wasm);`)},
+		"crumbless.wasm": {Data: append([]byte("\x00asm\x01\x00\x00\x00"), bytes.Repeat([]byte("code"), 500)...)},
+		"wasm_exec.js":   {Data: []byte(strings.Repeat("go runtime glue;", 100))},
+		"demo.css":       {Data: []byte("body{color:red}")},
+		"index.html":     {Data: []byte(`<link href="/demo.css"><script src="/crumbless.js"></script>`)},
+		".DS_Store":      {Data: []byte("junk")},
+	}
+}
+
+func byName(files []File) map[string]File {
+	m := map[string]File{}
+	for _, f := range files {
+		m[f.Name] = f
+	}
+	return m
+}
+
+func TestBuildHashesAssetsAndFillsInTheLoader(t *testing.T) {
+	files, err := Build(stage(), "v1.2.3")
+	require.NoError(t, err)
+	got := byName(files)
+
+	hashed := regexp.MustCompile(`^a/crumbless\.[0-9a-f]{10}\.wasm$`)
+	assert.Regexp(t, hashed, got["crumbless.wasm"].Path)
+	assert.True(t, got["crumbless.wasm"].Immutable)
+	assert.Regexp(t, `^a/wasm_exec\.[0-9a-f]{10}\.js$`, got["wasm_exec.js"].Path)
+	assert.Equal(t, "crumbless.js", got["crumbless.js"].Path, "the loader keeps its stable name")
+	assert.False(t, got["crumbless.js"].Immutable)
+	assert.NotContains(t, got, ".DS_Store")
+
+	loader := string(got["crumbless.js"].Raw)
+	assert.NotContains(t, loader, "__CRUMBLESS_ASSETS__")
+	assert.Contains(t, loader, `"wasm":"`+got["crumbless.wasm"].Path+`"`)
+	assert.Contains(t, loader, `"exec":"`+got["wasm_exec.js"].Path+`"`)
+	assert.Contains(t, string(got["index.html"].Raw), `href="/`+got["demo.css"].Path+`"`)
+
+	for _, f := range files {
+		assert.Regexp(t, `^sha384-[A-Za-z0-9+/]{64}$`, f.Integrity, f.Name)
+	}
+}
+
+func TestHashChangesWithContent(t *testing.T) {
+	a, err := Build(stage(), "dev")
+	require.NoError(t, err)
+	s := stage()
+	s["crumbless.wasm"] = &fstest.MapFile{Data: append(s["crumbless.wasm"].Data, 'x')}
+	b, err := Build(s, "dev")
+	require.NoError(t, err)
+	assert.NotEqual(t, byName(a)["crumbless.wasm"].Path, byName(b)["crumbless.wasm"].Path)
+	assert.Equal(t, byName(a)["wasm_exec.js"].Path, byName(b)["wasm_exec.js"].Path)
+}
+
+func TestBuildRefusesBrokenStage(t *testing.T) {
+	cases := []struct {
+		name   string
+		change func(fstest.MapFS)
+		want   string
+	}{
+		{"no wasm", func(s fstest.MapFS) { delete(s, "crumbless.wasm") }, "crumbless.wasm is missing"},
+		{"empty wasm", func(s fstest.MapFS) { s["crumbless.wasm"] = &fstest.MapFile{} }, "crumbless.wasm is missing or empty"},
+		{"not wasm", func(s fstest.MapFS) { s["crumbless.wasm"] = &fstest.MapFile{Data: []byte("<html>")} }, "not a WebAssembly module"},
+		{"no wasm_exec", func(s fstest.MapFS) { delete(s, "wasm_exec.js") }, "wasm_exec.js is missing"},
+		{"no loader", func(s fstest.MapFS) { delete(s, "crumbless.js") }, "crumbless.js is missing"},
+		{"no page", func(s fstest.MapFS) { delete(s, "index.html") }, "index.html is missing"},
+		{"no placeholder", func(s fstest.MapFS) { s["crumbless.js"] = &fstest.MapFile{Data: []byte("x")} }, "placeholder"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := stage()
+			c.change(s)
+			_, err := Build(s, "dev")
+			assert.ErrorContains(t, err, c.want)
+		})
+	}
+}
+
+// TestServedBytesDecompressToOriginal writes a bundle, loads it the way the
+// server does, and checks every manifest entry in every encoding.
+func TestServedBytesDecompressToOriginal(t *testing.T) {
+	files, err := Build(stage(), "dev")
+	require.NoError(t, err)
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(dir+"/.keep", nil, 0o644))
+	require.NoError(t, os.WriteFile(dir+"/stale.txt", []byte("old"), 0o644))
+	require.NoError(t, Write(dir, files))
+	_, err = os.Stat(dir + "/stale.txt")
+	assert.True(t, os.IsNotExist(err), "old files are removed")
+	_, err = os.Stat(dir + "/.keep")
+	assert.NoError(t, err, "dotfiles stay")
+
+	table, err := assets.Load(os.DirFS(dir))
+	require.NoError(t, err)
+	for _, f := range files {
+		for _, enc := range []string{"br", "gzip", "identity"} {
+			t.Run(f.Path+" "+enc, func(t *testing.T) {
+				req := httptest.NewRequest(http.MethodGet, "/"+f.Path, nil)
+				req.Header.Set("Accept-Encoding", enc)
+				rec := httptest.NewRecorder()
+				table.ServeHTTP(rec, req)
+				require.Equal(t, http.StatusOK, rec.Code)
+				var r io.Reader = rec.Body
+				switch rec.Header().Get("Content-Encoding") {
+				case "br":
+					r = brotli.NewReader(r)
+				case "gzip":
+					r, err = gzip.NewReader(r)
+					require.NoError(t, err)
+				}
+				body, err := io.ReadAll(r)
+				require.NoError(t, err)
+				assert.Equal(t, f.Raw, body)
+			})
+		}
+	}
+}
+
+func TestWriteRefusesEmptyBundle(t *testing.T) {
+	assert.Error(t, Write(t.TempDir(), nil))
+}

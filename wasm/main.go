@@ -1,0 +1,32 @@
+//go:build js && wasm
+
+// Command wasm is the Crumbless widget runtime. The loader (static/crumbless.js)
+// starts it after the visitor's first click; it takes over the shadow root and
+// the command queue the loader prepared in crumbless._b.
+package main
+
+import (
+	"syscall/js"
+
+	"github.com/crumbless/crumbless/wasm/api"
+	"github.com/crumbless/crumbless/wasm/store"
+	"github.com/crumbless/crumbless/wasm/views"
+)
+
+func main() {
+	boot := js.Global().Get("crumbless").Get("_b")
+	if boot.IsUndefined() {
+		js.Global().Get("console").Call("error", "crumbless: the runtime must be started by crumbless.js")
+		return
+	}
+	config := boot.Get("config")
+	st := store.New(config.Get("prefix").String())
+	panel := views.NewPanel(views.Frame{
+		Root:     boot.Get("root"),
+		Wrapper:  boot.Get("wrapper"),
+		Launcher: boot.Get("launcher"),
+		Panel:    boot.Get("panel"),
+	}, st, config.Get("theme").String())
+	api.New(panel).Attach(boot)
+	select {} // keep the callbacks alive
+}
