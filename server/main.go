@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/crumbless/crumbless/server/assets"
+	"github.com/crumbless/crumbless/server/disclosure"
 )
 
 // bundle is written by internal/cmd/bundle; "all:" keeps the .keep file so
@@ -96,8 +97,8 @@ func run(args []string) error {
 	return nil
 }
 
-// newHandler routes /healthz to the health check and everything else to the
-// bundle.
+// newHandler routes /healthz to the health check, /disclosure.json to the
+// storage disclosure and everything else to the bundle.
 func newHandler(table *assets.Table) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -105,6 +106,7 @@ func newHandler(table *assets.Table) http.Handler {
 		w.Header().Set("Cache-Control", "no-store")
 		fmt.Fprintln(w, "ok")
 	})
+	mux.Handle("/disclosure.json", disclosure.Handler())
 	mux.Handle("/", table)
 	return mux
 }

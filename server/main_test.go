@@ -27,6 +27,9 @@ func TestHandlerRoutes(t *testing.T) {
 		{"GET", "/", 200, "<!doctype html>demo"},
 		{"GET", "/missing", 404, ""},
 		{"POST", "/", 405, ""},
+		{"GET", "/disclosure.json", 200, ""},
+		{"HEAD", "/disclosure.json", 200, ""},
+		{"POST", "/disclosure.json", 405, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.method+" "+c.path, func(t *testing.T) {

@@ -3,7 +3,9 @@
 //
 // It is plain Go so that both the wasm runtime (which enforces it) and the
 // server (which publishes it as /disclosure.json) read the same list. A key
-// that is not declared here cannot be written by the store.
+// that is not declared here cannot be written by the store. The package must
+// stay free of fmt, encoding/json and net/http: it is compiled into the wasm
+// runtime too.
 package registry
 
 import "time"
@@ -24,23 +26,123 @@ const (
 // sets data-prefix.
 const DefaultPrefix = "crumbless-"
 
+const day = 24 * time.Hour
+
 // Key declares one piece of visitor state.
 type Key struct {
 	Name     string        // without prefix, e.g. "theme"
 	Area     string        // Local or Session
 	Purpose  string        // one sentence a visitor understands
 	Category string        // StrictlyNecessary or Functional
-	TTL      time.Duration // 0 means "until the tab closes" for Session keys
+	TTL      time.Duration // 0 means "until the tab closes" (Session keys only)
+	Renewed  bool          // the lifetime starts again on every activity
+	Written  string        // when the widget writes it, completing "written when …"
 }
 
 // Keys is the registry. Order is the order of the disclosure.
 var Keys = []Key{
+	// localStorage: what outlives the tab.
 	{
 		Name:     "theme",
 		Area:     Local,
 		Purpose:  "Remembers the colour theme you chose for the chat panel (light, dark or automatic).",
 		Category: Functional,
-		TTL:      365 * 24 * time.Hour,
+		TTL:      365 * day,
+		Written:  "you choose a theme",
+	},
+	{
+		Name:     "lang",
+		Area:     Local,
+		Purpose:  "Remembers the language you chose for the widget.",
+		Category: Functional,
+		TTL:      365 * day,
+		Written:  "you choose a language",
+	},
+	{
+		Name:     "visitor",
+		Area:     Local,
+		Purpose:  "An anonymous token that lets the server give you back your own conversation; it says nothing about who you are.",
+		Category: StrictlyNecessary,
+		TTL:      30 * day,
+		Renewed:  true,
+		Written:  "you start a conversation; renewed while you use the widget",
+	},
+	{
+		Name:     "consent",
+		Area:     Local,
+		Purpose:  "Remembers that you allowed the widget to store these keys, on sites that ask first.",
+		Category: StrictlyNecessary,
+		TTL:      180 * day,
+		Written:  "you allow storage on a site that asks for consent",
+	},
+	{
+		Name:     "banned",
+		Area:     Local,
+		Purpose:  "Remembers that this site's team blocked the chat from this browser because of abuse.",
+		Category: StrictlyNecessary,
+		TTL:      365 * day,
+		Written:  "the site's team blocks the chat for you",
+	},
+	{
+		Name:     "last-seen",
+		Area:     Local,
+		Purpose:  "The time you last used the widget, so that it can tell you about replies that arrived since.",
+		Category: Functional,
+		TTL:      30 * day,
+		Written:  "you use the chat",
+	},
+	{
+		Name:     "outbox",
+		Area:     Local,
+		Purpose:  "Messages you sent that the server has not confirmed yet, so that they are not lost if the page closes.",
+		Category: StrictlyNecessary,
+		TTL:      7 * day,
+		Written:  "you send a message, until the server confirms it",
+	},
+	{
+		Name:     "forget",
+		Area:     Local,
+		Purpose:  "A momentary signal that tells your other open tabs you asked the widget to forget you; it is removed at once.",
+		Category: StrictlyNecessary,
+		TTL:      time.Minute,
+		Written:  "you ask the widget to forget you (removed immediately)",
+	},
+
+	// sessionStorage: what belongs to the tab.
+	{
+		Name:     "nav",
+		Area:     Session,
+		Purpose:  "The view you were on and where you had scrolled to, so that a reload puts you back there.",
+		Category: Functional,
+		Written:  "you move between views",
+	},
+	{
+		Name:     "last-read",
+		Area:     Session,
+		Purpose:  "The last message you have seen, so that only newer ones count as unread.",
+		Category: Functional,
+		Written:  "you read a message",
+	},
+	{
+		Name:     "open",
+		Area:     Session,
+		Purpose:  "Whether the chat panel is open, so that it stays open when you go to another page.",
+		Category: Functional,
+		Written:  "you open or close the panel",
+	},
+	{
+		Name:     "draft",
+		Area:     Session,
+		Purpose:  "Text you typed but have not sent yet, so that a reload does not lose it.",
+		Category: Functional,
+		Written:  "you type a message or fill in a form",
+	},
+	{
+		Name:     "markers",
+		Area:     Session,
+		Purpose:  "When the panel opened by itself, when you opened or closed it, closed the teaser or saw the first message, so that the widget does not nag you.",
+		Category: Functional,
+		Written:  "you open or close the panel or the teaser",
 	},
 }
 
