@@ -1,0 +1,111 @@
+package answers
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// foldFrom and foldTo map accented Latin letters (lower case) to their base
+// letter, rune for rune. A table keeps golang.org/x/text out of the wasm
+// runtime; it covers Latin-1 Supplement and Latin Extended-A, which is what
+// the widget's languages use.
+const (
+	foldFrom = "àáâãäåāăąçćĉċčďđèéêëēĕėęěĝğġģĥħìíîïĩīĭįıĵķĺļľŀłñńņňŉòóôõöøōŏőŕŗřśŝşšţťŧùúûüũūŭůűųŵýÿŷźżž"
+	foldTo   = "aaaaaaaaacccccddeeeeeeeeegggghhiiiiiiiiijklllllnnnnnooooooooorrrsssstttuuuuuuuuuuwyyyzzz"
+)
+
+var foldTable = func() map[rune]rune {
+	from := []rune(foldFrom)
+	to := []rune(foldTo)
+	if len(from) != len(to) {
+		panic("crumbless: answers fold table is misaligned")
+	}
+	m := make(map[rune]rune, len(from))
+	for i, r := range from {
+		m[r] = to[i]
+	}
+	return m
+}()
+
+// Fold returns s in lower case with accents removed and every run of
+// non-letter, non-digit characters replaced by one space, so that "Café,
+// crème" and "cafe creme" compare equal. Combining marks (as in decomposed
+// input) are dropped; ß, æ, œ become ss, ae, oe.
+func Fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := true // drop leading separators
+	for _, r := range s {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		r = unicode.ToLower(r)
+		if to, ok := foldTable[r]; ok {
+			r = to
+		}
+		switch {
+		case r == 'ß':
+			b.WriteString("ss")
+			space = false
+		case r == 'æ':
+			b.WriteString("ae")
+			space = false
+		case r == 'œ':
+			b.WriteString("oe")
+			space = false
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+			space = false
+		case !space:
+			b.WriteByte(' ')
+			space = true
+		}
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+// foldRune folds one rune for Snippet, keeping positions: lower case,
+// accents removed, separators become ' ' (ß, æ, œ keep their first letter).
+func foldRune(r rune) rune {
+	r = unicode.ToLower(r)
+	if to, ok := foldTable[r]; ok {
+		return to
+	}
+	switch {
+	case r == 'ß':
+		return 's'
+	case r == 'æ':
+		return 'a'
+	case r == 'œ':
+		return 'o'
+	case unicode.IsLetter(r) || unicode.IsDigit(r):
+		return r
+	}
+	return ' '
+}
+
+// terms splits a query into distinct folded words, keeping at most
+// MaxTerms of them and ignoring anything past MaxQueryLength runes.
+func terms(query string) []string {
+	if utf8.RuneCountInString(query) > MaxQueryLength {
+		query = string([]rune(query)[:MaxQueryLength])
+	}
+	var out []string
+	for _, w := range strings.Fields(Fold(query)) {
+		dup := false
+		for _, seen := range out {
+			if seen == w {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, w)
+		}
+		if len(out) == MaxTerms {
+			break
+		}
+	}
+	return out
+}
