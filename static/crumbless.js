@@ -53,20 +53,48 @@
 
   api = w.crumbless = function () {
     var args = [].slice.call(arguments);
+    var c = args[0];
+    if (c === "destroy") return destroy();
     if (boot.run) return boot.run(args);
     if (!wrap) { early.push(args); return; }
-    var c = args[0];
     // open, close and toggle are answered here so that the click feels instant.
     if (c === "open" || (c === "toggle" && !(panel && !panel.hidden))) return show();
     if (c === "close" || c === "toggle") return hide();
+    // state is answered here until the runtime runs: it may never be loaded.
+    if (c === "state") return Promise.resolve(loaderState());
+    if (c !== "disclosure") { boot.queue.push([args]); return; }
     return new Promise(function (resolve) { boot.queue.push([args, resolve]); });
   };
   api._b = boot;
+
+  function loaderState() {
+    return {
+      open: !!(panel && !panel.hidden), view: "home", theme: (wrap && wrap.getAttribute("data-theme")) || config.theme,
+      lang: config.lang || "en", unread: 0, consent: config.consent !== "explicit", storage: "local", ready: false
+    };
+  }
+
+  // destroy removes everything the widget added to the page and puts the
+  // embed snippet's queueing function back, so the page is as it was.
+  var destroyed = false, added = [];
+  function destroy() {
+    if (boot.run) boot.run(["destroy"]);
+    destroyed = true;
+    boot.run = null;
+    boot.queue = [];
+    d.removeEventListener("DOMContentLoaded", draw);
+    if (launcher) launcher.removeEventListener("click", onClick);
+    if (host) host.remove();
+    for (var i = 0; i < added.length; i++) added[i].remove();
+    host = root = wrap = launcher = panel = null;
+    w.crumbless = function () { (w.crumbless.q = w.crumbless.q || []).push(arguments); };
+  }
 
   // ---- launcher ------------------------------------------------------------
   var host, root, wrap, launcher, panel;
 
   function draw() {
+    if (destroyed) return;
     host = d.createElement("div");
     host.id = "crumbless-root";
     root = host.attachShadow({ mode: "open" });
@@ -83,7 +111,7 @@
     launcher.setAttribute("aria-label", "Open chat");
     launcher.setAttribute("aria-expanded", "false");
     launcher.innerHTML = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>';
-    launcher.addEventListener("click", function () { api("toggle"); });
+    launcher.addEventListener("click", onClick);
     wrap.appendChild(launcher);
     root.appendChild(wrap);
     d.body.appendChild(host);
@@ -92,6 +120,8 @@
     boot.launcher = launcher;
     for (var i = 0; i < early.length; i++) api.apply(null, [].slice.call(early[i]));
   }
+
+  function onClick() { api("toggle"); }
 
   // storedTheme reads (never writes) the theme the visitor chose earlier, so
   // that the launcher and the loading frame match it before the runtime runs.
@@ -149,7 +179,7 @@
     loading = (async function () {
       try {
         if (!w.Go) await addScript(base + assets.exec);
-        var go = new w.Go();
+        var go = boot.go = new w.Go();
         var url = base + assets.wasm, result;
         try {
           result = await WebAssembly.instantiateStreaming(fetchOK(url), go.importObject);
@@ -158,8 +188,9 @@
           var bytes = await (await fetchOK(url)).arrayBuffer();
           result = await WebAssembly.instantiate(bytes, go.importObject);
         }
-        go.run(result.instance);
+        if (!destroyed) go.run(result.instance);
       } catch (err) {
+        if (destroyed) return;
         console.error("crumbless: could not load the widget runtime:", err);
         status("The chat could not be loaded.", true);
       }
@@ -179,6 +210,7 @@
       s.src = src;
       s.onload = resolve;
       s.onerror = function () { reject(new Error(src + ": failed to load")); };
+      added.push(s);
       d.head.appendChild(s);
     });
   }

@@ -9,6 +9,7 @@ import (
 	"syscall/js"
 
 	"github.com/crumbless/crumbless/wasm/api"
+	"github.com/crumbless/crumbless/wasm/events"
 	"github.com/crumbless/crumbless/wasm/store"
 	"github.com/crumbless/crumbless/wasm/views"
 )
@@ -21,12 +22,15 @@ func main() {
 	}
 	config := boot.Get("config")
 	st := store.New(config.Get("prefix").String())
+	hub := events.NewHub()
 	panel := views.NewPanel(views.Frame{
 		Root:     boot.Get("root"),
 		Wrapper:  boot.Get("wrapper"),
 		Launcher: boot.Get("launcher"),
 		Panel:    boot.Get("panel"),
+		Events:   hub,
 	}, st, config.Get("theme").String())
-	api.New(panel).Attach(boot)
-	select {} // keep the callbacks alive
+	a := api.New(panel, st, hub, config)
+	a.Attach(boot)
+	<-a.Done() // keep the callbacks alive until crumbless('destroy')
 }

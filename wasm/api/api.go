@@ -2,71 +2,142 @@
 
 // Package api is the bridge between the page's crumbless(command, ...args)
 // function and the runtime: it replays the commands the loader queued before
-// the runtime existed and answers every later call.
+// the runtime existed, dispatches every later call through a table of
+// commands whose arguments are checked before they run, answers queries with
+// Promises and delivers events to the page's listeners.
+//
+// Adding a command: write a file in this package whose init calls register
+// with the command's name, its argument checks and its Run function (see
+// commands.go). A call with an unknown name or bad arguments logs one
+// console.warn naming the command and changes nothing.
 package api
 
 import (
 	"syscall/js"
 
+	"github.com/crumbless/crumbless/wasm/events"
+	"github.com/crumbless/crumbless/wasm/store"
 	"github.com/crumbless/crumbless/wasm/views"
 )
 
-// API dispatches commands to the panel.
+// API dispatches commands to the runtime's parts.
 type API struct {
-	panel *views.Panel
-	run   js.Func
+	panel  *views.Panel
+	store  *store.Store
+	events *events.Hub
+	config js.Value // the loader's crumbless._b.config (data- attributes)
+	boot   js.Value
+	run    js.Func
+	ready  bool
+	done   chan struct{}
 }
 
-// New returns the dispatcher for panel.
-func New(panel *views.Panel) *API { return &API{panel: panel} }
+// New returns the dispatcher for the given runtime parts. config is the
+// loader's configuration object (crumbless._b.config); it may be undefined in
+// tests.
+func New(panel *views.Panel, st *store.Store, hub *events.Hub, config js.Value) *API {
+	return &API{panel: panel, store: st, events: hub, config: config, done: make(chan struct{})}
+}
 
 // Attach takes over boot (the loader's crumbless._b): it replays boot.queue in
-// order, resolving the Promise the loader returned for each queued call, and
-// then installs boot.run so that the loader forwards every later call here.
+// order, resolving the Promise the loader returned for each queued call,
+// installs boot.run so that the loader forwards every later call here, and
+// emits "ready" with the state. Events caused by a replayed command reach the
+// listeners registered before it in the queue; events from the runtime's
+// start (the panel the visitor's click opened) reach every queued listener.
 func (a *API) Attach(boot js.Value) {
+	a.boot = boot
+	a.run = js.FuncOf(func(this js.Value, args []js.Value) any {
+		if r := a.Call(toSlice(args[0])); r != nil {
+			return r
+		}
+		return js.Undefined() // not null: actions return nothing
+	})
+	boot.Set("run", a.run)
 	queue := boot.Get("queue")
+	boot.Set("queue", js.Global().Get("Array").New())
+	deliverHeld := a.events.Resume()
 	for i := 0; i < queue.Length(); i++ {
 		item := queue.Index(i)
 		result := a.Call(toSlice(item.Index(0)))
 		if resolve := item.Index(1); resolve.Type() == js.TypeFunction {
+			if result == nil {
+				result = js.Undefined()
+			}
 			resolve.Invoke(result)
 		}
+		if a.destroyed() { // the queue asked for destroy: nothing after it runs
+			return
+		}
 	}
-	boot.Set("queue", js.Global().Get("Array").New())
-	a.run = js.FuncOf(func(this js.Value, args []js.Value) any {
-		return a.Call(toSlice(args[0]))
-	})
-	boot.Set("run", a.run)
+	a.ready = true
+	deliverHeld()
+	a.events.Emit("ready", a.state())
 }
 
-// Call runs one command and returns its result (undefined for commands that
-// only act). Unknown commands and bad arguments log one console.warn naming
-// the command and change nothing.
+// Call runs one command and returns its result: a Promise for queries,
+// undefined for commands that only act. Unknown commands and bad arguments
+// log one console.warn naming the command and change nothing.
 func (a *API) Call(args []js.Value) any {
-	if len(args) == 0 || args[0].Type() != js.TypeString {
-		warn("crumbless: a command name (string) is required")
+	if a.destroyed() {
 		return nil
 	}
-	cmd := args[0].String()
-	switch cmd {
-	case "open":
-		a.panel.Open()
-	case "close":
-		a.panel.Close()
-	case "toggle":
-		a.panel.Toggle()
-	case "theme":
-		if len(args) < 2 || args[1].Type() != js.TypeString || !a.panel.Settings().SetTheme(args[1].String()) {
-			warn("crumbless: theme expects \"light\", \"dark\" or \"auto\"")
+	if len(args) == 0 || args[0].Type() != js.TypeString {
+		got := "nothing"
+		if len(args) > 0 {
+			got = describe(args[0])
 		}
-	default:
-		warn("crumbless: unknown command \"" + cmd + "\"")
+		warn("crumbless: the first argument must be a command name (got " + got + ")")
+		return nil
 	}
-	return nil
+	name := args[0].String()
+	cmd, ok := commands[name]
+	if !ok {
+		warn("crumbless: unknown command " + quote(name))
+		return nil
+	}
+	if msg := cmd.check(args[1:]); msg != "" {
+		warn("crumbless: " + name + ": " + msg)
+		return nil
+	}
+	result, err := cmd.Run(a, args[1:])
+	if err != nil {
+		warn("crumbless: " + name + ": " + err.Error())
+		return nil
+	}
+	return result
 }
 
-// Release frees the Go callback installed by Attach.
-func (a *API) Release() { a.run.Release() }
+// Done is closed once the widget has been destroyed; the runtime's main
+// returns then, which ends the Go program.
+func (a *API) Done() <-chan struct{} { return a.done }
+
+func (a *API) destroyed() bool {
+	select {
+	case <-a.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// destroy releases every Go callback and listener of the runtime and hands
+// back to the loader, which removes the nodes it created.
+func (a *API) destroy() {
+	if a.destroyed() {
+		return
+	}
+	a.events.Clear()
+	a.panel.Release()
+	if !a.boot.IsUndefined() {
+		a.boot.Set("run", js.Null())
+	}
+	a.run.Release()
+	close(a.done)
+}
+
+// resolved returns Promise.resolve(v).
+func resolved(v any) js.Value { return js.Global().Get("Promise").Call("resolve", v) }
 
 func warn(msg string) { js.Global().Get("console").Call("warn", msg) }
 

@@ -8,6 +8,7 @@ import (
 	_ "embed"
 	"syscall/js"
 
+	"github.com/crumbless/crumbless/wasm/events"
 	"github.com/crumbless/crumbless/wasm/store"
 	"github.com/crumbless/crumbless/wasm/ui"
 )
@@ -17,10 +18,11 @@ var css string
 
 // Frame holds the elements the loader created before the runtime started.
 type Frame struct {
-	Root     js.Value // the open ShadowRoot of #crumbless-root
-	Wrapper  js.Value // div.cl: carries data-theme
-	Launcher js.Value // the launcher button
-	Panel    js.Value // div.panel, role="dialog"
+	Root     js.Value    // the open ShadowRoot of #crumbless-root
+	Wrapper  js.Value    // div.cl: carries data-theme
+	Launcher js.Value    // the launcher button
+	Panel    js.Value    // div.panel, role="dialog"
+	Events   *events.Hub // where the panel reports open, close, theme…; may be nil
 }
 
 // Panel is the open/close logic and the content of the dialog.
@@ -56,6 +58,7 @@ func NewPanel(f Frame, s *store.Store, fallbackTheme string) *Panel {
 		closeBtn,
 	)
 	p.settings = NewSettings(s, f.Wrapper, fallbackTheme)
+	p.settings.events = f.Events
 	body := ui.Append(ui.El("div", "class", "body"), p.settings.Element)
 	ui.Append(panel, head, body)
 
@@ -85,8 +88,9 @@ func (p *Panel) Open() {
 	if !p.open {
 		p.frame.Panel.Call("querySelector", "h2").Call("setAttribute", "tabindex", "-1")
 		p.frame.Panel.Call("querySelector", "h2").Call("focus")
+		p.open = true
+		p.frame.Events.Emit("open", nil)
 	}
-	p.open = true
 }
 
 // Close hides the panel and gives focus back to the launcher. It is idempotent.
@@ -96,8 +100,9 @@ func (p *Panel) Close() {
 	p.frame.Launcher.Call("setAttribute", "aria-label", "Open chat")
 	if p.open {
 		p.frame.Launcher.Call("focus")
+		p.open = false
+		p.frame.Events.Emit("close", nil)
 	}
-	p.open = false
 }
 
 // Toggle opens a closed panel and closes an open one.

@@ -5,6 +5,7 @@ package views
 import (
 	"syscall/js"
 
+	"github.com/crumbless/crumbless/wasm/events"
 	"github.com/crumbless/crumbless/wasm/store"
 	"github.com/crumbless/crumbless/wasm/ui"
 )
@@ -34,6 +35,7 @@ type Settings struct {
 	radios  map[string]js.Value
 	on      ui.Listeners
 	theme   string
+	events  *events.Hub // set by the panel; may be nil
 }
 
 // NewSettings renders the settings view and applies the stored theme, or
@@ -78,7 +80,11 @@ func (v *Settings) SetTheme(theme string) bool {
 	if !ValidTheme(theme) {
 		return false
 	}
+	changed := theme != v.theme
 	v.apply(theme)
+	if changed {
+		v.events.Emit("theme", map[string]any{"theme": theme})
+	}
 	if err := v.store.Set("theme", theme); err != nil {
 		js.Global().Get("console").Call("warn", "crumbless: could not store the theme:", err.Error())
 	}
