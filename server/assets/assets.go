@@ -9,32 +9,32 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
-	"strconv"
 	"strings"
-)
-
-// Cache-Control values by kind of file.
-const (
-	cacheImmutable  = "public, max-age=31536000, immutable" // content-hashed names
-	cacheLoader     = "public, max-age=300"                 // crumbless.js: stable URL, short cache + ETag
-	cacheRevalidate = "no-cache"                            // pages and the manifest
 )
 
 // contentTypes maps extensions to exact Content-Type values. The table is
 // fixed so that the answer never depends on the host's /etc/mime.types.
 var contentTypes = map[string]string{
-	".wasm": "application/wasm",
-	".js":   "text/javascript; charset=utf-8",
-	".css":  "text/css; charset=utf-8",
-	".html": "text/html; charset=utf-8",
-	".json": "application/json",
-	".svg":  "image/svg+xml",
-	".txt":  "text/plain; charset=utf-8",
-	".ts":   "text/plain; charset=utf-8",
+	".wasm":  "application/wasm",
+	".js":    "text/javascript; charset=utf-8",
+	".mjs":   "text/javascript; charset=utf-8",
+	".css":   "text/css; charset=utf-8",
+	".html":  "text/html; charset=utf-8",
+	".json":  "application/json",
+	".svg":   "image/svg+xml",
+	".png":   "image/png",
+	".webp":  "image/webp",
+	".ico":   "image/x-icon",
+	".woff2": "font/woff2",
+	".txt":   "text/plain; charset=utf-8",
+	".ts":    "text/plain; charset=utf-8",
+	".map":   "application/json",
 }
 
-// Table is the bundle held in memory, ready to serve. It is safe for
-// concurrent use and never changes after Load.
+// Table is the bundle held in memory, ready to serve: every file with its
+// brotli and gzip variants, strong ETags and the complete response headers
+// of each variant, all computed once by Load. It is safe for concurrent use
+// and never changes after Load. A *Table is an http.Handler; see ServeHTTP.
 type Table struct {
 	version string
 	files   map[string]*file // by URL path without the leading slash
@@ -42,15 +42,24 @@ type Table struct {
 
 type file struct {
 	Entry
-	contentType  string
-	cacheControl string
-	body         [numEncodings][]byte // nil where the variant is absent
-	etag         [numEncodings]string
+	kind      kind
+	available [numEncodings]bool
+	variants  [numEncodings]variant
+}
+
+// variant is one representation of a file (identity, br or gzip) with the
+// headers of its 200 and 304 responses, ready to be copied into a response.
+type variant struct {
+	body        []byte
+	etag        string
+	ok          headerSet
+	notModified headerSet
 }
 
 // Load reads the manifest and every file it lists, with its .br and .gz
-// variants, from fsys. It fails when the bundle is empty, a listed file is
-// missing, or a file's bytes do not match the manifest's hash.
+// variants, from fsys, and builds the table. It fails when the bundle is
+// empty, a listed file is missing or has an unsafe path, or a file's bytes do
+// not match the manifest's hash. Nothing is read or compressed later.
 func Load(fsys fs.FS) (*Table, error) {
 	raw, err := fs.ReadFile(fsys, ManifestName)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -79,7 +88,7 @@ func Load(fsys fs.FS) (*Table, error) {
 	if _, ok := t.files[ManifestName]; !ok {
 		sum := sha256.Sum256(raw)
 		f := &file{Entry: Entry{Name: ManifestName, Path: ManifestName, Size: int64(len(raw)), SHA256: hex.EncodeToString(sum[:])}}
-		f.body[identity] = raw
+		f.variants[identity].body = raw
 		f.finish()
 		t.files[ManifestName] = f
 	}
@@ -87,7 +96,7 @@ func Load(fsys fs.FS) (*Table, error) {
 }
 
 func loadFile(fsys fs.FS, e Entry) (*file, error) {
-	if !fs.ValidPath(e.Path) || e.Path == "." {
+	if !fs.ValidPath(e.Path) || e.Path == "." || strings.Contains(e.Path, `\`) {
 		return nil, errors.New("invalid path in manifest")
 	}
 	f := &file{Entry: e}
@@ -98,8 +107,11 @@ func loadFile(fsys fs.FS, e Entry) (*file, error) {
 	if sum := sha256.Sum256(body); e.SHA256 != "" && hex.EncodeToString(sum[:]) != e.SHA256 {
 		return nil, errors.New("content does not match the manifest's sha256")
 	}
-	f.body[identity] = body
-	for enc, suffix := range map[int]string{brotli: ".br", gzip: ".gz"} {
+	f.variants[identity].body = body
+	for enc, suffix := range [numEncodings]string{brotli: ".br", gzip: ".gz"} {
+		if suffix == "" {
+			continue
+		}
 		b, err := fs.ReadFile(fsys, e.Path+suffix)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
@@ -107,46 +119,53 @@ func loadFile(fsys fs.FS, e Entry) (*file, error) {
 		if err != nil {
 			return nil, err
 		}
-		if len(b) < len(body) { // a variant that does not save bytes is not worth a Vary
-			f.body[enc] = b
+		if len(b) < len(body) { // a variant that does not save bytes is not worth serving
+			f.variants[enc].body = b
 		}
 	}
 	f.finish()
 	return f, nil
 }
 
-// finish derives the headers that do not depend on the request.
+// finish derives everything that does not depend on the request: the kind,
+// the ETags and the response headers of each variant.
 func (f *file) finish() {
-	f.contentType = contentTypes[path.Ext(f.Path)]
-	if f.contentType == "" {
-		f.contentType = "application/octet-stream"
+	f.kind = kindOf(f.Entry)
+	f.Size = int64(len(f.variants[identity].body))
+	contentType := contentTypes[path.Ext(f.Path)]
+	if contentType == "" {
+		contentType = "application/octet-stream"
 	}
-	switch {
-	case f.Immutable:
-		f.cacheControl = cacheImmutable
-	case strings.HasSuffix(f.Path, ".js"):
-		f.cacheControl = cacheLoader
-	default:
-		f.cacheControl = cacheRevalidate
+	csp := ""
+	if f.kind == kindPage {
+		csp = pagePolicy(f.variants[identity].body)
 	}
 	hash := f.SHA256
 	if len(hash) > 20 {
 		hash = hash[:20]
 	}
 	for enc := range numEncodings {
-		if f.body[enc] != nil {
-			// Each representation has its own strong ETag (RFC 9110 §8.8.3).
-			suffix := ""
-			if enc != identity {
-				suffix = "-" + encodingNames[enc]
-			}
-			f.etag[enc] = `"` + hash + suffix + `"`
+		v := &f.variants[enc]
+		if v.body == nil {
+			continue
 		}
+		f.available[enc] = true
+		// Each representation has its own strong ETag (RFC 9110 §8.8.3).
+		v.etag = `"` + hash + `"`
+		if enc != identity {
+			v.etag = `"` + hash + "-" + encodingNames[enc] + `"`
+		}
+		v.ok, v.notModified = f.kind.headers(contentType, csp, enc, v.etag, len(v.body))
 	}
 }
 
 // Version returns the bundle version recorded in the manifest.
 func (t *Table) Version() string { return t.version }
+
+// Handler returns the table as an http.Handler, for a Go backend that mounts
+// the bundle on its own mux (the table itself is one; this reads better at
+// the call site).
+func (t *Table) Handler() http.Handler { return t }
 
 // Lookup returns the manifest entry served at urlPath ("/" is the demo page).
 func (t *Table) Lookup(urlPath string) (Entry, bool) {
@@ -157,66 +176,20 @@ func (t *Table) Lookup(urlPath string) (Entry, bool) {
 	return f.Entry, true
 }
 
+// Entries returns the manifest entry of every file the table serves, the
+// manifest itself included, in no particular order.
+func (t *Table) Entries() []Entry {
+	entries := make([]Entry, 0, len(t.files))
+	for _, f := range t.files {
+		entries = append(entries, f.Entry)
+	}
+	return entries
+}
+
 func (t *Table) lookup(urlPath string) *file {
 	p := strings.TrimPrefix(urlPath, "/")
 	if p == "" {
 		p = "index.html"
 	}
 	return t.files[p]
-}
-
-// ServeHTTP serves GET and HEAD for the files in the table and 404 for
-// anything else; other methods get 405 with Allow.
-func (t *Table) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f := t.lookup(r.URL.Path)
-	if f == nil {
-		http.Error(w, "404 page not found", http.StatusNotFound)
-		return
-	}
-	h := w.Header()
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		h.Set("Allow", "GET, HEAD")
-		http.Error(w, "405 method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	var available [numEncodings]bool
-	for enc := range numEncodings {
-		available[enc] = f.body[enc] != nil
-	}
-	enc := negotiate(r.Header.Get("Accept-Encoding"), available)
-
-	h.Set("Content-Type", f.contentType)
-	h.Set("Cache-Control", f.cacheControl)
-	h.Set("ETag", f.etag[enc])
-	h.Set("Vary", "Accept-Encoding")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
-	if enc != identity {
-		h.Set("Content-Encoding", encodingNames[enc])
-	}
-	if etagMatches(r.Header.Get("If-None-Match"), f.etag[enc]) {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	body := f.body[enc]
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		w.Write(body)
-	}
-}
-
-// etagMatches implements the weak comparison of If-None-Match (RFC 9110
-// §13.1.2): "*" or any listed tag equal to etag, ignoring a W/ prefix.
-func etagMatches(header, etag string) bool {
-	if header == "" {
-		return false
-	}
-	for _, candidate := range strings.Split(header, ",") {
-		candidate = strings.TrimPrefix(strings.TrimSpace(candidate), "W/")
-		if candidate == "*" || candidate == etag {
-			return true
-		}
-	}
-	return false
 }
