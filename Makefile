@@ -47,6 +47,7 @@ test: deps build
 
 test-host:
 	.ci/tier host $(GO) test -race -count=1 -v ./...
+	.ci/tier fuzz $(GO) test -run '^$$' -fuzz '^FuzzServe$$' -fuzztime 10s -v ./server/assets/
 
 test-wasm: $(WASMEXEC)
 	PATH="$(TOOLS):$$PATH" GOOS=js GOARCH=wasm .ci/tier wasm $(GO) test -count=1 -v ./wasm/...

@@ -1,26 +1,26 @@
 // Command crumbless serves the Crumbless widget bundle and its demo page.
 //
-//	crumbless [-addr 127.0.0.1:8080] [-data ./data]
+//	crumbless [-addr 127.0.0.1:8080] [-data ./data] [-origins https://a,https://b]
+//	          [-log text|json] [-tls-cert cert.pem -tls-key key.pem]
 //
 // The bundle (loader, hashed runtime files, pages) is embedded at build time
-// by make build. SIGINT or SIGTERM shut the server down gracefully: requests
-// in flight are finished first.
+// by make build and held in memory. Every request is logged on one line.
+// SIGINT or SIGTERM shut the server down gracefully: requests in flight are
+// finished first.
 package main
 
 import (
 	"context"
 	"embed"
-	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
-	"time"
 
 	"github.com/crumbless/crumbless/server/assets"
 	"github.com/crumbless/crumbless/server/disclosure"
@@ -43,10 +43,26 @@ func run(args []string) error {
 	flags := flag.NewFlagSet("crumbless", flag.ContinueOnError)
 	addr := flags.String("addr", "127.0.0.1:8080", "address to listen on")
 	data := flags.String("data", "./data", "folder for the server's data")
+	originList := flags.String("origins", "", "comma-separated origins (https://shop.example) allowed to call /api/v1/ from their pages; * for any")
+	logFormat := flags.String("log", "text", "access and server log format: text or json (on stderr)")
+	tlsCert := flags.String("tls-cert", "", "PEM certificate chain: serve HTTPS (HTTP/2 and HTTP/1.1) instead of HTTP")
+	tlsKey := flags.String("tls-key", "", "PEM private key for -tls-cert")
+	cpuProfile := flags.String("cpuprofile", "", "write a CPU profile to this file until shutdown (for make bench-server)")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	logger, err := newLogger(*logFormat, os.Stderr)
+	if err != nil {
+		return err
+	}
+	allowed, err := parseOrigins(*originList)
+	if err != nil {
+		return err
+	}
+	tlsConfig, err := loadTLS(*tlsCert, *tlsKey)
+	if err != nil {
+		return err
+	}
 
 	sub, err := fs.Sub(bundle, "bundle")
 	if err != nil {
@@ -59,54 +75,64 @@ func run(args []string) error {
 	if err := os.MkdirAll(*data, 0o700); err != nil {
 		return fmt.Errorf("data folder: %w", err)
 	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 
+	srv := newServer(accessLog(logger, newHandler(table, allowed)), logger, defaultLimits)
+	srv.TLSConfig = tlsConfig
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           newHandler(table),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    16 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-
-	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
-	logger.Info("listening", "url", "http://"+ln.Addr().String()+"/", "version", table.Version(), "data", *data)
-
-	select {
-	case err := <-serveErr:
-		return err
-	case <-ctx.Done():
+	scheme := "http"
+	if tlsConfig != nil {
+		scheme = "https"
 	}
-	logger.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-serveErr; !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	logger.Info("listening", "url", scheme+"://"+ln.Addr().String()+"/", "version", table.Version(), "data", *data, "origins", allowed.String())
+	err = serve(ctx, srv, ln, shutdownGrace)
+	logger.Info("stopped")
+	return err
 }
 
-// newHandler routes /healthz to the health check, /disclosure.json to the
-// storage disclosure and everything else to the bundle.
-func newHandler(table *assets.Table) http.Handler {
+// newHandler mounts every route behind the path guard: /healthz, the
+// storage disclosure, the chat API (its routes go on api, under /api/v1/,
+// where the -origins CORS policy applies), and the bundle for everything
+// not routed elsewhere.
+func newHandler(table *assets.Table, allowed origins) http.Handler {
+	api := http.NewServeMux()
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
-		fmt.Fprintln(w, "ok")
-	})
+	mux.HandleFunc("GET /healthz", healthz)
 	mux.Handle("/disclosure.json", disclosure.Handler())
+	mux.Handle("/api/v1/", allowed.wrap(api))
 	mux.Handle("/", table)
-	return mux
+	return assets.Guard(mux)
+}
+
+// healthz answers 200 ok once the server is serving.
+func healthz(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Length", "3")
+	fmt.Fprintln(w, "ok")
+}
+
+func startCPUProfile(name string) (stop func(), err error) {
+	f, err := os.Create(name)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
