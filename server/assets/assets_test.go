@@ -29,14 +29,13 @@ var (
 
 // testBundle returns a small bundle: a hashed wasm with both variants, the
 // loader with only gzip, the demo page with an inline script and no
-// variants, and the disclosure.
+// variants.
 func testBundle(t testing.TB) fstest.MapFS {
 	t.Helper()
 	files := map[string]string{
 		"a/crumbless.0123456789.wasm": wasmBody,
 		"crumbless.js":                strings.Repeat("loader;", 50),
 		"index.html":                  pageBody,
-		"disclosure.json":             `[{"key":"crumbless-theme"}]`,
 	}
 	fsys := fstest.MapFS{}
 	var m Manifest
@@ -87,7 +86,6 @@ func TestHeadersByKind(t *testing.T) {
 		{"loader", "/crumbless.js", "text/javascript; charset=utf-8", "public, max-age=300", "*", "cross-origin", false},
 		{"demo page at /", "/", "text/html; charset=utf-8", "public, max-age=60", "", "same-origin", true},
 		{"page by name", "/index.html", "text/html; charset=utf-8", "public, max-age=60", "", "same-origin", true},
-		{"disclosure", "/disclosure.json", "application/json", "public, max-age=60", "*", "cross-origin", false},
 		{"manifest", "/manifest.json", "application/json", "no-cache", "*", "cross-origin", false},
 	}
 	for _, c := range cases {
@@ -395,7 +393,7 @@ func TestVersionLookupEntries(t *testing.T) {
 	for _, e := range table.Entries() {
 		paths = append(paths, e.Path)
 	}
-	assert.ElementsMatch(t, []string{"a/crumbless.0123456789.wasm", "crumbless.js", "index.html", "disclosure.json", ManifestName}, paths)
+	assert.ElementsMatch(t, []string{"a/crumbless.0123456789.wasm", "crumbless.js", "index.html", ManifestName}, paths)
 	assert.Same(t, table, table.Handler())
 }
 

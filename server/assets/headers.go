@@ -18,7 +18,6 @@ const (
 	kindHashed kind = iota // a/<name>.<hash>.<ext>: cached for a year, public
 	kindLoader             // crumbless.js: stable URL, short cache + ETag, public
 	kindPage               // the server's own HTML pages: short cache, CSP
-	kindShort              // disclosure.json: public, short cache
 	kindIndex              // manifest.json and anything else: revalidate each time
 )
 
@@ -45,8 +44,6 @@ func kindOf(e Entry) kind {
 		return kindLoader
 	case path.Ext(e.Path) == ".html":
 		return kindPage
-	case e.Path == "disclosure.json":
-		return kindShort
 	default:
 		return kindIndex
 	}
@@ -58,7 +55,7 @@ func (k kind) cacheControl() string {
 		return cacheImmutable
 	case kindLoader:
 		return cacheLoader
-	case kindPage, kindShort:
+	case kindPage:
 		return cacheShort
 	default:
 		return cacheRevalidate
