@@ -74,5 +74,11 @@ $(WASMEXEC):
 bench: build
 	$(GO) run ./internal/cmd/sizes $(BUNDLE)
 
+## bench-server: req/s and p99 of the server against nginx and Caddy on the same files
+## (installs nginx-light, caddy, wrk when missing; about 8 minutes; never part of make test)
+.PHONY: bench-server
+bench-server: build
+	$(GO) run ./internal/cmd/benchserver -bundle $(BUNDLE) -bin bin/crumbless -out out/bench-server $(BENCH_FLAGS)
+
 clean:
 	rm -rf bin build out $(BUNDLE)/*

@@ -51,7 +51,9 @@ func run(args []string) error {
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
-	logger, err := newLogger(*logFormat, os.Stderr)
+	logOut := newLogWriter(os.Stderr)
+	defer logOut.Close()
+	logger, err := newLogger(*logFormat, logOut)
 	if err != nil {
 		return err
 	}
@@ -104,7 +106,8 @@ func run(args []string) error {
 // newHandler mounts every route behind the path guard: /healthz, the
 // storage disclosure, the chat API (its routes go on api, under /api/v1/,
 // where the -origins CORS policy applies), and the bundle for everything
-// not routed elsewhere.
+// not routed elsewhere. Bundle file names are made by the build (a/…,
+// crumbless.js, pages, manifest.json) and never collide with a route.
 func newHandler(table *assets.Table, allowed origins) http.Handler {
 	api := http.NewServeMux()
 	mux := http.NewServeMux()
@@ -112,7 +115,13 @@ func newHandler(table *assets.Table, allowed origins) http.Handler {
 	mux.Handle("/disclosure.json", disclosure.Handler())
 	mux.Handle("/api/v1/", allowed.wrap(api))
 	mux.Handle("/", table)
-	return assets.Guard(mux)
+	return assets.Guard(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if table.Has(r.URL.Path) { // fast path: a bundle file skips the router
+			table.ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	}))
 }
 
 // healthz answers 200 ok once the server is serving.

@@ -14,7 +14,9 @@ import (
 	"github.com/crumbless/crumbless/server/assets"
 )
 
-func testTable(t *testing.T) *assets.Table {
+func testTable(t *testing.T) *assets.Table { return testTableB(t) }
+
+func testTableB(t testing.TB) *assets.Table {
 	t.Helper()
 	table, err := assets.Load(fstest.MapFS{
 		"manifest.json": {Data: []byte(`{"version":"t","files":[{"name":"index.html","path":"index.html"},{"name":"crumbless.js","path":"crumbless.js"}]}`)},

@@ -186,6 +186,10 @@ func (t *Table) Entries() []Entry {
 	return entries
 }
 
+// Has reports whether urlPath names a file of the bundle, so that a router
+// can send it straight to the table.
+func (t *Table) Has(urlPath string) bool { return t.lookup(urlPath) != nil }
+
 func (t *Table) lookup(urlPath string) *file {
 	p := strings.TrimPrefix(urlPath, "/")
 	if p == "" {

@@ -389,6 +389,9 @@ func TestVersionLookupEntries(t *testing.T) {
 	assert.Equal(t, "index.html", e.Path)
 	_, ok = table.Lookup("/nope")
 	assert.False(t, ok)
+	assert.True(t, table.Has("/crumbless.js"))
+	assert.True(t, table.Has("/"))
+	assert.False(t, table.Has("/healthz"))
 	var paths []string
 	for _, e := range table.Entries() {
 		paths = append(paths, e.Path)

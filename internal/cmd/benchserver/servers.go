@@ -1,0 +1,254 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// brotliModule is Debian's libnginx-mod-http-brotli-static.
+const brotliModule = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
+
+// server is one contender, started pinned to a core on a loopback port.
+type server struct {
+	name string
+	port int
+	cmd  *exec.Cmd
+	note string // what differs from the others, for the report
+}
+
+func (s *server) url(path string) string {
+	return "http://127.0.0.1:" + strconv.Itoa(s.port) + path
+}
+
+// stop sends SIGTERM (Crumbless writes its CPU profile then) and waits.
+func (s *server) stop() {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// start runs argv pinned to cpu with env added, logging to work/<name>.log,
+// and waits until the port answers.
+func start(name, cpu string, port int, work string, env []string, argv ...string) (*server, error) {
+	logFile, err := os.Create(filepath.Join(work, name+".log"))
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command("taskset", append([]string{"-c", cpu}, argv...)...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		logFile.Close()
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	go func() { _ = cmd.Wait(); logFile.Close() }()
+	s := &server{name: name, port: port, cmd: cmd}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		res, err := http.Get(s.url("/crumbless.js"))
+		if err == nil {
+			res.Body.Close()
+			return s, nil
+		}
+		if time.Now().After(deadline) {
+			s.stop()
+			log, _ := os.ReadFile(logFile.Name())
+			return nil, fmt.Errorf("%s did not answer on port %d: %v\n%s", name, port, err, log)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// freePort returns a loopback port nobody listens on now.
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// startNginx serves dir with nginx-light: one worker, sendfile, the
+// precompressed .br (when the Debian module is installed) and .gz files,
+// and the same Cache-Control as Crumbless. Its access log is on, to a file,
+// as Crumbless's is.
+func startNginx(cpu, dir, work string) (*server, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	brotli, note := "", "no brotli module: br requests get identity"
+	if _, err := os.Stat(brotliModule); err == nil {
+		brotli, note = "load_module "+brotliModule+";", "brotli_static + gzip_static, sendfile, access log to a file"
+	}
+	brotliOn := ""
+	if brotli != "" {
+		brotliOn = "brotli_static on;"
+	}
+	conf := fmt.Sprintf(`%[1]s
+daemon off;
+master_process on;
+worker_processes 1;
+pid %[2]s/nginx.pid;
+error_log %[2]s/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+	types {
+		text/html html; text/css css; text/javascript js; application/json json; application/wasm wasm;
+	}
+	default_type application/octet-stream;
+	access_log %[2]s/nginx-access.log;
+	client_body_temp_path %[2]s/nginx-body;
+	proxy_temp_path %[2]s/nginx-proxy;
+	fastcgi_temp_path %[2]s/nginx-fastcgi;
+	uwsgi_temp_path %[2]s/nginx-uwsgi;
+	scgi_temp_path %[2]s/nginx-scgi;
+	sendfile on;
+	tcp_nopush on;
+	keepalive_requests 1000000;
+	keepalive_timeout 120s;
+	server_tokens off;
+	server {
+		listen 127.0.0.1:%[3]d;
+		root %[4]s;
+		gzip_static on;
+		gzip_vary on;
+		%[5]s
+		add_header X-Content-Type-Options nosniff;
+		location /a/ { add_header Cache-Control "public, max-age=31536000, immutable"; add_header X-Content-Type-Options nosniff; }
+		location = /crumbless.js { add_header Cache-Control "public, max-age=300"; add_header X-Content-Type-Options nosniff; }
+	}
+}
+`, brotli, work, port, dir, brotliOn)
+	confPath := filepath.Join(work, "nginx.conf")
+	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
+		return nil, err
+	}
+	s, err := start("nginx", cpu, port, work, nil, "nginx", "-p", work, "-c", confPath, "-e", filepath.Join(work, "nginx-error.log"))
+	if err != nil {
+		return nil, err
+	}
+	s.note = note
+	return s, nil
+}
+
+// startCaddy serves dir with Caddy's file_server and its precompressed
+// sidecars. Caddy logs no access by default; that is left as shipped.
+func startCaddy(cpu, dir, work string) (*server, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	conf := fmt.Sprintf(`{
+	admin off
+	auto_https off
+}
+http://127.0.0.1:%d {
+	root * %s
+	header /a/* Cache-Control "public, max-age=31536000, immutable"
+	header /crumbless.js Cache-Control "public, max-age=300"
+	file_server {
+		precompressed br gzip
+	}
+}
+`, port, dir)
+	confPath := filepath.Join(work, "Caddyfile")
+	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
+		return nil, err
+	}
+	env := []string{"GOMAXPROCS=1", "XDG_DATA_HOME=" + work, "XDG_CONFIG_HOME=" + work, "HOME=" + work}
+	s, err := start("caddy", cpu, port, work, env, "caddy", "run", "--config", confPath, "--adapter", "caddyfile")
+	if err != nil {
+		return nil, err
+	}
+	s.note = "file_server precompressed br gzip, no access log (its default)"
+	return s, nil
+}
+
+// startCrumbless runs the built server with GOMAXPROCS=1, its access log
+// (always on) going to a file, and a CPU profile when profile is set.
+func startCrumbless(cpu, bin, work, profile string) (*server, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	args := []string{bin, "-addr", "127.0.0.1:" + strconv.Itoa(port), "-data", filepath.Join(work, "data"), "-log", "text"}
+	if profile != "" {
+		args = append(args, "-cpuprofile", profile)
+	}
+	s, err := start("crumbless", cpu, port, work, []string{"GOMAXPROCS=1"}, args...)
+	if err != nil {
+		return nil, err
+	}
+	s.note = "GOMAXPROCS=1, in-memory table, access log to a file"
+	return s, nil
+}
+
+// ensureTools installs what is missing with apt-get (Debian).
+func ensureTools(ctx context.Context) error {
+	var missing []string
+	for tool, pkg := range map[string]string{"nginx": "nginx-light", "caddy": "caddy", "wrk": "wrk", "taskset": "util-linux"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			missing = append(missing, pkg)
+		}
+	}
+	if _, err := os.Stat(brotliModule); err != nil {
+		missing = append(missing, "libnginx-mod-http-brotli-static")
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	if os.Geteuid() != 0 {
+		return fmt.Errorf("missing %s: install them (apt-get install %s) or run as root", strings.Join(missing, ", "), strings.Join(missing, " "))
+	}
+	fmt.Println("installing", strings.Join(missing, " "))
+	run := func(args ...string) error {
+		cmd := exec.CommandContext(ctx, "apt-get", args...)
+		// RUNLEVEL=1 keeps the packages' scripts from starting nginx or
+		// Caddy as system services on port 80.
+		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive", "RUNLEVEL=1")
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		return cmd.Run()
+	}
+	if err := run("update"); err != nil {
+		return fmt.Errorf("apt-get update: %w", err)
+	}
+	if err := run(append([]string{"install", "-y", "--no-install-recommends"}, missing...)...); err != nil {
+		// The brotli module is optional: try again without it.
+		var rest []string
+		for _, p := range missing {
+			if p != "libnginx-mod-http-brotli-static" {
+				rest = append(rest, p)
+			}
+		}
+		if len(rest) == len(missing) {
+			return fmt.Errorf("apt-get install: %w", err)
+		}
+		if len(rest) == 0 {
+			return nil
+		}
+		if err := run(append([]string{"install", "-y", "--no-install-recommends"}, rest...)...); err != nil {
+			return fmt.Errorf("apt-get install: %w", err)
+		}
+	}
+	return nil
+}
