@@ -21,7 +21,7 @@ func main() {
 		return
 	}
 	config := boot.Get("config")
-	st := store.New(config.Get("prefix").String())
+	st := store.Open(store.Options{Prefix: config.Get("prefix").String(), Consent: config.Get("consent").String()})
 	hub := events.NewHub()
 	panel := views.NewPanel(views.Frame{
 		Root:     boot.Get("root"),
@@ -30,7 +30,13 @@ func main() {
 		Panel:    boot.Get("panel"),
 		Events:   hub,
 	}, st, config.Get("theme").String())
+	st.GateOn(boot.Get("root"))
+	st.Sync()
+	if panel.IsOpen() {
+		st.Interact() // the click (or open call) that started the runtime
+	}
 	a := api.New(panel, st, hub, config)
 	a.Attach(boot)
 	<-a.Done() // keep the callbacks alive until crumbless('destroy')
+	st.Release()
 }

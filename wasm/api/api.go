@@ -36,7 +36,9 @@ type API struct {
 // loader's configuration object (crumbless._b.config); it may be undefined in
 // tests.
 func New(panel *views.Panel, st *store.Store, hub *events.Hub, config js.Value) *API {
-	return &API{panel: panel, store: st, events: hub, config: config, done: make(chan struct{})}
+	a := &API{panel: panel, store: st, events: hub, config: config, done: make(chan struct{})}
+	a.followStore()
+	return a
 }
 
 // Attach takes over boot (the loader's crumbless._b): it replays boot.queue in
@@ -100,6 +102,7 @@ func (a *API) Call(args []js.Value) any {
 		warn("crumbless: " + name + ": " + msg)
 		return nil
 	}
+	a.interact(name)
 	result, err := cmd.Run(a, args[1:])
 	if err != nil {
 		warn("crumbless: " + name + ": " + err.Error())

@@ -59,7 +59,7 @@ func (a *API) state() map[string]any {
 		"theme":   a.panel.Settings().Theme(),
 		"lang":    a.configString("lang", "en"),
 		"unread":  0,
-		"consent": a.configString("consent", "implicit") != "explicit",
+		"consent": a.store.Consent(),
 		"storage": a.store.Storage(),
 		"ready":   a.ready,
 	}

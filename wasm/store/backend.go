@@ -45,7 +45,7 @@ func NewWebStorage(name string) *WebStorage { return &WebStorage{name: name} }
 // object returns window[name], converting a thrown exception into an error.
 func (w *WebStorage) object() (obj js.Value, err error) {
 	defer catch(&err)
-	obj = js.Global().Get(w.name)
+	obj = window(w.name)
 	if obj.IsUndefined() || obj.IsNull() {
 		return js.Value{}, errors.New(w.name + " is not available")
 	}
@@ -100,6 +100,17 @@ func (w *WebStorage) Keys() (keys []string, err error) {
 	}
 	return keys, nil
 }
+
+// window returns window[name] through Reflect.get. A plain js.Value.Get
+// cannot be used for storage: wasm_exec.js does not catch an exception thrown
+// by a property getter (Safari and Chrome throw a SecurityError from
+// window.localStorage when storage is blocked), which would stop the Go
+// program; an exception inside Call becomes a recoverable panic.
+func window(name string) js.Value {
+	return reflectObject.Call("get", js.Global(), name)
+}
+
+var reflectObject = js.Global().Get("Reflect")
 
 // catch turns a JavaScript exception raised through syscall/js into *err.
 func catch(err *error) {

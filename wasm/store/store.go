@@ -2,48 +2,126 @@
 
 // Package store is the widget's cookieless state: every value lives under a
 // prefixed key in localStorage or sessionStorage, wrapped in a versioned
-// envelope with an expiry, and only keys declared in internal/registry can be
-// read or written. When the browser refuses storage the area falls back to
-// memory and the widget keeps working.
+// envelope with an expiry (internal/envelope), and only keys declared in
+// internal/registry can be read or written.
+//
+// A Store made by Open is gated: nothing is written before the visitor's
+// first deliberate interaction (and, with data-consent="explicit", before
+// consent); until then state lives in memory and is flushed when the gate
+// opens. When the browser refuses storage (blocked, SecurityError, full) the
+// area falls back to memory and the widget keeps working. Other tabs are
+// followed through storage events (sync.go) and Forget wipes every prefixed
+// key in every tab (forget.go).
 package store
 
 import (
+	"errors"
+	"strings"
 	"syscall/js"
 	"time"
 
+	"github.com/crumbless/crumbless/internal/envelope"
 	"github.com/crumbless/crumbless/internal/registry"
 	"github.com/norunners/vert"
 )
 
 // Store reads and writes declared keys.
 type Store struct {
-	prefix string
-	areas  map[string]*area // by registry area name
+	prefix   string
+	explicit bool // data-consent="explicit": nothing is written before consent
+	local    *area
+	session  *area
 	// Now is the clock used for expiry; tests replace it.
 	Now func() time.Time
+
+	interacted bool         // the visitor has acted deliberately on this page
+	consent    consentState // the visitor's decision on this page
+	suppress   string       // key whose Set is dropped while a change is applied; "*" = all
+
+	listeners []func(name string)
+	release   []func()
 }
+
+type consentState int
+
+const (
+	consentUnknown consentState = iota
+	consentGranted
+	consentDenied
+)
 
 type area struct {
 	backend Backend
-	memory  bool // true once the browser storage failed and memory took over
+	memory  bool   // true once the browser storage failed and memory took over
+	pending Memory // values kept in memory until writing is allowed
 }
 
-// New returns a Store over the browser's storage with the given key prefix.
+// Options configure Open.
+type Options struct {
+	// Prefix is put in front of every key; empty means registry.DefaultPrefix.
+	Prefix string
+	// Consent is "explicit" (nothing is written until SetConsent(true)) or
+	// anything else for implicit (written from the first interaction on).
+	Consent string
+	// Local and Session default to window.localStorage and sessionStorage.
+	Local, Session Backend
+	// Now defaults to time.Now.
+	Now func() time.Time
+}
+
+// Open returns the Store the widget runs on: expired and corrupt prefixed
+// values are swept away at once, and nothing is written until Interact (and,
+// in explicit mode, SetConsent(true) now or in an earlier visit).
+func Open(o Options) *Store {
+	if o.Local == nil {
+		o.Local = NewWebStorage("localStorage")
+	}
+	if o.Session == nil {
+		o.Session = NewWebStorage("sessionStorage")
+	}
+	s := NewWithBackends(o.Prefix, o.Local, o.Session)
+	if o.Now != nil {
+		s.Now = o.Now
+	}
+	s.explicit = o.Consent == "explicit"
+	s.interacted = false
+	s.sweep()
+	if s.explicit {
+		var granted bool
+		if s.Get("consent", &granted) && granted {
+			s.consent = consentGranted
+		}
+	}
+	return s
+}
+
+// New returns an ungated Store over the browser's storage with the given key
+// prefix: it writes at once, as if the visitor had already interacted. The
+// runtime uses Open; New is for tests and tools.
 func New(prefix string) *Store {
 	return NewWithBackends(prefix, NewWebStorage("localStorage"), NewWebStorage("sessionStorage"))
 }
 
-// NewWithBackends returns a Store over the given local and session backends.
+// NewWithBackends returns an ungated Store over the given local and session
+// backends.
 func NewWithBackends(prefix string, local, session Backend) *Store {
+	if prefix == "" {
+		prefix = registry.DefaultPrefix
+	}
 	return &Store{
-		prefix: prefix,
-		areas: map[string]*area{
-			registry.Local:   {backend: local},
-			registry.Session: {backend: session},
-		},
-		Now: time.Now,
+		prefix:     prefix,
+		local:      &area{backend: local, pending: Memory{}},
+		session:    &area{backend: session, pending: Memory{}},
+		Now:        time.Now,
+		interacted: true,
 	}
 }
+
+// Prefix returns the prefix of every key this Store touches.
+func (s *Store) Prefix() string { return s.prefix }
+
+// Disclosure describes every key this Store can ever write, with its prefix.
+func (s *Store) Disclosure() []registry.Entry { return registry.Disclosure(s.prefix) }
 
 // declared returns the registry entry for name and panics when there is none:
 // using an undeclared key is a programming error.
@@ -55,73 +133,162 @@ func declared(name string) registry.Key {
 	return k
 }
 
+func (s *Store) area(k registry.Key) *area {
+	if k.Area == registry.Session {
+		return s.session
+	}
+	return s.local
+}
+
 // Get reads the value of key name into dst (a pointer, filled through vert).
 // It reports false when the value is absent, expired, corrupt or of the wrong
 // shape; such a value is removed.
 func (s *Store) Get(name string, dst any) bool {
 	k := declared(name)
-	a := s.areas[k.Area]
-	text, ok, err := a.backend.Get(s.prefix + name)
-	if err != nil {
-		s.fallBack(a)
-		return false
-	}
+	text, ok := s.raw(k)
 	if !ok {
 		return false
 	}
-	data, ok := decode(text, s.Now().UnixMilli())
-	if ok && vert.ValueOf(data).AssignTo(dst) == nil {
+	exp, data, err := envelope.Decode(text)
+	if err == nil && !envelope.Expired(exp, s.Now().UnixMilli()) && assign(data, dst) {
 		return true
 	}
-	_ = a.backend.Remove(s.prefix + name)
+	s.Remove(name)
 	return false
 }
 
-// Set stores v under key name with the key's declared lifetime. When the
+// raw returns the stored text of k: what waits in memory first, then the
+// backend.
+func (s *Store) raw(k registry.Key) (string, bool) {
+	a, key := s.area(k), s.prefix+k.Name
+	if v, ok := a.pending[key]; ok {
+		return v, true
+	}
+	v, ok, err := a.backend.Get(key)
+	if err != nil {
+		s.fallBack(a)
+		v, ok, _ = a.backend.Get(key)
+	}
+	return v, ok
+}
+
+// Set stores v under key name with the key's declared lifetime. Before the
+// gate opens the value is kept in memory and written when it does. When the
 // browser storage throws, the area switches to memory and the value is kept
-// there; the error is only returned when even that fails.
+// there; an error is only returned when v cannot be turned into JSON.
 func (s *Store) Set(name string, v any) error {
 	k := declared(name)
+	if s.suppress == name || s.suppress == "*" {
+		return nil // the change being applied was written elsewhere, or is a reset
+	}
+	data, err := stringify(v)
+	if err != nil {
+		return errors.New("crumbless: store: " + name + ": " + err.Error())
+	}
 	var exp int64
 	if k.TTL > 0 {
 		exp = s.Now().Add(k.TTL).UnixMilli()
 	}
-	text, err := encode(toJS(v), exp)
-	if err != nil {
-		return err
+	a, key, text := s.area(k), s.prefix+k.Name, envelope.Encode(data, exp)
+	if !s.Allowed() {
+		a.pending[key] = text
+		return nil
 	}
-	a := s.areas[k.Area]
-	if err := a.backend.Set(s.prefix+name, text); err != nil {
-		s.fallBack(a)
-		return a.backend.Set(s.prefix+name, text)
-	}
+	s.write(a, key, text)
 	return nil
 }
 
-// Remove deletes key name.
+// Remove deletes key name, from memory and from the browser storage.
+// Removing is allowed before the gate opens: it never adds anything.
 func (s *Store) Remove(name string) {
 	k := declared(name)
-	a := s.areas[k.Area]
-	if err := a.backend.Remove(s.prefix + name); err != nil {
+	s.removeKey(s.area(k), s.prefix+k.Name)
+}
+
+func (s *Store) removeKey(a *area, key string) {
+	delete(a.pending, key)
+	if err := a.backend.Remove(key); err != nil {
 		s.fallBack(a)
+		_ = a.backend.Remove(key)
 	}
 }
 
-// Storage reports "local" while both areas use the browser's storage and
-// "memory" once either had to fall back.
+// write puts text under key in a's backend, falling back to memory when the
+// browser refuses (QuotaExceededError, SecurityError, no storage).
+func (s *Store) write(a *area, key, text string) {
+	if err := a.backend.Set(key, text); err != nil {
+		s.fallBack(a)
+		_ = a.backend.Set(key, text) // Memory never fails
+	}
+}
+
+// Storage reports where state lives now: "local" while both areas use the
+// browser's storage and writing is allowed, "memory" when either had to fall
+// back or when the gate (interaction, consent) keeps state in memory.
 func (s *Store) Storage() string {
-	for _, a := range s.areas {
-		if a.memory {
-			return "memory"
-		}
+	if s.local.memory || s.session.memory || !s.Allowed() {
+		return "memory"
 	}
 	return "local"
 }
 
+// fallBack switches a to memory, keeping a copy of the prefixed values the
+// failing storage still lets us read (a full storage usually does).
 func (s *Store) fallBack(a *area) {
-	if !a.memory {
-		a.backend, a.memory = Memory{}, true
+	if a.memory {
+		return
 	}
+	mem := Memory{}
+	if keys, err := a.backend.Keys(); err == nil {
+		for _, key := range keys {
+			if strings.HasPrefix(key, s.prefix) {
+				if v, ok, err := a.backend.Get(key); err == nil && ok {
+					mem[key] = v
+				}
+			}
+		}
+	}
+	a.backend, a.memory = mem, true
+}
+
+// prefixedKeys lists the keys of a's backend that carry the prefix.
+func (s *Store) prefixedKeys(a *area) []string {
+	keys, err := a.backend.Keys()
+	if err != nil {
+		s.fallBack(a)
+		keys, _ = a.backend.Keys()
+	}
+	out := keys[:0]
+	for _, key := range keys {
+		if strings.HasPrefix(key, s.prefix) {
+			out = append(out, key)
+		}
+	}
+	return out
+}
+
+var jsonObject = js.Global().Get("JSON")
+
+// stringify returns the JSON text of v, as the browser's JSON.stringify
+// writes it.
+func stringify(v any) (text string, err error) {
+	defer catch(&err)
+	out := jsonObject.Call("stringify", toJS(v))
+	if out.Type() != js.TypeString {
+		return "", errors.New("value has no JSON form")
+	}
+	return out.String(), nil
+}
+
+// assign parses the JSON text data and fills dst with it; it reports false
+// when the value does not fit dst.
+func assign(data string, dst any) (ok bool) {
+	defer func() {
+		if recover() != nil { // JSON.parse threw, or vert refused the shape
+			ok = false
+		}
+	}()
+	return vert.ValueOf(jsonObject.Call("parse", data)).AssignTo(dst) == nil
 }
 
 func toJS(v any) js.Value {

@@ -3,86 +3,114 @@
 package store
 
 import (
-	"errors"
-	"syscall/js"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/crumbless/crumbless/internal/envelope"
+	"github.com/crumbless/crumbless/internal/registry"
 )
 
-var localStorage = js.Global().Get("localStorage")
+// TestEveryDeclaredKey writes, reads and removes every key of the registry
+// through an open gate, on every fixture: each lands in its declared area,
+// prefixed, in an envelope expiring after its declared lifetime.
+func TestEveryDeclaredKey(t *testing.T) {
+	forEachFixture(t, func(t *testing.T, local, session Backend) {
+		s := open(local, session, "implicit")
+		s.Interact()
+		for _, k := range registry.Keys {
+			t.Run(k.Name, func(t *testing.T) {
+				in, other := local, session
+				if k.Area == registry.Session {
+					in, other = session, local
+				}
+				value := map[string]any{"n": 1.5, "s": "é ✓", "list": []any{true, nil}}
+				require.NoError(t, s.Set(k.Name, value))
+				text := raw(t, in, "crumbless-"+k.Name)
+				require.NotEmpty(t, text, "written to the %s area", k.Area)
+				assert.Empty(t, raw(t, other, "crumbless-"+k.Name), "not written to the other area")
 
-func rawLocal(key string) js.Value { return localStorage.Call("getItem", key) }
+				exp, data, err := envelope.Decode(text)
+				require.NoError(t, err)
+				assert.JSONEq(t, `{"n":1.5,"s":"é ✓","list":[true,null]}`, data)
+				if k.TTL > 0 {
+					assert.Equal(t, t0.Add(k.TTL).UnixMilli(), exp)
+				} else {
+					assert.Zero(t, exp, "session keys carry no expiry")
+				}
 
-func TestBackendContract(t *testing.T) {
-	backends := map[string]func() Backend{
-		"memory":         func() Backend { return Memory{} },
-		"localStorage":   func() Backend { return NewWebStorage("localStorage") },
-		"sessionStorage": func() Backend { return NewWebStorage("sessionStorage") },
+				var got struct {
+					N float64 `js:"n"`
+					S string  `js:"s"`
+				}
+				require.True(t, s.Get(k.Name, &got))
+				assert.Equal(t, "é ✓", got.S)
+				assert.Equal(t, 1.5, got.N)
+
+				s.Remove(k.Name)
+				assert.Empty(t, raw(t, in, "crumbless-"+k.Name))
+				assert.False(t, s.Get(k.Name, &got))
+			})
+		}
+		assert.Equal(t, "local", s.Storage())
+	})
+}
+
+func TestValueKinds(t *testing.T) {
+	forEachFixture(t, func(t *testing.T, local, session Backend) {
+		s := NewWithBackends("crumbless-", local, session)
+		var str string
+		require.NoError(t, s.Set("theme", "dark"))
+		require.True(t, s.Get("theme", &str))
+		assert.Equal(t, "dark", str)
+
+		var b bool
+		require.NoError(t, s.Set("banned", true))
+		require.True(t, s.Get("banned", &b))
+		assert.True(t, b)
+
+		var n int64
+		require.NoError(t, s.Set("last-seen", t0.UnixMilli()))
+		require.True(t, s.Get("last-seen", &n))
+		assert.Equal(t, t0.UnixMilli(), n)
+
+		type nav struct {
+			View   string `js:"view"`
+			Scroll int    `js:"scroll"`
+		}
+		var v nav
+		require.NoError(t, s.Set("nav", nav{View: "answers/shipping", Scroll: 120}))
+		require.True(t, s.Get("nav", &v))
+		assert.Equal(t, nav{View: "answers/shipping", Scroll: 120}, v)
+		assert.JSONEq(t, `{"view":"answers/shipping","scroll":120}`, func() string {
+			_, data, _ := envelope.Decode(raw(t, session, "crumbless-nav"))
+			return data
+		}())
+	})
+}
+
+func TestPrefixIsApplied(t *testing.T) {
+	cases := []struct{ prefix, want string }{
+		{"acme-", "acme-theme"},
+		{"", "crumbless-theme"}, // an empty prefix would make every key "ours"
+		{"crumbless-", "crumbless-theme"},
 	}
-	for name, mk := range backends {
-		t.Run(name, func(t *testing.T) {
-			b := mk()
-			_ = b.Remove("contract-a")
-			_, ok, err := b.Get("contract-a")
-			require.NoError(t, err)
-			assert.False(t, ok, "absent before set")
-
-			require.NoError(t, b.Set("contract-a", "1"))
-			v, ok, err := b.Get("contract-a")
-			require.NoError(t, err)
-			assert.True(t, ok)
-			assert.Equal(t, "1", v)
-
-			keys, err := b.Keys()
-			require.NoError(t, err)
-			assert.Contains(t, keys, "contract-a")
-
-			require.NoError(t, b.Remove("contract-a"))
-			_, ok, _ = b.Get("contract-a")
-			assert.False(t, ok, "absent after remove")
+	for _, c := range cases {
+		t.Run(c.prefix, func(t *testing.T) {
+			local := Memory{}
+			s := NewWithBackends(c.prefix, local, Memory{})
+			require.NoError(t, s.Set("theme", "light"))
+			assert.Equal(t, []string{c.want}, keys(t, local))
+			assert.Equal(t, c.want[:len(c.want)-len("theme")], s.Prefix())
 		})
 	}
 }
 
-func TestMissingStorageIsAnError(t *testing.T) {
-	_, _, err := NewWebStorage("noSuchStorage").Get("x")
-	assert.Error(t, err)
-}
-
-func TestThemePersistsInLocalStorage(t *testing.T) {
-	localStorage.Call("clear")
-	now := time.UnixMilli(1_800_000_000_000)
-	s := New("crumbless-")
-	s.Now = func() time.Time { return now }
-
-	require.NoError(t, s.Set("theme", "dark"))
-
-	env := js.Global().Get("JSON").Call("parse", rawLocal("crumbless-theme"))
-	assert.Equal(t, 1, env.Get("v").Int())
-	assert.Equal(t, "dark", env.Get("data").String())
-	assert.Equal(t, float64(now.Add(365*24*time.Hour).UnixMilli()), env.Get("exp").Float())
-
-	// A fresh Store (as after a reload) reads it back.
-	again := New("crumbless-")
-	again.Now = s.Now
-	var got string
-	require.True(t, again.Get("theme", &got))
-	assert.Equal(t, "dark", got)
-	assert.Equal(t, "local", again.Storage())
-}
-
-func TestPrefixIsApplied(t *testing.T) {
-	localStorage.Call("clear")
-	require.NoError(t, New("acme-").Set("theme", "light"))
-	assert.False(t, rawLocal("acme-theme").IsNull())
-	assert.True(t, rawLocal("crumbless-theme").IsNull())
-}
-
 func TestBadStoredValuesAreRemoved(t *testing.T) {
-	now := time.UnixMilli(1_800_000_000_000)
+	now := t0.UnixMilli()
 	cases := []struct{ name, raw string }{
 		{"not JSON", `{"v":1,`},
 		{"not an object", `"dark"`},
@@ -90,44 +118,110 @@ func TestBadStoredValuesAreRemoved(t *testing.T) {
 		{"other version", `{"v":2,"exp":0,"data":"dark"}`},
 		{"no version", `{"exp":0,"data":"dark"}`},
 		{"expiry not a number", `{"v":1,"exp":"soon","data":"dark"}`},
-		{"expired", `{"v":1,"exp":1799999999999,"data":"dark"}`},
+		{"expired", env(`"dark"`, now-1)},
+		{"expires now", env(`"dark"`, now)},
 		{"no data", `{"v":1,"exp":0}`},
 		{"wrong shape", `{"v":1,"exp":0,"data":{"a":1}}`},
+		{"number for a string", `{"v":1,"exp":0,"data":5}`},
+		{"empty", ``},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			localStorage.Call("setItem", "crumbless-theme", c.raw)
-			s := New("crumbless-")
-			s.Now = func() time.Time { return now }
-			var got string
-			assert.False(t, s.Get("theme", &got))
-			assert.True(t, rawLocal("crumbless-theme").IsNull(), "bad value must be removed")
+	forEachFixture(t, func(t *testing.T, local, session Backend) {
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				put(t, local, "crumbless-theme", c.raw)
+				put(t, session, "crumbless-draft", c.raw)
+				put(t, local, "foreign", c.raw)
+				s := NewWithBackends("crumbless-", local, session)
+				s.Now = func() time.Time { return t0 }
+				var got string
+				assert.False(t, s.Get("theme", &got))
+				assert.False(t, s.Get("draft", &got))
+				assert.Empty(t, raw(t, local, "crumbless-theme"), "bad value must be removed")
+				assert.Empty(t, raw(t, session, "crumbless-draft"), "bad value must be removed")
+				assert.Equal(t, c.raw, raw(t, local, "foreign"), "foreign key untouched")
+				require.NoError(t, local.Remove("foreign"))
+			})
+		}
+	})
+}
+
+func TestLiveValuesAreRead(t *testing.T) {
+	now := t0.UnixMilli()
+	cases := []struct {
+		name string
+		exp  int64
+	}{
+		{"no expiry", 0},
+		{"expires in a millisecond", now + 1},
+		{"expires in a year", now + 365*24*3600*1000},
+	}
+	forEachFixture(t, func(t *testing.T, local, session Backend) {
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				put(t, local, "crumbless-theme", env(`"dark"`, c.exp))
+				s := open(local, session, "implicit")
+				var got string
+				require.True(t, s.Get("theme", &got))
+				assert.Equal(t, "dark", got)
+			})
+		}
+	})
+}
+
+// TestSweepOnOpen: opening removes expired prefixed values (declared or not)
+// and unreadable values of declared keys, and nothing else.
+func TestSweepOnOpen(t *testing.T) {
+	now := t0.UnixMilli()
+	forEachFixture(t, func(t *testing.T, local, session Backend) {
+		put(t, local, "crumbless-theme", env(`"dark"`, now-1))           // expired: removed
+		put(t, local, "crumbless-lang", env(`"fr"`, now+1000))           // live: kept
+		put(t, local, "crumbless-visitor", `{"v":1,`)                    // corrupt declared: removed
+		put(t, local, "crumbless-old-key", env(`1`, now-1))              // expired undeclared: removed
+		put(t, local, "crumbless-unknown", `not ours?`)                  // corrupt undeclared: kept
+		put(t, local, "theme", env(`"dark"`, now-1))                     // foreign: kept
+		put(t, local, "other-crumbless-theme", env(`"dark"`, now-1))     // foreign: kept
+		put(t, session, "crumbless-nav", env(`"home"`, 0))               // live: kept
+		put(t, session, "crumbless-draft", env(`"hi"`, now-5))           // expired: removed
+		put(t, session, "crumbless-open", `{"v":2,"exp":0,"data":true}`) // other version: removed
+		open(local, session, "implicit")
+		assert.Equal(t, []string{"crumbless-lang", "crumbless-unknown", "other-crumbless-theme", "theme"}, keys(t, local))
+		assert.Equal(t, []string{"crumbless-nav"}, keys(t, session))
+	})
+}
+
+func TestUndeclaredKeyPanics(t *testing.T) {
+	s := NewWithBackends("crumbless-", Memory{}, Memory{})
+	var v string
+	cases := map[string]func(){
+		"Set":             func() { _ = s.Set("nope", "x") },
+		"Get":             func() { s.Get("nope", &v) },
+		"Remove":          func() { s.Remove("nope") },
+		"prefixed name":   func() { _ = s.Set("crumbless-theme", "x") },
+		"different case":  func() { _ = s.Set("Theme", "x") },
+		"trailing spaces": func() { _ = s.Set("theme ", "x") },
+	}
+	for name, fn := range cases {
+		t.Run(name, func(t *testing.T) {
+			assert.PanicsWithValue(t, "crumbless: store: undeclared key "+map[string]string{
+				"Set": "nope", "Get": "nope", "Remove": "nope", "prefixed name": "crumbless-theme",
+				"different case": "Theme", "trailing spaces": "theme ",
+			}[name], fn)
 		})
 	}
 }
 
-func TestUndeclaredKeyPanics(t *testing.T) {
-	s := New("crumbless-")
-	assert.PanicsWithValue(t, "crumbless: store: undeclared key nope", func() { _ = s.Set("nope", "x") })
-	assert.Panics(t, func() { var v string; s.Get("nope", &v) })
+func TestUnencodableValueIsAnError(t *testing.T) {
+	s := NewWithBackends("crumbless-", Memory{}, Memory{})
+	err := s.Set("theme", func() {})
+	assert.Error(t, err)
+	var got string
+	assert.False(t, s.Get("theme", &got))
 }
 
-// failing is a Backend whose every call throws, like Safari's blocked storage.
-type failing struct{}
-
-var errBlocked = errors.New("SecurityError: blocked")
-
-func (failing) Get(string) (string, bool, error) { return "", false, errBlocked }
-func (failing) Set(string, string) error         { return errBlocked }
-func (failing) Remove(string) error              { return errBlocked }
-func (failing) Keys() ([]string, error)          { return nil, errBlocked }
-
-func TestBlockedStorageFallsBackToMemory(t *testing.T) {
-	s := NewWithBackends("crumbless-", failing{}, failing{})
-	assert.Equal(t, "local", s.Storage(), "nothing has failed yet")
-	require.NoError(t, s.Set("theme", "dark"))
-	assert.Equal(t, "memory", s.Storage())
-	var got string
-	require.True(t, s.Get("theme", &got), "value kept in memory")
-	assert.Equal(t, "dark", got)
+func TestDisclosureCarriesPrefix(t *testing.T) {
+	d := NewWithBackends("acme-", Memory{}, Memory{}).Disclosure()
+	require.Len(t, d, len(registry.Keys))
+	for i, e := range d {
+		assert.Equal(t, "acme-"+registry.Keys[i].Name, e.Key, strconv.Itoa(i))
+	}
 }

@@ -1,0 +1,75 @@
+//go:build js && wasm
+
+package store
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/crumbless/crumbless/internal/envelope"
+	"github.com/crumbless/crumbless/internal/registry"
+)
+
+// Forget wipes every prefixed key from localStorage and sessionStorage (keys
+// without the prefix are never touched), drops what waited in memory, tells
+// the other tabs of this origin to do the same and resets the Store: the gate
+// closes again until the next interaction and an explicit-mode consent must
+// be given again. Listeners are told with the name "".
+func (s *Store) Forget() {
+	// The other tabs hear a momentary "forget" key (set, then removed at
+	// once). It goes first, so that they do not mistake the removals that
+	// follow for a consent withdrawal. No signal when writing is refused.
+	if !s.local.memory && s.Consent() {
+		key := s.prefix + "forget"
+		now := s.Now()
+		k := declared("forget")
+		text := envelope.Encode(strconv.FormatInt(now.UnixMilli(), 10), now.Add(k.TTL).UnixMilli())
+		if s.local.backend.Set(key, text) == nil {
+			_ = s.local.backend.Remove(key)
+		}
+	}
+	s.wipe()
+	s.reset()
+	s.notify("")
+}
+
+// wipe removes every prefixed key from both areas and from memory.
+func (s *Store) wipe() {
+	for _, a := range []*area{s.local, s.session} {
+		for _, key := range s.prefixedKeys(a) {
+			if err := a.backend.Remove(key); err != nil {
+				s.fallBack(a)
+				_ = a.backend.Remove(key)
+			}
+		}
+		clear(a.pending)
+	}
+}
+
+// reset returns the Store to how Open left it on a fresh page. A refusal
+// stays: forgetting is no reason to start storing again.
+func (s *Store) reset() {
+	s.interacted = false
+	if s.consent == consentGranted {
+		s.consent = consentUnknown
+	}
+}
+
+// sweep removes prefixed values that have expired, and values of declared
+// keys that are not a readable envelope. It runs when the Store opens.
+func (s *Store) sweep() {
+	now := s.Now().UnixMilli()
+	for _, a := range []*area{s.local, s.session} {
+		for _, key := range s.prefixedKeys(a) {
+			text, ok, err := a.backend.Get(key)
+			if err != nil || !ok {
+				continue
+			}
+			exp, _, err := envelope.Decode(text)
+			_, isDeclared := registry.Lookup(strings.TrimPrefix(key, s.prefix))
+			if (err == nil && envelope.Expired(exp, now)) || (err != nil && isDeclared) {
+				s.removeKey(a, key)
+			}
+		}
+	}
+}

@@ -1,0 +1,159 @@
+//go:build js && wasm
+
+package store
+
+import (
+	"syscall/js"
+	"time"
+
+	"github.com/crumbless/crumbless/internal/envelope"
+	"github.com/crumbless/crumbless/internal/registry"
+)
+
+// renewEvery is how stale a renewed key's lifetime may get before activity
+// writes it again: renewing on every click would write on every click.
+const renewEvery = time.Hour
+
+// Allowed reports whether writes reach the browser's storage now: after the
+// first deliberate interaction, and in explicit mode only with consent. A
+// refusal (SetConsent(false)) closes the gate in either mode.
+func (s *Store) Allowed() bool {
+	if !s.interacted {
+		return false
+	}
+	if s.explicit {
+		return s.consent == consentGranted
+	}
+	return s.consent != consentDenied
+}
+
+// Explicit reports whether the page asked for consent before storage
+// (data-consent="explicit").
+func (s *Store) Explicit() bool { return s.explicit }
+
+// Consent reports whether the visitor's decision lets the widget store: in
+// explicit mode only after consent, in implicit mode unless refused.
+func (s *Store) Consent() bool {
+	if s.explicit {
+		return s.consent == consentGranted
+	}
+	return s.consent != consentDenied
+}
+
+// Interact records a deliberate act of the visitor (a click in the widget,
+// an API call such as open or theme). The first one opens the gate, so what
+// waited in memory is written; every one renews the lifetime of keys
+// declared Renewed (at most once per renewEvery).
+func (s *Store) Interact() {
+	s.interacted = true
+	if !s.Allowed() {
+		return
+	}
+	s.flush()
+	s.renew()
+}
+
+// SetConsent records the visitor's decision. true counts as an interaction,
+// opens the gate, stores the decision (explicit mode) and writes what waited
+// in memory. false moves every prefixed value into memory, wipes every
+// prefixed key from both storages and keeps the widget working in memory;
+// nothing is written again on this page until SetConsent(true).
+func (s *Store) SetConsent(granted bool) {
+	if granted {
+		s.consent = consentGranted
+		s.interacted = true
+		if s.explicit {
+			_ = s.Set("consent", true)
+		}
+		s.flush()
+		s.renew()
+	} else {
+		s.consent = consentDenied
+		s.keepInMemory()
+	}
+	s.notify("consent")
+}
+
+// flush writes every value that waited in memory.
+func (s *Store) flush() {
+	for _, a := range []*area{s.local, s.session} {
+		for key, text := range a.pending {
+			s.write(a, key, text)
+		}
+		clear(a.pending)
+	}
+}
+
+// renew restarts the lifetime of the keys declared Renewed.
+func (s *Store) renew() {
+	now := s.Now()
+	for _, k := range registry.Keys {
+		if !k.Renewed || k.TTL <= 0 {
+			continue
+		}
+		a, key := s.area(k), s.prefix+k.Name
+		text, ok, err := a.backend.Get(key)
+		if err != nil || !ok {
+			continue
+		}
+		exp, data, err := envelope.Decode(text)
+		if err != nil || envelope.Expired(exp, now.UnixMilli()) {
+			continue
+		}
+		if exp > now.Add(k.TTL-renewEvery).UnixMilli() {
+			continue // renewed recently
+		}
+		s.write(a, key, envelope.Encode(data, now.Add(k.TTL).UnixMilli()))
+	}
+}
+
+// keepInMemory copies every prefixed value into memory and removes it from
+// the browser's storage, so that the widget keeps its state on this page
+// without leaving anything behind.
+func (s *Store) keepInMemory() {
+	for _, a := range []*area{s.local, s.session} {
+		for _, key := range s.prefixedKeys(a) {
+			if _, ok := a.pending[key]; !ok {
+				if v, ok, err := a.backend.Get(key); err == nil && ok {
+					a.pending[key] = v
+				}
+			}
+			if err := a.backend.Remove(key); err != nil {
+				s.fallBack(a)
+			}
+		}
+	}
+}
+
+// GateOn counts clicks, key presses and text input inside target (the
+// widget's shadow root) as deliberate interaction. The listeners capture, so
+// the gate is open before the widget's own handlers store anything. Release
+// removes them.
+func (s *Store) GateOn(target js.Value) {
+	fn := js.FuncOf(func(this js.Value, args []js.Value) any {
+		if len(args) > 0 && args[0].Get("type").String() == "keydown" && !deliberateKey(args[0].Get("key").String()) {
+			return nil
+		}
+		s.Interact()
+		return nil
+	})
+	for _, typ := range []string{"click", "keydown", "input"} {
+		target.Call("addEventListener", typ, fn, true)
+	}
+	s.release = append(s.release, func() {
+		for _, typ := range []string{"click", "keydown", "input"} {
+			target.Call("removeEventListener", typ, fn, true)
+		}
+		fn.Release()
+	})
+}
+
+// deliberateKey reports whether pressing key is an act, not moving focus
+// through the page.
+func deliberateKey(key string) bool {
+	switch key {
+	case "Tab", "Shift", "Control", "Alt", "Meta", "CapsLock":
+		return false
+	}
+	return true
+}
