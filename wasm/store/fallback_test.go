@@ -54,7 +54,6 @@ func fillLocalStorage(t *testing.T) {
 	})
 }
 
-
 // TestFallbackToMemory: whatever way the storage fails, the Store keeps
 // working in memory and says so.
 func TestFallbackToMemory(t *testing.T) {
