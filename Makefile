@@ -48,6 +48,7 @@ test: deps build
 test-host:
 	.ci/tier host $(GO) test -race -count=1 -v ./...
 	.ci/tier fuzz $(GO) test -run '^$$' -fuzz '^FuzzServe$$' -fuzztime 10s -v ./server/assets/
+	.ci/tier fuzz $(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 5s -v ./internal/envelope/
 
 test-wasm: $(WASMEXEC)
 	PATH="$(TOOLS):$$PATH" GOOS=js GOARCH=wasm .ci/tier wasm $(GO) test -count=1 -v ./wasm/...
@@ -70,9 +71,13 @@ $(WASMEXEC):
 	GOBIN=$(TOOLS) $(GO) install $(WASMBROWSERTEST)
 	mv $(TOOLS)/wasmbrowsertest $@
 
-## bench: bundle sizes (raw, gzip, brotli); never part of make test
-bench: build
+## bench: bundle sizes (raw, gzip, brotli), store Get/Set cost and size; never part of make test
+bench: build $(WASMEXEC)
 	$(GO) run ./internal/cmd/sizes $(BUNDLE)
+	@echo; echo "store: Get/Set in Chromium (ns per op)"
+	PATH="$(TOOLS):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench . -benchtime 1s ./wasm/store/ | grep -E '^Benchmark'
+	@echo; echo "store: brotli cost (a program touching storage through syscall/js alone, then through package store)"
+	$(GO) run ./internal/cmd/wasmcost ./wasm/store/internal/probe/without ./wasm/store/internal/probe/with
 
 ## bench-server: req/s and p99 of the server against nginx and Caddy on the same files
 ## (installs nginx-light, caddy, wrk when missing; about 8 minutes; never part of make test)

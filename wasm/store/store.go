@@ -16,9 +16,11 @@ package store
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"syscall/js"
 	"time"
+	"unicode/utf8"
 
 	"github.com/crumbless/crumbless/internal/envelope"
 	"github.com/crumbless/crumbless/internal/registry"
@@ -270,8 +272,17 @@ func (s *Store) prefixedKeys(a *area) []string {
 var jsonObject = js.Global().Get("JSON")
 
 // stringify returns the JSON text of v, as the browser's JSON.stringify
-// writes it.
+// writes it. Plain strings and booleans, the common values, skip the trip
+// through JavaScript.
 func stringify(v any) (text string, err error) {
+	switch x := v.(type) {
+	case string:
+		if plain(x) {
+			return `"` + x + `"`, nil
+		}
+	case bool:
+		return strconv.FormatBool(x), nil
+	}
 	defer catch(&err)
 	out := jsonObject.Call("stringify", toJS(v))
 	if out.Type() != js.TypeString {
@@ -283,12 +294,35 @@ func stringify(v any) (text string, err error) {
 // assign parses the JSON text data and fills dst with it; it reports false
 // when the value does not fit dst.
 func assign(data string, dst any) (ok bool) {
+	switch d := dst.(type) {
+	case *string:
+		if len(data) >= 2 && data[0] == '"' && data[len(data)-1] == '"' && plain(data[1:len(data)-1]) {
+			*d = data[1 : len(data)-1]
+			return true
+		}
+	case *bool:
+		if b, err := strconv.ParseBool(data); err == nil && (data == "true" || data == "false") {
+			*d = b
+			return true
+		}
+	}
 	defer func() {
 		if recover() != nil { // JSON.parse threw, or vert refused the shape
 			ok = false
 		}
 	}()
 	return vert.ValueOf(jsonObject.Call("parse", data)).AssignTo(dst) == nil
+}
+
+// plain reports whether s can stand between JSON quotes as it is: valid
+// UTF-8 without quotes, backslashes or control characters.
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return utf8.ValidString(s)
 }
 
 func toJS(v any) js.Value {

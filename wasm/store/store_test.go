@@ -67,6 +67,19 @@ func TestValueKinds(t *testing.T) {
 		require.True(t, s.Get("theme", &str))
 		assert.Equal(t, "dark", str)
 
+		for _, text := range []string{"", `say "hi"`, `back\\slash`, "tab\t new\nline", "é ✓ 🙂", "\u2028"} {
+			require.NoError(t, s.Set("draft", text))
+			var got string
+			require.True(t, s.Get("draft", &got), "%q", text)
+			assert.Equal(t, text, got)
+			_, data, err := envelope.Decode(raw(t, session, "crumbless-draft"))
+			require.NoError(t, err)
+			assert.Equal(t, jsJSON.Call("stringify", text).String(), data, "same JSON as the browser writes")
+		}
+		put(t, session, "crumbless-draft", env(`"\u0041\n"`, 0))
+		require.True(t, s.Get("draft", &str), "escapes written by another program are read")
+		assert.Equal(t, "A\n", str)
+
 		var b bool
 		require.NoError(t, s.Set("banned", true))
 		require.True(t, s.Get("banned", &b))

@@ -1,0 +1,172 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// shopPage serves, on its own origin, a page that embeds the widget from
+// base with the given extra data- attributes, as a customer's site would.
+func shopPage(t *testing.T, base, attrs string) string {
+	t.Helper()
+	assetsBase := strings.Replace(base, "127.0.0.1", "localhost", 1)
+	shop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(`<!doctype html><title>shop</title><h1>Shop</h1>` +
+			`<script>window.crumbless=window.crumbless||function(){(crumbless.q=crumbless.q||[]).push(arguments)};</script>` +
+			`<script src="` + assetsBase + `/crumbless.js" data-site="demo" ` + attrs + ` async></script>`))
+	}))
+	t.Cleanup(shop.Close)
+	return shop.URL + "/"
+}
+
+// TestExplicitConsentMode: with data-consent="explicit" the widget works but
+// stores nothing until crumbless('consent', true); withdrawing wipes every
+// prefixed key and the widget keeps working.
+func TestExplicitConsentMode(t *testing.T) {
+	base := startServer(t)
+	url := shopPage(t, base, `data-consent="explicit" data-prefix="shop-"`)
+	b := newBrowser(t)
+	b.do(t, chromedp.Navigate(url))
+	b.waitFor(t, launcher+` != null`)
+	eval[any](t, b, `localStorage.setItem('site-pref', 'mine'), sessionStorage.setItem('site-tab', 'mine'), 0`)
+
+	b.click(t, launcher)
+	b.waitFor(t, panelReady)
+	b.click(t, themeRadio("dark"))
+	b.waitFor(t, panelBg+` == '`+darkBg+`'`)
+	assert.Empty(t, prefixedKeys(t, b, "shop-"), "explicit mode: nothing before consent")
+	st := evalPromise[map[string]any](t, b, `crumbless('state')`)
+	assert.Equal(t, false, st["consent"])
+	assert.Equal(t, "memory", st["storage"])
+
+	eval[any](t, b, `crumbless('consent', true), 0`)
+	assert.ElementsMatch(t, []string{"shop-consent", "shop-theme"}, prefixedKeys(t, b, "shop-"))
+	st = evalPromise[map[string]any](t, b, `crumbless('state')`)
+	assert.Equal(t, true, st["consent"])
+	assert.Equal(t, "local", st["storage"])
+
+	// The decision and the theme survive a reload.
+	b.do(t, chromedp.Reload())
+	b.waitFor(t, launcher+` != null`)
+	b.click(t, launcher)
+	b.waitFor(t, panelReady)
+	assert.True(t, eval[bool](t, b, themeRadio("dark")+`.checked`))
+	assert.Equal(t, true, evalPromise[map[string]any](t, b, `crumbless('state')`)["consent"])
+
+	eval[any](t, b, `crumbless('consent', false), 0`)
+	assert.Empty(t, prefixedKeys(t, b, "shop-"), "withdrawal wipes every prefixed key")
+	assert.Equal(t, "mine", eval[string](t, b, `localStorage.getItem('site-pref')`))
+	assert.Equal(t, "mine", eval[string](t, b, `sessionStorage.getItem('site-tab')`))
+	b.click(t, themeRadio("light"))
+	b.waitFor(t, panelBg+` == '`+lightBg+`'`)
+	assert.Empty(t, prefixedKeys(t, b, "shop-"), "still nothing stored after withdrawal")
+	assert.Equal(t, "memory", evalPromise[map[string]any](t, b, `crumbless('state')`)["storage"])
+	assert.Empty(t, b.cookies(t))
+}
+
+// TestForgetInOneTabClearsTheOther: two tabs of one browser; a theme chosen
+// in one shows in the other, and forget in one empties both storages in
+// both tabs and resets the other tab's widget.
+func TestForgetInOneTabClearsTheOther(t *testing.T) {
+	base := startServer(t)
+	one := newBrowser(t)
+	one.do(t, chromedp.Navigate(base+"/"))
+	one.waitFor(t, launcher+` != null`)
+	one.click(t, launcher)
+	one.waitFor(t, panelReady)
+	one.click(t, themeRadio("dark"))
+	one.waitFor(t, `localStorage.getItem('crumbless-theme') != null`)
+
+	tabCtx, cancel := chromedp.NewContext(one.ctx) // a second tab of the same browser
+	t.Cleanup(cancel)
+	two := &browser{ctx: tabCtx}
+	two.do(t, chromedp.Navigate(base+"/"))
+	two.waitFor(t, launcher+` != null`)
+	two.click(t, launcher)
+	two.waitFor(t, panelReady)
+	assert.True(t, eval[bool](t, two, themeRadio("dark")+`.checked`), "the second tab starts with the stored theme")
+	eval[any](t, two, `sessionStorage.setItem('crumbless-nav', JSON.stringify({v: 1, exp: 0, data: 'chat'})), `+
+		`sessionStorage.setItem('site-tab', 'mine'), localStorage.setItem('site-pref', 'mine'), 0`)
+
+	// Theme follows across tabs.
+	one.click(t, themeRadio("light"))
+	two.waitFor(t, themeRadio("light")+`.checked`)
+	two.waitFor(t, panelBg+` == '`+lightBg+`'`)
+
+	eval[any](t, one, `crumbless('forget'), 0`)
+	assert.Empty(t, prefixedKeys(t, one, "crumbless-"), "forgotten in the tab that asked")
+	two.waitFor(t, `[localStorage, sessionStorage].flatMap(s => Object.keys(s)).filter(k => k.startsWith('crumbless-')).length == 0`)
+	two.waitFor(t, themeRadio("auto")+`.checked`)
+	assert.Equal(t, "mine", eval[string](t, two, `sessionStorage.getItem('site-tab')`), "foreign keys untouched")
+	assert.Equal(t, "mine", eval[string](t, two, `localStorage.getItem('site-pref')`))
+	assert.Empty(t, prefixedKeys(t, one, "crumbless-"), "the other tab's reset wrote nothing back")
+
+	// A new deliberate act stores again.
+	two.click(t, themeRadio("dark"))
+	two.waitFor(t, `localStorage.getItem('crumbless-theme') != null`)
+}
+
+// TestBlockedStorage: where window.localStorage and sessionStorage throw
+// (blocked third-party storage), the widget opens, the theme works, nothing
+// is thrown into the page and state says "memory".
+func TestBlockedStorage(t *testing.T) {
+	base := startServer(t)
+	b := newBrowser(t)
+	b.onNewDocument(t, `
+window.__uncaught = [];
+addEventListener('error', e => __uncaught.push(String(e.message)));
+addEventListener('unhandledrejection', e => __uncaught.push(String(e.reason)));
+for (const name of ['localStorage', 'sessionStorage']) {
+  Object.defineProperty(window, name, {configurable: true, get() { throw new DOMException('The operation is insecure.', 'SecurityError'); }});
+}`)
+	b.do(t, chromedp.Navigate(base+"/"))
+	b.waitFor(t, launcher+` != null`)
+	require.False(t, eval[bool](t, b, `(() => { try { localStorage; return true } catch (e) { return false } })()`), "storage is blocked")
+	b.click(t, launcher)
+	b.waitFor(t, panelReady)
+	b.click(t, themeRadio("dark"))
+	b.waitFor(t, panelBg+` == '`+darkBg+`'`)
+	st := evalPromise[map[string]any](t, b, `crumbless('state')`)
+	assert.Equal(t, "memory", st["storage"])
+	assert.Equal(t, "dark", st["theme"])
+	eval[any](t, b, `crumbless('forget'), 0`)
+	assert.Empty(t, eval[[]string](t, b, `__uncaught`))
+}
+
+// TestDisclosureAgrees: crumbless('disclosure') in the page and the server's
+// GET /disclosure.json describe the same keys.
+func TestDisclosureAgrees(t *testing.T) {
+	base := startServer(t)
+	res, err := http.Get(base + "/disclosure.json")
+	require.NoError(t, err)
+	defer res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	var served []map[string]any
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&served))
+	require.NotEmpty(t, served)
+
+	b := newBrowser(t)
+	b.do(t, chromedp.Navigate(base+"/"))
+	b.waitFor(t, launcher+` != null`)
+	b.click(t, launcher)
+	b.waitFor(t, panelReady)
+	inPage := evalPromise[[]map[string]any](t, b, `crumbless('disclosure')`)
+	assert.Equal(t, served, inPage)
+	keys := make([]string, len(inPage))
+	for i, e := range inPage {
+		keys[i] = e["key"].(string)
+	}
+	assert.Contains(t, keys, "crumbless-theme")
+	assert.Contains(t, keys, "crumbless-visitor")
+	assert.Contains(t, keys, "crumbless-nav")
+}

@@ -1,0 +1,49 @@
+//go:build js && wasm
+
+package store
+
+import (
+	"testing"
+)
+
+// Benchmarks print the cost of one Get or Set in the browser (make bench);
+// they never fail on time.
+func BenchmarkSet(b *testing.B) {
+	for _, f := range fixtures {
+		b.Run(f.name, func(b *testing.B) {
+			localStorage.Call("clear")
+			s := NewWithBackends("crumbless-", Memory{}, Memory{})
+			if f.name != "memory" {
+				s = New("crumbless-")
+			}
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if err := s.Set("theme", "dark"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkGet(b *testing.B) {
+	for _, f := range fixtures {
+		b.Run(f.name, func(b *testing.B) {
+			localStorage.Call("clear")
+			s := NewWithBackends("crumbless-", Memory{}, Memory{})
+			if f.name != "memory" {
+				s = New("crumbless-")
+			}
+			if err := s.Set("theme", "dark"); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			var v string
+			for i := 0; i < b.N; i++ {
+				if !s.Get("theme", &v) {
+					b.Fatal("absent")
+				}
+			}
+		})
+	}
+}
