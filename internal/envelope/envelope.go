@@ -10,8 +10,8 @@ package envelope
 
 import (
 	"errors"
-	"math"
 	"strconv"
+	"strings"
 )
 
 // Version is the "v" of every envelope this package writes and accepts.
@@ -116,17 +116,31 @@ func Decode(text string) (expMs int64, data string, err error) {
 // at nowMs. An expiry of 0 never passes.
 func Expired(expMs, nowMs int64) bool { return expMs != 0 && expMs <= nowMs }
 
-// integer returns the value of a JSON number token that is a whole number
-// within ±2^53 (what JavaScript's Date.now() arithmetic keeps exact).
+// integer returns the value of a JSON number token written as a plain
+// integer (what JSON.stringify writes for Date.now() arithmetic) within
+// ±2^53. Other number forms (1.0, 1e3) are not integers here: parsing floats
+// would pull strconv's float tables into the wasm (measured: ≈ 6 KB brotli).
 func integer(tok string) (int64, bool) {
 	if !isNumber(tok) {
 		return 0, false
 	}
-	f, err := strconv.ParseFloat(tok, 64)
-	if err != nil || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
-		return 0, false
+	neg := strings.HasPrefix(tok, "-")
+	digits := strings.TrimPrefix(tok, "-")
+	var n int64
+	for i := 0; i < len(digits); i++ {
+		c := digits[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+		if n > 1<<53 {
+			return 0, false
+		}
 	}
-	return int64(f), true
+	if neg {
+		n = -n
+	}
+	return n, true
 }
 
 func isNumber(tok string) bool {
