@@ -170,3 +170,38 @@ func TestDisclosureAgrees(t *testing.T) {
 	assert.Contains(t, keys, "crumbless-visitor")
 	assert.Contains(t, keys, "crumbless-nav")
 }
+
+// TestConsentFollowsAcrossTabs: in explicit mode, consent given in one tab
+// lets the other tab store too, and withdrawal in one wipes the other's
+// sessionStorage.
+func TestConsentFollowsAcrossTabs(t *testing.T) {
+	base := startServer(t)
+	url := shopPage(t, base, `data-consent="explicit"`)
+	one := newBrowser(t)
+	one.do(t, chromedp.Navigate(url))
+	one.waitFor(t, launcher+` != null`)
+	one.click(t, launcher)
+	one.waitFor(t, panelReady)
+
+	tabCtx, cancel := chromedp.NewContext(one.ctx)
+	t.Cleanup(cancel)
+	two := &browser{ctx: tabCtx}
+	two.do(t, chromedp.Navigate(url))
+	two.waitFor(t, launcher+` != null`)
+	two.click(t, launcher)
+	two.waitFor(t, panelReady)
+	eval[any](t, two, `window.__consent = [], crumbless('on', 'consent', d => __consent.push(d.consent)), 0`)
+
+	eval[any](t, one, `crumbless('consent', true), 0`)
+	two.waitFor(t, `__consent.length == 1`)
+	assert.Equal(t, true, evalPromise[map[string]any](t, two, `crumbless('state')`)["consent"])
+	two.click(t, themeRadio("dark"))
+	two.waitFor(t, `localStorage.getItem('crumbless-theme') != null`)
+
+	eval[any](t, two, `sessionStorage.setItem('crumbless-nav', JSON.stringify({v: 1, exp: 0, data: 'chat'})), 0`)
+	eval[any](t, one, `crumbless('consent', false), 0`)
+	two.waitFor(t, `__consent.length == 2`)
+	assert.Equal(t, []bool{true, false}, eval[[]bool](t, two, `__consent`))
+	assert.Empty(t, prefixedKeys(t, two, "crumbless-"), "withdrawn everywhere: no key in either storage")
+	assert.True(t, eval[bool](t, two, themeRadio("dark")+`.checked`), "the other tab keeps working in memory")
+}

@@ -69,6 +69,9 @@ func (s *Store) SetConsent(granted bool) {
 		s.renew()
 	} else {
 		s.consent = consentDenied
+		// The consent key goes first: other tabs hear the withdrawal before
+		// the removals that follow, and keep those values in memory.
+		s.Remove("consent")
 		s.keepInMemory()
 	}
 	s.notify("consent")

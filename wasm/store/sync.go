@@ -59,7 +59,9 @@ func (s *Store) Release() {
 
 // handleStorageEvent applies what another tab did: a cleared storage or the
 // "forget" signal wipes and resets this tab too; a consent key follows the
-// decision; any other declared key drops its memory copy and is announced.
+// decision; any other declared key drops its memory copy and is announced,
+// except a removal after consent was withdrawn, whose old value this tab
+// keeps in memory.
 func (s *Store) handleStorageEvent(ev js.Value) {
 	a := s.eventArea(ev)
 	if a == nil || a.memory {
@@ -104,6 +106,16 @@ func (s *Store) handleStorageEvent(ev js.Value) {
 		}
 		s.notify("consent")
 	default:
+		if newValue.IsNull() && s.consent == consentDenied {
+			// Consent was withdrawn (here or in the tab whose wipe this is):
+			// the value leaves storage but this tab keeps it in memory.
+			if old := ev.Get("oldValue"); old.Type() == js.TypeString {
+				if _, ok := a.pending[key.String()]; !ok {
+					a.pending[key.String()] = old.String()
+				}
+			}
+			return
+		}
 		delete(a.pending, key.String())
 		s.notify(name)
 	}

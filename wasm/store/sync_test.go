@@ -143,9 +143,16 @@ func TestSyncConsentFromAnotherTab(t *testing.T) {
 		require.NoError(t, s.Set("nav", "forms"))
 		require.NoError(t, s.Set("theme", "dark"))
 		*heard = nil
-		localStorage.Call("clear") // the other tab wiped localStorage
+		themeText := localStorage.Call("getItem", "crumbless-theme").String()
+		localStorage.Call("clear") // the other tab wiped localStorage: consent first, then the rest
 		storageEvent(localStorage, "crumbless-consent", nil)
-		assert.Equal(t, []string{"consent"}, *heard)
+		js.Global().Call("dispatchEvent", js.Global().Get("StorageEvent").New("storage", map[string]any{
+			"key": "crumbless-theme", "oldValue": themeText, "newValue": nil, "storageArea": localStorage}))
+		assert.Equal(t, []string{"consent"}, *heard, "the theme did not change for this tab")
+		var theme string
+		assert.True(t, s.Get("theme", &theme), "a value wiped after the withdrawal stays in memory")
+		assert.Equal(t, "dark", theme)
+		assert.Empty(t, prefixed(t, NewWebStorage("localStorage"), "crumbless-"), "and is not written back")
 		assert.False(t, s.Consent())
 		assert.Empty(t, prefixed(t, NewWebStorage("sessionStorage"), "crumbless-"), "this tab's session keys wiped")
 		var nav string
