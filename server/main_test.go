@@ -217,3 +217,25 @@ func TestAccessLogKeepsTheWriterReachable(t *testing.T) {
 	assert.NoError(t, flushErr)
 	assert.True(t, rec.Flushed, "SSE handlers can flush through the access log")
 }
+
+// TestRunRejectsBadFlags checks the flag errors that stop the server before
+// it listens.
+func TestRunRejectsBadFlags(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"log format", []string{"-log", "xml"}, "want text or json"},
+		{"origin", []string{"-origins", "shop.example"}, "-origins"},
+		{"cert without key", []string{"-tls-cert", "cert.pem"}, "go together"},
+		{"missing key pair", []string{"-tls-cert", "/nonexistent/c.pem", "-tls-key", "/nonexistent/k.pem"}, "load TLS key pair"},
+		{"unknown flag", []string{"-nope"}, "flag provided but not defined"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := run(append(c.args, "-addr", "127.0.0.1:0", "-data", t.TempDir()))
+			assert.ErrorContains(t, err, c.want)
+		})
+	}
+}

@@ -140,16 +140,24 @@ func TestPagePolicy(t *testing.T) {
 		{"data-src is not src", `<script data-src="x">c()</script>`, []string{hashOf("c()")}},
 		{"unterminated", "<script>d()", nil},
 		{"close tag with space", "<script>e()</script >", []string{hashOf("e()")}},
+		{"inline style element", "<style>p{color:red}</style><script>f()</script>", []string{hashOf("p{color:red}"), hashOf("f()")}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			csp := pagePolicy([]byte(c.html))
 			assert.Equal(t, len(c.want), strings.Count(csp, "'sha256-"), csp)
+			assert.Contains(t, csp, "style-src 'self'")
+			assert.NotContains(t, csp, "%!")
 			for _, h := range c.want {
 				assert.Contains(t, csp, h)
 			}
 		})
 	}
+	t.Run("each hash in its directive", func(t *testing.T) {
+		csp := pagePolicy([]byte("<style>p{color:red}</style><script>f()</script>"))
+		assert.Contains(t, csp, "script-src 'self' 'wasm-unsafe-eval' "+hashOf("f()")+";")
+		assert.Contains(t, csp, "style-src 'self' "+hashOf("p{color:red}")+";")
+	})
 }
 
 func TestEncodingSelection(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"net/http"
 	"path"
 	"regexp"
@@ -118,34 +119,45 @@ func (k kind) headers(contentType, csp string, enc int, etag string, size int) (
 	return ok, notModified
 }
 
-// pageCSP is the Content-Security-Policy of the server's own pages, with
-// %s standing for the hashes of the page's inline scripts. WebAssembly
-// compilation needs 'wasm-unsafe-eval' (not 'unsafe-eval'); the widget's
-// styles are constructable stylesheets, which style-src does not govern.
+// pageCSP is the Content-Security-Policy of the server's own pages; the
+// %s stand for the hashes of the page's inline scripts and inline style
+// elements. WebAssembly compilation needs 'wasm-unsafe-eval' (not
+// 'unsafe-eval'); the widget's styles are constructable stylesheets, which
+// style-src does not govern.
 const pageCSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'%s; " +
-	"style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; " +
+	"style-src 'self'%s; img-src 'self' data:; connect-src 'self'; font-src 'self'; " +
 	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'"
 
 var (
-	scriptOpen  = regexp.MustCompile(`(?is)<script\b([^>]*)>`)
-	scriptClose = regexp.MustCompile(`(?i)</script\s*>`)
-	srcAttr     = regexp.MustCompile(`(?i)(^|\s)src\s*=`)
+	scriptElement = inlineElement{regexp.MustCompile(`(?is)<script\b([^>]*)>`), regexp.MustCompile(`(?i)</script\s*>`)}
+	styleElement  = inlineElement{regexp.MustCompile(`(?is)<style\b([^>]*)>`), regexp.MustCompile(`(?i)</style\s*>`)}
+	srcAttr       = regexp.MustCompile(`(?i)(^|\s)src\s*=`)
 )
 
-// pagePolicy returns the CSP for an HTML page: inline scripts are allowed by
-// the sha256 of their exact text (computed here, at load time), never by
-// 'unsafe-inline', so a changed page cannot run a script nobody built.
+// pagePolicy returns the CSP for an HTML page: inline scripts and style
+// elements are allowed by the sha256 of their exact text (computed here, at
+// load time), never by 'unsafe-inline', so a changed page cannot run a
+// script nobody built.
 func pagePolicy(html []byte) string {
-	var hashes strings.Builder
+	return fmt.Sprintf(pageCSP, scriptElement.hashes(html), styleElement.hashes(html))
+}
+
+// inlineElement finds one kind of element with inline text in HTML.
+type inlineElement struct{ open, close *regexp.Regexp }
+
+// hashes returns " 'sha256-…'" for the text of each element that has
+// text and no src attribute.
+func (e inlineElement) hashes(html []byte) string {
+	var out strings.Builder
 	rest := html
 	for {
-		open := scriptOpen.FindSubmatchIndex(rest)
+		open := e.open.FindSubmatchIndex(rest)
 		if open == nil {
 			break
 		}
 		attrs := rest[open[2]:open[3]]
 		rest = rest[open[1]:]
-		end := scriptClose.FindIndex(rest)
+		end := e.close.FindIndex(rest)
 		if end == nil {
 			break
 		}
@@ -155,9 +167,9 @@ func pagePolicy(html []byte) string {
 			continue
 		}
 		sum := sha256.Sum256(body)
-		hashes.WriteString(" 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'")
+		out.WriteString(" 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'")
 	}
-	return strings.Replace(pageCSP, "%s", hashes.String(), 1)
+	return out.String()
 }
 
 // Error responses, prebuilt like the files: a short text body, no caching.
