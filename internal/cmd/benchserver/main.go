@@ -10,7 +10,8 @@
 // (the loader, the wasm, a 304 revalidation of the loader; all with
 // Accept-Encoding: br) for -duration, -runs times, interleaving the servers.
 // It reports the median req/s and the median p99 latency, and the ratios
-// Crumbless ÷ nginx and Crumbless ÷ Caddy. With -profile it also writes
+// Crumbless ÷ nginx and Crumbless ÷ Caddy, then the median server CPU time
+// per request, which a busy machine distorts far less than req/s. With -profile it also writes
 // Crumbless's CPU profile and prints its top functions.
 package main
 
@@ -160,12 +161,16 @@ func run(ctx context.Context, bundle, bin, out string, runs int, d time.Duration
 				if err := ctx.Err(); err != nil {
 					return err
 				}
+				cpuBefore := cpuTime(s.cmd.Process.Pid)
 				r, err := runWrk(ctx, wrkCPU, s.url(sc.path), headers[sc.name+s.name], connections, d)
 				if err != nil {
 					return err
 				}
+				if r.requests > 0 {
+					r.cpuPerReq = (cpuTime(s.cmd.Process.Pid) - cpuBefore) / time.Duration(r.requests)
+				}
 				results[sc.name+s.name] = append(results[sc.name+s.name], r)
-				fmt.Printf("  run %d/%d %-32s %-9s %9.0f req/s  p99 %-9s errors %d\n", i+1, runs, sc.name, s.name, r.reqPerSec, r.p99.Round(10*time.Microsecond), r.errors)
+				fmt.Printf("  run %d/%d %-32s %-9s %9.0f req/s  p99 %-9s CPU/req %-8s errors %d\n", i+1, runs, sc.name, s.name, r.reqPerSec, r.p99.Round(10*time.Microsecond), r.cpuPerReq, r.errors)
 			}
 		}
 	}
@@ -187,26 +192,44 @@ func run(ctx context.Context, bundle, bin, out string, runs int, d time.Duration
 }
 
 func printTable(scenarios []scenario, servers []*server, results map[string][]result) {
-	med := func(key string) (float64, time.Duration) {
-		var rps, p99 []float64
+	type medians struct {
+		rps      float64
+		p99, cpu time.Duration
+	}
+	med := func(key string) medians {
+		var rps, p99, cpu []float64
 		for _, r := range results[key] {
 			rps = append(rps, r.reqPerSec)
 			p99 = append(p99, float64(r.p99))
+			cpu = append(cpu, float64(r.cpuPerReq))
 		}
-		return median(rps), time.Duration(median(p99))
+		return medians{median(rps), time.Duration(median(p99)), time.Duration(median(cpu))}
 	}
 	fmt.Println()
 	fmt.Printf("| scenario | nginx req/s (p99) | Caddy req/s (p99) | Crumbless req/s (p99) | ÷ nginx | ÷ Caddy |\n")
 	fmt.Printf("|---|---:|---:|---:|---:|---:|\n")
 	for _, sc := range scenarios {
-		var rps [3]float64
+		var m [3]medians
 		cells := make([]string, 0, len(servers))
 		for i, s := range servers {
-			r, p := med(sc.name + s.name)
-			rps[i] = r
-			cells = append(cells, fmt.Sprintf("%.0f (%s)", r, p.Round(10*time.Microsecond)))
+			m[i] = med(sc.name + s.name)
+			cells = append(cells, fmt.Sprintf("%.0f (%s)", m[i].rps, m[i].p99.Round(10*time.Microsecond)))
 		}
-		fmt.Printf("| %s | %s | %.2f× | %.2f× |\n", sc.name, strings.Join(cells, " | "), rps[2]/rps[0], rps[2]/rps[1])
+		fmt.Printf("| %s | %s | %.2f× | %.2f× |\n", sc.name, strings.Join(cells, " | "), m[2].rps/m[0].rps, m[2].rps/m[1].rps)
+	}
+	// CPU per request does not depend on how much of the core other
+	// processes took; the ratio is "requests per CPU-second", Crumbless ÷ other.
+	fmt.Println()
+	fmt.Printf("| scenario | nginx CPU/req | Caddy CPU/req | Crumbless CPU/req | efficiency ÷ nginx | ÷ Caddy |\n")
+	fmt.Printf("|---|---:|---:|---:|---:|---:|\n")
+	for _, sc := range scenarios {
+		var m [3]medians
+		cells := make([]string, 0, len(servers))
+		for i, s := range servers {
+			m[i] = med(sc.name + s.name)
+			cells = append(cells, m[i].cpu.Round(100*time.Nanosecond).String())
+		}
+		fmt.Printf("| %s | %s | %.2f× | %.2f× |\n", sc.name, strings.Join(cells, " | "), float64(m[0].cpu)/float64(m[2].cpu), float64(m[1].cpu)/float64(m[2].cpu))
 	}
 }
 

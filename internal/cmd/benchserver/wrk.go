@@ -15,8 +15,10 @@ import (
 // result is what one wrk run measured.
 type result struct {
 	reqPerSec float64
+	requests  int64
 	p99       time.Duration
-	errors    int // non-2xx/3xx responses and socket errors
+	cpuPerReq time.Duration // server CPU (user + system) per request
+	errors    int           // non-2xx/3xx responses and socket errors
 }
 
 // runWrk runs wrk pinned to cpu against url with the given headers.
@@ -38,6 +40,7 @@ func runWrk(ctx context.Context, cpu string, url string, headers []string, conne
 var (
 	reqPerSecLine = regexp.MustCompile(`(?m)^Requests/sec:\s+([0-9.]+)`)
 	p99Line       = regexp.MustCompile(`(?m)^\s+99%\s+([0-9.]+)(us|ms|s|m)\s*$`)
+	requestsLine  = regexp.MustCompile(`(?m)^\s+(\d+) requests in `)
 	errorsLine    = regexp.MustCompile(`(?m)^\s+Non-2xx or 3xx responses:\s+(\d+)`)
 	socketErrors  = regexp.MustCompile(`(?m)^\s+Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)`)
 )
@@ -58,6 +61,9 @@ func parseWrk(out string) (result, error) {
 	v, _ := strconv.ParseFloat(m[1], 64)
 	unit := map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second, "m": time.Minute}[m[2]]
 	r.p99 = time.Duration(v * float64(unit))
+	if m := requestsLine.FindStringSubmatch(out); m != nil {
+		r.requests, _ = strconv.ParseInt(m[1], 10, 64)
+	}
 	if m := errorsLine.FindStringSubmatch(out); m != nil {
 		r.errors, _ = strconv.Atoi(m[1])
 	}

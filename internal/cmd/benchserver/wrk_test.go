@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"testing"
 	"time"
 
@@ -31,6 +32,7 @@ func TestParseWrk(t *testing.T) {
 	assert.InDelta(t, 51839.72, r.reqPerSec, 0.001)
 	assert.Equal(t, 2480*time.Microsecond, r.p99)
 	assert.Equal(t, 7, r.errors)
+	assert.EqualValues(t, 518430, r.requests)
 
 	for _, c := range []struct{ line, want string }{{"     99%  812.00us", "812µs"}, {"     99%    1.05s", "1.05s"}} {
 		r, err := parseWrk("Requests/sec: 1\n" + c.line + "\n")
@@ -46,4 +48,22 @@ func TestParseWrk(t *testing.T) {
 func TestMedian(t *testing.T) {
 	assert.Equal(t, 3.0, median([]float64{5, 1, 3}))
 	assert.Equal(t, 2.5, median([]float64{4, 1, 3, 2}))
+}
+
+func TestParseStat(t *testing.T) {
+	pid, ppid, cpu, ok := parseStat("4242 (nginx: worker (x)) S 4241 4241 1 0 -1 4194624 120 0 0 0 150 25 0 0 20 0 1 0 100 0 0")
+	require.True(t, ok)
+	assert.Equal(t, 4242, pid)
+	assert.Equal(t, 4241, ppid)
+	assert.Equal(t, 1750*time.Millisecond, cpu)
+	_, _, _, ok = parseStat("garbage")
+	assert.False(t, ok)
+}
+
+func TestCPUTimeOfThisProcess(t *testing.T) {
+	start := cpuTime(os.Getpid())
+	deadline := time.Now().Add(10 * time.Second)
+	for cpuTime(os.Getpid()) == start && time.Now().Before(deadline) { // burn CPU until the counter moves
+	}
+	assert.Greater(t, cpuTime(os.Getpid()), start)
 }
