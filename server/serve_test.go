@@ -59,7 +59,7 @@ func startServer(t *testing.T, h http.Handler, l limits, tlsConfig *tls.Config) 
 
 func TestSlowClientIsCutOffByTheHeaderTimeout(t *testing.T) {
 	l := testLimits
-	l.readHeader = 200 * time.Millisecond
+	l.readHeader = 500 * time.Millisecond
 	addr, _ := startServer(t, newHandler(testTable(t), origins{}), l, nil)
 
 	conn, err := net.Dial("tcp", addr)
