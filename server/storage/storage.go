@@ -1,0 +1,128 @@
+// Package storage keeps the chat backend's data: conversations, messages,
+// agents and their sessions, and form submissions.
+//
+// Store is the one interface the chat package uses; SQLite (this package,
+// pure Go through modernc.org/sqlite) is the embedded default. Every method
+// that returns without error has committed its write durably (WAL with
+// synchronous=FULL), so a crash right after an acknowledgement loses nothing.
+//
+// Tokens never reach the store in clear: callers pass SHA-256 hashes.
+package storage
+
+import (
+	"context"
+	"errors"
+)
+
+// Errors callers tell apart with errors.Is.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("conflict")
+)
+
+// Authors of a message.
+const (
+	Visitor = "visitor"
+	Agent   = "agent"
+)
+
+// Store is what the chat backend needs from a database. All times are unix
+// milliseconds.
+type Store interface {
+	// CreateConversation stores a new conversation owned by tokenHash.
+	CreateConversation(ctx context.Context, tokenHash []byte, site string, now int64) (Conversation, error)
+	// ConversationByToken finds the conversation owned by tokenHash.
+	ConversationByToken(ctx context.Context, tokenHash []byte) (Conversation, error)
+	// Conversation finds a conversation by id.
+	Conversation(ctx context.Context, id int64) (Conversation, error)
+	// Conversations lists the most recently active conversations first.
+	Conversations(ctx context.Context, limit int) ([]Conversation, error)
+
+	// AddMessage stores m unless a message with the same conversation,
+	// author and client id exists: then it returns that one and false.
+	// ErrConflict means the same client id was used with another body.
+	AddMessage(ctx context.Context, m Message) (Message, bool, error)
+	// Messages returns up to limit messages of a conversation with an id
+	// above after, oldest first.
+	Messages(ctx context.Context, conversationID, after int64, limit int) ([]Message, error)
+	// AllMessages returns up to limit messages of every conversation with an
+	// id above after, oldest first (the agents' stream resume).
+	AllMessages(ctx context.Context, after int64, limit int) ([]Message, error)
+	// MarkRead moves the reader's (Visitor or Agent) cursor forward to
+	// messageID (never backward) and returns the cursor.
+	MarkRead(ctx context.Context, conversationID int64, reader string, messageID int64) (int64, error)
+
+	// Ban bans a conversation's visitor with a reason code; an empty reason
+	// lifts the ban.
+	Ban(ctx context.Context, conversationID int64, reason string, now int64) error
+
+	// AddSubmission stores a form submission unless one with the same form
+	// and client id exists: then it returns that one and false.
+	AddSubmission(ctx context.Context, s Submission) (Submission, bool, error)
+	// Submissions returns up to limit submissions, newest first.
+	Submissions(ctx context.Context, limit int) ([]Submission, error)
+
+	// AddAgent creates an agent; ErrConflict when the name is taken.
+	AddAgent(ctx context.Context, name, passwordHash string, now int64) (AgentAccount, error)
+	// AgentByName finds an agent by name.
+	AgentByName(ctx context.Context, name string) (AgentAccount, error)
+	// CreateSession stores an agent session that ends at expires.
+	CreateSession(ctx context.Context, tokenHash []byte, agentID, now, expires int64) error
+	// SessionAgent returns the agent of a session that has not ended at now.
+	SessionAgent(ctx context.Context, tokenHash []byte, now int64) (AgentAccount, error)
+	// DeleteSession ends a session.
+	DeleteSession(ctx context.Context, tokenHash []byte) error
+
+	Close() error
+}
+
+// Conversation is one visitor's thread with the agents.
+type Conversation struct {
+	ID           int64
+	Site         string
+	Created      int64
+	Updated      int64
+	VisitorRead  int64 // last message id the visitor has read
+	AgentRead    int64 // last message id an agent has read
+	BannedReason string
+	BannedAt     int64
+	// Filled by the queries that count: messages from the other side after
+	// each reader's cursor, and the last message.
+	UnreadVisitor int // agent messages after VisitorRead
+	UnreadAgent   int // visitor messages after AgentRead
+	Last          *Message
+}
+
+// Banned reports whether the conversation's visitor is banned.
+func (c Conversation) Banned() bool { return c.BannedReason != "" }
+
+// Message is one chat message. ID is global and increasing; it is also the
+// SSE event id.
+type Message struct {
+	ID             int64
+	ConversationID int64
+	ClientID       string
+	Author         string // Visitor or Agent
+	AgentName      string // for agent messages
+	AgentID        int64
+	Body           string
+	Created        int64
+}
+
+// Submission is one stored form submission.
+type Submission struct {
+	ID             int64
+	FormID         string
+	ConversationID int64 // 0 when sent without a conversation
+	ClientID       string
+	Fields         map[string]string
+	Created        int64
+}
+
+// AgentAccount is a person who answers in the inbox.
+type AgentAccount struct {
+	ID           int64
+	Name         string
+	PasswordHash string
+	Created      int64
+}
