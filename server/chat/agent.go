@@ -1,0 +1,343 @@
+package chat
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/crumbless/crumbless/server/storage"
+)
+
+// Ban reasons an agent may give; the visitor API returns the reason with
+// 403 {"code":"banned"} and the widget keeps it as its banned flag.
+var BanReasons = []string{"spam", "abuse", "other"}
+
+// BcryptCost is the cost HashPassword uses.
+const BcryptCost = 12
+
+// MaxAgentName and MaxPassword bound agent credentials (bcrypt reads at
+// most 72 bytes of a password).
+const (
+	MaxAgentName = 64
+	MaxPassword  = 72
+)
+
+// HashPassword hashes an agent's password with bcrypt at cost.
+func HashPassword(password string, cost int) (string, error) {
+	if len(password) < 8 || len(password) > MaxPassword {
+		return "", errors.New("the password must be 8-72 bytes")
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(password), cost)
+	if err != nil {
+		return "", err
+	}
+	return string(h), nil
+}
+
+// ValidAgentName reports whether name is 1-64 characters of a-z, A-Z, 0-9,
+// '.', '-' and '_'.
+func ValidAgentName(name string) bool {
+	if name == "" || len(name) > MaxAgentName {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// AddAgent creates an agent account with a bcrypt-hashed password.
+func AddAgent(ctx context.Context, st storage.Store, name, password string, cost int, now time.Time) error {
+	if !ValidAgentName(name) {
+		return errors.New("the name must be 1-64 characters of a-z, A-Z, 0-9, '.', '-' and '_'")
+	}
+	h, err := HashPassword(password, cost)
+	if err != nil {
+		return err
+	}
+	_, err = st.AddAgent(ctx, name, h, now.UnixMilli())
+	return err
+}
+
+// dummyHash is compared against when the agent does not exist, so that a
+// wrong name costs as long as a wrong password.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("crumbless-no-such-agent"), bcrypt.MinCost)
+
+type agentKey struct{}
+
+// agentOnly authenticates the agent's bearer session.
+func (s *Server) agentOnly(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		token, ok := bearer(r, prefixAgent)
+		if !ok {
+			s.writeError(w, r, errorf(CodeUnauthorized, "Log in: send Authorization: Bearer <agent session>."))
+			return
+		}
+		a, err := s.store.SessionAgent(r.Context(), hashToken(token), s.nowMS())
+		if errors.Is(err, storage.ErrNotFound) {
+			s.writeError(w, r, errorf(CodeUnauthorized, "The session has ended; log in again."))
+			return
+		}
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		next(w, r.WithContext(context.WithValue(r.Context(), agentKey{}, a)))
+	}
+}
+
+func agentFrom(r *http.Request) storage.AgentAccount {
+	return r.Context().Value(agentKey{}).(storage.AgentAccount)
+}
+
+// login checks HTTP Basic credentials and returns a bearer session.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	if ok, wait := s.loginLimit.allow(clientIP(r), s.now()); !ok {
+		s.writeError(w, r, &Error{Code: CodeRateLimited, Message: "Too many login attempts; wait a moment.", RetryAfter: wait})
+		return
+	}
+	name, password, ok := r.BasicAuth()
+	if !ok || len(name) > MaxAgentName || len(password) > MaxPassword {
+		s.writeError(w, r, errorf(CodeUnauthorized, "Send the agent name and password with HTTP Basic authentication."))
+		return
+	}
+	a, err := s.store.AgentByName(r.Context(), name)
+	hash := []byte(a.PasswordHash)
+	if errors.Is(err, storage.ErrNotFound) {
+		hash = dummyHash
+	} else if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || a.ID == 0 {
+		s.writeError(w, r, errorf(CodeUnauthorized, "Wrong name or password."))
+		return
+	}
+	token := newToken(prefixAgent)
+	now := s.now()
+	expires := now.Add(s.cfg.SessionTTL)
+	if err := s.store.CreateSession(r.Context(), hashToken(token), a.ID, now.UnixMilli(), expires.UnixMilli()); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"token": token, "agent": a.Name, "expires": expires.UnixMilli()})
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	token, _ := bearer(r, prefixAgent)
+	if err := s.store.DeleteSession(r.Context(), hashToken(token)); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) agentConversations(w http.ResponseWriter, r *http.Request) {
+	list, err := s.store.Conversations(r.Context(), 200)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := make([]agentConversationJSON, len(list))
+	for i, c := range list {
+		out[i] = toAgentJSON(c)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"conversations": out})
+}
+
+// pathConversation loads the conversation named by the {id} path segment.
+func (s *Server) pathConversation(r *http.Request) (storage.Conversation, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return storage.Conversation{}, errorf(CodeNotFound, "No such conversation.")
+	}
+	c, err := s.store.Conversation(r.Context(), id)
+	if errors.Is(err, storage.ErrNotFound) {
+		return c, errorf(CodeNotFound, "No such conversation.")
+	}
+	return c, err
+}
+
+// agentConversation returns a conversation and its messages (after ?after=).
+func (s *Server) agentConversation(w http.ResponseWriter, r *http.Request) {
+	c, err := s.pathConversation(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	after, limit, err := pageParams(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	msgs, err := s.store.Messages(r.Context(), c.ID, after, limit)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"conversation": toAgentJSON(c), "messages": toMessagesJSON(msgs)})
+}
+
+// agentSend stores an agent reply, idempotent by client id like the
+// visitor's messages.
+func (s *Server) agentSend(w http.ResponseWriter, r *http.Request) {
+	c, err := s.pathConversation(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var req sendRequest
+	if err := decode(w, r, bodyMessage, &req, false); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if e := checkMessage(req.ID, req.Body); e != nil {
+		s.writeError(w, r, e)
+		return
+	}
+	a := agentFrom(r)
+	m, created, err := s.store.AddMessage(r.Context(), storage.Message{
+		ConversationID: c.ID, ClientID: req.ID, Author: storage.Agent, AgentID: a.ID, Body: req.Body, Created: s.nowMS(),
+	})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	st := http.StatusOK
+	if created {
+		st = http.StatusCreated
+		s.publishMessage(r.Context(), m)
+	}
+	writeJSON(w, st, map[string]any{"message": toMessageJSON(m)})
+}
+
+func (s *Server) agentRead(w http.ResponseWriter, r *http.Request) {
+	c, err := s.pathConversation(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var req readRequest
+	if err := decode(w, r, bodySmall, &req, false); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if req.Message <= 0 {
+		s.writeError(w, r, &Error{Code: CodeInvalid, Message: "message must be a message id.", Fields: map[string]string{"message": "Not a message id."}})
+		return
+	}
+	cursor, err := s.store.MarkRead(r.Context(), c.ID, storage.Agent, req.Message)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if cursor > c.AgentRead {
+		s.hub.publish(event{Name: "read", Conversation: c.ID, ToVisitor: true, ToAgents: true,
+			Data: mustJSON(map[string]any{"conversation": c.ID, "reader": storage.Agent, "message": cursor})})
+		s.publishConversation(r.Context(), c.ID)
+	}
+	c, err = s.store.Conversation(r.Context(), c.ID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"conversation": toAgentJSON(c)})
+}
+
+func (s *Server) agentTyping(w http.ResponseWriter, r *http.Request) {
+	c, err := s.pathConversation(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var req typingRequest
+	if err := decode(w, r, bodySmall, &req, false); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.hub.publish(event{Name: "typing", Conversation: c.ID, ToVisitor: true,
+		Data: mustJSON(map[string]any{"conversation": c.ID, "author": storage.Agent, "typing": req.Typing})})
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type banRequest struct {
+	Reason string `json:"reason"`
+}
+
+// ban bans the conversation's visitor: their open streams get a "banned"
+// event and end, and every later visitor call answers 403 banned.
+func (s *Server) ban(w http.ResponseWriter, r *http.Request) {
+	c, err := s.pathConversation(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var req banRequest
+	if err := decode(w, r, bodySmall, &req, false); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	valid := false
+	for _, reason := range BanReasons {
+		valid = valid || req.Reason == reason
+	}
+	if !valid {
+		s.writeError(w, r, &Error{Code: CodeInvalid, Message: "reason must be spam, abuse or other.", Fields: map[string]string{"reason": "Choose spam, abuse or other."}})
+		return
+	}
+	s.setBan(w, r, c, req.Reason)
+}
+
+func (s *Server) unban(w http.ResponseWriter, r *http.Request) {
+	c, err := s.pathConversation(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.setBan(w, r, c, "")
+}
+
+func (s *Server) setBan(w http.ResponseWriter, r *http.Request, c storage.Conversation, reason string) {
+	if err := s.store.Ban(r.Context(), c.ID, reason, s.nowMS()); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if reason != "" {
+		s.hub.publish(event{Name: "banned", Conversation: c.ID, ToVisitor: true,
+			Data: mustJSON(map[string]any{"reason": reason})})
+	}
+	s.publishConversation(r.Context(), c.ID)
+	c, err := s.store.Conversation(r.Context(), c.ID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"conversation": toAgentJSON(c)})
+}
+
+func (s *Server) agentSubmissions(w http.ResponseWriter, r *http.Request) {
+	list, err := s.store.Submissions(r.Context(), 200)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := make([]submissionJSON, len(list))
+	for i, sub := range list {
+		out[i] = toSubmissionJSON(sub)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"submissions": out})
+}
+
+// agentEvents streams every conversation's events to an agent.
+func (s *Server) agentEvents(w http.ResponseWriter, r *http.Request) {
+	s.stream(w, r, 0, func(ctx context.Context, after int64) ([]storage.Message, error) {
+		return s.store.AllMessages(ctx, after, 500)
+	})
+}

@@ -1,0 +1,241 @@
+// Package chat is Crumbless's reference chat backend: the visitor API under
+// /api/v1/ (conversations, messages, read cursors, typing, a Server-Sent
+// Events stream with Last-Event-ID resume, answers search, forms), the agent
+// API under /api/v1/agent/ and the agent inbox page at /agent/.
+//
+// Nothing here sets a cookie. Visitors send "Authorization: Bearer cv_…"
+// (the opaque token they got when starting a conversation); agents log in
+// with HTTP Basic once and then send "Authorization: Bearer ca_…". Every
+// request body is size-limited and decoded strictly; every error is JSON
+// {"error": message, "code": code}.
+package chat
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/crumbless/crumbless/internal/answers"
+	"github.com/crumbless/crumbless/internal/forms"
+	"github.com/crumbless/crumbless/server/storage"
+)
+
+// Config configures a Server. Zero durations and counts take the defaults
+// given on each field.
+type Config struct {
+	Store   storage.Store
+	Answers answers.Content
+	Forms   forms.Content
+	// Origins may call the visitor API from a browser besides the server's
+	// own origin ("*": any). The agent API is same-origin only.
+	Origins []string
+	Logger  *slog.Logger
+	Now     func() time.Time // default time.Now
+
+	Heartbeat         time.Duration // SSE comment every 15 s
+	StreamWriteTimout time.Duration // per SSE write, 10 s
+	MaxStreams        int           // open streams per visitor, 4
+	SessionTTL        time.Duration // agent sessions, 12 h
+	TicketTTL         time.Duration // stream tickets, 60 s
+
+	// Rate limits (per second, burst). Defaults: 20/60 per IP for every
+	// API request, 2/10 per conversation for sent messages and typing, 0.2/5
+	// per IP for new conversations and 1/5 per IP for agent logins.
+	// A negative rate turns a limit off.
+	IPRate, MessageRate, StartRate, LoginRate float64
+	IPBurst, MessageBurst, StartBurst, LoginBurst int
+}
+
+// Server serves the chat API and the inbox page. Close it on shutdown so
+// that open streams end.
+type Server struct {
+	store   storage.Store
+	answers answers.Content
+	forms   forms.Content
+	origins origins
+	log     *slog.Logger
+	now     func() time.Time
+	hub     *hub
+	cfg     Config
+
+	ipLimit, messageLimit, startLimit, loginLimit *limiters
+
+	ticketsMu sync.Mutex
+	tickets   map[string]ticket
+
+	done      chan struct{}
+	closeOnce sync.Once
+}
+
+// ticket lets an EventSource, which cannot send headers, open a visitor's
+// stream for a short while without putting the long-lived token in a URL.
+type ticket struct {
+	conversation int64
+	expires      time.Time
+}
+
+// New returns a Server for cfg; cfg.Store is required.
+func New(cfg Config) *Server {
+	if cfg.Store == nil {
+		panic("crumbless: chat.New needs a Store")
+	}
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&cfg.Heartbeat, 15*time.Second)
+	def(&cfg.StreamWriteTimout, 10*time.Second)
+	def(&cfg.SessionTTL, 12*time.Hour)
+	def(&cfg.TicketTTL, 60*time.Second)
+	if cfg.MaxStreams <= 0 {
+		cfg.MaxStreams = 4
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	limit := func(rate float64, burst int, defRate float64, defBurst int) *limiters {
+		if rate == 0 {
+			rate = defRate
+		}
+		if burst <= 0 {
+			burst = defBurst
+		}
+		if rate < 0 {
+			return nil
+		}
+		return newLimiters(rate, burst)
+	}
+	return &Server{
+		store:        cfg.Store,
+		answers:      cfg.Answers,
+		forms:        cfg.Forms,
+		origins:      newOrigins(cfg.Origins),
+		log:          cfg.Logger,
+		now:          cfg.Now,
+		hub:          newHub(),
+		cfg:          cfg,
+		ipLimit:      limit(cfg.IPRate, cfg.IPBurst, 20, 60),
+		messageLimit: limit(cfg.MessageRate, cfg.MessageBurst, 2, 10),
+		startLimit:   limit(cfg.StartRate, cfg.StartBurst, 0.2, 5),
+		loginLimit:   limit(cfg.LoginRate, cfg.LoginBurst, 1, 5),
+		tickets:      map[string]ticket{},
+		done:         make(chan struct{}),
+	}
+}
+
+// Close ends every open stream and refuses new ones; call it when the HTTP
+// server shuts down (http.Server.RegisterOnShutdown), since Shutdown does
+// not interrupt streaming handlers.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
+		close(s.done)
+		s.hub.close()
+	})
+}
+
+// Handler returns the routes: /api/v1/… and /agent/….
+func (s *Server) Handler() http.Handler {
+	api := http.NewServeMux()
+	// Visitors.
+	api.HandleFunc("POST /api/v1/conversations", s.startConversation)
+	api.HandleFunc("GET /api/v1/conversation", s.getConversation)
+	api.HandleFunc("GET /api/v1/conversation/messages", s.listMessages)
+	api.HandleFunc("POST /api/v1/conversation/messages", s.sendMessage)
+	api.HandleFunc("POST /api/v1/conversation/read", s.markRead)
+	api.HandleFunc("POST /api/v1/conversation/typing", s.visitorTyping)
+	api.HandleFunc("POST /api/v1/conversation/tickets", s.newTicket)
+	api.HandleFunc("GET /api/v1/conversation/events", s.visitorEvents)
+	api.HandleFunc("GET /api/v1/answers", s.searchAnswers)
+	api.HandleFunc("GET /api/v1/answers/{id}", s.getAnswer)
+	api.HandleFunc("GET /api/v1/forms", s.listForms)
+	api.HandleFunc("GET /api/v1/forms/{id}", s.getForm)
+	api.HandleFunc("POST /api/v1/forms/{id}/submissions", s.submitForm)
+	// Agents.
+	api.HandleFunc("POST /api/v1/agent/sessions", s.login)
+	api.HandleFunc("DELETE /api/v1/agent/sessions", s.agentOnly(s.logout))
+	api.HandleFunc("GET /api/v1/agent/conversations", s.agentOnly(s.agentConversations))
+	api.HandleFunc("GET /api/v1/agent/conversations/{id}", s.agentOnly(s.agentConversation))
+	api.HandleFunc("POST /api/v1/agent/conversations/{id}/messages", s.agentOnly(s.agentSend))
+	api.HandleFunc("POST /api/v1/agent/conversations/{id}/read", s.agentOnly(s.agentRead))
+	api.HandleFunc("POST /api/v1/agent/conversations/{id}/typing", s.agentOnly(s.agentTyping))
+	api.HandleFunc("POST /api/v1/agent/conversations/{id}/ban", s.agentOnly(s.ban))
+	api.HandleFunc("DELETE /api/v1/agent/conversations/{id}/ban", s.agentOnly(s.unban))
+	api.HandleFunc("GET /api/v1/agent/submissions", s.agentOnly(s.agentSubmissions))
+	api.HandleFunc("GET /api/v1/agent/events", s.agentOnly(s.agentEvents))
+
+	mux := http.NewServeMux()
+	mux.Handle("/api/v1/", s.guard(api))
+	mux.Handle("/agent/", inboxHandler())
+	mux.Handle("GET /agent", http.RedirectHandler("/agent/", http.StatusMovedPermanently))
+	return mux
+}
+
+// guard applies the origin allowlist (with CORS headers and preflights),
+// the per-IP rate limit, and JSON 404/405 answers around the API routes.
+func (s *Server) guard(api *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		agentPath := len(r.URL.Path) >= len("/api/v1/agent/") && r.URL.Path[:len("/api/v1/agent/")] == "/api/v1/agent/"
+		allowed, cross := s.origins.check(r, !agentPath)
+		if !allowed {
+			s.writeError(w, r, errorf(CodeForbidden, "This origin may not call the API; start the server with -origins."))
+			return
+		}
+		if cross {
+			h := w.Header()
+			h.Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
+			h.Add("Vary", "Origin")
+			h.Set("Access-Control-Expose-Headers", "Retry-After")
+			if r.Method == http.MethodOptions {
+				h.Set("Access-Control-Allow-Methods", "GET, POST, DELETE")
+				h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Last-Event-ID")
+				h.Set("Access-Control-Max-Age", "600")
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+		}
+		if ok, wait := s.ipLimit.allow(clientIP(r), s.now()); !ok {
+			s.writeError(w, r, &Error{Code: CodeRateLimited, Message: "Too many requests; slow down.", RetryAfter: wait})
+			return
+		}
+		if _, pattern := api.Handler(r); pattern == "" {
+			s.noRoute(w, r, api)
+			return
+		}
+		api.ServeHTTP(w, r)
+	})
+}
+
+// noRoute answers 405 with Allow when the path exists for other methods,
+// else 404.
+func (s *Server) noRoute(w http.ResponseWriter, r *http.Request, api *http.ServeMux) {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodDelete} {
+		probe := r.Clone(context.Background())
+		probe.Method = m
+		if _, p := api.Handler(probe); p != "" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) == 0 {
+		s.writeError(w, r, errorf(CodeNotFound, "No such API endpoint."))
+		return
+	}
+	allowed := allow[0]
+	for _, m := range allow[1:] {
+		allowed += ", " + m
+	}
+	w.Header().Set("Allow", allowed)
+	s.writeError(w, r, errorf(CodeMethod, "Use "+allowed+"."))
+}
+
+// nowMS is the current time in unix milliseconds.
+func (s *Server) nowMS() int64 { return s.now().UnixMilli() }
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,98 @@
+package chat
+
+import (
+	"sync"
+)
+
+// event is one thing that happened, as sent on the SSE streams. ID is the
+// message id for message events (the stream's resume point) and 0 for the
+// ephemeral ones (typing, read, banned, conversation, submission).
+type event struct {
+	ID           int64
+	Name         string
+	Data         []byte
+	Conversation int64
+	ToVisitor    bool // delivered to the conversation's visitor streams
+	ToAgents     bool // delivered to every agent stream
+}
+
+// subscriber is one open stream. Its channel is buffered; a subscriber that
+// falls behind is dropped (its channel closed) rather than slowing the
+// others down, and reconnects with Last-Event-ID.
+type subscriber struct {
+	conversation int64 // 0: an agent, sees every conversation
+	ch           chan event
+}
+
+// hub fans events out to the open streams of this process.
+type hub struct {
+	mu     sync.Mutex
+	subs   map[*subscriber]struct{}
+	closed bool
+}
+
+func newHub() *hub { return &hub{subs: map[*subscriber]struct{}{}} }
+
+// subscribe opens a stream for a visitor's conversation, or for an agent
+// when conversation is 0. It returns nil once the hub is closed.
+func (h *hub) subscribe(conversation int64) *subscriber {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return nil
+	}
+	s := &subscriber{conversation: conversation, ch: make(chan event, 64)}
+	h.subs[s] = struct{}{}
+	return s
+}
+
+// unsubscribe closes s's channel unless that was done already.
+func (h *hub) unsubscribe(s *subscriber) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if _, ok := h.subs[s]; ok {
+		delete(h.subs, s)
+		close(s.ch)
+	}
+}
+
+// count returns how many streams a conversation's visitor has open.
+func (h *hub) count(conversation int64) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for s := range h.subs {
+		if s.conversation == conversation {
+			n++
+		}
+	}
+	return n
+}
+
+// publish delivers ev without blocking.
+func (h *hub) publish(ev event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.subs {
+		if s.conversation == 0 && !ev.ToAgents || s.conversation != 0 && (!ev.ToVisitor || s.conversation != ev.Conversation) {
+			continue
+		}
+		select {
+		case s.ch <- ev:
+		default: // too slow: drop it; it resumes from Last-Event-ID
+			delete(h.subs, s)
+			close(s.ch)
+		}
+	}
+}
+
+// close ends every stream and refuses new ones (server shutdown).
+func (h *hub) close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed = true
+	for s := range h.subs {
+		delete(h.subs, s)
+		close(s.ch)
+	}
+}

@@ -1,0 +1,125 @@
+package chat
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/crumbless/crumbless/server/storage"
+)
+
+// backlogFunc returns up to a page of stored messages after a message id.
+type backlogFunc func(ctx context.Context, after int64) ([]storage.Message, error)
+
+// stream serves Server-Sent Events for a visitor's conversation (or, with
+// conversation 0, for the agents). It subscribes first and then replays the
+// messages after Last-Event-ID, so nothing falls between replay and live
+// events; live messages already replayed are skipped. A comment line is
+// sent every heartbeat; every write has its own deadline; the stream ends
+// when the client leaves, falls too far behind (it reconnects and resumes),
+// is banned, or the server closes.
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, conversation int64, backlog backlogFunc) {
+	lastID := int64(0)
+	if v := strings.TrimSpace(r.Header.Get("Last-Event-ID")); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id < 0 {
+			s.writeError(w, r, &Error{Code: CodeInvalid, Message: "Last-Event-ID must be a message id."})
+			return
+		}
+		lastID = id
+	}
+	sub := s.hub.subscribe(conversation)
+	if sub == nil {
+		s.writeError(w, r, errorf(CodeUnavailable, "The server is shutting down."))
+		return
+	}
+	defer s.hub.unsubscribe(sub)
+
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Time{}) // the server's ReadTimeout must not end a stream
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no") // proxies: do not buffer
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+
+	write := func(chunk string) bool {
+		_ = rc.SetWriteDeadline(time.Now().Add(s.cfg.StreamWriteTimout))
+		if _, err := io.WriteString(w, chunk); err != nil {
+			return false
+		}
+		return rc.Flush() == nil
+	}
+	if !write("retry: 2000\n: stream open\n\n") {
+		return
+	}
+	if lastID > 0 {
+		for {
+			msgs, err := backlog(r.Context(), lastID)
+			if err != nil {
+				s.log.Error("stream backlog", "err", err)
+				return
+			}
+			for _, m := range msgs {
+				if !write(formatEvent(m.ID, "message", mustJSON(toMessageJSON(m)))) {
+					return
+				}
+				lastID = m.ID
+			}
+			if len(msgs) < 500 {
+				break
+			}
+		}
+	}
+
+	beat := time.NewTicker(s.cfg.Heartbeat)
+	defer beat.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-s.done:
+			return
+		case <-beat.C:
+			if !write(": ping\n\n") {
+				return
+			}
+		case ev, ok := <-sub.ch:
+			if !ok { // dropped as too slow, or the hub closed
+				return
+			}
+			if ev.ID != 0 && ev.ID <= lastID {
+				continue // already replayed
+			}
+			if !write(formatEvent(ev.ID, ev.Name, ev.Data)) {
+				return
+			}
+			if ev.ID != 0 {
+				lastID = ev.ID
+			}
+			if ev.Name == "banned" && conversation != 0 {
+				return
+			}
+		}
+	}
+}
+
+// formatEvent renders one SSE event. Data is single-line JSON.
+func formatEvent(id int64, name string, data []byte) string {
+	var b strings.Builder
+	if id != 0 {
+		b.WriteString("id: ")
+		b.WriteString(strconv.FormatInt(id, 10))
+		b.WriteByte('\n')
+	}
+	b.WriteString("event: ")
+	b.WriteString(name)
+	b.WriteString("\ndata: ")
+	b.Write(data)
+	b.WriteString("\n\n")
+	return b.String()
+}
