@@ -71,7 +71,7 @@ const (
 func (o origins) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		origin := r.Header.Get("Origin")
-		if origin == "" {
+		if origin == "" || sameOrigin(r, origin) { // browsers send Origin on same-origin POSTs too
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -86,6 +86,7 @@ func (o origins) wrap(next http.Handler) http.Handler {
 		} else {
 			h.Set("Access-Control-Allow-Origin", origin)
 		}
+		h.Set("Access-Control-Expose-Headers", "Retry-After") // 429s from the chat API
 		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
 			h.Set("Access-Control-Allow-Methods", corsMethods)
 			h.Set("Access-Control-Allow-Headers", corsHeaders)
@@ -95,4 +96,14 @@ func (o origins) wrap(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// sameOrigin reports whether origin is the server's own, as the browser
+// reached it (the demo page and the agent inbox call the API that way).
+func sameOrigin(r *http.Request, origin string) bool {
+	scheme := "http://"
+	if r.TLS != nil {
+		scheme = "https://"
+	}
+	return strings.EqualFold(origin, scheme+r.Host)
 }

@@ -40,9 +40,13 @@ func main() {
 }
 
 func run(args []string) error {
+	if len(args) > 0 && args[0] == "agent" {
+		return runAgent(args[1:], os.Stdin, os.Stdout)
+	}
 	flags := flag.NewFlagSet("crumbless", flag.ContinueOnError)
 	addr := flags.String("addr", "127.0.0.1:8080", "address to listen on")
 	data := flags.String("data", "./data", "folder for the server's data")
+	db := flags.String("db", "sqlite", "database: sqlite (crumbless.db in -data)")
 	originList := flags.String("origins", "", "comma-separated origins (https://shop.example) allowed to call /api/v1/ from their pages; * for any")
 	logFormat := flags.String("log", "text", "access and server log format: text or json (on stderr)")
 	tlsCert := flags.String("tls-cert", "", "PEM certificate chain: serve HTTPS (HTTP/2 and HTTP/1.1) instead of HTTP")
@@ -85,7 +89,14 @@ func run(args []string) error {
 		defer stop()
 	}
 
-	srv := newServer(accessLog(logger, newHandler(table, allowed)), logger, defaultLimits)
+	chatServer, store, err := openChat(context.Background(), *db, *data, logger)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	srv := newServer(accessLog(logger, newHandler(table, allowed, chatServer.Mount)), logger, defaultLimits)
+	srv.RegisterOnShutdown(chatServer.Close) // Shutdown does not end SSE streams by itself
 	srv.TLSConfig = tlsConfig
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -108,9 +119,14 @@ func run(args []string) error {
 // where the -origins CORS policy applies), and the bundle for everything
 // not routed elsewhere. Bundle file names are made by the build (a/…,
 // crumbless.js, pages, manifest.json) and never collide with a route.
-func newHandler(table *assets.Table, allowed origins) http.Handler {
+// Each mount adds routes to both muxes (the chat backend: its API on api,
+// the agent inbox page on mux).
+func newHandler(table *assets.Table, allowed origins, mounts ...func(mux, api *http.ServeMux)) http.Handler {
 	api := http.NewServeMux()
 	mux := http.NewServeMux()
+	for _, mount := range mounts {
+		mount(mux, api)
+	}
 	mux.HandleFunc("GET /healthz", healthz)
 	mux.Handle("/disclosure.json", disclosure.Handler())
 	mux.Handle("/api/v1/", allowed.wrap(api))

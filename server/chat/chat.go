@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -29,9 +30,6 @@ type Config struct {
 	Store   storage.Store
 	Answers answers.Content
 	Forms   forms.Content
-	// Origins may call the visitor API from a browser besides the server's
-	// own origin ("*": any). The agent API is same-origin only.
-	Origins []string
 	Logger  *slog.Logger
 	Now     func() time.Time // default time.Now
 
@@ -55,7 +53,6 @@ type Server struct {
 	store   storage.Store
 	answers answers.Content
 	forms   forms.Content
-	origins origins
 	log     *slog.Logger
 	now     func() time.Time
 	hub     *hub
@@ -116,7 +113,6 @@ func New(cfg Config) *Server {
 		store:        cfg.Store,
 		answers:      cfg.Answers,
 		forms:        cfg.Forms,
-		origins:      newOrigins(cfg.Origins),
 		log:          cfg.Logger,
 		now:          cfg.Now,
 		hub:          newHub(),
@@ -140,7 +136,18 @@ func (s *Server) Close() {
 	})
 }
 
-// Handler returns the routes: /api/v1/… and /agent/….
+// Mount adds the chat routes: the API (/api/v1/…) on api, which the server
+// puts behind its -origins CORS policy, and the inbox page (/agent/) on mux.
+func (s *Server) Mount(mux, api *http.ServeMux) {
+	h := s.Handler()
+	api.Handle("/api/v1/", h)
+	mux.Handle("/agent/", h)
+	mux.Handle("/agent", h)
+}
+
+// Handler returns the routes: /api/v1/… and /agent/…. Cross-origin policy
+// (CORS, -origins) is the caller's; the agent API refuses other origins
+// itself.
 func (s *Server) Handler() http.Handler {
 	api := http.NewServeMux()
 	// Visitors.
@@ -177,28 +184,14 @@ func (s *Server) Handler() http.Handler {
 	return mux
 }
 
-// guard applies the origin allowlist (with CORS headers and preflights),
-// the per-IP rate limit, and JSON 404/405 answers around the API routes.
+// guard refuses other origins on the agent API (the inbox is served by
+// this server; -origins is for visitor pages), applies the per-IP rate
+// limit, and answers unknown routes with JSON 404/405.
 func (s *Server) guard(api *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		agentPath := len(r.URL.Path) >= len("/api/v1/agent/") && r.URL.Path[:len("/api/v1/agent/")] == "/api/v1/agent/"
-		allowed, cross := s.origins.check(r, !agentPath)
-		if !allowed {
-			s.writeError(w, r, errorf(CodeForbidden, "This origin may not call the API; start the server with -origins."))
+		if origin := r.Header.Get("Origin"); origin != "" && strings.HasPrefix(r.URL.Path, "/api/v1/agent/") && !sameOrigin(r, origin) {
+			s.writeError(w, r, errorf(CodeForbidden, "The agent API answers only the inbox page on this server."))
 			return
-		}
-		if cross {
-			h := w.Header()
-			h.Set("Access-Control-Allow-Origin", r.Header.Get("Origin"))
-			h.Add("Vary", "Origin")
-			h.Set("Access-Control-Expose-Headers", "Retry-After")
-			if r.Method == http.MethodOptions {
-				h.Set("Access-Control-Allow-Methods", "GET, POST, DELETE")
-				h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Last-Event-ID")
-				h.Set("Access-Control-Max-Age", "600")
-				w.WriteHeader(http.StatusNoContent)
-				return
-			}
 		}
 		if ok, wait := s.ipLimit.allow(clientIP(r), s.now()); !ok {
 			s.writeError(w, r, &Error{Code: CodeRateLimited, Message: "Too many requests; slow down.", RetryAfter: wait})

@@ -69,43 +69,8 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
-// origins is the API's allowlist. A request without Origin (not from a
-// browser) or from the server's own origin is always allowed; "*" allows
-// every origin.
-type origins struct {
-	any  bool
-	list map[string]bool
-}
-
-func newOrigins(list []string) origins {
-	o := origins{list: map[string]bool{}}
-	for _, s := range list {
-		s = strings.TrimRight(strings.TrimSpace(s), "/")
-		if s == "*" {
-			o.any = true
-		} else if s != "" {
-			o.list[strings.ToLower(s)] = true
-		}
-	}
-	return o
-}
-
-// check reports whether r's origin may call the API, and whether it is
-// another origin (so CORS headers are needed).
-func (o origins) check(r *http.Request, allowOthers bool) (allowed, cross bool) {
-	origin := r.Header.Get("Origin")
-	if origin == "" {
-		return true, false
-	}
-	if sameOrigin(r, origin) {
-		return true, false
-	}
-	if !allowOthers {
-		return false, true
-	}
-	return o.any || o.list[strings.ToLower(origin)], true
-}
-
+// sameOrigin reports whether origin is the server's own (as the browser
+// reached it).
 func sameOrigin(r *http.Request, origin string) bool {
 	scheme := "http://"
 	if r.TLS != nil {

@@ -1,0 +1,292 @@
+// Crumbless agent inbox. Plain script, no inline code (the page's CSP allows
+// only this file). The session token lives in sessionStorage: no cookies.
+// Text from visitors is always set with textContent.
+'use strict';
+(function () {
+  const KEY = 'crumbless-agent-session';
+  const $ = (id) => document.getElementById(id);
+  const state = { token: '', agent: '', conversations: new Map(), current: 0, lastEventId: 0, abort: null, submissions: [] };
+
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  function time(ms) { return new Date(ms).toLocaleString(); }
+  function randomId() {
+    const b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  }
+  function setStatus(text) { $('status').textContent = text; }
+
+  async function api(method, path, body) {
+    const opts = { method, headers: { Authorization: 'Bearer ' + state.token } };
+    if (body !== undefined) {
+      opts.headers['Content-Type'] = 'application/json';
+      opts.body = JSON.stringify(body);
+    }
+    const res = await fetch(path, opts);
+    if (res.status === 401) { logout(); throw new Error('session ended'); }
+    const data = res.status === 204 ? null : await res.json();
+    if (!res.ok) throw new Error((data && data.error) || res.statusText);
+    return data;
+  }
+
+  // ---------- login ----------
+  async function login(ev) {
+    ev.preventDefault();
+    $('login-error').textContent = '';
+    const name = $('login-name').value, password = $('login-password').value;
+    try {
+      const res = await fetch('/api/v1/agent/sessions', {
+        method: 'POST',
+        headers: { Authorization: 'Basic ' + btoa(unescape(encodeURIComponent(name + ':' + password))) },
+      });
+      const data = await res.json();
+      if (!res.ok) throw new Error(data.error || res.statusText);
+      sessionStorage.setItem(KEY, JSON.stringify({ token: data.token, agent: data.agent }));
+      $('login-password').value = '';
+      start(data.token, data.agent);
+    } catch (e) {
+      $('login-error').textContent = e.message;
+    }
+  }
+
+  function logout() {
+    if (state.abort) state.abort.abort();
+    if (state.token) fetch('/api/v1/agent/sessions', { method: 'DELETE', headers: { Authorization: 'Bearer ' + state.token } }).catch(() => {});
+    sessionStorage.removeItem(KEY);
+    state.token = '';
+    $('inbox-view').hidden = true;
+    $('login-view').hidden = false;
+  }
+
+  async function start(token, agent) {
+    state.token = token;
+    state.agent = agent;
+    $('agent-name').textContent = agent;
+    $('login-view').hidden = true;
+    $('inbox-view').hidden = false;
+    try {
+      const data = await api('GET', '/api/v1/agent/conversations');
+      state.conversations.clear();
+      for (const c of data.conversations) state.conversations.set(c.id, c);
+      for (const c of data.conversations) if (c.last && c.last.id > state.lastEventId) state.lastEventId = c.last.id;
+      renderList();
+      await loadSubmissions();
+      stream();
+    } catch (e) { setStatus(e.message); }
+  }
+
+  // ---------- conversation list ----------
+  function renderList() {
+    const list = $('conversation-list');
+    const sorted = Array.from(state.conversations.values()).sort((a, b) => b.updated - a.updated || b.id - a.id);
+    list.replaceChildren();
+    for (const c of sorted) {
+      const li = el('li');
+      const b = el('button');
+      b.type = 'button';
+      b.dataset.id = String(c.id);
+      b.setAttribute('aria-current', String(c.id === state.current));
+      b.append(el('strong', '', 'Visitor #' + c.id));
+      if (c.unread > 0) {
+        const badge = el('span', 'badge', String(c.unread));
+        badge.setAttribute('aria-label', c.unread + ' unread');
+        b.append(badge);
+      }
+      if (c.banned) b.append(el('span', 'banned', ' banned: ' + c.banned));
+      b.append(el('span', 'preview', c.last ? (c.last.author === 'agent' ? 'You: ' : '') + c.last.body : 'No messages yet'));
+      b.addEventListener('click', () => open(c.id));
+      li.append(b);
+      list.append(li);
+    }
+    $('no-conversations').hidden = sorted.length > 0;
+  }
+
+  // ---------- transcript ----------
+  function renderMessage(m) {
+    if (document.querySelector('#transcript li[data-id="' + m.id + '"]')) return;
+    const li = el('li', m.author);
+    li.dataset.id = String(m.id);
+    li.append(el('small', '', (m.author === 'agent' ? (m.agent || 'agent') : 'visitor') + ' · ' + time(m.created)));
+    li.append(document.createTextNode(m.body));
+    $('transcript').append(li);
+    li.scrollIntoView({ block: 'end' });
+  }
+
+  function renderBan(c) {
+    $('ban').hidden = !!c.banned;
+    $('unban').hidden = !c.banned;
+    $('banned-note').textContent = c.banned ? 'Banned (' + c.banned + ')' : '';
+  }
+
+  async function open(id) {
+    state.current = id;
+    $('pick').hidden = true;
+    $('conversation').hidden = false;
+    $('conversation-title').textContent = 'Visitor #' + id;
+    $('typing').textContent = '';
+    $('transcript').replaceChildren();
+    try {
+      const data = await api('GET', '/api/v1/agent/conversations/' + id + '?limit=500');
+      state.conversations.set(id, data.conversation);
+      renderBan(data.conversation);
+      for (const m of data.messages) renderMessage(m);
+      await markRead(data.messages);
+    } catch (e) { setStatus(e.message); }
+    renderList();
+  }
+
+  async function markRead(messages) {
+    const c = state.conversations.get(state.current);
+    if (!c || !messages.length || document.hidden) return;
+    const last = messages[messages.length - 1].id;
+    if (last <= c.read) return;
+    const data = await api('POST', '/api/v1/agent/conversations/' + state.current + '/read', { message: last });
+    state.conversations.set(state.current, data.conversation);
+    renderList();
+  }
+
+  async function reply(ev) {
+    ev.preventDefault();
+    const box = $('reply');
+    const body = box.value;
+    if (!body.trim() || !state.current) return;
+    try {
+      const data = await api('POST', '/api/v1/agent/conversations/' + state.current + '/messages', { id: randomId(), body });
+      box.value = '';
+      renderMessage(data.message);
+    } catch (e) { setStatus(e.message); }
+  }
+
+  let typingTimer = 0;
+  function typing() {
+    if (!state.current || typingTimer) return;
+    api('POST', '/api/v1/agent/conversations/' + state.current + '/typing', { typing: true }).catch(() => {});
+    typingTimer = setTimeout(() => { typingTimer = 0; }, 3000);
+  }
+
+  async function ban(lift) {
+    if (!state.current) return;
+    try {
+      const data = lift
+        ? await api('DELETE', '/api/v1/agent/conversations/' + state.current + '/ban')
+        : await api('POST', '/api/v1/agent/conversations/' + state.current + '/ban', { reason: $('ban-reason').value });
+      state.conversations.set(state.current, data.conversation);
+      renderBan(data.conversation);
+      renderList();
+    } catch (e) { setStatus(e.message); }
+  }
+
+  // ---------- submissions ----------
+  async function loadSubmissions() {
+    const data = await api('GET', '/api/v1/agent/submissions');
+    state.submissions = data.submissions;
+    renderSubmissions();
+  }
+
+  function renderSubmissions() {
+    const list = $('submission-list');
+    list.replaceChildren();
+    for (const s of state.submissions) {
+      const li = el('li');
+      li.append(el('strong', '', s.form), el('small', '', ' · ' + time(s.created) + (s.conversation ? ' · visitor #' + s.conversation : '')));
+      const dl = el('dl');
+      for (const [k, v] of Object.entries(s.fields)) dl.append(el('dt', '', k), el('dd', '', v));
+      li.append(dl);
+      list.append(li);
+    }
+    $('no-submissions').hidden = state.submissions.length > 0;
+    $('tab-submissions').textContent = 'Form submissions (' + state.submissions.length + ')';
+  }
+
+  function tab(which) {
+    const subs = which === 'submissions';
+    $('conversations-pane').hidden = subs;
+    $('submissions-pane').hidden = !subs;
+    $('tab-conversations').setAttribute('aria-pressed', String(!subs));
+    $('tab-submissions').setAttribute('aria-pressed', String(subs));
+  }
+
+  // ---------- events: fetch-based SSE with the Authorization header ----------
+  function handle(name, data, id) {
+    if (id) state.lastEventId = Math.max(state.lastEventId, id);
+    if (name === 'message') {
+      if (data.conversation === state.current) {
+        renderMessage(data);
+        if (data.author === 'visitor') { $('typing').textContent = ''; markRead([data]).catch(() => {}); }
+      }
+    } else if (name === 'conversation') {
+      state.conversations.set(data.id, data);
+      if (data.id === state.current) renderBan(data);
+      renderList();
+    } else if (name === 'typing') {
+      if (data.conversation === state.current) $('typing').textContent = data.typing ? 'Visitor is typing…' : '';
+    } else if (name === 'submission') {
+      state.submissions.unshift(data);
+      renderSubmissions();
+    }
+  }
+
+  async function stream() {
+    let delay = 1000;
+    while (state.token) {
+      state.abort = new AbortController();
+      try {
+        const headers = { Authorization: 'Bearer ' + state.token, Accept: 'text/event-stream' };
+        if (state.lastEventId) headers['Last-Event-ID'] = String(state.lastEventId);
+        const res = await fetch('/api/v1/agent/events', { headers, signal: state.abort.signal, cache: 'no-store' });
+        if (res.status === 401) { logout(); return; }
+        if (!res.ok || !res.body) throw new Error('stream: ' + res.status);
+        setStatus('live');
+        delay = 1000;
+        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buf = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buf += value;
+          let cut;
+          while ((cut = buf.indexOf('\n\n')) >= 0) {
+            const block = buf.slice(0, cut);
+            buf = buf.slice(cut + 2);
+            let name = 'message', data = '', id = 0;
+            for (const line of block.split('\n')) {
+              if (line.startsWith('event: ')) name = line.slice(7);
+              else if (line.startsWith('data: ')) data += line.slice(6);
+              else if (line.startsWith('id: ')) id = Number(line.slice(4));
+            }
+            if (data) handle(name, JSON.parse(data), id);
+          }
+        }
+      } catch (e) {
+        if (!state.token) return;
+      }
+      setStatus('reconnecting…');
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 15000);
+    }
+  }
+
+  document.addEventListener('DOMContentLoaded', () => {
+    $('login-form').addEventListener('submit', login);
+    $('reply-form').addEventListener('submit', reply);
+    $('reply').addEventListener('input', typing);
+    $('ban').addEventListener('click', () => ban(false));
+    $('unban').addEventListener('click', () => ban(true));
+    $('logout').addEventListener('click', logout);
+    $('tab-conversations').addEventListener('click', () => tab('conversations'));
+    $('tab-submissions').addEventListener('click', () => tab('submissions'));
+    document.addEventListener('visibilitychange', () => {
+      if (!document.hidden && state.current) open(state.current);
+    });
+    const saved = sessionStorage.getItem(KEY);
+    if (saved) {
+      try { const s = JSON.parse(saved); start(s.token, s.agent); return; } catch (e) { sessionStorage.removeItem(KEY); }
+    }
+    $('login-view').hidden = false;
+  });
+})();
