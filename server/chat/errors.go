@@ -99,7 +99,7 @@ func toAPIError(err error) *Error {
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	e := toAPIError(err)
 	st := status(e.Code)
-	if st >= 500 {
+	if st == http.StatusInternalServerError {
 		s.log.Error("api", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	body := map[string]any{"error": e.Message, "code": e.Code}

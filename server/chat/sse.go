@@ -57,6 +57,10 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, conversation int
 	if !write("retry: 2000\n: stream open\n\n") {
 		return
 	}
+	// sent is the highest message id written on this stream: live events
+	// up to it were already replayed. (Not the client's Last-Event-ID: a
+	// bogus id past the end must not hide new messages.)
+	sent := int64(0)
 	if lastID > 0 {
 		for {
 			msgs, err := backlog(r.Context(), lastID)
@@ -68,7 +72,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, conversation int
 				if !write(formatEvent(m.ID, "message", mustJSON(toMessageJSON(m)))) {
 					return
 				}
-				lastID = m.ID
+				lastID, sent = m.ID, m.ID
 			}
 			if len(msgs) < 500 {
 				break
@@ -92,14 +96,14 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, conversation int
 			if !ok { // dropped as too slow, or the hub closed
 				return
 			}
-			if ev.ID != 0 && ev.ID <= lastID {
+			if ev.ID != 0 && ev.ID <= sent {
 				continue // already replayed
 			}
 			if !write(formatEvent(ev.ID, ev.Name, ev.Data)) {
 				return
 			}
 			if ev.ID != 0 {
-				lastID = ev.ID
+				sent = ev.ID
 			}
 			if ev.Name == "banned" && conversation != 0 {
 				return

@@ -484,3 +484,6 @@ func (s *SQLite) DeleteSession(ctx context.Context, tokenHash []byte) error {
 	}
 	return nil
 }
+
+// DB returns the underlying database, for tests and maintenance tools.
+func (s *SQLite) DB() *sql.DB { return s.db }
