@@ -81,6 +81,9 @@ func runAgent(args []string, stdin io.Reader, stdout io.Writer) error {
 		return err
 	}
 	defer st.Close()
+	if _, err := st.AgentByName(ctx, name); err == nil {
+		return fmt.Errorf("agent %q exists already", name)
+	}
 	if err := chat.AddAgent(ctx, st, name, password, chat.BcryptCost, time.Now()); err != nil {
 		if errors.Is(err, storage.ErrConflict) {
 			return fmt.Errorf("agent %q exists already", name)
