@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -62,24 +61,46 @@ func TestAgentAdd(t *testing.T) {
 	assert.NoError(t, bcrypt.CompareHashAndPassword([]byte(b.PasswordHash), []byte("battery staple")))
 }
 
-func TestWithChatRoutes(t *testing.T) {
+// TestChatMounted checks the chat backend behind the server's handler: its
+// routes, the -origins CORS policy in front of the visitor API, same-origin
+// calls from the server's own pages, and no cookie anywhere.
+func TestChatMounted(t *testing.T) {
 	data := t.TempDir()
-	c, st, err := openChat(context.Background(), "sqlite", data, "", nil)
+	c, st, err := openChat(context.Background(), "sqlite", data, nil)
 	require.NoError(t, err)
 	defer st.Close()
 	defer c.Close()
-	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(299) })
-	h := withChat(next, c)
-	for path, want := range map[string]int{
-		"/api/v1/answers?q=cafe": 200,
-		"/api/v1/forms/contact":  200,
-		"/agent/":                200,
-		"/":                      299,
-		"/crumbless.js":          299,
-	} {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
-		assert.Equal(t, want, rec.Code, path)
+	allowed, err := parseOrigins("https://shop.example")
+	require.NoError(t, err)
+	h := newHandler(testTable(t), allowed, c.Mount)
+	cases := []struct {
+		name, method, path, origin string
+		want                       int
+		acao                       string
+	}{
+		{"answers", "GET", "/api/v1/answers?q=cafe", "", 200, ""},
+		{"form", "GET", "/api/v1/forms/contact", "", 200, ""},
+		{"inbox page", "GET", "/agent/", "", 200, ""},
+		{"inbox script", "GET", "/agent/inbox.js", "", 200, ""},
+		{"bundle still served", "GET", "/", "", 200, ""},
+		{"unknown API route is JSON 404", "GET", "/api/v1/nope", "", 404, ""},
+		{"same-origin POST (demo page)", "POST", "/api/v1/conversations", "http://example.com", 201, ""},
+		{"listed origin", "POST", "/api/v1/conversations", "https://shop.example", 201, "https://shop.example"},
+		{"other origin refused", "POST", "/api/v1/conversations", "https://evil.example", 403, ""},
+		{"agent API not for listed origins", "POST", "/api/v1/agent/sessions", "https://shop.example", 403, "https://shop.example"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest(tc.method, tc.path, nil)
+			if tc.origin != "" {
+				r.Header.Set("Origin", tc.origin)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			require.Equal(t, tc.want, rec.Code, rec.Body.String())
+			assert.Equal(t, tc.acao, rec.Header().Get("Access-Control-Allow-Origin"))
+			assert.Empty(t, rec.Header().Values("Set-Cookie"))
+		})
 	}
 	assert.FileExists(t, filepath.Join(data, "crumbless.db"))
 }

@@ -43,7 +43,7 @@ type Config struct {
 	// API request, 2/10 per conversation for sent messages and typing, 0.2/5
 	// per IP for new conversations and 1/5 per IP for agent logins.
 	// A negative rate turns a limit off.
-	IPRate, MessageRate, StartRate, LoginRate float64
+	IPRate, MessageRate, StartRate, LoginRate     float64
 	IPBurst, MessageBurst, StartBurst, LoginBurst int
 }
 

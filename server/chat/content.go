@@ -162,4 +162,3 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, st, map[string]any{"submission": map[string]any{"id": sub.ID, "form": sub.FormID, "created": sub.Created}, "success": f.Success})
 }
-
