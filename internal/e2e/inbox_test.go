@@ -1,0 +1,123 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const inboxContactForm = `{"id":"s1","fields":{"name":"Ana","email":"ana@example.com","topic":"Order","message":"Where is my parcel? <img src=x onerror=alert(1)>","consent":"true"}}`
+
+// TestAgentInbox drives the agent inbox page in Chromium against the real
+// binary while a visitor uses the API: log in (HTTP Basic → bearer token in
+// sessionStorage, no cookie), a new conversation and message appear live
+// with an unread badge, the agent opens it (unread goes to 0 for the
+// agents, the visitor's read event), replies (the visitor reads the reply),
+// sees form submissions, bans (the visitor gets 403 banned), and a reload
+// keeps the session. Visitor text is shown as text, never as HTML, and the
+// page runs under its CSP without a violation.
+func TestAgentInbox(t *testing.T) {
+	data := t.TempDir()
+	add := exec.Command(os.Getenv("CRUMBLESS_BIN"), "agent", "add", "-data", data, "ana")
+	add.Stdin = strings.NewReader("correct horse\n")
+	out, err := add.CombinedOutput()
+	require.NoError(t, err, string(out))
+	p := startChatProcess(t, data)
+
+	b := newBrowser(t)
+	collectCSPViolations(t, b)
+	b.do(t, chromedp.Navigate(p.base+"/agent/"))
+	b.waitFor(t, `document.getElementById('login-view').hidden === false`)
+	b.do(t, chromedp.SendKeys(chromedp.JSPath(`document.getElementById('login-name')`), "ana"), chromedp.SendKeys(chromedp.JSPath(`document.getElementById('login-password')`), "correct horse"))
+	b.click(t, `document.querySelector('#login-form button')`)
+	b.waitFor(t, `document.getElementById('status').textContent === 'live'`)
+	assert.Equal(t, "ana", eval[string](t, b, `document.getElementById('agent-name').textContent`))
+	session := eval[string](t, b, `sessionStorage.getItem('crumbless-agent-session')`)
+	assert.Contains(t, session, `"token":"ca_`)
+	assert.Empty(t, b.cookies(t), "no cookies")
+
+	// A visitor starts a conversation and writes: it appears live with a badge.
+	code, start := call(t, "POST", p.base+"/api/v1/conversations", "", `{"site":"demo"}`)
+	require.Equal(t, 201, code)
+	visitor := start["token"].(string)
+	code, _ = call(t, "POST", p.base+"/api/v1/conversation/messages", visitor, `{"id":"v1","body":"<b>Hello</b> is anyone there?"}`)
+	require.Equal(t, 201, code)
+	b.waitFor(t, `document.querySelector('#conversation-list .badge')?.textContent === '1'`)
+	assert.Contains(t, eval[string](t, b, `document.querySelector('#conversation-list .preview').textContent`), "<b>Hello</b>")
+	assert.Zero(t, eval[int](t, b, `document.querySelectorAll('#conversation-list b').length`), "visitor text is not HTML")
+	b.screenshot(t, "inbox-1-unread")
+
+	// Open it: the transcript shows the message and the badge goes away.
+	b.click(t, `document.querySelector('#conversation-list button')`)
+	b.waitFor(t, `document.querySelectorAll('#transcript li').length === 1`)
+	b.waitFor(t, `document.querySelector('#conversation-list .badge') === null`)
+	code, conv := call(t, "GET", p.base+"/api/v1/conversation", visitor, "")
+	require.Equal(t, 200, code)
+	assert.NotZero(t, conv["conversation"].(map[string]any)["agentRead"], "the visitor sees the agent read it")
+
+	// A second visitor message arrives live in the open transcript.
+	code, _ = call(t, "POST", p.base+"/api/v1/conversation/messages", visitor, `{"id":"v2","body":"I need help with my order"}`)
+	require.Equal(t, 201, code)
+	b.waitFor(t, `document.querySelectorAll('#transcript li').length === 2`)
+
+	// Reply.
+	b.do(t, chromedp.SendKeys(chromedp.JSPath(`document.getElementById('reply')`), "Hi! Happy to help."))
+	b.click(t, `document.querySelector('#reply-form button')`)
+	b.waitFor(t, `document.querySelectorAll('#transcript li.agent').length === 1`)
+	b.waitFor(t, `document.getElementById('reply').value === ''`) // cleared once the 201 is in
+	code, msgs := call(t, "GET", p.base+"/api/v1/conversation/messages", visitor, "")
+	require.Equal(t, 200, code)
+	list := msgs["messages"].([]any)
+	require.Len(t, list, 3)
+	last := list[2].(map[string]any)
+	assert.Equal(t, "Hi! Happy to help.", last["body"])
+	assert.Equal(t, "agent", last["author"])
+	assert.Equal(t, "ana", last["agent"])
+	assert.EqualValues(t, 1, msgs["conversation"].(map[string]any)["unread"], "the visitor has one unread reply")
+	b.screenshot(t, "inbox-2-reply")
+
+	// A form submission shows up in the submissions tab, as text.
+	code, _ = call(t, "POST", p.base+"/api/v1/forms/contact/submissions", visitor, inboxContactForm)
+	require.Equal(t, 201, code)
+	b.waitFor(t, `document.getElementById('tab-submissions').textContent.includes('(1)')`)
+	b.click(t, `document.getElementById('tab-submissions')`)
+	b.waitFor(t, `document.querySelectorAll('#submission-list li').length === 1`)
+	assert.Contains(t, eval[string](t, b, `document.querySelector('#submission-list').textContent`), "Where is my parcel? <img src=x onerror=alert(1)>")
+	assert.Zero(t, eval[int](t, b, `document.querySelectorAll('#submission-list img').length`), "submission text is not HTML")
+	b.screenshot(t, "inbox-3-submissions")
+	b.click(t, `document.getElementById('tab-conversations')`)
+
+	// Ban: the visitor is refused with the reason.
+	b.do(t, chromedp.SetValue(chromedp.JSPath(`document.getElementById('ban-reason')`), "abuse"))
+	b.click(t, `document.getElementById('ban')`)
+	b.waitFor(t, `document.getElementById('banned-note').textContent === 'Banned (abuse)'`)
+	code, refused := call(t, "POST", p.base+"/api/v1/conversation/messages", visitor, `{"id":"v3","body":"let me back"}`)
+	assert.Equal(t, 403, code)
+	assert.Equal(t, "banned", refused["code"])
+	assert.Equal(t, "abuse", refused["reason"])
+	b.waitFor(t, `document.querySelector('#conversation-list .banned') !== null`)
+
+	// A reload keeps the session (sessionStorage) and the conversation list.
+	b.do(t, chromedp.Reload())
+	b.waitFor(t, `document.getElementById('status').textContent === 'live'`)
+	b.waitFor(t, `document.querySelectorAll('#conversation-list li').length === 1`)
+	assert.Empty(t, eval[[]string](t, b, `window.__csp`), "CSP violations in the inbox")
+	assert.Empty(t, b.cookies(t), "no cookies")
+
+	// Log out: the token is gone and no longer accepted.
+	token := eval[string](t, b, `JSON.parse(sessionStorage.getItem('crumbless-agent-session')).token`)
+	b.click(t, `document.getElementById('logout')`)
+	b.waitFor(t, `document.getElementById('login-view').hidden === false`)
+	assert.False(t, eval[bool](t, b, `sessionStorage.getItem('crumbless-agent-session') !== null`))
+	require.Eventually(t, func() bool {
+		code, _ := call(t, "GET", p.base+"/api/v1/agent/conversations", token, "")
+		return code == 401
+	}, 5e9, 1e8)
+}
