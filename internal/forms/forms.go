@@ -9,11 +9,9 @@ package forms
 
 import (
 	"errors"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 )
 
@@ -36,6 +34,18 @@ const (
 	MaxIDLength = 64
 )
 
+// PatternMatcher reports whether value matches the whole of pattern (like
+// HTML's pattern attribute), or an error when the pattern is invalid.
+type PatternMatcher func(pattern, value string) (bool, error)
+
+// MatchPattern checks Field.Pattern in Check and Validate. It is nil by
+// default, and then patterns are not checked: this package must not carry
+// Go's regexp into the wasm runtime (+121 KB brotli, measured). The server
+// sets it to regexpmatch.Match (RE2); the widget may set it to the
+// browser's RegExp, which is what the pattern attribute uses. Set it once,
+// before any form is checked.
+var MatchPattern PatternMatcher
+
 // Checked is the value of a ticked checkbox; an unticked one is "" or absent.
 const Checked = "true"
 
@@ -56,7 +66,7 @@ type Form struct {
 
 // Field is one input of a form. Pattern, like HTML's pattern attribute,
 // must match the whole value (it is anchored); it applies to text, email
-// and tel fields. MinLength and MaxLength count characters (runes); 0 means
+// and tel fields, through MatchPattern. MinLength and MaxLength count characters (runes); 0 means
 // "no minimum" and "the type's default maximum".
 type Field struct {
 	Name      string   `json:"name" js:"name"`
@@ -167,8 +177,8 @@ func (fd Field) validateDefinition() error {
 	if fd.MaxLength > 0 && fd.MinLength > fd.MaxLength {
 		return errors.New("minLength is above maxLength")
 	}
-	if fd.Pattern != "" {
-		if _, err := compilePattern(fd.Pattern); err != nil {
+	if fd.Pattern != "" && MatchPattern != nil {
+		if _, err := MatchPattern(fd.Pattern, ""); err != nil {
 			return errors.New("pattern: " + err.Error())
 		}
 	}
@@ -265,9 +275,8 @@ func (fd Field) check(v string) (Problem, bool) {
 			return Problem{Code: CodeOption, Message: "Choose one of the options."}, true
 		}
 	}
-	if fd.Pattern != "" && fd.Type != TypeTextarea && fd.Type != TypeSelect {
-		re, err := compilePattern(fd.Pattern)
-		if err != nil || !re.MatchString(v) {
+	if fd.Pattern != "" && fd.Type != TypeTextarea && fd.Type != TypeSelect && MatchPattern != nil {
+		if ok, err := MatchPattern(fd.Pattern, v); err != nil || !ok {
 			return Problem{Code: CodePattern, Message: "Does not have the expected format."}, true
 		}
 	}
@@ -359,27 +368,3 @@ func validName(s string, underscore bool) bool {
 	}
 	return true
 }
-
-// compilePattern anchors the pattern like HTML's pattern attribute. Compiled
-// patterns are cached (forms are few and fixed); the server validates from
-// many goroutines, hence the lock.
-func compilePattern(p string) (*regexp.Regexp, error) {
-	patternMu.Lock()
-	defer patternMu.Unlock()
-	if re, ok := patternCache[p]; ok {
-		return re, nil
-	}
-	re, err := regexp.Compile(`^(?:` + p + `)$`)
-	if err != nil {
-		return nil, err
-	}
-	if len(patternCache) < 256 {
-		patternCache[p] = re
-	}
-	return re, nil
-}
-
-var (
-	patternMu    sync.Mutex
-	patternCache = map[string]*regexp.Regexp{}
-)

@@ -11,7 +11,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/crumbless/crumbless/internal/forms/regexpmatch"
 )
+
+// The tests check patterns the way the server does.
+func init() { MatchPattern = regexpmatch.Match }
 
 var contact = Form{
 	ID: "contact", Title: "Contact us", Submit: "Send", Success: "Thanks",
@@ -230,4 +235,20 @@ func TestSampleContent(t *testing.T) {
 	got := cb.Check(map[string]string{"name": "Bo", "phone": "+33 1 23 45 67 89", "when": "Morning", "order": "ab123456"})
 	require.Len(t, got, 1)
 	assert.Equal(t, CodePattern, got[0].Code)
+}
+
+func TestPatternsNeedAMatcher(t *testing.T) {
+	saved := MatchPattern
+	t.Cleanup(func() { MatchPattern = saved })
+	MatchPattern = nil
+	assert.Empty(t, contact.Check(with("order", "not an order")), "without a matcher patterns are not checked")
+	assert.NoError(t, Content{Forms: []Form{{ID: "f", Title: "F", Fields: []Field{{Name: "a", Label: "A", Type: TypeText, Pattern: "("}}}}}.Validate())
+
+	var calls []string
+	MatchPattern = func(p, v string) (bool, error) { calls = append(calls, p+"="+v); return v == "ok", nil }
+	assert.Empty(t, contact.Check(with("order", "ok")))
+	got := contact.Check(with("order", "nope"))
+	require.Len(t, got, 1)
+	assert.Equal(t, CodePattern, got[0].Code)
+	assert.Contains(t, calls, `[A-Z]{2}\d{4}=nope`)
 }

@@ -11,8 +11,13 @@ import (
 
 	"github.com/crumbless/crumbless/internal/answers"
 	"github.com/crumbless/crumbless/internal/forms"
+	"github.com/crumbless/crumbless/internal/forms/regexpmatch"
 	"github.com/crumbless/crumbless/server/storage"
 )
+
+// The server checks form patterns with Go's regexp; internal/forms leaves
+// the matcher unset so that the wasm runtime does not carry regexp.
+func init() { forms.MatchPattern = regexpmatch.Match }
 
 // LoadContent reads answers.json and forms.json from dir. A missing file
 // yields the fallback's content (the sample content shipped in the binary);

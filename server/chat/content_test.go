@@ -139,6 +139,17 @@ func TestFormSubmission(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, fx.do(request{method: "POST", path: "/api/v1/forms/nope/submissions", body: validContact("x")}).Code)
 }
 
+func TestFormPatternOnTheServer(t *testing.T) {
+	fx := newFixture(t)
+	path := "/api/v1/forms/callback/submissions"
+	base := `"name":"Bo","phone":"+33 1 23 45 67 89","when":"Morning"`
+	rec := fx.do(request{method: "POST", path: path, body: `{"id":"c1","fields":{` + base + `,"order":"ab123456"}}`})
+	require.Equal(t, http.StatusBadRequest, rec.Code, rec.Body.String())
+	assert.Equal(t, map[string]any{"order": "Does not have the expected format."}, decodeBody(t, rec)["fields"])
+	rec = fx.do(request{method: "POST", path: path, body: `{"id":"c2","fields":{` + base + `,"order":"AB123456"}}`})
+	assert.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
+}
+
 func TestLoadContent(t *testing.T) {
 	dir := t.TempDir()
 	a, f, err := LoadContent(dir, content.Answers, content.Forms)
@@ -152,12 +163,14 @@ func TestLoadContent(t *testing.T) {
 	require.Len(t, a.Articles, 1)
 	assert.Equal(t, "own", a.Articles[0].ID)
 
-	for name, body := range map[string]string{
-		"answers.json": `{"articles":[{"id":"Bad Id","title":"x"}]}`,
-		"forms.json":   `{"forms":[],"extra":true}`,
+	for _, c := range []struct{ file, body string }{
+		{"answers.json", `{"articles":[{"id":"Bad Id","title":"x"}]}`},
+		{"forms.json", `{"forms":[],"extra":true}`},
+		{"forms.json", `{"forms":[{"id":"f","title":"F","fields":[{"name":"a","label":"A","type":"text","pattern":"("}]}]}`},
 	} {
+		name := c.file
 		bad := t.TempDir()
-		require.NoError(t, os.WriteFile(filepath.Join(bad, name), []byte(body), 0o600))
+		require.NoError(t, os.WriteFile(filepath.Join(bad, c.file), []byte(c.body), 0o600))
 		_, _, err := LoadContent(bad, content.Answers, content.Forms)
 		assert.Error(t, err, name)
 	}
