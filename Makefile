@@ -79,6 +79,11 @@ bench: build $(WASMEXEC)
 	@echo; echo "store: brotli cost (a program touching storage through syscall/js alone, then through package store)"
 	$(GO) run ./internal/cmd/wasmcost ./wasm/store/internal/probe/without ./wasm/store/internal/probe/with
 
+## bench-chat: chat delivery latency with 1,000 agent streams, messages/s, RSS with 10,000 idle streams
+.PHONY: bench-chat
+bench-chat: server
+	$(GO) run ./internal/cmd/chatbench -bin bin/crumbless $(CHAT_BENCH_FLAGS)
+
 ## bench-server: req/s and p99 of the server against nginx and Caddy on the same files
 ## (installs nginx-light, caddy, wrk when missing; about 8 minutes; never part of make test)
 .PHONY: bench-server
