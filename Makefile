@@ -11,6 +11,9 @@ BUNDLE   := server/bundle
 TOOLS    := $(CURDIR)/bin/tools
 WASMEXEC := $(TOOLS)/go_js_wasm_exec
 CHROMIUM := /usr/bin/chromium
+ESBUILD_VERSION := v0.27.7
+ESBUILD  := $(TOOLS)/esbuild-$(ESBUILD_VERSION)
+MINIFY   := --minify --target=es2020 --charset=utf8 --log-level=warning
 
 .PHONY: all build wasm stage bundle server run test test-host test-wasm test-e2e deps bench clean
 
@@ -23,15 +26,22 @@ wasm:
 	@mkdir -p $(STAGE)
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(STAGE)/crumbless.wasm ./wasm
 
-stage: wasm
-	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" $(STAGE)/wasm_exec.js
-	cp static/crumbless.js static/index.html static/demo.css $(STAGE)/
+stage: wasm $(ESBUILD)
+	$(ESBUILD) $(MINIFY) static/crumbless.js --outfile=$(STAGE)/crumbless.js
+	$(ESBUILD) $(MINIFY) "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" --outfile=$(STAGE)/wasm_exec.js
+	cp static/index.html static/strict.html static/demo.css $(STAGE)/
 
 bundle: stage
 	$(GO) run ./internal/cmd/bundle -in $(STAGE) -out $(BUNDLE) -version $(VERSION)
 
 server: bundle
 	$(GO) build -trimpath -o bin/crumbless ./server
+
+# esbuild, run as a Go program (no npm), minifies the loader and wasm_exec.js.
+$(ESBUILD):
+	@mkdir -p $(TOOLS)
+	GOBIN=$(TOOLS) $(GO) install github.com/evanw/esbuild/cmd/esbuild@$(ESBUILD_VERSION)
+	mv $(TOOLS)/esbuild $@
 
 ## run: build and serve the demo at http://$(ADDR)/
 run: build

@@ -1,98 +1,117 @@
 /*
  * Crumbless loader. Reads the script tag's data- attributes, draws the
  * launcher in an open shadow root and does nothing else until the visitor
- * clicks: only then are wasm_exec.js and the Go runtime downloaded. Commands
- * given through crumbless(...) before the runtime is ready are queued and
- * handed over in order. It writes no storage itself.
+ * acts: it writes no storage, and wasm_exec.js and the Go runtime are fetched
+ * on hover (data-prefetch="hover", the default), when the page is idle
+ * ("idle") or only on the first click ("none"). Commands given through
+ * crumbless(...) before the runtime runs are queued and handed over in order;
+ * the loader answers the ones it can alone (open, close, state, disclosure).
+ * Hand-written; make build minifies it with esbuild.
  */
 (function () {
   "use strict";
   var w = window, d = document;
   var script = d.currentScript;
   var api = w.crumbless;
-  if (api && api._b) return; // loaded twice: the first copy stays in charge
+  if (api?._b) return; // loaded twice: the first copy stays in charge
 
   // Replaced by the bundler with the hashed asset paths, relative to this script.
   var assets = "__CRUMBLESS_ASSETS__";
 
   // ---- configuration -------------------------------------------------------
-  var data = (script && script.dataset) || {};
-  var base = data.base || (script && script.src ? new URL(".", script.src).href : "/");
-  var config = {
-    site: data.site || "",
-    api: data.api || "",
-    consent: data.consent === "explicit" ? "explicit" : "implicit",
-    prefix: data.prefix || "crumbless-",
-    theme: data.theme || "auto",
-    lang: data.lang || "",
-    position: data.position === "left" ? "left" : "right"
-  };
+  var base = new URL(".", script?.src || location.href).href;
+  // The script tag's data- attributes over the defaults; the runtime reads
+  // them from boot.config.
+  var config = Object.assign({
+    site: "", api: "", consent: "implicit", prefix: "", theme: "auto", lang: "", position: "right", prefetch: "hover"
+  }, script?.dataset);
+  config.prefix = config.prefix || "crumbless-"; // never unprefixed keys
 
   // ---- styles --------------------------------------------------------------
+  // :host resets everything the page could make the host inherit, with
+  // !important because in the shadow tree that beats the page's rules.
   var dark = "--cl-bg:#17171c;--cl-fg:#ececf1;--cl-muted:#a3a3b0;--cl-line:#30303a;color-scheme:dark";
   var css =
+    ":host{all:initial!important}" +
     ".cl{--cl-accent:var(--crumbless-accent,#4f46e5);--cl-bg:#fff;--cl-fg:#1c1c22;--cl-muted:#5b5b66;--cl-line:#e2e2e8;color-scheme:light;" +
-    "position:fixed;bottom:20px;right:20px;z-index:2147483000;font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:var(--cl-fg)}" +
+    "position:fixed;bottom:20px;right:20px;z-index:2147483000;font:15px/1.45 system-ui,sans-serif;color:var(--cl-fg)}" +
     ".cl[data-position=left]{right:auto;left:20px}" +
     ".cl[data-theme=dark]{" + dark + "}" +
     "@media (prefers-color-scheme:dark){.cl[data-theme=auto]{" + dark + "}}" +
-    ".launcher{width:56px;height:56px;border:0;border-radius:50%;background:var(--cl-accent);color:#fff;cursor:pointer;display:grid;place-items:center;box-shadow:0 6px 20px rgba(0,0,0,.22);transition:transform .15s}" +
-    ".launcher:hover{transform:scale(1.06)}.launcher:focus-visible{outline:3px solid var(--cl-accent);outline-offset:3px}" +
+    ".launcher{position:relative;width:56px;height:56px;border:0;border-radius:50%;background:var(--cl-accent);color:#fff;cursor:pointer;display:grid;place-items:center;box-shadow:0 6px 20px rgba(0,0,0,.22)}" +
+    ".launcher:focus-visible{outline:3px solid var(--cl-accent);outline-offset:3px}" +
     ".launcher svg{width:28px;height:28px;fill:currentColor}" +
+    ".badge{position:absolute;top:-4px;right:-4px;padding:0 6px;border-radius:9px;background:#d92d20;font:700 12px/18px system-ui}" +
     ".panel{position:absolute;bottom:72px;right:0;width:min(380px,calc(100vw - 40px));height:min(600px,calc(100vh - 112px));display:flex;flex-direction:column;overflow:hidden;" +
     "background:var(--cl-bg);color:var(--cl-fg);border-radius:16px;box-shadow:0 12px 48px rgba(0,0,0,.24)}" +
     ".cl[data-position=left] .panel{right:auto;left:0}.panel[hidden]{display:none}" +
     ".state{margin:auto;padding:24px;text-align:center;color:var(--cl-muted)}" +
-    ".state button{margin-top:12px;padding:8px 16px;border:0;border-radius:8px;background:var(--cl-accent);color:#fff;cursor:pointer;font:inherit}" +
+    ".state button{display:block;margin:12px auto 0;padding:8px 16px;border:0;border-radius:8px;background:var(--cl-accent);color:#fff;cursor:pointer;font:inherit}" +
     "@media (max-width:480px){.panel{position:fixed;inset:0;width:auto;height:auto;border-radius:0}}";
+
+  // ---- storage (read only) -------------------------------------------------
+  // read returns the data of a prefixed key in the Crumbless envelope, or
+  // undefined. The loader never writes: keys exist only after the visitor
+  // acted, so reading them honours what they chose earlier in this tab.
+  function read(area, name) {
+    try {
+      var e = JSON.parse(w[area].getItem(config.prefix + name));
+      if (e?.v === 1 && (!e.exp || e.exp > Date.now())) return e.data;
+    } catch (err) { /* blocked or corrupt storage: as if absent */ }
+  }
+
+  // wipe removes every prefixed key (forget, consent false) without waiting
+  // for a runtime that may never be loaded.
+  function wipe() {
+    ["localStorage", "sessionStorage"].forEach((area) => {
+      try {
+        var s = w[area];
+        for (var i = s.length; i--;) if (s.key(i).startsWith(config.prefix)) s.removeItem(s.key(i));
+      } catch (err) { /* blocked storage holds nothing */ }
+    });
+  }
 
   // ---- queue ---------------------------------------------------------------
   // boot is read by the runtime: it takes boot.queue, then sets boot.run.
   var boot = { config: config, queue: [], run: null };
-  var early = api && api.q ? [].slice.call(api.q) : []; // calls made before this script ran
+  // Calls made before this script ran (the snippet's queue) or before the
+  // launcher is drawn: [args, resolve].
+  var early = [...(api?.q || [])].map((a) => [[...a]]);
+  var host, root, wrap, launcher, badge, panel, destroyed;
+  // Every listener the loader adds goes away with one abort() in destroy.
+  var ac = new AbortController(), on = { signal: ac.signal };
 
-  api = w.crumbless = function () {
-    var args = [].slice.call(arguments);
-    var c = args[0];
+  api = w.crumbless = (...args) => {
+    var c = args[0], v = args[1];
     if (c === "destroy") return destroy();
     if (boot.run) return boot.run(args);
-    if (!wrap) { early.push(args); return; }
-    // open, close and toggle are answered here so that the click feels instant.
-    if (c === "open" || (c === "toggle" && !(panel && !panel.hidden))) return show();
+    if (!wrap) return new Promise((resolve) => early.push([args, resolve])); // before the launcher is drawn
+    if (c === "state") return Promise.resolve(state());
+    if (c === "open" || (c === "toggle" && !isOpen())) return show();
     if (c === "close" || c === "toggle") return hide();
-    // state is answered here until the runtime runs: it may never be loaded.
-    if (c === "state") return Promise.resolve(loaderState());
-    if (c !== "disclosure") { boot.queue.push([args]); return; }
-    return new Promise(function (resolve) { boot.queue.push([args, resolve]); });
+    if (c === "forget" || (c === "consent" && v === false)) wipe();
+    var item = [args];
+    boot.queue.push(item);
+    // disclosure waits for the runtime, which holds the registry.
+    if (c === "disclosure") return new Promise((resolve) => { item[1] = resolve; });
   };
   api._b = boot;
 
-  function loaderState() {
+  function isOpen() { return panel?.hidden === false; }
+
+  // state answers crumbless('state') until the runtime runs (it may never).
+  function state() {
+    var storage = "local";
+    try { w.localStorage.length; w.sessionStorage.length; } catch (err) { storage = "memory"; }
     return {
-      open: !!(panel && !panel.hidden), view: "home", theme: (wrap && wrap.getAttribute("data-theme")) || config.theme,
-      lang: config.lang || "en", unread: 0, consent: config.consent !== "explicit", storage: "local", ready: false
+      open: isOpen(), view: "home", theme: wrap.dataset.theme, lang: config.lang || "en",
+      unread: unread(), consent: config.consent != "explicit", storage: storage, ready: false
     };
   }
 
-  // destroy removes everything the widget added to the page and puts the
-  // embed snippet's queueing function back, so the page is as it was.
-  var destroyed = false, added = [];
-  function destroy() {
-    if (boot.run) boot.run(["destroy"]);
-    destroyed = true;
-    boot.run = null;
-    boot.queue = [];
-    d.removeEventListener("DOMContentLoaded", draw);
-    if (launcher) launcher.removeEventListener("click", onClick);
-    if (host) host.remove();
-    for (var i = 0; i < added.length; i++) added[i].remove();
-    host = root = wrap = launcher = panel = null;
-    w.crumbless = function () { (w.crumbless.q = w.crumbless.q || []).push(arguments); };
-  }
+  function unread() { var n = read("sessionStorage", "unread"); return n > 0 ? n | 0 : 0; }
 
   // ---- launcher ------------------------------------------------------------
-  var host, root, wrap, launcher, panel;
-
   function draw() {
     if (destroyed) return;
     host = d.createElement("div");
@@ -101,44 +120,64 @@
     var sheet = new CSSStyleSheet();
     sheet.replaceSync(css);
     root.adoptedStyleSheets = [sheet];
-    wrap = d.createElement("div");
-    wrap.className = "cl";
-    wrap.setAttribute("data-theme", storedTheme() || config.theme);
+    wrap = el("div", "cl");
+    var theme = read("localStorage", "theme");
+    wrap.setAttribute("data-theme", /^(light|dark|auto)$/.test(theme) ? theme : config.theme);
     wrap.setAttribute("data-position", config.position);
-    launcher = d.createElement("button");
+    launcher = el("button", "launcher");
     launcher.type = "button";
-    launcher.className = "launcher";
-    launcher.setAttribute("aria-label", "Open chat");
     launcher.setAttribute("aria-expanded", "false");
-    launcher.innerHTML = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>';
-    launcher.addEventListener("click", onClick);
+    launcher.innerHTML = '<svg viewBox="0 0 24 24"><path d="M2 3h20v14H9l-6 5v-5H2z"/></svg>'; // a speech bubble
+    badge = el("span", "badge");
+    var n = unread();
+    badge.textContent = n;
+    badge.hidden = !n;
+    launcher.setAttribute("aria-label", n ? "Open chat, " + n + " unread" : "Open chat");
+    launcher.appendChild(badge);
+    launcher.addEventListener("click", () => api("toggle"), on);
+    if (!/^(idle|none)$/.test(config.prefetch)) { // hover, the default
+      launcher.addEventListener("pointerenter", prefetch, on);
+      launcher.addEventListener("focus", prefetch, on);
+    }
     wrap.appendChild(launcher);
     root.appendChild(wrap);
     d.body.appendChild(host);
     boot.root = root;
     boot.wrapper = wrap;
     boot.launcher = launcher;
-    for (var i = 0; i < early.length; i++) api.apply(null, [].slice.call(early[i]));
+    boot.badge = badge;
+    early.forEach((item) => {
+      var r = api.apply(null, item[0]);
+      if (item[1]) item[1](r);
+    });
+    early = [];
+    if (read("sessionStorage", "open") === true) show(); // open before a reload in this tab
   }
 
-  function onClick() { api("toggle"); }
-
-  // storedTheme reads (never writes) the theme the visitor chose earlier, so
-  // that the launcher and the loading frame match it before the runtime runs.
-  function storedTheme() {
-    try {
-      var e = JSON.parse(localStorage.getItem(config.prefix + "theme"));
-      if (e && e.v === 1 && (!e.exp || e.exp > Date.now())) return e.data;
-    } catch (err) { /* blocked or corrupt storage: use the default */ }
-    return "";
+  function el(tag, className) {
+    var e = d.createElement(tag);
+    e.className = className;
+    return e;
   }
+
+  // ---- prefetch ------------------------------------------------------------
+  // prefetch fills the HTTP cache (the assets are immutable) with the same
+  // requests load makes later, so that the click finds them there.
+  var warmed;
+  function prefetch() {
+    if (warmed || destroyed) return;
+    warmed = 1;
+    [assets.exec, assets.wasm].forEach((p) => {
+      fetch(base + p).then((res) => res.arrayBuffer()).catch(() => { /* load reports it */ });
+    });
+  }
+
+  function onLoad() { (w.requestIdleCallback || setTimeout)(prefetch); }
 
   // ---- panel frame and runtime ---------------------------------------------
   function show() {
-    if (!wrap) return;
     if (!panel) {
-      panel = d.createElement("div");
-      panel.className = "panel";
+      panel = el("div", "panel");
       panel.setAttribute("role", "dialog");
       panel.setAttribute("aria-label", "Chat");
       wrap.insertBefore(panel, launcher);
@@ -151,70 +190,84 @@
 
   function hide() {
     if (panel) panel.hidden = true;
-    if (launcher) launcher.setAttribute("aria-expanded", "false");
+    launcher.setAttribute("aria-expanded", "false");
   }
 
+  // status shows the loading state, or an error with a retry button.
   function status(text, retry) {
-    panel.setAttribute("aria-busy", retry ? "false" : "true");
     panel.textContent = "";
-    var p = d.createElement("div");
-    p.className = "state";
+    var p = el("div", "state");
     p.setAttribute("role", retry ? "alert" : "status");
     p.textContent = text;
     if (retry) {
-      var b = d.createElement("button");
+      var b = el("button", "");
       b.type = "button";
       b.textContent = "Try again";
-      b.addEventListener("click", function () { loading = null; load(); });
-      p.appendChild(d.createElement("br"));
+      b.onclick = load;
       p.appendChild(b);
     }
     panel.appendChild(p);
+    if (retry) b.focus();
   }
 
-  var loading = null;
+  var loading, added;
   function load() {
-    if (loading) return loading;
+    if (loading) return;
     status("Loading…");
-    loading = (async function () {
-      try {
-        if (!w.Go) await addScript(base + assets.exec);
-        var go = boot.go = new w.Go();
-        var url = base + assets.wasm, result;
-        try {
-          result = await WebAssembly.instantiateStreaming(fetchOK(url), go.importObject);
-        } catch (err) {
-          // Wrong MIME type or a browser without streaming: compile from bytes.
-          var bytes = await (await fetchOK(url)).arrayBuffer();
-          result = await WebAssembly.instantiate(bytes, go.importObject);
-        }
-        if (!destroyed) go.run(result.instance);
-      } catch (err) {
-        if (destroyed) return;
-        console.error("crumbless: could not load the widget runtime:", err);
-        status("The chat could not be loaded.", true);
-      }
-    })();
-    return loading;
+    loading = start().catch((err) => {
+      loading = null;
+      if (destroyed) return;
+      console.error("crumbless: could not load the chat runtime: " + err.message);
+      status("The chat could not be loaded.", 1);
+    });
   }
 
-  async function fetchOK(url) {
+  async function start() {
+    if (!w.Go) await addScript(base + assets.exec);
+    var go = new w.Go();
+    var url = base + assets.wasm;
     var res = await fetch(url);
-    if (!res.ok) throw new Error(url + ": HTTP " + res.status);
-    return res;
+    if (!res.ok) throw Error(url + ": HTTP " + res.status);
+    // Streaming compiles while downloading; it refuses a wrong MIME type,
+    // which is reported like any failed download.
+    var result = await WebAssembly.instantiateStreaming(res, go.importObject);
+    if (destroyed) return;
+    boot.go = go;
+    go.run(result.instance);
   }
 
   function addScript(src) {
-    return new Promise(function (resolve, reject) {
+    return new Promise((resolve, reject) => {
       var s = d.createElement("script");
       s.src = src;
+      s.crossOrigin = "anonymous"; // the same request as prefetch's fetch, so the cache serves it
       s.onload = resolve;
-      s.onerror = function () { reject(new Error(src + ": failed to load")); };
-      added.push(s);
+      s.onerror = () => { s.remove(); reject(Error(src + ": failed")); };
+      added = s;
       d.head.appendChild(s);
     });
   }
 
+  // ---- destroy -------------------------------------------------------------
+  // destroy stops the runtime, removes every node and listener the widget
+  // added and puts the snippet's queueing function back, so the page is as
+  // it was (and the loader can be added again).
+  function destroy() {
+    if (boot.run) boot.run(["destroy"]);
+    destroyed = 1;
+    boot.run = null;
+    ac.abort();
+    if (host) host.remove();
+    if (added) added.remove();
+    host = root = wrap = launcher = badge = panel = null;
+    w.crumbless = function () { (w.crumbless.q = w.crumbless.q || []).push(arguments); }; // the snippet's
+  }
+
+  // ---- start ---------------------------------------------------------------
   if (d.body) draw();
-  else d.addEventListener("DOMContentLoaded", draw);
+  else d.addEventListener("DOMContentLoaded", draw, on);
+  if (config.prefetch == "idle") {
+    if (d.readyState === "complete") onLoad();
+    else w.addEventListener("load", onLoad, on);
+  }
 })();

@@ -40,7 +40,11 @@ for (const m of ['append', 'prepend', 'before', 'after', 'replaceWith']) {
 window.__listeners = new Set();
 const add = EventTarget.prototype.addEventListener, remove = EventTarget.prototype.removeEventListener;
 EventTarget.prototype.addEventListener = function (type, fn, opts) {
-  if (widget()) __listeners.add(JSON.stringify([type]) + '#' + __listenerId(this, fn));
+  if (widget()) {
+    const key = JSON.stringify([type]) + '#' + __listenerId(this, fn);
+    __listeners.add(key);
+    if (opts?.signal) add.call(opts.signal, 'abort', () => __listeners.delete(key));
+  }
   return add.call(this, type, fn, opts);
 };
 EventTarget.prototype.removeEventListener = function (type, fn, opts) {
