@@ -1,0 +1,357 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// loaderBudget is the most the widget may transfer before the visitor
+// interacts: the loader with its launcher styles, brotli-compressed.
+const loaderBudget = 2500
+
+// storageWrites makes the page record every call that would change Web
+// Storage, whatever the key, in window.__writes.
+const storageWrites = `
+window.__writes = [];
+for (const m of ['setItem', 'removeItem', 'clear']) {
+  const orig = Storage.prototype[m];
+  Storage.prototype[m] = function (...a) { __writes.push(m + ' ' + a[0]); return orig.apply(this, a); };
+}
+`
+
+// TestNothingBeforeInteraction loads the demo and never touches it: only the
+// loader is transferred (within the budget), no wasm and no wasm_exec.js are
+// fetched, nothing is written to storage, and the launcher is drawn with one
+// constructable stylesheet and no <style> element.
+func TestNothingBeforeInteraction(t *testing.T) {
+	base := startServer(t)
+	b := newBrowser(t)
+	b.onNewDocument(t, storageWrites)
+	b.do(t, chromedp.Navigate(base+"/"))
+	b.waitFor(t, launcher+` != null && document.readyState == 'complete'`)
+	time.Sleep(500 * time.Millisecond) // give a stray idle callback or timer the chance to misbehave
+
+	sizes := eval[map[string]float64](t, b, `Object.fromEntries(performance.getEntriesByType('resource').map(e => [new URL(e.name).pathname, e.encodedBodySize]))`)
+	assert.Contains(t, sizes, "/crumbless.js")
+	var widgetBytes float64
+	for path, size := range sizes {
+		if path == "/crumbless.js" || strings.HasPrefix(path, "/a/crumbless") || strings.HasPrefix(path, "/a/wasm_exec") {
+			widgetBytes += size
+		}
+	}
+	t.Logf("transferred before interaction: %v (widget total %v bytes)", sizes, widgetBytes)
+	assert.Positive(t, widgetBytes)
+	assert.LessOrEqual(t, widgetBytes, float64(loaderBudget), "widget bytes before interaction")
+	assert.Zero(t, b.requestsEndingIn(".wasm"), "wasm fetched before interaction")
+	assert.Zero(t, b.requestsContaining("/a/wasm_exec."), "wasm_exec.js fetched before interaction")
+	assert.Empty(t, eval[[]string](t, b, `__writes`), "storage written before interaction")
+	assert.Empty(t, prefixedKeys(t, b, "crumbless-"))
+	assert.Equal(t, 1, eval[int](t, b, shadow+`.adoptedStyleSheets.length`))
+	assert.Zero(t, eval[int](t, b, shadow+`.querySelectorAll('style,[style]').length`), "inline styles in the shadow root")
+	assert.Equal(t, 1, eval[int](t, b, `document.querySelectorAll('body > #crumbless-root').length`))
+	assert.Equal(t, "Open chat", eval[string](t, b, launcher+`.getAttribute('aria-label')`))
+	assert.True(t, eval[bool](t, b, shadow+`.querySelector('.badge').hidden`), "no unread badge in a fresh tab")
+}
+
+// requestsContaining counts the requests whose URL contains sub.
+func (b *browser) requestsContaining(sub string) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := 0
+	for _, u := range b.requests {
+		if strings.Contains(u, sub) {
+			n++
+		}
+	}
+	return n
+}
+
+// hostPage serves, from its own loopback origin, a page that embeds the
+// loader from src with the given script-tag attributes and extra markup.
+func hostPage(t *testing.T, src, attrs, extra string) string {
+	t.Helper()
+	shop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(`<!doctype html><html lang="en"><title>Shop</title>` + extra + `<h1>Shop</h1>` +
+			`<script>window.crumbless=window.crumbless||function(){(crumbless.q=crumbless.q||[]).push(arguments)};</script>` +
+			`<script src="` + src + `" ` + attrs + ` async></script></html>`))
+	}))
+	t.Cleanup(shop.Close)
+	return shop.URL + "/"
+}
+
+// hover moves the mouse over the launcher without clicking.
+func (b *browser) hover(t *testing.T) {
+	t.Helper()
+	pos := eval[[]float64](t, b, `(() => { const r = `+launcher+`.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2] })()`)
+	_, err := chromedp.Call(b.ctx, input.DispatchMouseEvent, input.DispatchMouseEventParams{Type: input.DispatchMouseEventTypeMouseMoved, X: pos[0], Y: pos[1]})
+	require.NoError(t, err)
+}
+
+// eventually waits until cond holds.
+func eventually(t *testing.T, cond func() bool, msg string) {
+	t.Helper()
+	require.Eventually(t, cond, 20*time.Second, 20*time.Millisecond, msg)
+}
+
+// TestPrefetch checks the three data-prefetch modes: hover warms the cache
+// on pointer enter, idle after the load event, none only on the click; the
+// click after a prefetch takes the runtime from the cache.
+func TestPrefetch(t *testing.T) {
+	base := startServer(t)
+	cases := []struct {
+		mode          string
+		beforeHover   bool // wasm requested after load, before any hover
+		afterHover    bool // wasm requested after the hover, before the click
+		fromCacheLoad bool // the click's wasm comes from the HTTP cache
+	}{
+		{"hover", false, true, true},
+		{"idle", true, true, true},
+		{"none", false, false, false},
+	}
+	for _, c := range cases {
+		t.Run(c.mode, func(t *testing.T) {
+			b := newBrowser(t)
+			var mu sync.Mutex
+			var cached []bool // fromDiskCache of each wasm response
+			require.NoError(t, chromedp.Listen(b.ctx, func(ev any) {
+				if e, ok := ev.(*network.EventResponseReceived); ok && strings.HasSuffix(e.Response.URL, ".wasm") {
+					mu.Lock()
+					cached = append(cached, e.Response.FromDiskCache)
+					mu.Unlock()
+				}
+			}))
+			page := hostPage(t, base+"/crumbless.js", `data-site="demo" data-prefetch="`+c.mode+`"`, "")
+			b.do(t, chromedp.Navigate(page))
+			b.waitFor(t, launcher+` != null && document.readyState == 'complete'`)
+			if c.beforeHover {
+				eventually(t, func() bool { return b.requestsEndingIn(".wasm") == 1 }, "idle prefetch")
+			} else {
+				time.Sleep(500 * time.Millisecond)
+				assert.Zero(t, b.requestsEndingIn(".wasm"), "wasm before hover")
+			}
+			b.hover(t)
+			if c.afterHover {
+				eventually(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(cached) == 1 }, "prefetched")
+			} else {
+				time.Sleep(500 * time.Millisecond)
+				assert.Zero(t, b.requestsEndingIn(".wasm"), "wasm after hover")
+			}
+			assert.Empty(t, prefixedKeys(t, b, "crumbless-"), "prefetch writes nothing")
+			b.click(t, launcher)
+			b.waitFor(t, panelReady)
+			mu.Lock()
+			defer mu.Unlock()
+			require.NotEmpty(t, cached)
+			assert.Equal(t, c.fromCacheLoad, cached[len(cached)-1], "the click's wasm from the HTTP cache; responses %v", cached)
+		})
+	}
+}
+
+// bundleServer serves the built bundle (server/bundle) from its own loopback
+// port, uncompressed, and breaks the wasm download the way *mode says:
+// "404", "mime" (served as text/html) or "" (works).
+func bundleServer(t *testing.T, mode *atomic.Value) string {
+	t.Helper()
+	dir := filepath.Join("..", "..", "server", "bundle")
+	files := http.FileServer(http.Dir(dir))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, ".wasm") {
+			switch mode.Load() {
+			case "404":
+				http.NotFound(w, r)
+				return
+			case "mime":
+				body, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(r.URL.Path)))
+				if err != nil {
+					http.NotFound(w, r)
+					return
+				}
+				w.Header().Set("Content-Type", "text/html")
+				w.Write(body)
+				return
+			}
+		}
+		w.Header().Set("Cache-Control", "no-store") // each retry asks again
+		files.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// TestFailedDownloadShowsRetry breaks the runtime download (404, wrong MIME
+// type, offline): the panel shows an alert with a retry button, the console
+// gets one error naming crumbless, nothing is thrown into the page, and the
+// retry succeeds once the download works again.
+func TestFailedDownloadShowsRetry(t *testing.T) {
+	for _, mode := range []string{"404", "mime", "offline"} {
+		t.Run(mode, func(t *testing.T) {
+			var m atomic.Value
+			m.Store(mode)
+			base := bundleServer(t, &m)
+			b := newBrowser(t)
+			b.onNewDocument(t, recorder+`crumbless = function () { (crumbless.q = crumbless.q || []).push(arguments); }; crumbless('on', 'ready', () => __log.push('ready'));`)
+			b.do(t, chromedp.Navigate(base+"/"))
+			b.waitFor(t, launcher+` != null && document.readyState == 'complete'`)
+			if mode == "offline" {
+				setOffline(t, b, true)
+			}
+			b.click(t, launcher)
+			alert := panel + `.querySelector('[role=alert]')`
+			b.waitFor(t, alert+` != null`)
+			assert.Equal(t, "The chat could not be loaded.Try again", eval[string](t, b, alert+`.textContent`))
+			assert.True(t, eval[bool](t, b, shadow+`.activeElement === `+alert+`.querySelector('button')`), "focus on the retry button")
+			errs := eval[[]string](t, b, `__errors`)
+			require.Len(t, errs, 1, "one console.error")
+			assert.True(t, strings.HasPrefix(errs[0], "crumbless: could not load the chat runtime: "), errs[0])
+			assert.Empty(t, eval[[]string](t, b, `__uncaught`), "errors thrown into the page")
+			assert.Empty(t, eval[[]string](t, b, `__log`), "ready before the runtime ran")
+
+			m.Store("")
+			if mode == "offline" {
+				setOffline(t, b, false)
+			}
+			b.click(t, alert+`.querySelector('button')`)
+			b.waitFor(t, panelReady)
+			b.waitFor(t, `__log.includes('ready')`)
+			assert.Len(t, eval[[]string](t, b, `__errors`), 1, "no further error")
+			assert.Empty(t, eval[[]string](t, b, `__uncaught`))
+		})
+	}
+}
+
+func setOffline(t *testing.T, b *browser, offline bool) {
+	t.Helper()
+	params := network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: []*network.Conditions{}}
+	if offline {
+		params.MatchedNetworkConditions = []*network.Conditions{{Offline: true, DownloadThroughput: -1, UploadThroughput: -1}}
+	}
+	_, err := chromedp.Call(b.ctx, network.EmulateNetworkConditionsByRule, params)
+	require.NoError(t, err)
+}
+
+// TestStrictPage opens /strict.html, served with a strict CSP (no
+// 'unsafe-inline', no 'unsafe-eval'), and uses the widget there: no
+// securitypolicyviolation may fire.
+func TestStrictPage(t *testing.T) {
+	base := startServer(t)
+	res, err := http.Get(base + "/strict.html")
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	csp := res.Header.Get("Content-Security-Policy")
+	for _, want := range []string{"script-src 'self' 'wasm-unsafe-eval' 'sha256-", "style-src 'self'", "connect-src 'self'"} {
+		assert.Contains(t, csp, want)
+	}
+	assert.Regexp(t, `default-src '(self|none)'`, csp)
+	assert.NotContains(t, csp, "unsafe-inline")
+	assert.NotContains(t, csp, "'unsafe-eval'")
+
+	b := newBrowser(t)
+	collectCSPViolations(t, b)
+	b.onNewDocument(t, recorder)
+	b.do(t, chromedp.Navigate(base+"/strict.html"))
+	b.waitFor(t, launcher+` != null`)
+	eval[any](t, b, `crumbless('on', 'theme', d => __log.push(d.theme)), 0`)
+	b.click(t, launcher)
+	b.waitFor(t, panelReady)
+	eval[any](t, b, `crumbless('theme', 'dark'), 0`)
+	b.waitFor(t, panelBg+` == '`+darkBg+`'`)
+	assert.Equal(t, []string{"dark"}, eval[[]string](t, b, `__log`))
+	eval[any](t, b, `crumbless('destroy'), 0`)
+	assert.Empty(t, eval[[]string](t, b, `__leftovers()`))
+	assert.Empty(t, eval[[]string](t, b, `window.__csp`), "CSP violations")
+	assert.Empty(t, eval[[]string](t, b, `__errors`))
+	assert.Empty(t, eval[[]string](t, b, `__uncaught`))
+}
+
+// TestCrossOriginEmbedIsolated embeds the widget in a page of another origin
+// with its own data-prefix and a hostile stylesheet: the runtime loads from
+// the Crumbless server, what the widget stores lands in the host page's
+// origin under the prefix, and styles leak neither in nor out.
+func TestCrossOriginEmbedIsolated(t *testing.T) {
+	base := startServer(t)
+	hostile := `<style>* { all: unset; font-size: 40px } .launcher, .panel { background: red; width: 10px }` +
+		` div { letter-spacing: 9px; text-transform: uppercase; display: none !important }</style>` +
+		`<button class="launcher" id="page-button">page button</button>`
+	page := hostPage(t, base+"/crumbless.js", `data-site="demo" data-prefix="shop-"`, hostile)
+
+	b := newBrowser(t)
+	b.onNewDocument(t, recorder)
+	b.do(t, chromedp.Navigate(page))
+	b.waitFor(t, launcher+` != null`)
+	assert.Equal(t, []float64{56, 56}, eval[[]float64](t, b, `(() => { const r = `+launcher+`.getBoundingClientRect(); return [r.width, r.height] })()`), "launcher size under a hostile page")
+	assert.Equal(t, "fixed", eval[string](t, b, `getComputedStyle(`+shadow+`.querySelector('.cl')).position`))
+	assert.True(t, eval[bool](t, b, launcher+`.checkVisibility()`), "the page hid the widget")
+
+	b.click(t, launcher)
+	b.waitFor(t, panelReady)
+	b.click(t, themeRadio("dark"))
+	b.waitFor(t, panelBg+` == '`+darkBg+`'`)
+	assert.Equal(t, "15px", eval[string](t, b, `getComputedStyle(`+shadow+`.querySelector('.cl')).fontSize`), "page font-size leaked in")
+	assert.Equal(t, "15px", eval[string](t, b, `getComputedStyle(`+panel+`).fontSize`), "page font-size leaked into the panel")
+	assert.Equal(t, "normal", eval[string](t, b, `getComputedStyle(`+panel+`).letterSpacing`), "page letter-spacing leaked in")
+	assert.Equal(t, "none", eval[string](t, b, `getComputedStyle(`+panel+`).textTransform`), "page text-transform leaked in")
+
+	// The widget's styles do not reach the page's own .launcher.
+	assert.Equal(t, "rgb(255, 0, 0)", eval[string](t, b, `getComputedStyle(document.getElementById('page-button')).backgroundColor`))
+	assert.Equal(t, "40px", eval[string](t, b, `getComputedStyle(document.getElementById('page-button')).fontSize`))
+	assert.NotEqual(t, "50%", eval[string](t, b, `getComputedStyle(document.getElementById('page-button')).borderRadius`))
+
+	assert.Equal(t, []string{"shop-theme"}, prefixedKeys(t, b, "shop-"), "storage in the host page's origin, under the prefix")
+	assert.Empty(t, prefixedKeys(t, b, "crumbless-"))
+	assert.Empty(t, eval[[]string](t, b, `__errors`))
+	assert.Empty(t, eval[[]string](t, b, `__uncaught`))
+}
+
+// TestTabStateHonoured: a visitor who opened the panel and had unread
+// replies in this tab finds both after a reload (the runtime wrote them,
+// which it only does after an interaction); the loader reads and never
+// writes them.
+func TestTabStateHonoured(t *testing.T) {
+	base := startServer(t)
+	b := newBrowser(t)
+	b.do(t, chromedp.Navigate(base+"/"))
+	b.waitFor(t, launcher+` != null`)
+	assert.False(t, eval[bool](t, b, panel+` != null`), "closed in a fresh tab")
+
+	eval[any](t, b, `sessionStorage.setItem('crumbless-open', JSON.stringify({v: 1, exp: 0, data: true})),
+		sessionStorage.setItem('crumbless-unread', JSON.stringify({v: 1, exp: 0, data: 3})), 0`)
+	b.onNewDocument(t, storageWrites)
+	b.do(t, chromedp.Reload())
+	b.waitFor(t, launcher+` != null`)
+	assert.Equal(t, "3", eval[string](t, b, shadow+`.querySelector('.badge').textContent`))
+	assert.False(t, eval[bool](t, b, shadow+`.querySelector('.badge').hidden`))
+	b.waitFor(t, panelReady)
+	assert.True(t, eval[bool](t, b, panel+`.checkVisibility()`), "open again after the reload")
+	assert.Positive(t, b.requestsEndingIn(".wasm"))
+	assert.NotContains(t, strings.Join(eval[[]string](t, b, `__writes`), ","), "unread", "the loader never writes")
+
+	// Expired or foreign values are ignored.
+	eval[any](t, b, `sessionStorage.setItem('crumbless-open', JSON.stringify({v: 1, exp: 1, data: true})),
+		sessionStorage.setItem('crumbless-unread', JSON.stringify({v: 2, exp: 0, data: 5})), 0`)
+	b.do(t, chromedp.Reload())
+	b.waitFor(t, launcher+` != null && document.readyState == 'complete'`)
+	time.Sleep(300 * time.Millisecond)
+	assert.True(t, eval[bool](t, b, shadow+`.querySelector('.badge').hidden`))
+	assert.False(t, eval[bool](t, b, panel+` != null`), "an expired open state is ignored")
+}

@@ -1,0 +1,72 @@
+// Types for the Crumbless widget's page API, window.crumbless (CONTRACT §4).
+// Copy this file into a TypeScript project, or reference it with
+// /// <reference path="crumbless.d.ts" />.
+
+declare namespace Crumbless {
+  type Theme = "light" | "dark" | "auto";
+  type View = "home" | "chat" | "answers" | `answers/${string}` | "forms" | `forms/${string}` | "privacy" | "settings";
+
+  /** What crumbless('state') resolves to. Before the runtime runs, the loader answers with ready: false. */
+  interface State {
+    open: boolean;
+    view: string;
+    theme: Theme;
+    /** BCP 47 language tag in effect. */
+    lang: string;
+    /** Replies the visitor has not read yet. */
+    unread: number;
+    /** Whether the widget may write to storage (always true in implicit mode). */
+    consent: boolean;
+    /** "memory" once the browser refused Web Storage; the widget then keeps working in memory. */
+    storage: "local" | "memory";
+    /** Whether the Go runtime has started and replayed the queue. */
+    ready: boolean;
+  }
+
+  /** One key the widget can ever write, as crumbless('disclosure') and GET /disclosure.json give it. */
+  interface DisclosedKey {
+    /** The key with its prefix, e.g. "crumbless-theme". */
+    key: string;
+    area: "local" | "session";
+    purpose: string;
+    category: "strictly-necessary" | "functional";
+    /** Lifetime in seconds; 0 = until the tab closes. */
+    ttl: number;
+    renewed?: boolean;
+    lifetime?: string;
+    written?: string;
+  }
+
+  /** The detail object each event's listener receives. */
+  interface Events {
+    ready: State;
+    open: {};
+    close: {};
+    navigate: { view: string };
+    /** A chat message arrived or was sent; at is unix ms. */
+    message: { id: string; from: string; author: string; text: string; at: number };
+    unread: { unread: number };
+    theme: { theme: Theme };
+    lang: { lang: string };
+    consent: { consent: boolean };
+  }
+  type EventName = keyof Events;
+
+  interface API {
+    (command: "open" | "close" | "toggle" | "forget" | "destroy"): void;
+    (command: "theme", theme: Theme): void;
+    (command: "navigate", view: View): void;
+    (command: "lang", tag: string): void;
+    (command: "consent", granted: boolean): void;
+    (command: "state"): Promise<State>;
+    (command: "disclosure"): Promise<DisclosedKey[]>;
+    <E extends EventName>(command: "on" | "off", event: E, listener: (detail: Events[E]) => void): void;
+    /** Calls queued by the embed snippet before the loader arrived. */
+    q?: IArguments[];
+  }
+}
+
+interface Window {
+  crumbless: Crumbless.API;
+}
+declare var crumbless: Crumbless.API;
