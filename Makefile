@@ -88,6 +88,8 @@ bench: build $(WASMEXEC)
 	PATH="$(TOOLS):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench . -benchtime 1s ./wasm/store/ | grep -E '^Benchmark'
 	@echo; echo "store: brotli cost (a program touching storage through syscall/js alone, then through package store)"
 	$(GO) run ./internal/cmd/wasmcost ./wasm/store/internal/probe/without ./wasm/store/internal/probe/with
+	@echo; echo "loader: what the widget costs an embedding page"
+	$(GO) run ./internal/cmd/loaderbench -bin bin/crumbless
 
 ## bench-chat: chat delivery latency with 1,000 agent streams, messages/s, RSS with 10,000 idle streams
 .PHONY: bench-chat

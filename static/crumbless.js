@@ -104,9 +104,15 @@
     var storage = "local";
     try { w.localStorage.length; w.sessionStorage.length; } catch (err) { storage = "memory"; }
     return {
-      open: isOpen(), view: "home", theme: wrap.dataset.theme, lang: config.lang || "en",
+      open: isOpen(), view: "home", theme: theme(), lang: config.lang || "en",
       unread: unread(), consent: config.consent != "explicit", storage: storage, ready: false
     };
+  }
+
+  // theme is the theme the visitor chose earlier, or the page's default.
+  function theme() {
+    var t = read("localStorage", "theme");
+    return /^(light|dark|auto)$/.test(t) ? t : config.theme;
   }
 
   function unread() { var n = read("sessionStorage", "unread"); return n > 0 ? n | 0 : 0; }
@@ -121,8 +127,10 @@
     sheet.replaceSync(css);
     root.adoptedStyleSheets = [sheet];
     wrap = el("div", "cl");
-    var theme = read("localStorage", "theme");
-    wrap.setAttribute("data-theme", /^(light|dark|auto)$/.test(theme) ? theme : config.theme);
+    // The launcher looks the same in every theme; the stored theme is read
+    // when the panel frame is first shown (a first localStorage access can
+    // cost milliseconds of main thread).
+    wrap.setAttribute("data-theme", config.theme);
     wrap.setAttribute("data-position", config.position);
     launcher = el("button", "launcher");
     launcher.type = "button";
@@ -181,6 +189,7 @@
       panel.setAttribute("role", "dialog");
       panel.setAttribute("aria-label", "Chat");
       wrap.insertBefore(panel, launcher);
+      wrap.setAttribute("data-theme", theme());
       boot.panel = panel;
     }
     panel.hidden = false;
