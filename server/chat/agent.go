@@ -66,10 +66,6 @@ func AddAgent(ctx context.Context, st storage.Store, name, password string, cost
 	return err
 }
 
-// dummyHash is compared against when the agent does not exist, so that a
-// wrong name costs as long as a wrong password.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("crumbless-no-such-agent"), bcrypt.MinCost)
-
 type agentKey struct{}
 
 // agentOnly authenticates the agent's bearer session.
@@ -111,7 +107,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	a, err := s.store.AgentByName(r.Context(), name)
 	hash := []byte(a.PasswordHash)
 	if errors.Is(err, storage.ErrNotFound) {
-		hash = dummyHash
+		hash = s.dummyHash()
 	} else if err != nil {
 		s.writeError(w, r, err)
 		return

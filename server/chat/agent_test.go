@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/crypto/bcrypt"
 )
 
 func TestLogin(t *testing.T) {
@@ -211,4 +212,12 @@ func TestInboxPage(t *testing.T) {
 	js := fx.do(request{method: "GET", path: "/agent/inbox.js"}).Body.String()
 	assert.NotContains(t, js, "innerHTML")
 	assert.NotContains(t, js, "document.cookie")
+}
+
+func TestUnknownAgentCostsLikeAWrongPassword(t *testing.T) {
+	fx := newFixture(t)
+	cost, err := bcrypt.Cost(fx.srv.dummyHash())
+	require.NoError(t, err)
+	assert.Equal(t, bcrypt.MinCost, cost, "the dummy hash has the configured cost")
+	assert.Equal(t, BcryptCost, New(Config{Store: fx.store}).cfg.BcryptCost, "default cost")
 }

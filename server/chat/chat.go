@@ -19,6 +19,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/crumbless/crumbless/internal/answers"
 	"github.com/crumbless/crumbless/internal/forms"
 	"github.com/crumbless/crumbless/server/storage"
@@ -38,6 +40,10 @@ type Config struct {
 	MaxStreams        int           // open streams per visitor, 4
 	SessionTTL        time.Duration // agent sessions, 12 h
 	TicketTTL         time.Duration // stream tickets, 60 s
+	// BcryptCost is the cost of the agents' password hashes (BcryptCost);
+	// logins for unknown names compare against a dummy hash of this cost
+	// so that they take as long as a wrong password.
+	BcryptCost int
 
 	// Rate limits (per second, burst). Defaults: 20/60 per IP for every
 	// API request, 2/10 per conversation for sent messages and typing, 0.2/5
@@ -65,6 +71,8 @@ type Server struct {
 
 	done      chan struct{}
 	closeOnce sync.Once
+
+	dummyHash func() []byte
 }
 
 // ticket lets an EventSource, which cannot send headers, open a visitor's
@@ -88,6 +96,9 @@ func New(cfg Config) *Server {
 	def(&cfg.StreamWriteTimout, 10*time.Second)
 	def(&cfg.SessionTTL, 12*time.Hour)
 	def(&cfg.TicketTTL, 60*time.Second)
+	if cfg.BcryptCost <= 0 {
+		cfg.BcryptCost = BcryptCost
+	}
 	if cfg.MaxStreams <= 0 {
 		cfg.MaxStreams = 4
 	}
@@ -123,6 +134,13 @@ func New(cfg Config) *Server {
 		loginLimit:   limit(cfg.LoginRate, cfg.LoginBurst, 1, 5),
 		tickets:      map[string]ticket{},
 		done:         make(chan struct{}),
+		dummyHash: sync.OnceValue(func() []byte { // made on first use, not at start
+			h, err := bcrypt.GenerateFromPassword([]byte("crumbless-no-such-agent"), cfg.BcryptCost)
+			if err != nil {
+				panic("crumbless: bcrypt: " + err.Error())
+			}
+			return h
+		}),
 	}
 }
 

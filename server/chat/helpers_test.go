@@ -52,7 +52,8 @@ func newFixtureAt(t *testing.T, path string, mutate ...func(*Config)) *fixture {
 		Store: st, Answers: a, Forms: f,
 		Now:    fx.clock,
 		IPRate: -1, MessageRate: -1, StartRate: -1, LoginRate: -1,
-		Heartbeat: time.Hour,
+		Heartbeat:  time.Hour,
+		BcryptCost: bcrypt.MinCost,
 	}
 	for _, m := range mutate {
 		m(&cfg)
