@@ -61,7 +61,7 @@ test-host:
 	.ci/tier fuzz $(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 5s -v ./internal/envelope/
 
 test-wasm: $(WASMEXEC)
-	PATH="$(TOOLS):$$PATH" GOOS=js GOARCH=wasm .ci/tier wasm $(GO) test -count=1 -v ./wasm/...
+	PATH="$(TOOLS):$$PATH" .ci/tier wasm $(GO) run ./internal/cmd/withapi -- env GOOS=js GOARCH=wasm $(GO) test -count=1 -v ./wasm/...
 
 test-e2e:
 	CRUMBLESS_BIN=$(CURDIR)/bin/crumbless .ci/tier e2e $(GO) test -tags e2e -count=1 -v -timeout 10m ./internal/e2e/

@@ -1,0 +1,203 @@
+//go:build js && wasm
+
+package transport
+
+import (
+	"strconv"
+	"strings"
+	"sync"
+	"syscall/js"
+	"time"
+)
+
+// Event is one Server-Sent Event. ID is the message id for "message"
+// events, 0 otherwise. Data is the parsed JSON.
+//
+// Two names come from the transport itself: "open" each time the stream
+// (re)connects, and "closed" (Data: the error body, with "status") when the
+// server refuses the stream for good (401, 403 banned, 404): the stream
+// then stops.
+type Event struct {
+	ID   int64
+	Name string
+	Data js.Value
+}
+
+// Stream is a live event stream that reconnects by itself.
+type Stream struct {
+	mu     sync.Mutex
+	closed bool
+	abort  js.Value // the AbortController of the current request
+	lastID int64
+	done   chan struct{}
+}
+
+// Backoff bounds between reconnections.
+const (
+	minBackoff = 500 * time.Millisecond
+	maxBackoff = 15 * time.Second
+)
+
+// Stream opens path (e.g. /api/v1/conversation/events) and calls on for
+// every event, from a goroutine of its own, in order. After a drop it
+// reconnects with backoff and sends Last-Event-ID, so messages are neither
+// lost nor repeated; lastID is where to start (0: live events only).
+func (c *Client) Stream(path string, lastID int64, on func(Event)) *Stream {
+	s := &Stream{lastID: lastID, done: make(chan struct{})}
+	go s.run(c.base+path, c.token, on)
+	return s
+}
+
+// LastID is the id of the last message event delivered.
+func (s *Stream) LastID() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lastID
+}
+
+// Close stops the stream: the request is aborted and no further event is
+// delivered (one being delivered at that moment finishes). It may be called
+// from the callback.
+func (s *Stream) Close() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed = true
+	abort := s.abort
+	s.mu.Unlock()
+	if !abort.IsUndefined() && !abort.IsNull() {
+		abort.Call("abort")
+	}
+}
+
+// Done is closed when the stream has stopped for good.
+func (s *Stream) Done() <-chan struct{} { return s.done }
+
+func (s *Stream) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
+}
+
+func (s *Stream) run(url, token string, on func(Event)) {
+	defer close(s.done)
+	backoff := minBackoff
+	for !s.isClosed() {
+		status, body, opened := s.once(url, token, on)
+		if s.isClosed() {
+			return
+		}
+		if status == 401 || status == 403 || status == 404 {
+			if body.Type() == js.TypeObject {
+				body.Set("status", status)
+			}
+			on(Event{Name: "closed", Data: body})
+			return
+		}
+		if opened {
+			backoff = minBackoff
+		}
+		time.Sleep(backoff)
+		backoff = min(backoff*2, maxBackoff)
+	}
+}
+
+// once makes one request and reads it to its end. It returns the refusing
+// status and body when the server did not open the stream.
+func (s *Stream) once(url, token string, on func(Event)) (status int, body js.Value, opened bool) {
+	ctrl := js.Global().Get("AbortController").New()
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return 0, js.Undefined(), false
+	}
+	s.abort = ctrl
+	last := s.lastID
+	s.mu.Unlock()
+
+	headers := map[string]any{"Accept": "text/event-stream"}
+	if token != "" {
+		headers["Authorization"] = "Bearer " + token
+	}
+	if last > 0 {
+		headers["Last-Event-ID"] = strconv.FormatInt(last, 10)
+	}
+	res, err := await(js.Global().Call("fetch", url, map[string]any{
+		"headers": headers, "signal": ctrl.Get("signal"), "cache": "no-store", "credentials": "omit",
+	}))
+	if err != nil {
+		return 0, js.Undefined(), false
+	}
+	status = res.Get("status").Int()
+	if status != 200 {
+		text, err := await(res.Call("text"))
+		if err != nil {
+			return status, js.Undefined(), false
+		}
+		return status, parseJSON(text.String()), false
+	}
+	on(Event{Name: "open", Data: js.Undefined()})
+	reader := res.Get("body").Call("getReader")
+	decoder := js.Global().Get("TextDecoder").New()
+	var buf strings.Builder
+	pending := ""
+	for {
+		chunk, err := await(reader.Call("read"))
+		if err != nil || chunk.Get("done").Bool() {
+			return 200, js.Undefined(), true
+		}
+		buf.Reset()
+		buf.WriteString(pending)
+		buf.WriteString(decoder.Call("decode", chunk.Get("value"), map[string]any{"stream": true}).String())
+		text := buf.String()
+		for {
+			cut := strings.Index(text, "\n\n")
+			if cut < 0 {
+				break
+			}
+			if ev, ok := parseEvent(text[:cut]); ok && !s.isClosed() {
+				if ev.ID != 0 {
+					s.mu.Lock()
+					skip := ev.ID <= s.lastID
+					if !skip {
+						s.lastID = ev.ID
+					}
+					s.mu.Unlock()
+					if skip {
+						text = text[cut+2:]
+						continue
+					}
+				}
+				on(ev)
+			}
+			text = text[cut+2:]
+		}
+		pending = text
+	}
+}
+
+// parseEvent reads one SSE block; comments (heartbeats) yield nothing.
+func parseEvent(block string) (Event, bool) {
+	ev := Event{Name: "message"}
+	var data []string
+	for _, line := range strings.Split(block, "\n") {
+		line = strings.TrimSuffix(line, "\r")
+		field, value, _ := strings.Cut(line, ":")
+		value = strings.TrimPrefix(value, " ")
+		switch field {
+		case "id":
+			ev.ID, _ = strconv.ParseInt(value, 10, 64)
+		case "event":
+			ev.Name = value
+		case "data":
+			data = append(data, value)
+		}
+	}
+	if len(data) == 0 {
+		return ev, false
+	}
+	ev.Data = parseJSON(strings.Join(data, "\n"))
+	return ev, true
+}
