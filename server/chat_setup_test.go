@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -100,6 +101,12 @@ func TestChatMounted(t *testing.T) {
 			require.Equal(t, tc.want, rec.Code, rec.Body.String())
 			assert.Equal(t, tc.acao, rec.Header().Get("Access-Control-Allow-Origin"))
 			assert.Empty(t, rec.Header().Values("Set-Cookie"))
+			if rec.Code >= 400 && strings.HasPrefix(tc.path, "/api/") {
+				var e map[string]string
+				require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &e), "API errors are JSON: %s", rec.Body)
+				assert.NotEmpty(t, e["error"])
+				assert.NotEmpty(t, e["code"])
+			}
 		})
 	}
 	assert.FileExists(t, filepath.Join(data, "crumbless.db"))

@@ -78,7 +78,11 @@ func (o origins) wrap(next http.Handler) http.Handler {
 		h := w.Header()
 		h.Add("Vary", "Origin")
 		if !o.allows(origin) {
-			http.Error(w, "403 origin not allowed", http.StatusForbidden)
+			// The API's error shape (server/chat): JSON with a domain code.
+			h.Set("Content-Type", "application/json; charset=utf-8")
+			h.Set("X-Content-Type-Options", "nosniff")
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprintln(w, `{"error":"This origin may not call the API; the server lists allowed origins with -origins.","code":"forbidden"}`)
 			return
 		}
 		if o.any {
