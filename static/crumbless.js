@@ -40,7 +40,8 @@
     "@media (prefers-color-scheme:dark){.cl[data-theme=auto]{" + dark + "}}" +
     ".launcher{position:relative;width:56px;height:56px;border:0;border-radius:50%;background:var(--cl-accent);color:#fff;cursor:pointer;display:grid;place-items:center;box-shadow:0 6px 20px rgba(0,0,0,.22)}" +
     ".launcher:focus-visible{outline:3px solid var(--cl-accent);outline-offset:3px}" +
-    ".launcher svg{width:28px;height:28px;fill:currentColor}" +
+    // The icon, a speech bubble, is drawn by CSS: no SVG for the HTML parser.
+    ".launcher::before{content:'';width:24px;height:22px;background:currentColor;border-radius:12px 12px 12px 2px}" +
     ".badge{position:absolute;top:-4px;right:-4px;padding:0 6px;border-radius:9px;background:#d92d20;font:700 12px/18px system-ui}" +
     ".panel{position:absolute;bottom:72px;right:0;width:min(380px,calc(100vw - 40px));height:min(600px,calc(100vh - 112px));display:flex;flex-direction:column;overflow:hidden;" +
     "background:var(--cl-bg);color:var(--cl-fg);border-radius:16px;box-shadow:0 12px 48px rgba(0,0,0,.24)}" +
@@ -118,6 +119,12 @@
   function unread() { var n = read("sessionStorage", "unread"); return n > 0 ? n | 0 : 0; }
 
   // ---- launcher ------------------------------------------------------------
+  // seen says whether this tab may hold session state of the widget: after a
+  // reload, back/forward or a page of the same site. Only then is
+  // sessionStorage read: its first access blocks the main thread for
+  // milliseconds, which a visitor who just arrived should not pay.
+  var seen = /^(reload|back)/.test(performance.getEntriesByType("navigation")[0]?.type) || d.referrer.startsWith(location.origin + "/");
+
   function draw() {
     if (destroyed) return;
     host = d.createElement("div");
@@ -135,9 +142,8 @@
     launcher = el("button", "launcher");
     launcher.type = "button";
     launcher.setAttribute("aria-expanded", "false");
-    launcher.innerHTML = '<svg viewBox="0 0 24 24"><path d="M2 3h20v14H9l-6 5v-5H2z"/></svg>'; // a speech bubble
     badge = el("span", "badge");
-    var n = unread();
+    var n = seen ? unread() : 0;
     badge.textContent = n;
     badge.hidden = !n;
     launcher.setAttribute("aria-label", n ? "Open chat, " + n + " unread" : "Open chat");
@@ -159,7 +165,7 @@
       if (item[1]) item[1](r);
     });
     early = [];
-    if (read("sessionStorage", "open") === true) show(); // open before a reload in this tab
+    if (seen && read("sessionStorage", "open") === true) show(); // open before a reload in this tab
   }
 
   function el(tag, className) {

@@ -25,9 +25,12 @@ import (
 const loaderBudget = 2500
 
 // storageWrites makes the page record every call that would change Web
-// Storage, whatever the key, in window.__writes.
+// Storage, whatever the key, in window.__writes, and every getItem in
+// window.__reads.
 const storageWrites = `
-window.__writes = [];
+window.__writes = []; window.__reads = [];
+const getItem = Storage.prototype.getItem;
+Storage.prototype.getItem = function (k) { __reads.push(k); return getItem.call(this, k); };
 for (const m of ['setItem', 'removeItem', 'clear']) {
   const orig = Storage.prototype[m];
   Storage.prototype[m] = function (...a) { __writes.push(m + ' ' + a[0]); return orig.apply(this, a); };
@@ -60,6 +63,7 @@ func TestNothingBeforeInteraction(t *testing.T) {
 	assert.Zero(t, b.requestsEndingIn(".wasm"), "wasm fetched before interaction")
 	assert.Zero(t, b.requestsContaining("/a/wasm_exec."), "wasm_exec.js fetched before interaction")
 	assert.Empty(t, eval[[]string](t, b, `__writes`), "storage written before interaction")
+	assert.Empty(t, eval[[]string](t, b, `__reads`), "storage read by a visitor who just arrived (its first access blocks the main thread)")
 	assert.Empty(t, prefixedKeys(t, b, "crumbless-"))
 	assert.Equal(t, 1, eval[int](t, b, shadow+`.adoptedStyleSheets.length`))
 	assert.Zero(t, eval[int](t, b, shadow+`.querySelectorAll('style,[style]').length`), "inline styles in the shadow root")
