@@ -29,7 +29,7 @@ func main() {
 		Launcher: boot.Get("launcher"),
 		Panel:    boot.Get("panel"),
 		Events:   hub,
-	}, st, config.Get("theme").String())
+	}, st, panelOptions(boot))
 	st.GateOn(boot.Get("root"))
 	st.Sync()
 	if panel.IsOpen() {
@@ -39,4 +39,42 @@ func main() {
 	a.Attach(boot)
 	<-a.Done() // keep the callbacks alive until crumbless('destroy')
 	st.Release()
+}
+
+// panelOptions reads what the loader learned from the script tag, the
+// browser and the bundle. Chat stays nil until the deployment has a chat
+// backend: the widget then offers answers and forms only.
+func panelOptions(boot js.Value) views.Options {
+	config := boot.Get("config")
+	str := func(v js.Value) string {
+		if v.Type() == js.TypeString {
+			return v.String()
+		}
+		return ""
+	}
+	opts := views.Options{
+		Theme:  str(config.Get("theme")),
+		Lang:   str(config.Get("lang")),
+		Prefix: str(config.Get("prefix")),
+	}
+	if langs := js.Global().Get("navigator").Get("languages"); langs.Truthy() {
+		for i := 0; i < langs.Length(); i++ {
+			opts.Languages = append(opts.Languages, langs.Index(i).String())
+		}
+	}
+	base, assets := str(boot.Get("base")), boot.Get("assets")
+	if assets.Type() == js.TypeObject {
+		if a := str(assets.Get("answers")); a != "" {
+			opts.AnswersURL = base + a
+		}
+		if f := str(assets.Get("forms")); f != "" {
+			opts.FormsURL = base + f
+		}
+	}
+	api := str(config.Get("api"))
+	if api == "" {
+		api = js.Global().Get("URL").New(base).Get("origin").String()
+	}
+	opts.SubmitURL = api + "/api/v1/forms/"
+	return opts
 }

@@ -45,7 +45,7 @@ func newHarnessFrame(t *testing.T, clicked bool, queue ...[]any) *harness {
 	}
 	hub := events.NewHub()
 	panel := views.NewPanel(views.Frame{Root: root, Wrapper: wrapper, Launcher: launcher, Panel: frame, Events: hub},
-		store.New("crumbless-"), "auto")
+		store.New("crumbless-"), views.Options{Theme: "auto", Prefix: "crumbless-"})
 
 	h := &harness{panel: panel, warns: newArray(), log: newArray()}
 	console := js.Global().Get("console")

@@ -55,10 +55,10 @@ func init() {
 func (a *API) state() map[string]any {
 	return map[string]any{
 		"open":    a.panel.IsOpen(),
-		"view":    "home",
+		"view":    a.panel.Route(),
 		"theme":   a.panel.Settings().Theme(),
-		"lang":    a.configString("lang", "en"),
-		"unread":  0,
+		"lang":    a.panel.Lang(),
+		"unread":  a.panel.Unread(),
 		"consent": a.store.Consent(),
 		"storage": a.store.Storage(),
 		"ready":   a.ready,

@@ -36,7 +36,7 @@ func newGatedHarness(t *testing.T, consent, theme string) *harness {
 
 	st := store.Open(store.Options{Prefix: "crumbless-", Consent: consent})
 	hub := events.NewHub()
-	panel := views.NewPanel(views.Frame{Root: root, Wrapper: wrapper, Launcher: launcher, Panel: frame, Events: hub}, st, theme)
+	panel := views.NewPanel(views.Frame{Root: root, Wrapper: wrapper, Launcher: launcher, Panel: frame, Events: hub}, st, views.Options{Theme: theme, Prefix: "crumbless-"})
 	st.GateOn(root)
 	st.Sync()
 	if panel.IsOpen() {

@@ -1,7 +1,9 @@
 //go:build js && wasm
 
 // Package views renders what the visitor sees inside the widget's shadow
-// root: the panel frame and, one file each, the views inside it.
+// root: the panel frame (header, navigation, focus handling, restore across
+// reloads) and, one file each, the home, chat, answers, forms, privacy and
+// settings views inside it.
 package views
 
 import (
@@ -9,6 +11,7 @@ import (
 	"syscall/js"
 
 	"github.com/crumbless/crumbless/wasm/events"
+	"github.com/crumbless/crumbless/wasm/i18n"
 	"github.com/crumbless/crumbless/wasm/store"
 	"github.com/crumbless/crumbless/wasm/ui"
 )
@@ -21,53 +24,130 @@ type Frame struct {
 	Root     js.Value    // the open ShadowRoot of #crumbless-root
 	Wrapper  js.Value    // div.cl: carries data-theme
 	Launcher js.Value    // the launcher button
-	Panel    js.Value    // div.panel, role="dialog"
-	Events   *events.Hub // where the panel reports open, close, theme…; may be nil
+	Panel    js.Value    // div.panel, role="dialog"; undefined when the loader drew none
+	Events   *events.Hub // where the panel reports open, close, navigate, theme, lang, unread, message; may be nil
 }
 
-// Panel is the open/close logic and the content of the dialog.
+// Options are what the page and the deployment decide.
+type Options struct {
+	Theme      string   // the page's data-theme, used until the visitor picks one
+	Lang       string   // the page's data-lang
+	Languages  []string // navigator.languages, most preferred first
+	Prefix     string   // storage key prefix (for the privacy view's live list)
+	AnswersURL string   // answers.json; "" when the deployment has no answers
+	FormsURL   string   // forms.json; "" when the deployment has no forms
+	SubmitURL  string   // forms are POSTed to SubmitURL + form id; "" when nothing can receive them
+	// Chat is the chat backend, nil until the deployment has one: then the
+	// widget offers no chat at all rather than a chat that cannot work.
+	Chat Conversation
+}
+
+// navState is the "nav" key: where the visitor is in this tab.
+type navState struct {
+	Route  string `js:"route"`
+	Scroll int    `js:"scroll"`
+	Query  string `js:"query"`
+}
+
+// view is one screen inside the panel. A view builds its DOM once, updates
+// it in place, and releases its listeners in release.
+type view interface {
+	element() js.Value
+	release()
+}
+
+// Panel is the dialog: its frame, the current view and the state shared by
+// the views (theme, language, content, conversation).
 type Panel struct {
-	frame    Frame
-	store    *store.Store
-	settings *Settings
-	on       ui.Listeners
-	open     bool
+	frame Frame
+	store *store.Store
+	opts  Options
+	T     *i18n.Catalog
+
+	theme   string
+	open    bool
+	route   string
+	query   string // the answers search, kept across views and reloads
+	current view
+	restore int // scroll position to restore once the view's content is there
+	// focusSearch asks the answers view to focus its search box (the visitor
+	// came from the home view's search entry).
+	focusSearch bool
+	content     *library
+	chat        *chatState
+	on          ui.Listeners
+	back        js.Value
+	title       js.Value
+	gear        js.Value
+	closeBtn    js.Value
+	body        js.Value
+	tabs        js.Value
+	tabBtns     map[string]js.Value
+	live        js.Value
+	badge       js.Value
 }
 
-// NewPanel renders the panel content into f.Panel, replacing the loader's
-// loading state, and applies the stored theme. fallbackTheme is used when
-// nothing is stored (the page's data-theme or "auto").
-func NewPanel(f Frame, s *store.Store, fallbackTheme string) *Panel {
+// NewPanel renders the panel into f.Panel (or creates a hidden one), applies
+// the stored theme and language, restores the view of this tab and opens
+// the panel when the loader showed it.
+func NewPanel(f Frame, s *store.Store, opts Options) *Panel {
 	ui.Adopt(f.Root, css)
-	p := &Panel{frame: f, store: s}
+	p := &Panel{frame: f, store: s, opts: opts, tabBtns: map[string]js.Value{}}
+	p.content = newLibrary(opts.AnswersURL, opts.FormsURL)
 	visible := !f.Panel.IsUndefined() && !f.Panel.IsNull() && !f.Panel.Get("hidden").Bool()
 	if f.Panel.IsUndefined() || f.Panel.IsNull() {
 		p.frame.Panel = ui.El("div", "class", "panel", "role", "dialog", "hidden", "")
 		f.Wrapper.Call("insertBefore", p.frame.Panel, f.Launcher)
 	}
 	panel := p.frame.Panel
-	panel.Set("textContent", "")
+	ui.Clear(panel)
 	panel.Call("removeAttribute", "aria-busy")
+	panel.Call("removeAttribute", "aria-label")
 	panel.Call("setAttribute", "id", "cl-panel")
 	panel.Call("setAttribute", "aria-labelledby", "cl-title")
+	panel.Call("setAttribute", "aria-modal", "true")
 	f.Launcher.Call("setAttribute", "aria-controls", "cl-panel")
+	// The loader may have drawn the unread badge already; the panel takes it over.
+	if p.badge = f.Launcher.Call("querySelector", ".badge"); p.badge.IsNull() {
+		p.badge = ui.El("span", "class", "badge", "hidden", "")
+		p.ownBadge = true
+		ui.Append(f.Launcher, p.badge)
+	}
+	p.badge.Call("setAttribute", "aria-hidden", "true") // the launcher's label says the count
 
-	closeBtn := ui.TextEl("button", "×", "type", "button", "class", "close", "aria-label", "Close chat")
-	head := ui.Append(ui.El("header", "class", "head"),
-		ui.TextEl("h2", "Hi there", "id", "cl-title"),
-		closeBtn,
-	)
-	p.settings = NewSettings(s, f.Wrapper, fallbackTheme)
-	p.settings.events = f.Events
-	body := ui.Append(ui.El("div", "class", "body"), p.settings.Element)
-	ui.Append(panel, head, body)
+	p.back = iconButton("back", "back")
+	p.title = ui.El("h2", "id", "cl-title", "tabindex", "-1")
+	p.gear = iconButton("gear", "gear")
+	p.closeBtn = iconButton("close", "close")
+	head := ui.Append(ui.El("header", "class", "head"), p.back, p.title, p.gear, p.closeBtn)
+	p.body = ui.El("div", "class", "body")
+	p.tabs = ui.El("nav", "class", "tabs")
+	p.live = ui.El("div", "class", "sr", "aria-live", "polite")
+	ui.Append(panel, head, p.body, p.tabs, p.live)
 
-	p.on.On(closeBtn, "click", func(js.Value) { p.Close() })
-	p.on.On(panel, "keydown", func(ev js.Value) {
-		if ev.Get("key").String() == "Escape" {
-			p.Close()
-		}
-	})
+	p.on.On(p.closeBtn, "click", func(js.Value) { p.Close() })
+	p.on.On(p.back, "click", func(js.Value) { p.Navigate(parent(p.route)) })
+	p.on.On(p.gear, "click", func(js.Value) { p.Navigate("settings") })
+	p.on.On(panel, "keydown", p.keydown)
+	p.on.On(p.body, "scroll", func(js.Value) { p.saveNav() })
+
+	p.theme = pickTheme(s, opts.Theme)
+	p.frame.Wrapper.Call("setAttribute", "data-theme", p.theme)
+	var lang string
+	if !s.Get("lang", &lang) || !i18n.Supported(lang) {
+		lang = i18n.Match(append([]string{opts.Lang}, opts.Languages...)...)
+	}
+	if opts.Chat != nil {
+		p.chat = newChatState(p, opts.Chat)
+	}
+	p.applyLang(lang)
+
+	var nav navState
+	route := "home"
+	if s.Get("nav", &nav) && p.valid(nav.Route) {
+		route, p.query, p.restore = nav.Route, nav.Query, nav.Scroll
+	}
+	p.show(route)
 	if visible {
 		p.Open()
 	}
@@ -77,18 +157,42 @@ func NewPanel(f Frame, s *store.Store, fallbackTheme string) *Panel {
 // IsOpen reports whether the panel is shown.
 func (p *Panel) IsOpen() bool { return p.open }
 
-// Settings returns the settings view.
-func (p *Panel) Settings() *Settings { return p.settings }
+// Route returns the current view: "home", "chat", "answers", "answers/<id>",
+// "forms", "forms/<id>", "privacy" or "settings".
+func (p *Panel) Route() string { return p.route }
 
-// Open shows the panel and moves focus into it. It is idempotent.
+// Theme returns the theme in effect: "light", "dark" or "auto".
+func (p *Panel) Theme() string { return p.theme }
+
+// Settings is the theme setting as package api knows it.
+func (p *Panel) Settings() ThemeSetting { return ThemeSetting{p} }
+
+// ThemeSetting reads and changes the panel's theme.
+type ThemeSetting struct{ p *Panel }
+
+// Theme returns the theme in effect.
+func (s ThemeSetting) Theme() string { return s.p.theme }
+
+// SetTheme is Panel.SetTheme.
+func (s ThemeSetting) SetTheme(theme string) bool { return s.p.SetTheme(theme) }
+
+// Lang returns the language in effect (a base tag such as "de").
+func (p *Panel) Lang() string { return p.T.Lang }
+
+// Open shows the panel and moves focus to its heading. It is idempotent.
 func (p *Panel) Open() {
 	p.frame.Panel.Call("removeAttribute", "hidden")
 	p.frame.Launcher.Call("setAttribute", "aria-expanded", "true")
-	p.frame.Launcher.Call("setAttribute", "aria-label", "Close chat")
-	if !p.open {
-		p.frame.Panel.Call("querySelector", "h2").Call("setAttribute", "tabindex", "-1")
-		p.frame.Panel.Call("querySelector", "h2").Call("focus")
-		p.open = true
+	was := p.open
+	p.open = true
+	p.labelLauncher()
+	if !was {
+		p.set("open", true)
+		p.title.Call("focus", map[string]any{"preventScroll": true})
+		p.body.Set("scrollTop", p.restore)
+		if p.chat != nil {
+			p.chat.visibilityChanged()
+		}
 		p.frame.Events.Emit("open", nil)
 	}
 }
@@ -97,10 +201,12 @@ func (p *Panel) Open() {
 func (p *Panel) Close() {
 	p.frame.Panel.Call("setAttribute", "hidden", "")
 	p.frame.Launcher.Call("setAttribute", "aria-expanded", "false")
-	p.frame.Launcher.Call("setAttribute", "aria-label", "Open chat")
-	if p.open {
+	was := p.open
+	p.open = false
+	p.labelLauncher()
+	if was {
+		p.store.Remove("open")
 		p.frame.Launcher.Call("focus")
-		p.open = false
 		p.frame.Events.Emit("close", nil)
 	}
 }
@@ -114,8 +220,385 @@ func (p *Panel) Toggle() {
 	}
 }
 
+// Navigate shows the view named by route and moves focus to its heading.
+// It reports false, changing nothing, for an unknown route (or "chat" when
+// there is no chat backend).
+func (p *Panel) Navigate(route string) bool {
+	if !p.valid(route) {
+		return false
+	}
+	p.restore = 0
+	p.show(route)
+	target := p.title
+	if f, ok := p.current.(interface{ focusTarget() js.Value }); ok {
+		if el := f.focusTarget(); el.Truthy() {
+			target = el
+		}
+	}
+	target.Call("focus", map[string]any{"preventScroll": true})
+	return true
+}
+
+// valid reports whether route names a view this panel can show.
+func (p *Panel) valid(route string) bool {
+	name, arg := splitRoute(route)
+	switch name {
+	case "home", "privacy", "settings":
+		return arg == ""
+	case "chat":
+		return arg == "" && p.chat != nil
+	case "answers", "forms":
+		return arg == "" || validID(arg)
+	}
+	return false
+}
+
+// show replaces the current view with the one for route.
+func (p *Panel) show(route string) {
+	if p.current != nil {
+		p.current.release()
+	}
+	p.route = route
+	name, arg := splitRoute(route)
+	var v view
+	switch name {
+	case "home":
+		v = newHome(p)
+	case "chat":
+		v = newChatView(p)
+	case "answers":
+		if arg == "" {
+			v = newAnswersList(p)
+		} else {
+			v = newArticle(p, arg)
+		}
+	case "forms":
+		if arg == "" {
+			v = newFormsList(p)
+		} else {
+			v = newFormView(p, arg)
+		}
+	case "privacy":
+		v = newPrivacy(p)
+	case "settings":
+		v = newSettings(p)
+	}
+	p.current = v
+	ui.Clear(p.body)
+	ui.Append(p.body, v.element())
+	p.frame.Panel.Call("setAttribute", "data-view", name)
+	ui.Show(p.back, name != "home")
+	ui.Show(p.gear, name != "settings")
+	ui.SetText(p.title, p.titleFor(route))
+	for tab, btn := range p.tabBtns {
+		if tab == name {
+			btn.Call("setAttribute", "aria-current", "page")
+		} else {
+			btn.Call("removeAttribute", "aria-current")
+		}
+	}
+	p.body.Set("scrollTop", p.restore)
+	p.saveNav()
+	if p.chat != nil {
+		p.chat.visibilityChanged()
+	}
+	p.frame.Events.Emit("navigate", map[string]any{"view": route})
+}
+
+// contentArrived is called by a view when content it waited for has been
+// rendered: the scroll position saved before a reload can be applied now.
+func (p *Panel) contentArrived() {
+	if p.restore > 0 {
+		p.body.Set("scrollTop", p.restore)
+	}
+}
+
+func (p *Panel) titleFor(route string) string {
+	name, arg := splitRoute(route)
+	switch name {
+	case "home":
+		return p.T.T("home.title")
+	case "chat":
+		return p.T.T("chat.title")
+	case "answers":
+		if arg != "" {
+			if a, ok := p.content.article(arg); ok {
+				return a.Title
+			}
+		}
+		return p.T.T("answers.title")
+	case "forms":
+		if arg != "" {
+			if f, ok := p.content.form(arg); ok {
+				return f.Title
+			}
+		}
+		return p.T.T("forms.title")
+	case "privacy":
+		return p.T.T("privacy.title")
+	case "settings":
+		return p.T.T("settings.title")
+	}
+	return ""
+}
+
+// retitle refreshes the header once content named in the title has loaded.
+func (p *Panel) retitle() { ui.SetText(p.title, p.titleFor(p.route)) }
+
+// saveNav stores the route, the search and the scroll position for a reload.
+func (p *Panel) saveNav() {
+	if p.route == "" {
+		return
+	}
+	p.set("nav", navState{Route: p.route, Scroll: p.body.Get("scrollTop").Int(), Query: p.query})
+}
+
+// drafts is the "draft" key: unsent text of the chat and of each form.
+type drafts struct {
+	Chat  string                       `js:"chat"`
+	Forms map[string]map[string]string `js:"forms"`
+}
+
+func (p *Panel) drafts() drafts {
+	var d drafts
+	p.store.Get("draft", &d)
+	return d
+}
+
+// saveDrafts stores d, or removes the key when nothing is left in it.
+func (p *Panel) saveDrafts(d drafts) {
+	if d.Chat == "" && len(d.Forms) == 0 {
+		p.store.Remove("draft")
+		return
+	}
+	p.set("draft", d)
+}
+
+// set stores a value and reports a failure on the console: the widget keeps
+// working without it.
+func (p *Panel) set(name string, v any) {
+	if err := p.store.Set(name, v); err != nil {
+		js.Global().Get("console").Call("warn", "crumbless: could not store "+name+": "+err.Error())
+	}
+}
+
+// keydown closes on Escape and keeps Tab inside the open dialog.
+func (p *Panel) keydown(ev js.Value) {
+	switch ev.Get("key").String() {
+	case "Escape":
+		ev.Call("preventDefault")
+		p.Close()
+	case "Tab":
+		items := ui.Focusables(p.frame.Panel)
+		if len(items) == 0 {
+			return
+		}
+		active := p.frame.Root.Get("activeElement")
+		first, last := items[0], items[len(items)-1]
+		shift := ev.Get("shiftKey").Bool()
+		if shift && (active.Equal(first) || active.Equal(p.title)) {
+			ev.Call("preventDefault")
+			last.Call("focus")
+		} else if !shift && active.Equal(last) {
+			ev.Call("preventDefault")
+			first.Call("focus")
+		}
+	}
+}
+
+// SetTheme applies and stores theme; it reports false for an unknown theme
+// and changes nothing then.
+func (p *Panel) SetTheme(theme string) bool {
+	if !ValidTheme(theme) {
+		return false
+	}
+	changed := theme != p.theme
+	p.theme = theme
+	p.frame.Wrapper.Call("setAttribute", "data-theme", theme)
+	p.set("theme", theme)
+	if s, ok := p.current.(*settingsView); ok {
+		s.sync()
+	}
+	if changed {
+		p.frame.Events.Emit("theme", map[string]any{"theme": theme})
+	}
+	return true
+}
+
+// SetLang applies and stores the language given as a BCP 47 tag; it reports
+// false, changing nothing, when no catalog matches the tag.
+func (p *Panel) SetLang(tag string) bool {
+	if !i18n.Supported(i18n.Base(tag)) {
+		return false
+	}
+	lang := i18n.Base(tag)
+	p.set("lang", lang)
+	if lang != p.T.Lang {
+		p.applyLang(lang)
+		p.restore = p.body.Get("scrollTop").Int()
+		p.show(p.route)
+		p.frame.Events.Emit("lang", map[string]any{"lang": lang})
+	}
+	return true
+}
+
+// applyLang switches the catalog, the direction and every label of the frame.
+func (p *Panel) applyLang(lang string) {
+	p.T = i18n.Load(lang)
+	for _, el := range []js.Value{p.frame.Panel, p.frame.Launcher} {
+		el.Call("setAttribute", "lang", lang)
+		el.Call("setAttribute", "dir", p.T.Dir())
+	}
+	p.frame.Wrapper.Call("setAttribute", "dir", p.T.Dir())
+	p.back.Call("setAttribute", "aria-label", p.T.T("action.back"))
+	p.gear.Call("setAttribute", "aria-label", p.T.T("action.settings"))
+	p.closeBtn.Call("setAttribute", "aria-label", p.T.T("action.close"))
+	p.tabs.Call("setAttribute", "aria-label", p.T.T("nav.label"))
+	p.renderTabs()
+	p.labelLauncher()
+}
+
+// renderTabs (re)builds the bottom navigation for the views this
+// deployment offers.
+func (p *Panel) renderTabs() {
+	ui.Clear(p.tabs)
+	p.tabBtns = map[string]js.Value{}
+	tabs := []struct{ route, icon string }{{"home", "home"}}
+	if p.chat != nil {
+		tabs = append(tabs, struct{ route, icon string }{"chat", "chat"})
+	}
+	if p.opts.AnswersURL != "" {
+		tabs = append(tabs, struct{ route, icon string }{"answers", "help"})
+	}
+	if p.opts.FormsURL != "" {
+		tabs = append(tabs, struct{ route, icon string }{"forms", "mail"})
+	}
+	for _, t := range tabs {
+		route := t.route
+		btn := ui.Append(ui.El("button", "type", "button", "class", "tab", "data-route", route),
+			icon(t.icon), ui.TextEl("span", p.T.T("nav."+route)))
+		if route == "chat" {
+			ui.Append(btn, ui.El("span", "class", "dot", "hidden", ""))
+		}
+		if name, _ := splitRoute(p.route); name == route {
+			btn.Call("setAttribute", "aria-current", "page")
+		}
+		p.tabBtns[route] = btn
+		p.on.On(btn, "click", func(js.Value) { p.Navigate(route) })
+		ui.Append(p.tabs, btn)
+	}
+	p.refreshUnread()
+}
+
+// labelLauncher names the launcher for what a press does, with the unread count.
+func (p *Panel) labelLauncher() {
+	label := p.T.T("launcher.open")
+	if p.open {
+		label = p.T.T("launcher.close")
+	} else if n := p.Unread(); n > 0 {
+		label = p.T.N("launcher.unread", n)
+	}
+	p.frame.Launcher.Call("setAttribute", "aria-label", label)
+}
+
+// Unread is the number of agent messages after the last one the visitor read.
+func (p *Panel) Unread() int {
+	if p.chat == nil {
+		return 0
+	}
+	return p.chat.unread()
+}
+
+// refreshUnread shows the unread count on the launcher, the tab and the home view.
+func (p *Panel) refreshUnread() {
+	n := p.Unread()
+	ui.SetText(p.badge, p.T.Number(n))
+	ui.Show(p.badge, n > 0)
+	if btn, ok := p.tabBtns["chat"]; ok {
+		ui.Show(btn.Call("querySelector", ".dot"), n > 0)
+	}
+	if h, ok := p.current.(*homeView); ok {
+		h.setUnread(n)
+	}
+	p.labelLauncher()
+}
+
+// announce reads text to screen readers through the polite live region.
+func (p *Panel) announce(text string) {
+	ui.SetText(p.live, "")
+	ui.SetText(p.live, text)
+}
+
+// Forget removes every key the widget may have stored in this browser and
+// puts the panel back to its defaults (the page's theme and language).
+func (p *Panel) Forget() {
+	p.store.Forget() // every prefixed key, in every tab; the gate closes again
+	p.theme = pickTheme(p.store, p.opts.Theme)
+	p.frame.Wrapper.Call("setAttribute", "data-theme", p.theme)
+	p.query = ""
+	if p.chat != nil {
+		p.chat.forget()
+	}
+	p.applyLang(i18n.Match(append([]string{p.opts.Lang}, p.opts.Languages...)...))
+}
+
 // Release removes every listener the panel and its views added.
 func (p *Panel) Release() {
+	if p.current != nil {
+		p.current.release()
+	}
+	if p.chat != nil {
+		p.chat.release()
+	}
 	p.on.Release()
-	p.settings.Release()
+	if p.ownBadge {
+		p.badge.Call("remove")
+	}
+}
+
+// ValidTheme reports whether t is "light", "dark" or "auto".
+func ValidTheme(t string) bool { return t == "light" || t == "dark" || t == "auto" }
+
+func pickTheme(s *store.Store, fallback string) string {
+	var stored string
+	if s.Get("theme", &stored) && ValidTheme(stored) {
+		return stored
+	}
+	if ValidTheme(fallback) {
+		return fallback
+	}
+	return "auto"
+}
+
+// splitRoute splits "answers/shipping" into "answers" and "shipping".
+func splitRoute(route string) (name, arg string) {
+	for i := 0; i < len(route); i++ {
+		if route[i] == '/' {
+			return route[:i], route[i+1:]
+		}
+	}
+	return route, ""
+}
+
+// parent is where the back button leads from route.
+func parent(route string) string {
+	name, arg := splitRoute(route)
+	if arg != "" {
+		return name
+	}
+	return "home"
+}
+
+// validID accepts the ids of articles and forms: 1–64 of a-z, 0-9 and '-'.
+func validID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
 }

@@ -29,7 +29,7 @@ func mount(t *testing.T, panelVisible bool) (*Panel, dom.Element) {
 		ui.Append(wrapper, f.Panel)
 	}
 	ui.Append(root, ui.Append(wrapper, launcher))
-	p := NewPanel(f, store.New("crumbless-"), "auto")
+	p := NewPanel(f, store.New("crumbless-"), Options{Theme: "auto", Prefix: "crumbless-"})
 	t.Cleanup(func() { p.Release(); host.Call("remove") })
 	return p, dom.WrapElement(wrapper)
 }
@@ -84,7 +84,7 @@ func TestChoosingThemeStoresAndApplies(t *testing.T) {
 
 	// A new panel, as after a reload, starts with the stored theme.
 	p2, w2 := mount(t, true)
-	assert.Equal(t, "dark", p2.Settings().Theme())
+	assert.Equal(t, "dark", p2.Theme())
 	assert.Equal(t, "dark", w2.GetAttribute("data-theme"))
 	assert.True(t, w2.QuerySelector("input[value=dark]").Underlying().Get("checked").Bool())
 }
@@ -92,6 +92,6 @@ func TestChoosingThemeStoresAndApplies(t *testing.T) {
 func TestSetThemeRejectsUnknown(t *testing.T) {
 	p, w := mount(t, true)
 	before := w.GetAttribute("data-theme")
-	assert.False(t, p.Settings().SetTheme("purple"))
+	assert.False(t, p.SetTheme("purple"))
 	assert.Equal(t, before, w.GetAttribute("data-theme"))
 }

@@ -5,99 +5,72 @@ package views
 import (
 	"syscall/js"
 
-	"github.com/crumbless/crumbless/wasm/events"
-	"github.com/crumbless/crumbless/wasm/store"
+	"github.com/crumbless/crumbless/wasm/i18n"
 	"github.com/crumbless/crumbless/wasm/ui"
 )
 
 // Themes are the values of the theme setting, in the order they are offered.
-var Themes = []struct{ Value, Label string }{
-	{"light", "Light"},
-	{"dark", "Dark"},
-	{"auto", "Automatic"},
+var Themes = []string{"light", "dark", "auto"}
+
+// settingsView lets the visitor pick the theme and the language.
+type settingsView struct {
+	p      *Panel
+	el     js.Value
+	radios map[string]js.Value
+	lang   js.Value
+	on     ui.Listeners
 }
 
-// ValidTheme reports whether t is one of Themes.
-func ValidTheme(t string) bool {
+func newSettings(p *Panel) *settingsView {
+	T := p.T
+	v := &settingsView{p: p, radios: map[string]js.Value{}}
+	fs := ui.Append(ui.El("fieldset", "class", "choice"), ui.TextEl("legend", T.T("settings.theme")))
 	for _, th := range Themes {
-		if th.Value == t {
-			return true
-		}
-	}
-	return false
-}
-
-// Settings is the view where the visitor picks the theme.
-type Settings struct {
-	Element js.Value
-	store   *store.Store
-	wrapper js.Value
-	radios  map[string]js.Value
-	on      ui.Listeners
-	theme   string
-	events  *events.Hub // set by the panel; may be nil
-}
-
-// NewSettings renders the settings view and applies the stored theme, or
-// fallback when none is stored.
-func NewSettings(s *store.Store, wrapper js.Value, fallback string) *Settings {
-	v := &Settings{store: s, wrapper: wrapper, radios: map[string]js.Value{}}
-	fs := ui.Append(ui.El("fieldset", "class", "choice"), ui.TextEl("legend", "Theme"))
-	for _, th := range Themes {
-		value := th.Value
+		value := th
 		input := ui.El("input", "type", "radio", "name", "cl-theme", "value", value)
 		v.radios[value] = input
-		ui.Append(fs, ui.Append(ui.El("label"), input, ui.TextEl("span", th.Label)))
+		ui.Append(fs, ui.Append(ui.El("label", "class", "opt opt-"+value), input, ui.El("span", "class", "swatch", "aria-hidden", "true"), ui.TextEl("span", T.T("theme."+value))))
 		v.on.On(input, "change", func(js.Value) {
 			if input.Get("checked").Bool() {
-				v.SetTheme(value)
+				p.SetTheme(value)
 			}
 		})
 	}
-	v.Element = ui.Append(ui.El("section", "class", "settings", "aria-labelledby", "cl-settings-h"),
-		ui.TextEl("h3", "Appearance", "id", "cl-settings-h"),
-		fs,
+	v.lang = ui.El("select", "id", "cl-lang", "class", "select")
+	for _, l := range i18n.Languages {
+		ui.Append(v.lang, ui.TextEl("option", l.Name, "value", l.Tag, "lang", l.Tag, "dir", i18n.Dir(l.Tag)))
+	}
+	v.on.On(v.lang, "change", func(js.Value) {
+		// SetLang renders the view again in the new language; the
+		// focus goes to the new picker.
+		p.SetLang(v.lang.Get("value").String())
+		p.frame.Panel.Call("querySelector", "#cl-lang").Call("focus")
+	})
+	privacy := ui.Append(ui.El("button", "type", "button", "class", "row", "data-go", "privacy"),
+		ui.Append(ui.El("span", "class", "row-icon"), icon("storage")),
+		ui.Append(ui.El("span", "class", "row-text"), ui.TextEl("span", T.T("settings.privacy"), "class", "row-title")),
+		icon("next"))
+	v.on.On(privacy, "click", func(js.Value) { p.Navigate("privacy") })
+	v.el = ui.Append(ui.El("section", "class", "view settings", "aria-labelledby", "cl-settings-h"),
+		ui.Append(ui.El("section", "class", "group", "aria-labelledby", "cl-settings-h"),
+			ui.TextEl("h3", T.T("settings.appearance"), "id", "cl-settings-h"), fs),
+		ui.Append(ui.El("section", "class", "group", "aria-labelledby", "cl-lang-h"),
+			ui.TextEl("h3", T.T("settings.language"), "id", "cl-lang-h"),
+			ui.Append(ui.El("label", "for", "cl-lang", "class", "sr"), ui.TextEl("span", T.T("settings.language"))), v.lang),
+		ui.Append(ui.El("ul", "class", "rows"), ui.Append(ui.El("li"), privacy)),
 	)
-
-	theme := fallback
-	var stored string
-	if s.Get("theme", &stored) && ValidTheme(stored) {
-		theme = stored
-	}
-	if !ValidTheme(theme) {
-		theme = "auto"
-	}
-	v.apply(theme)
+	v.sync()
 	return v
 }
 
-// Theme returns the theme in effect.
-func (v *Settings) Theme() string { return v.theme }
-
-// SetTheme applies theme and stores it; it reports false for an unknown theme
-// and changes nothing then.
-func (v *Settings) SetTheme(theme string) bool {
-	if !ValidTheme(theme) {
-		return false
-	}
-	changed := theme != v.theme
-	v.apply(theme)
-	if changed {
-		v.events.Emit("theme", map[string]any{"theme": theme})
-	}
-	if err := v.store.Set("theme", theme); err != nil {
-		js.Global().Get("console").Call("warn", "crumbless: could not store the theme:", err.Error())
-	}
-	return true
-}
-
-func (v *Settings) apply(theme string) {
-	v.theme = theme
-	v.wrapper.Call("setAttribute", "data-theme", theme)
+// sync shows the theme and language in effect.
+func (v *settingsView) sync() {
 	for value, r := range v.radios {
-		r.Set("checked", value == theme)
+		r.Set("checked", value == v.p.theme)
 	}
+	v.lang.Set("value", v.p.T.Lang)
 }
 
-// Release removes the view's listeners.
-func (v *Settings) Release() { v.on.Release() }
+func (v *settingsView) element() js.Value { return v.el }
+
+func (v *settingsView) release() { v.on.Release() }

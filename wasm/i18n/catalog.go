@@ -1,0 +1,114 @@
+//go:build js && wasm
+
+package i18n
+
+import (
+	"embed"
+	"strconv"
+	"strings"
+	"syscall/js"
+)
+
+//go:embed catalogs/*.json
+var files embed.FS
+
+// Catalog translates message keys into one language. Keys missing from the
+// language fall back to English, and a key missing there too is returned as
+// is, so that a gap shows up instead of an empty label.
+type Catalog struct {
+	Lang     string // base tag, e.g. "de"
+	messages map[string]string
+	fallback *Catalog
+}
+
+var loaded = map[string]*Catalog{}
+
+// Load returns the catalog for lang (a supported base tag; anything else
+// gives English). Catalogs are parsed once, with the browser's JSON.parse.
+func Load(lang string) *Catalog {
+	if !Supported(lang) {
+		lang = "en"
+	}
+	if c, ok := loaded[lang]; ok {
+		return c
+	}
+	raw, err := files.ReadFile("catalogs/" + lang + ".json")
+	if err != nil {
+		panic("crumbless: i18n: missing catalog " + lang)
+	}
+	obj := js.Global().Get("JSON").Call("parse", string(raw))
+	keys := js.Global().Get("Object").Call("keys", obj)
+	c := &Catalog{Lang: lang, messages: make(map[string]string, keys.Length())}
+	for i := 0; i < keys.Length(); i++ {
+		k := keys.Index(i).String()
+		c.messages[k] = obj.Get(k).String()
+	}
+	if lang != "en" {
+		c.fallback = Load("en")
+	}
+	loaded[lang] = c
+	return c
+}
+
+// Dir is the text direction of the catalog's language.
+func (c *Catalog) Dir() string { return Dir(c.Lang) }
+
+// Has reports whether key is translated in this language or in English.
+func (c *Catalog) Has(key string) bool {
+	_, ok := c.lookup(key)
+	return ok
+}
+
+// T returns the message for key with {name} placeholders replaced: args are
+// name, value pairs. Values are inserted as they are; callers set the result
+// as text, never as markup.
+func (c *Catalog) T(key string, args ...string) string {
+	msg, ok := c.lookup(key)
+	if !ok {
+		msg = key
+	}
+	return fill(msg, args)
+}
+
+// N returns the plural form of key for the count n: it looks up
+// key.<category> (zero, one, two, few, many, other; see Plural) and falls
+// back to key.other. {n} is replaced by n; further args as in T.
+func (c *Catalog) N(key string, n int, args ...string) string {
+	msg, ok := c.lookup(key + "." + Plural(c.Lang, n))
+	if !ok {
+		msg, ok = c.lookup(key + ".other")
+	}
+	if !ok {
+		msg = key
+	}
+	return fill(msg, append(args, "n", c.Number(n)))
+}
+
+// Number formats n with the language's digits and grouping (Intl.NumberFormat).
+func (c *Catalog) Number(n int) string {
+	nf := js.Global().Get("Intl").Get("NumberFormat")
+	if nf.IsUndefined() {
+		return strconv.Itoa(n)
+	}
+	return nf.New(c.Lang).Call("format", n).String()
+}
+
+func (c *Catalog) lookup(key string) (string, bool) {
+	if msg, ok := c.messages[key]; ok {
+		return msg, true
+	}
+	if c.fallback != nil {
+		return c.fallback.lookup(key)
+	}
+	return "", false
+}
+
+func fill(msg string, args []string) string {
+	if len(args)%2 != 0 {
+		panic("crumbless: i18n: odd placeholder list for " + msg)
+	}
+	for i := 0; i < len(args); i += 2 {
+		msg = strings.ReplaceAll(msg, "{"+args[i]+"}", args[i+1])
+	}
+	return msg
+}

@@ -1,0 +1,469 @@
+//go:build js && wasm
+
+package views
+
+import (
+	"strconv"
+	"strings"
+	"syscall/js"
+	"unicode/utf8"
+
+	"github.com/crumbless/crumbless/wasm/ui"
+)
+
+// MaxMessage is the longest message the composer sends, in characters.
+const MaxMessage = 5000
+
+// warnFrom is how close to MaxMessage the composer starts counting down.
+const warnFrom = MaxMessage - 500
+
+// Message states of the visitor's own messages.
+const (
+	Sending = "sending"
+	Sent    = "sent"
+	Failed  = "failed"
+)
+
+// Message is one chat message. At is unix milliseconds.
+type Message struct {
+	ID       string // the server's id; "" until the server has it
+	ClientID string // the widget's id for its own messages (retries never duplicate)
+	From     string // "visitor" or "agent"
+	Author   string // the agent's display name
+	Text     string
+	At       int64
+	State    string // visitor messages: Sending, Sent or Failed
+}
+
+// Conversation is the chat backend as the views need it. The real one talks
+// to the server (wasm/transport); tests use an in-browser fake. Methods that
+// may wait for the network are called from goroutines, never from an event
+// handler.
+type Conversation interface {
+	// Online reports whether the team is available right now.
+	Online() bool
+	// History returns the conversation so far, oldest first.
+	History() ([]Message, error)
+	// Send delivers text under clientID and returns the stored message. Sending
+	// the same clientID again must not create a second message.
+	Send(clientID, text string) (Message, error)
+	// Subscribe calls fn for every message that arrives from now on, until
+	// the returned cancel is called.
+	Subscribe(fn func(Message)) (cancel func())
+}
+
+// UnreadAfter counts the agent messages that come after the message whose
+// id is lastRead; with no lastRead, or one not in msgs, every agent
+// message is unread.
+func UnreadAfter(msgs []Message, lastRead string) int {
+	start := 0
+	if lastRead != "" {
+		for i, m := range msgs {
+			if m.ID == lastRead {
+				start = i + 1
+				break
+			}
+		}
+	}
+	n := 0
+	for _, m := range msgs[start:] {
+		if m.From == "agent" {
+			n++
+		}
+	}
+	return n
+}
+
+// chatState is the conversation as the panel keeps it while views come and
+// go: the messages, what was read, the subscription.
+type chatState struct {
+	p        *Panel
+	conv     Conversation
+	msgs     []Message
+	lastRead string
+	err      error
+	loaded   bool
+	cancel   func()
+	reported int       // the unread count last emitted
+	view     *chatView // the chat view while it is shown
+}
+
+func newChatState(p *Panel, conv Conversation) *chatState {
+	c := &chatState{p: p, conv: conv}
+	p.store.Get("last-read", &c.lastRead)
+	c.cancel = conv.Subscribe(c.arrive)
+	go func() {
+		msgs, err := conv.History()
+		c.err = err
+		if err == nil {
+			c.msgs = append(msgs, c.msgs...) // keep what arrived meanwhile
+		}
+		c.loaded = true
+		c.changed()
+		if c.view != nil {
+			c.view.renderAll()
+		}
+	}()
+	return c
+}
+
+// arrive takes a message from the backend: a new one, or the server's copy
+// of one the visitor sent (matched by client id).
+func (c *chatState) arrive(m Message) {
+	for i := range c.msgs {
+		if m.ClientID != "" && c.msgs[i].ClientID == m.ClientID || m.ID != "" && c.msgs[i].ID == m.ID {
+			if m.From == "visitor" {
+				m.State = Sent
+			}
+			c.msgs[i] = m
+			if c.view != nil {
+				c.view.update(i)
+			}
+			return
+		}
+	}
+	if m.From == "visitor" && m.State == "" {
+		m.State = Sent
+	}
+	c.msgs = append(c.msgs, m)
+	if c.view != nil {
+		c.view.add(len(c.msgs) - 1)
+	}
+	c.p.frame.Events.Emit("message", map[string]any{"id": m.ID, "from": m.From, "author": m.Author, "text": m.Text, "at": m.At})
+	if m.From == "agent" {
+		name := m.Author
+		if name == "" {
+			name = c.p.T.T("chat.agent")
+		}
+		c.p.announce(c.p.T.T("chat.announce", "name", name, "text", m.Text))
+	}
+	c.changed()
+}
+
+// changed marks messages read when the visitor can see them and updates the
+// unread count everywhere.
+func (c *chatState) changed() {
+	if c.view != nil && c.p.open && js.Global().Get("document").Get("visibilityState").String() != "hidden" {
+		for i := len(c.msgs) - 1; i >= 0; i-- {
+			if id := c.msgs[i].ID; id != "" {
+				if id != c.lastRead {
+					c.lastRead = id
+					c.p.set("last-read", id)
+				}
+				break
+			}
+		}
+	}
+	before := c.reported
+	c.reported = c.unread()
+	c.p.refreshUnread()
+	if c.reported != before {
+		c.p.frame.Events.Emit("unread", map[string]any{"unread": c.reported})
+	}
+}
+
+// visibilityChanged is called when the panel opens or closes or the view changes.
+func (c *chatState) visibilityChanged() {
+	if c.view != nil && c.p.current != c.view {
+		c.view = nil
+	}
+	c.changed()
+}
+
+func (c *chatState) unread() int { return UnreadAfter(c.msgs, c.lastRead) }
+
+func (c *chatState) forget() { c.lastRead = "" }
+
+func (c *chatState) release() {
+	if c.cancel != nil {
+		c.cancel()
+	}
+}
+
+// send adds a visitor message in the Sending state and delivers it.
+func (c *chatState) send(clientID, text string) {
+	i := -1
+	for j := range c.msgs {
+		if c.msgs[j].ClientID == clientID {
+			i = j
+		}
+	}
+	if i < 0 {
+		c.msgs = append(c.msgs, Message{ClientID: clientID, From: "visitor", Text: text, At: nowMs(), State: Sending})
+		i = len(c.msgs) - 1
+		if c.view != nil {
+			c.view.add(i)
+		}
+	} else {
+		c.msgs[i].State = Sending
+		if c.view != nil {
+			c.view.update(i)
+		}
+	}
+	go func() {
+		m, err := c.conv.Send(clientID, text)
+		for j := range c.msgs {
+			if c.msgs[j].ClientID != clientID {
+				continue
+			}
+			if err != nil {
+				c.msgs[j].State = Failed
+			} else {
+				m.State, m.ClientID, m.From = Sent, clientID, "visitor"
+				if m.Text == "" {
+					m.Text = text
+				}
+				if m.At == 0 {
+					m.At = c.msgs[j].At
+				}
+				c.msgs[j] = m
+			}
+			if c.view != nil {
+				c.view.update(j)
+			}
+		}
+		c.changed()
+	}()
+}
+
+// chatView is the conversation: the message log, a "new messages" divider
+// at the last-read position and the composer.
+type chatView struct {
+	p        *Panel
+	c        *chatState
+	el       js.Value
+	log      js.Value
+	rows     []js.Value
+	input    js.Value
+	counter  js.Value
+	sendBtn  js.Value
+	divider  string // id of the last message read when the view opened
+	timeFmt  js.Value
+	on       ui.Listeners
+	rowFuncs ui.Listeners // retry buttons, released with the rows
+}
+
+func newChatView(p *Panel) *chatView {
+	T := p.T
+	c := p.chat
+	v := &chatView{p: p, c: c, divider: c.lastRead}
+	v.timeFmt = js.Global().Get("Intl").Get("DateTimeFormat").New(T.Lang, map[string]any{"hour": "numeric", "minute": "2-digit"})
+	v.log = ui.El("div", "class", "log", "role", "log", "aria-label", T.T("chat.log"))
+	v.input = ui.El("textarea", "id", "cl-composer", "rows", "1", "class", "composer-input",
+		"placeholder", T.T("chat.composer"), "aria-describedby", "cl-composer-hint cl-composer-count")
+	v.input.Set("value", p.drafts().Chat)
+	v.counter = ui.El("p", "id", "cl-composer-count", "class", "counter", "aria-live", "polite")
+	v.sendBtn = ui.Append(ui.El("button", "type", "submit", "class", "send", "aria-label", T.T("chat.send")), icon("send"))
+	form := ui.Append(ui.El("form", "class", "composer"),
+		ui.TextEl("label", T.T("chat.composer"), "for", "cl-composer", "class", "sr"),
+		ui.Append(ui.El("div", "class", "composer-row"), v.input, v.sendBtn),
+		v.counter,
+		ui.TextEl("p", T.T("chat.hint"), "id", "cl-composer-hint", "class", "sr"))
+	v.el = ui.Append(ui.El("section", "class", "view chat", "aria-labelledby", "cl-chat-h"),
+		ui.TextEl("h3", T.T("chat.title"), "id", "cl-chat-h", "class", "sr"), v.log, form)
+	v.on.On(form, "submit", func(ev js.Value) {
+		ev.Call("preventDefault")
+		v.submit()
+	})
+	v.on.On(v.input, "keydown", func(ev js.Value) {
+		if ev.Get("key").String() == "Enter" && !ev.Get("shiftKey").Bool() && !ev.Get("isComposing").Bool() {
+			ev.Call("preventDefault")
+			v.submit()
+		}
+	})
+	v.on.On(v.input, "input", func(js.Value) {
+		v.count()
+		d := p.drafts()
+		d.Chat = v.input.Get("value").String()
+		p.saveDrafts(d)
+	})
+	c.view = v
+	v.count()
+	v.renderAll()
+	return v
+}
+
+// focusTarget puts the caret in the composer.
+func (v *chatView) focusTarget() js.Value { return v.input }
+
+// count shows the characters left once the text nears MaxMessage.
+func (v *chatView) count() {
+	n := utf8.RuneCountInString(v.input.Get("value").String())
+	T := v.p.T
+	switch {
+	case n > MaxMessage:
+		ui.SetText(v.counter, T.N("chat.over", n-MaxMessage))
+		v.counter.Set("className", "counter over")
+		v.input.Call("setAttribute", "aria-invalid", "true")
+	case n >= warnFrom:
+		ui.SetText(v.counter, T.N("chat.left", MaxMessage-n))
+		v.counter.Set("className", "counter")
+		v.input.Call("removeAttribute", "aria-invalid")
+	default:
+		ui.SetText(v.counter, "")
+		v.input.Call("removeAttribute", "aria-invalid")
+	}
+	v.sendBtn.Set("disabled", n > MaxMessage)
+}
+
+func (v *chatView) submit() {
+	text := strings.TrimSpace(v.input.Get("value").String())
+	if text == "" || utf8.RuneCountInString(text) > MaxMessage {
+		return
+	}
+	v.input.Set("value", "")
+	v.count()
+	d := v.p.drafts()
+	d.Chat = ""
+	v.p.saveDrafts(d)
+	v.c.send(newClientID(), text)
+}
+
+// renderAll draws every message, with the divider before the first unread
+// agent message.
+func (v *chatView) renderAll() {
+	ui.Clear(v.log)
+	v.rowFuncs.Release()
+	v.rows = v.rows[:0]
+	if !v.c.loaded {
+		ui.Append(v.log, ui.Append(ui.El("div", "class", "state", "role", "status"), ui.El("span", "class", "spinner", "aria-hidden", "true")))
+		return
+	}
+	if v.c.err != nil {
+		ui.Append(v.log, ui.Append(ui.El("div", "class", "state", "role", "alert"), ui.TextEl("p", v.p.T.T("chat.unavailable"))))
+		return
+	}
+	if len(v.c.msgs) == 0 {
+		ui.Append(v.log, ui.Append(ui.El("div", "class", "empty"), ui.Append(ui.El("span", "class", "card-icon"), icon("chat")), ui.TextEl("p", v.p.T.T("chat.empty"))))
+	}
+	dividerAt := v.dividerIndex()
+	for i := range v.c.msgs {
+		if i == dividerAt {
+			ui.Append(v.log, ui.Append(ui.El("div", "class", "divider", "role", "separator"), ui.TextEl("span", v.p.T.T("chat.new"))))
+		}
+		row := v.row(i)
+		v.rows = append(v.rows, row)
+		ui.Append(v.log, row)
+	}
+	if v.p.restore == 0 {
+		v.scrollToEnd()
+	}
+	v.p.contentArrived()
+}
+
+// dividerIndex is the index of the first agent message after the divider
+// position, or -1 when nothing was unread when the view opened.
+func (v *chatView) dividerIndex() int {
+	start := 0
+	if v.divider != "" {
+		start = len(v.c.msgs)
+		for i, m := range v.c.msgs {
+			if m.ID == v.divider {
+				start = i + 1
+				break
+			}
+		}
+	}
+	for i := start; i < len(v.c.msgs); i++ {
+		if v.c.msgs[i].From == "agent" {
+			return i
+		}
+	}
+	return -1
+}
+
+// add appends message i (a new one).
+func (v *chatView) add(i int) {
+	if len(v.rows) != i {
+		v.renderAll()
+		return
+	}
+	if i == 0 {
+		ui.Clear(v.log)
+	}
+	row := v.row(i)
+	v.rows = append(v.rows, row)
+	ui.Append(v.log, row)
+	v.scrollToEnd()
+}
+
+// update redraws message i in place (its state changed).
+func (v *chatView) update(i int) {
+	if i >= len(v.rows) {
+		v.renderAll()
+		return
+	}
+	row := v.row(i)
+	v.rows[i].Call("replaceWith", row)
+	v.rows[i] = row
+}
+
+func (v *chatView) row(i int) js.Value {
+	m := v.c.msgs[i]
+	T := v.p.T
+	at := ui.TextEl("time", v.timeFmt.Call("format", js.Global().Get("Date").New(float64(m.At))).String())
+	at.Call("setAttribute", "datetime", js.Global().Get("Date").New(float64(m.At)).Call("toISOString").String())
+	bubble := ui.TextEl("p", m.Text, "class", "bubble")
+	if m.From == "agent" {
+		name := m.Author
+		if name == "" {
+			name = T.T("chat.agent")
+		}
+		return ui.Append(ui.El("div", "class", "msg agent", "data-id", m.ID),
+			ui.TextEl("span", initials(name), "class", "avatar", "aria-hidden", "true"),
+			ui.Append(ui.El("div", "class", "msg-body"),
+				ui.Append(ui.El("p", "class", "msg-meta"), ui.TextEl("span", name, "class", "author"), at),
+				bubble))
+	}
+	meta := ui.Append(ui.El("p", "class", "msg-meta"), ui.TextEl("span", T.T("chat.you"), "class", "sr"), at)
+	state := ui.TextEl("span", T.T("chat."+m.State), "class", "msg-state "+m.State)
+	ui.Append(meta, state)
+	if m.State == Failed {
+		retry := ui.TextEl("button", T.T("chat.retry"), "type", "button", "class", "link retry")
+		clientID, text := m.ClientID, m.Text
+		v.rowFuncs.On(retry, "click", func(js.Value) { v.c.send(clientID, text) })
+		ui.Append(meta, retry)
+	}
+	return ui.Append(ui.El("div", "class", "msg visitor "+m.State, "data-client-id", m.ClientID), bubble, meta)
+}
+
+func (v *chatView) scrollToEnd() {
+	body := v.p.body
+	body.Set("scrollTop", body.Get("scrollHeight"))
+}
+
+func (v *chatView) element() js.Value { return v.el }
+
+func (v *chatView) release() {
+	v.on.Release()
+	v.rowFuncs.Release()
+	if v.c.view == v {
+		v.c.view = nil
+	}
+}
+
+// initials gives up to two letters for an avatar: "Ana Lima" → "AL".
+func initials(name string) string {
+	var out []rune
+	for _, w := range strings.Fields(name) {
+		r, _ := utf8.DecodeRuneInString(w)
+		out = append(out, r)
+		if len(out) == 2 {
+			break
+		}
+	}
+	return strings.ToUpper(string(out))
+}
+
+func nowMs() int64 { return int64(js.Global().Get("Date").Call("now").Float()) }
+
+// newClientID is a random id for a message the visitor sends.
+// crypto.randomUUID needs a secure context; elsewhere time and
+// Math.random make an id that is unique enough for one visitor.
+func newClientID() string {
+	if c := js.Global().Get("crypto"); c.Truthy() && c.Get("randomUUID").Truthy() {
+		return c.Call("randomUUID").String()
+	}
+	m := js.Global().Get("Math")
+	return "c" + strconv.FormatInt(nowMs(), 36) + strconv.FormatInt(int64(m.Call("random").Float()*1e12), 36)
+}

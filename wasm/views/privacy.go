@@ -1,0 +1,133 @@
+//go:build js && wasm
+
+package views
+
+import (
+	"syscall/js"
+	"time"
+
+	"github.com/crumbless/crumbless/internal/registry"
+	"github.com/crumbless/crumbless/wasm/ui"
+)
+
+// privacyView lists every key the widget can ever write (the registry, the
+// same list as the disclosure), says which are stored right now, and offers
+// "forget me".
+type privacyView struct {
+	p      *Panel
+	el     js.Value
+	now    js.Value
+	list   js.Value
+	status js.Value
+	on     ui.Listeners
+}
+
+func newPrivacy(p *Panel) *privacyView {
+	T := p.T
+	v := &privacyView{p: p}
+	v.now = ui.El("p", "class", "now")
+	v.list = ui.El("ul", "class", "keys")
+	v.status = ui.El("p", "class", "form-status", "role", "status")
+	forget := ui.Append(ui.El("button", "type", "button", "class", "btn danger block"), icon("close"), ui.TextEl("span", T.T("privacy.forget")))
+	v.on.On(forget, "click", func(js.Value) {
+		p.Forget()
+		v.refresh()
+		ui.SetText(v.status, T.T("privacy.forgotten"))
+		v.status.Set("className", "form-status ok")
+	})
+	v.el = ui.Append(ui.El("section", "class", "view privacy", "aria-labelledby", "cl-privacy-h"),
+		ui.TextEl("h3", T.T("privacy.title"), "id", "cl-privacy-h", "class", "sr"),
+		ui.Append(ui.El("div", "class", "notice"), icon("shield"), ui.TextEl("p", T.T("privacy.lead"))),
+	)
+	if p.store.Storage() == "memory" {
+		ui.Append(v.el, ui.Append(ui.El("div", "class", "notice warn"), icon("alert"), ui.TextEl("p", T.T("privacy.memory"))))
+	}
+	ui.Append(v.el, v.now, v.list,
+		ui.Append(ui.El("div", "class", "forget"), forget, ui.TextEl("p", T.T("privacy.forget_hint"), "class", "fine"), v.status))
+	v.refresh()
+	return v
+}
+
+// refresh redraws the list with what is stored at this moment.
+func (v *privacyView) refresh() {
+	T := v.p.T
+	live := liveKeys(v.p.opts.Prefix)
+	ui.Clear(v.list)
+	stored := 0
+	for _, k := range registry.Keys {
+		on := live[k.Name]
+		if on {
+			stored++
+		}
+		purpose := k.Purpose
+		if T.Has("key." + k.Name) {
+			purpose = T.T("key." + k.Name)
+		}
+		state := T.T("privacy.absent")
+		class := "key"
+		if on {
+			state = T.T("privacy.stored")
+			class = "key on"
+		}
+		where := T.T("privacy.area." + k.Area)
+		ui.Append(v.list, ui.Append(ui.El("li", "class", class, "data-key", k.Name),
+			ui.Append(ui.El("div", "class", "key-head"),
+				ui.TextEl("code", v.p.opts.Prefix+k.Name),
+				ui.TextEl("span", state, "class", "key-state")),
+			ui.TextEl("p", purpose, "class", "key-purpose"),
+			ui.TextEl("p", T.T("privacy.kept", "where", where, "ttl", lifetime(v.p, k))+" · "+T.T("privacy.category."+k.Category), "class", "key-meta"),
+		))
+	}
+	ui.SetText(v.now, T.N("privacy.now", stored))
+}
+
+// lifetime says how long a key is kept, in words.
+func lifetime(p *Panel, k registry.Key) string {
+	T := p.T
+	var s string
+	switch {
+	case k.TTL == 0:
+		s = T.T("privacy.ttl.tab")
+	case k.TTL >= 24*time.Hour:
+		s = T.N("privacy.ttl.days", int(k.TTL/(24*time.Hour)))
+	case k.TTL >= time.Hour:
+		s = T.N("privacy.ttl.hours", int(k.TTL/time.Hour))
+	default:
+		s = T.N("privacy.ttl.minutes", int(k.TTL/time.Minute))
+	}
+	if k.Renewed {
+		s += " (" + T.T("privacy.renewed") + ")"
+	}
+	return s
+}
+
+// liveKeys reports which registry keys are in the browser's storage now.
+// It reads only prefixed keys of the registry, never anything else.
+func liveKeys(prefix string) map[string]bool {
+	out := map[string]bool{}
+	for _, k := range registry.Keys {
+		area := "localStorage"
+		if k.Area == registry.Session {
+			area = "sessionStorage"
+		}
+		if present(area, prefix+k.Name) {
+			out[k.Name] = true
+		}
+	}
+	return out
+}
+
+// present reports whether window[area] holds key; blocked storage holds nothing.
+func present(area, key string) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	s := js.Global().Get(area)
+	return s.Truthy() && !s.Call("getItem", key).IsNull()
+}
+
+func (v *privacyView) element() js.Value { return v.el }
+
+func (v *privacyView) release() { v.on.Release() }
