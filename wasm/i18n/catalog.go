@@ -72,9 +72,18 @@ func (c *Catalog) T(key string, args ...string) string {
 
 // N returns the plural form of key for the count n: it looks up
 // key.<category> (zero, one, two, few, many, other; see Plural) and falls
-// back to key.other. {n} is replaced by n; further args as in T.
+// back to key.other. An explicit key.zero is used for 0 in every language
+// ("Nothing is stored" reads better than "0 items"). {n} is replaced by n;
+// further args as in T.
 func (c *Catalog) N(key string, n int, args ...string) string {
-	msg, ok := c.lookup(key + "." + Plural(c.Lang, n))
+	var msg string
+	var ok bool
+	if n == 0 {
+		msg, ok = c.lookup(key + ".zero")
+	}
+	if !ok {
+		msg, ok = c.lookup(key + "." + Plural(c.Lang, n))
+	}
 	if !ok {
 		msg, ok = c.lookup(key + ".other")
 	}

@@ -1,0 +1,179 @@
+//go:build js && wasm
+
+package views
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestUnreadAfter(t *testing.T) {
+	msgs := []Message{
+		{ID: "1", From: "agent"}, {ID: "2", From: "visitor"}, {ID: "3", From: "agent"},
+		{ID: "4", From: "agent"}, {ClientID: "c", From: "visitor"},
+	}
+	cases := []struct {
+		lastRead string
+		want     int
+	}{
+		{"", 3}, {"1", 2}, {"2", 2}, {"3", 1}, {"4", 0}, {"unknown", 3},
+	}
+	for _, c := range cases {
+		t.Run("after "+c.lastRead, func(t *testing.T) { assert.Equal(t, c.want, UnreadAfter(msgs, c.lastRead)) })
+	}
+	assert.Zero(t, UnreadAfter(nil, ""))
+}
+
+const jan1 = 1767225600000 // 2026-01-01T00:00:00Z
+
+func TestChatShowsConversationWithDividerAtLastRead(t *testing.T) {
+	clearStorage(t)
+	sessionSet("crumbless-last-read", `"2"`)
+	conv := newFake(
+		Message{ID: "1", From: "agent", Author: "Ana Lima", Text: "Hello!", At: jan1},
+		Message{ID: "2", From: "visitor", ClientID: "c1", Text: "Hi, where is my order?", At: jan1 + 60000},
+		Message{ID: "3", From: "agent", Author: "Ana Lima", Text: "Let me check.", At: jan1 + 120000},
+	)
+	f := mount(t, false, Options{Chat: conv})
+	eventually(t, func() bool { return f.p.Unread() == 1 }, "one unread after last-read")
+	assert.Equal(t, "1", f.text(".launcher .badge"))
+	assert.Equal(t, "Open chat, 1 unread message", f.q(".launcher").Call("getAttribute", "aria-label").String())
+	assert.Equal(t, "1 new message", f.text(".home .pill"))
+
+	f.p.Open()
+	require.True(t, f.p.Navigate("chat"))
+	eventually(t, func() bool { return len(f.all(".msg")) == 3 }, "messages rendered")
+	assert.Equal(t, []string{"AL", "AL"}, f.texts(".msg.agent .avatar"))
+	assert.Equal(t, []string{"Ana Lima", "Ana Lima"}, f.texts(".msg.agent .author"))
+	assert.Equal(t, []string{"Hello!", "Hi, where is my order?", "Let me check."}, f.texts(".bubble"))
+	assert.Equal(t, "log", f.q(".log").Call("getAttribute", "role").String())
+	assert.Equal(t, "2026-01-01T00:00:00.000Z", f.q(".msg time").Call("getAttribute", "datetime").String())
+	assert.NotEmpty(t, f.text(".msg time"))
+
+	// The divider sits before the first agent message after the last read one.
+	kids := f.all(".log > *")
+	require.Len(t, kids, 4)
+	assert.Equal(t, "separator", kids[2].Call("getAttribute", "role").String())
+	assert.Equal(t, "New messages", kids[2].Get("textContent").String())
+
+	// Seeing the chat marks everything read.
+	assert.Zero(t, f.p.Unread())
+	assert.Equal(t, "3", storedData(rawSession("crumbless-last-read")).String())
+	assert.True(t, f.q(".launcher .badge").Get("hidden").Bool())
+	assert.True(t, f.active().Equal(f.q("#cl-composer")), "caret in the composer")
+}
+
+func TestNewAgentMessageIsCountedAndAnnounced(t *testing.T) {
+	clearStorage(t)
+	conv := newFake()
+	f := mount(t, true, Options{Chat: conv})
+	eventually(t, func() bool { return f.p.chat.loaded }, "history loaded")
+	assert.Equal(t, "The team is online and usually replies in a few minutes.", f.text(".avail"))
+
+	conv.agentSays("a1", "Ben", "We shipped it today.")
+	assert.Equal(t, 1, f.p.Unread(), "home view: not read yet")
+	assert.Equal(t, "1", f.text(".launcher .badge"))
+	assert.False(t, f.q(`.tab[data-route=chat] .dot`).Get("hidden").Bool(), "tab shows a dot")
+	assert.Equal(t, "Ben says: We shipped it today.", f.text("[aria-live=polite].sr"))
+
+	conv.agentSays("a2", "Ben", "Tracking: 123.")
+	assert.Equal(t, "2 new messages", f.text(".home .pill"))
+	f.click(t, `.tab[data-route=chat]`)
+	assert.Zero(t, f.p.Unread())
+	conv.agentSays("a3", "", "Anything else?")
+	assert.Zero(t, f.p.Unread(), "a message arriving while the chat is shown is read")
+	assert.Equal(t, "Support says: Anything else?", f.text("[aria-live=polite].sr"))
+	f.p.Close()
+	conv.agentSays("a4", "Ben", "Bye")
+	assert.Equal(t, 1, f.p.Unread(), "closed panel: unread again")
+}
+
+func TestComposerEnterSendsShiftEnterDoesNot(t *testing.T) {
+	clearStorage(t)
+	conv := newFake()
+	f := mount(t, true, Options{Chat: conv})
+	require.True(t, f.p.Navigate("chat"))
+	eventually(t, func() bool { return f.p.chat.loaded }, "history loaded")
+
+	f.typeInto(t, "#cl-composer", "first line")
+	f.key(t, "#cl-composer", "Enter", true)
+	assert.Empty(t, f.all(".msg"), "Shift+Enter does not send")
+	assert.Equal(t, "first line", storedData(rawSession("crumbless-draft")).Get("chat").String(), "draft kept")
+
+	f.typeInto(t, "#cl-composer", "first line\nsecond line")
+	f.key(t, "#cl-composer", "Enter", false)
+	require.Len(t, f.all(".msg.visitor"), 1)
+	assert.Equal(t, "first line\nsecond line", f.text(".msg.visitor .bubble"))
+	assert.Equal(t, "", f.q("#cl-composer").Get("value").String())
+	assert.True(t, rawSession("crumbless-draft").IsNull(), "draft cleared when sent")
+	eventually(t, func() bool { return f.text(".msg.visitor .msg-state") == "Sent" }, "sent")
+	assert.Len(t, conv.sent, 1)
+
+	f.typeInto(t, "#cl-composer", "   ")
+	f.key(t, "#cl-composer", "Enter", false)
+	assert.Len(t, f.all(".msg.visitor"), 1, "blank text is not sent")
+}
+
+func TestComposerShowsTheLimitBeforeItIsHit(t *testing.T) {
+	clearStorage(t)
+	f := mount(t, true, Options{Chat: newFake()})
+	require.True(t, f.p.Navigate("chat"))
+	cases := []struct {
+		n        int
+		counter  string
+		disabled bool
+	}{
+		{10, "", false},
+		{4499, "", false},
+		{4500, "500 characters left", false},
+		{4999, "1 character left", false},
+		{5000, "0 characters left", false},
+		{5001, "1 character too many", true},
+		{5300, "300 characters too many", true},
+	}
+	for _, c := range cases {
+		t.Run(c.counter, func(t *testing.T) {
+			f.typeInto(t, "#cl-composer", strings.Repeat("é", c.n))
+			assert.Equal(t, c.counter, f.text("#cl-composer-count"))
+			assert.Equal(t, c.disabled, f.q("button.send").Get("disabled").Bool())
+		})
+	}
+	f.key(t, "#cl-composer", "Enter", false)
+	assert.Empty(t, f.all(".msg.visitor"), "over the limit nothing is sent")
+}
+
+func TestFailedMessageCanBeRetriedWithoutDuplicates(t *testing.T) {
+	clearStorage(t)
+	conv := newFake()
+	conv.fail = true
+	f := mount(t, true, Options{Chat: conv})
+	require.True(t, f.p.Navigate("chat"))
+	eventually(t, func() bool { return f.p.chat.loaded }, "history loaded")
+	f.typeInto(t, "#cl-composer", "Are you there?")
+	f.key(t, "#cl-composer", "Enter", false)
+	assert.Equal(t, "Sending…", f.text(".msg.visitor .msg-state"))
+	eventually(t, func() bool { return f.text(".msg.visitor .msg-state") == "Not sent" }, "failed")
+	clientID := f.q(".msg.visitor").Call("getAttribute", "data-client-id").String()
+
+	conv.fail = false
+	f.click(t, ".msg.visitor .retry")
+	eventually(t, func() bool { return f.text(".msg.visitor .msg-state") == "Sent" }, "sent on retry")
+	assert.Len(t, f.all(".msg.visitor"), 1, "the retry replaced the failed message")
+	assert.Equal(t, []string{clientID}, conv.sent, "same client id on retry")
+}
+
+func TestNoChatWithoutBackend(t *testing.T) {
+	clearStorage(t)
+	f := mount(t, true, contentOptions(t))
+	assert.True(t, f.q("[data-go=chat]").IsNull(), "home offers no chat")
+	assert.True(t, f.q(".tab[data-route=chat]").IsNull(), "no chat tab")
+	assert.False(t, f.p.Navigate("chat"))
+	assert.Equal(t, "Find an answer right away, or write to us and we will reply by email.", f.text(".avail"))
+}
+
+func sessionSet(key, data string) {
+	jsSession().Call("setItem", key, `{"v":1,"exp":0,"data":`+data+`}`)
+}

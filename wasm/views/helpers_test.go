@@ -1,0 +1,206 @@
+//go:build js && wasm
+
+package views
+
+import (
+	"errors"
+	"syscall/js"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/crumbless/crumbless/wasm/store"
+	"github.com/crumbless/crumbless/wasm/ui"
+)
+
+// fixture is a mounted panel with its shadow root.
+type fixture struct {
+	p    *Panel
+	root js.Value
+	wrap js.Value
+}
+
+// mount builds the frame the loader would have built, in a fresh shadow
+// root, and renders a Panel into it with opts. The panel starts shown when
+// visible is set, like after the loader's click.
+func mount(t *testing.T, visible bool, opts Options) *fixture {
+	t.Helper()
+	host := ui.El("div")
+	js.Global().Get("document").Get("body").Call("appendChild", host)
+	root := host.Call("attachShadow", map[string]any{"mode": "open"})
+	wrapper := ui.El("div", "class", "cl")
+	launcher := ui.El("button", "class", "launcher")
+	f := Frame{Root: root, Wrapper: wrapper, Launcher: launcher, Panel: js.Undefined()}
+	if visible {
+		f.Panel = ui.El("div", "class", "panel", "role", "dialog")
+		ui.Append(wrapper, f.Panel)
+	}
+	ui.Append(root, ui.Append(wrapper, launcher))
+	if opts.Prefix == "" {
+		opts.Prefix = "crumbless-"
+	}
+	p := NewPanel(f, store.New(opts.Prefix), opts)
+	t.Cleanup(func() { p.Release(); host.Call("remove") })
+	return &fixture{p: p, root: root, wrap: wrapper}
+}
+
+// clearStorage empties both storage areas, as in a new browser profile.
+func clearStorage(t *testing.T) {
+	t.Helper()
+	js.Global().Get("localStorage").Call("clear")
+	js.Global().Get("sessionStorage").Call("clear")
+}
+
+func (f *fixture) q(sel string) js.Value { return f.root.Call("querySelector", sel) }
+
+func (f *fixture) all(sel string) []js.Value {
+	list := f.root.Call("querySelectorAll", sel)
+	out := make([]js.Value, list.Length())
+	for i := range out {
+		out[i] = list.Index(i)
+	}
+	return out
+}
+
+func (f *fixture) texts(sel string) []string {
+	var out []string
+	for _, el := range f.all(sel) {
+		out = append(out, el.Get("textContent").String())
+	}
+	return out
+}
+
+func (f *fixture) text(sel string) string {
+	el := f.q(sel)
+	if el.IsNull() {
+		return "<no " + sel + ">"
+	}
+	return el.Get("textContent").String()
+}
+
+func (f *fixture) click(t *testing.T, sel string) {
+	t.Helper()
+	el := f.q(sel)
+	require.False(t, el.IsNull(), "no element %s", sel)
+	el.Call("click")
+}
+
+// typeInto sets the value of a field and fires the event a person's typing fires.
+func (f *fixture) typeInto(t *testing.T, sel, value string) {
+	t.Helper()
+	el := f.q(sel)
+	require.False(t, el.IsNull(), "no element %s", sel)
+	el.Set("value", value)
+	el.Call("dispatchEvent", js.Global().Get("Event").New("input", map[string]any{"bubbles": true}))
+}
+
+func (f *fixture) key(t *testing.T, sel, key string, shift bool) {
+	t.Helper()
+	el := f.q(sel)
+	require.False(t, el.IsNull(), "no element %s", sel)
+	ev := js.Global().Get("KeyboardEvent").New("keydown", map[string]any{"key": key, "shiftKey": shift, "bubbles": true, "cancelable": true})
+	el.Call("dispatchEvent", ev)
+}
+
+func (f *fixture) active() js.Value { return f.root.Get("activeElement") }
+
+// eventually polls cond, letting fetches and goroutines run, for up to 5 s.
+func eventually(t *testing.T, cond func() bool, msg string) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting: %s", msg)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// blobURL serves text from memory at a blob: URL, so that content is
+// fetched through the browser's real fetch without any server.
+func blobURL(t *testing.T, text string) string {
+	t.Helper()
+	blob := js.Global().Get("Blob").New([]any{text}, map[string]any{"type": "application/json"})
+	url := js.Global().Get("URL").Call("createObjectURL", blob).String()
+	t.Cleanup(func() { js.Global().Get("URL").Call("revokeObjectURL", url) })
+	return url
+}
+
+func rawSession(key string) js.Value { return js.Global().Get("sessionStorage").Call("getItem", key) }
+func rawLocal(key string) js.Value   { return js.Global().Get("localStorage").Call("getItem", key) }
+
+// storedData returns the data of an envelope in storage (null when absent).
+func storedData(raw js.Value) js.Value {
+	if raw.IsNull() {
+		return js.Null()
+	}
+	return js.Global().Get("JSON").Call("parse", raw).Get("data")
+}
+
+const sampleAnswers = `{"articles":[
+ {"id":"shipping","title":"Shipping times and costs","headings":["Standard delivery","Express delivery"],"body":"Orders leave the warehouse the same day.\n\nStandard delivery\n\nStandard delivery takes 2 to 4 days.","updated":1767225600000},
+ {"id":"returns","title":"Returns and refunds","headings":["How to return an item"],"body":"You can return any item within 30 days. Shipping back is free.","updated":1767225600000},
+ {"id":"payment","title":"Paying for your order","headings":["Shipping costs at checkout"],"body":"We accept cards.","updated":1767225600000},
+ {"id":"cafe-creme","title":"Café crème gift boxes","headings":["Sélection du barista"],"body":"Our boxes come with a card.","updated":1767225600000}
+]}`
+
+const sampleForms = `{"forms":[
+ {"id":"contact","title":"Contact us","intro":"We answer within a day.","submit":"Send","success":"Thank you, we have your message.","fields":[
+  {"name":"name","label":"Your name","type":"text","required":true,"minLength":2,"maxLength":100,"pattern":"","options":[],"help":""},
+  {"name":"email","label":"Email","type":"email","required":true,"minLength":0,"maxLength":200,"pattern":"","options":[],"help":"Only to answer you."},
+  {"name":"topic","label":"Topic","type":"select","required":true,"minLength":0,"maxLength":0,"pattern":"","options":["Order","Return"],"help":""},
+  {"name":"phone","label":"Phone","type":"tel","required":false,"minLength":0,"maxLength":30,"pattern":"","options":[],"help":""},
+  {"name":"order","label":"Order number","type":"text","required":false,"minLength":0,"maxLength":8,"pattern":"[A-Z]{2}[0-9]{6}","options":[],"help":"Two letters, six digits."},
+  {"name":"message","label":"Message","type":"textarea","required":true,"minLength":10,"maxLength":2000,"pattern":"","options":[],"help":""},
+  {"name":"consent","label":"I agree","type":"checkbox","required":true,"minLength":0,"maxLength":0,"pattern":"","options":[],"help":""}
+ ]}
+]}`
+
+// contentOptions serves the sample answers and forms.
+func contentOptions(t *testing.T) Options {
+	return Options{AnswersURL: blobURL(t, sampleAnswers), FormsURL: blobURL(t, sampleForms)}
+}
+
+// fakeConversation is the in-browser chat backend the tests use. The demo
+// never uses it: without a real backend the widget offers no chat.
+type fakeConversation struct {
+	online  bool
+	history []Message
+	fail    bool // Send fails while set
+	sent    []string
+	subs    map[int]func(Message)
+	next    int
+	ids     int
+}
+
+func newFake(history ...Message) *fakeConversation {
+	return &fakeConversation{online: true, history: history, subs: map[int]func(Message){}}
+}
+
+func (c *fakeConversation) Online() bool                { return c.online }
+func (c *fakeConversation) History() ([]Message, error) { return append([]Message(nil), c.history...), nil }
+
+func (c *fakeConversation) Send(clientID, text string) (Message, error) {
+	time.Sleep(time.Millisecond) // a network round trip
+	if c.fail {
+		return Message{}, errors.New("fake: offline")
+	}
+	c.sent = append(c.sent, clientID)
+	c.ids++
+	return Message{ID: "v" + string(rune('0'+c.ids)), ClientID: clientID, From: "visitor", Text: text, At: nowMs()}, nil
+}
+
+func (c *fakeConversation) Subscribe(fn func(Message)) func() {
+	id := c.next
+	c.next++
+	c.subs[id] = fn
+	return func() { delete(c.subs, id) }
+}
+
+// agentSays delivers an agent message to every subscriber.
+func (c *fakeConversation) agentSays(id, author, text string) {
+	for _, fn := range c.subs {
+		fn(Message{ID: id, From: "agent", Author: author, Text: text, At: nowMs()})
+	}
+}
