@@ -45,7 +45,7 @@ func newHarnessFrame(t *testing.T, clicked bool, queue ...[]any) *harness {
 	}
 	hub := events.NewHub()
 	panel := views.NewPanel(views.Frame{Root: root, Wrapper: wrapper, Launcher: launcher, Panel: frame, Events: hub},
-		store.New("crumbless-"), views.Options{Theme: "auto", Prefix: "crumbless-"})
+		store.New("crumbless-"), views.Options{Theme: "auto", Lang: "de", Prefix: "crumbless-"})
 
 	h := &harness{panel: panel, warns: newArray(), log: newArray()}
 	console := js.Global().Get("console")
@@ -263,4 +263,40 @@ func TestDestroyReleasesEverything(t *testing.T) {
 	settle()
 	assert.Zero(t, h.log.Length(), "no event after destroy")
 	assert.Zero(t, h.warns.Length())
+}
+
+func TestNavigateAndLang(t *testing.T) {
+	js.Global().Get("sessionStorage").Call("clear")
+	h := newHarness(t)
+	h.api.Attach(h.boot)
+	h.call("open")
+	cases := []struct {
+		args     []any
+		wantView string
+		wantLang string
+		warn     string
+	}{
+		{[]any{"navigate", "settings"}, "settings", "de", ""},
+		{[]any{"navigate", "privacy"}, "privacy", "de", ""},
+		{[]any{"navigate", "chat"}, "privacy", "de", "crumbless: navigate: no view \"chat\" here (chat only when the site has a chat backend)"},
+		{[]any{"navigate", 3}, "privacy", "de", "crumbless: navigate: argument 1 must be a view"},
+		{[]any{"lang", "ar-EG"}, "privacy", "ar", ""},
+		{[]any{"lang", "fr"}, "privacy", "ar", "crumbless: lang: no catalog for \"fr\""},
+		{[]any{"navigate", "home"}, "home", "ar", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.args[0].(string)+" "+describe(js.ValueOf(c.args[1])), func(t *testing.T) {
+			before := h.warns.Length()
+			h.call(c.args...)
+			st := await(h.call("state"))
+			assert.Equal(t, c.wantView, st.Get("view").String())
+			assert.Equal(t, c.wantLang, st.Get("lang").String())
+			if c.warn == "" {
+				assert.Equal(t, before, h.warns.Length(), "no warning")
+			} else {
+				require.Equal(t, before+1, h.warns.Length(), "one warning")
+				assert.Contains(t, h.warns.Index(before).String(), c.warn)
+			}
+		})
+	}
 }
