@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -104,5 +105,115 @@ func TestEveryViewAsAVisitor(t *testing.T) {
 			b.screenshot(t, "views-settings-"+theme)
 		})
 	}
-	_ = kb.Enter
+}
+
+// TestReloadRestoresAndNewTabStartsClosed: a reload in the same tab comes
+// back open on the same article, scrolled where it was; another tab starts
+// closed at home with the same theme.
+func TestReloadRestoresAndNewTabStartsClosed(t *testing.T) {
+	base := startServer(t)
+	b := newBrowser(t)
+	openWidget(t, b, base)
+	b.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('theme', 'dark')`))
+	b.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('navigate', 'answers/shipping')`))
+	b.waitFor(t, q(`#cl-article-h`)+`?.textContent == 'Shipping times and costs'`)
+	b.do(t, chromedp.Evaluate[chromedp.Void](body+`.scrollTop = 150; `+body+`.dispatchEvent(new Event('scroll'))`))
+	scrolled := eval[int](t, b, body+`.scrollTop`)
+	require.Greater(t, scrolled, 50, "the article is long enough to scroll")
+
+	b.do(t, chromedp.Reload())
+	b.waitFor(t, q(`#cl-article-h`)+`?.textContent == 'Shipping times and costs'`)
+	assert.True(t, eval[bool](t, b, panel+`.checkVisibility()`), "still open after reload")
+	assert.Equal(t, "answers/shipping", evalPromise[string](t, b, `crumbless('state').then(s => s.view)`))
+	b.waitFor(t, body+`.scrollTop == `+strconv.Itoa(scrolled))
+	b.screenshot(t, "views-reload-restored")
+
+	// A new tab: fresh sessionStorage, same localStorage.
+	tab, cancel := chromedp.NewContext(b.ctx)
+	defer cancel()
+	nb := &browser{ctx: tab}
+	nb.do(t, chromedp.Navigate(base+"/"))
+	nb.waitFor(t, launcher+` != null`)
+	assert.False(t, eval[bool](t, nb, panel+` != null && `+panel+`.checkVisibility()`), "a new tab starts closed")
+	assert.Equal(t, "dark", eval[string](t, nb, shadow+`.querySelector('.cl').getAttribute('data-theme')`), "the theme carries over")
+	nb.click(t, launcher)
+	nb.waitFor(t, viewName+` == 'home'`)
+}
+
+// TestKeyboardOnly opens the widget, moves through it and closes it with the
+// keyboard alone; Tab never leaves the dialog.
+func TestKeyboardOnly(t *testing.T) {
+	base := startServer(t)
+	b := newBrowser(t)
+	b.do(t, chromedp.Navigate(base+"/"))
+	b.waitFor(t, launcher+` != null`)
+	b.do(t, chromedp.Evaluate[chromedp.Void](launcher+`.focus()`))
+	b.do(t, chromedp.KeyEvent(kb.Enter))
+	b.waitFor(t, viewName+` == 'home'`)
+	b.waitFor(t, activeSel+`?.id == 'cl-title'`)
+
+	// Tab through the whole dialog twice: focus stays inside and wraps.
+	inside := panel + `.contains(` + activeSel + `)`
+	seen := map[string]bool{}
+	for i := 0; i < 40; i++ {
+		b.do(t, chromedp.KeyEvent(kb.Tab))
+		require.True(t, eval[bool](t, b, inside), "Tab %d left the dialog", i+1)
+		seen[eval[string](t, b, activeSel+`.className`)] = true
+	}
+	assert.True(t, seen["tab"], "the bottom bar is reachable")
+	assert.True(t, seen["icon-btn close"], "the close button is reachable")
+	for i := 0; i < 5; i++ {
+		b.do(t, chromedp.KeyEvent(kb.Shift+kb.Tab))
+		require.True(t, eval[bool](t, b, inside), "Shift+Tab left the dialog")
+	}
+	// Focus rings are visible.
+	b.do(t, chromedp.Evaluate[chromedp.Void](q(`.tab[data-route=answers]`)+`.focus()`))
+	assert.NotEqual(t, "none", eval[string](t, b, `getComputedStyle(`+activeSel+`).outlineStyle`))
+
+	// Enter on the Help tab, type a query, Tab to the first result, Enter.
+	b.do(t, chromedp.KeyEvent(kb.Enter))
+	b.waitFor(t, viewName+` == 'answers'`)
+	b.do(t, chromedp.Evaluate[chromedp.Void](q(`#cl-search`)+`.focus()`))
+	b.do(t, chromedp.KeyEvent("refund"))
+	b.waitFor(t, shadow+`.querySelectorAll('.results .row').length == 1`)
+	b.do(t, chromedp.KeyEvent(kb.Tab))
+	require.Equal(t, "answers/returns", eval[string](t, b, activeSel+`.dataset.go`))
+	b.do(t, chromedp.KeyEvent(kb.Enter))
+	b.waitFor(t, q(`#cl-article-h`)+`?.textContent == 'Returns and refunds'`)
+	assert.Equal(t, "cl-title", eval[string](t, b, activeSel+`.id`), "focus on the new view's heading")
+
+	b.do(t, chromedp.KeyEvent(kb.Escape))
+	b.waitFor(t, `!`+panel+`.checkVisibility()`)
+	assert.True(t, eval[bool](t, b, activeSel+` === `+launcher), "focus back on the launcher")
+	b.do(t, chromedp.KeyEvent(kb.Enter))
+	b.waitFor(t, panel+`.checkVisibility()`)
+	assert.Equal(t, "answers/returns", evalPromise[string](t, b, `crumbless('state').then(s => s.view)`), "reopens where it was")
+}
+
+// TestArabicIsRightToLeft switches to Arabic: the panel is laid out right to
+// left in both themes.
+func TestArabicIsRightToLeft(t *testing.T) {
+	base := startServer(t)
+	b := newBrowser(t)
+	setScheme(t, b, "light")
+	openWidget(t, b, base)
+	b.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('lang', 'ar')`))
+	b.waitFor(t, panel+`.getAttribute('dir') == 'rtl'`)
+	assert.Equal(t, "ar", eval[string](t, b, panel+`.getAttribute('lang')`))
+	assert.Equal(t, "مرحبًا", eval[string](t, b, title+`.textContent`))
+	assert.Equal(t, "ar", evalPromise[string](t, b, `crumbless('state').then(s => s.lang)`))
+	b.waitFor(t, q(`.home-list .row`)+` != null`)
+	// Mirrored: the close button sits on the left, a row's icon on the right.
+	assert.True(t, eval[bool](t, b, q(`.head .close`)+`.getBoundingClientRect().left < `+title+`.getBoundingClientRect().left`))
+	assert.True(t, eval[bool](t, b, q(`.home-list .row-icon`)+`.getBoundingClientRect().left > `+q(`.home-list .row-title`)+`.getBoundingClientRect().left`))
+	b.screenshot(t, "views-home-ar-light")
+	b.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('theme', 'dark'); crumbless('navigate', 'forms/contact')`))
+	b.waitFor(t, q(`form`)+` != null`)
+	b.click(t, q(`form button[type=submit]`))
+	b.waitFor(t, q(`.summary`)+`.hidden == false`)
+	assert.Equal(t, "يُرجى ملء هذا الحقل.", eval[string](t, b, q(`#cl-f-name-err`)+`.textContent`))
+	b.screenshot(t, "views-form-ar-dark")
+	b.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('navigate', 'privacy')`))
+	b.waitFor(t, viewName+` == 'privacy'`)
+	b.screenshot(t, "views-privacy-ar-dark")
 }

@@ -178,8 +178,10 @@ func newFake(history ...Message) *fakeConversation {
 	return &fakeConversation{online: true, history: history, subs: map[int]func(Message){}}
 }
 
-func (c *fakeConversation) Online() bool                { return c.online }
-func (c *fakeConversation) History() ([]Message, error) { return append([]Message(nil), c.history...), nil }
+func (c *fakeConversation) Online() bool { return c.online }
+func (c *fakeConversation) History() ([]Message, error) {
+	return append([]Message(nil), c.history...), nil
+}
 
 func (c *fakeConversation) Send(clientID, text string) (Message, error) {
 	time.Sleep(time.Millisecond) // a network round trip

@@ -85,6 +85,7 @@ type Panel struct {
 	tabBtns     map[string]js.Value
 	live        js.Value
 	badge       js.Value
+	ownBadge    bool // the panel created the badge (the loader drew none)
 }
 
 // NewPanel renders the panel into f.Panel (or creates a hidden one), applies
