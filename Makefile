@@ -14,6 +14,9 @@ CHROMIUM := /usr/bin/chromium
 ESBUILD_VERSION := v0.27.7
 ESBUILD  := $(TOOLS)/esbuild-$(ESBUILD_VERSION)
 MINIFY   := --minify --target=es2020 --charset=utf8 --log-level=warning
+# axe-core for the e2e accessibility scan, from npm, pinned; test-only, under build/.
+AXE_VERSION := 4.10.3
+AXE      := $(CURDIR)/build/axe/node_modules/axe-core/axe.min.js
 
 .PHONY: all build wasm stage bundle server run test test-host test-wasm test-e2e deps bench clean
 
@@ -65,14 +68,18 @@ test-wasm: $(WASMEXEC)
 	PATH="$(TOOLS):$$PATH" .ci/tier wasm $(GO) run ./internal/cmd/withapi -- env GOOS=js GOARCH=wasm $(GO) test -count=1 -v ./wasm/...
 
 test-e2e:
-	CRUMBLESS_BIN=$(CURDIR)/bin/crumbless .ci/tier e2e $(GO) test -tags e2e -count=1 -v -timeout 10m ./internal/e2e/
+	CRUMBLESS_BIN=$(CURDIR)/bin/crumbless CRUMBLESS_AXE=$(AXE) .ci/tier e2e $(GO) test -tags e2e -count=1 -v -timeout 10m ./internal/e2e/
 
-## deps: Chromium from Debian and the wasm test runner
-deps: $(WASMEXEC)
+## deps: Chromium from Debian, the wasm test runner, axe-core from npm
+deps: $(WASMEXEC) $(AXE)
 	@if [ ! -x $(CHROMIUM) ]; then \
 		echo "installing chromium"; \
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
 	fi
+
+$(AXE):
+	@mkdir -p build/axe
+	npm install --prefix build/axe --no-save --no-audit --no-fund axe-core@$(AXE_VERSION)
 
 # wasmbrowsertest is installed with its own go.mod: it needs an older chromedp
 # than the e2e tests pin, and one module cannot hold both.

@@ -101,7 +101,7 @@ crumbless('theme', 'light');
 	b.waitFor(t, `__log.some(e => e.startsWith('ready'))`)
 	assert.Equal(t, []string{"theme:dark", "theme:light", "open", "ready:light:true:true"}, eval[[]string](t, b, `__log`),
 		"queue replayed in order; the click's open heard by the queued listener; ready last")
-	assert.True(t, eval[bool](t, b, themeRadio("light")+`.checked`))
+	assert.Equal(t, "light", eval[string](t, b, shadow+`.querySelector('.cl').getAttribute('data-theme')`))
 
 	// Idempotent open and close: one event per change.
 	eval[any](t, b, `crumbless('open'), crumbless('open'), crumbless('close'), crumbless('close'), crumbless('toggle'), 0`)
@@ -112,7 +112,7 @@ crumbless('theme', 'light');
 	eval[any](t, b, `crumbless('fly'), crumbless('theme', 'purple'), 0`)
 	assert.Equal(t, []string{`crumbless: unknown command "fly"`, `crumbless: theme: argument 1 must be "light", "dark" or "auto" (got "purple")`},
 		eval[[]string](t, b, `__warns`))
-	assert.True(t, eval[bool](t, b, themeRadio("light")+`.checked`), "a bad theme changes nothing")
+	assert.Equal(t, "light", eval[string](t, b, shadow+`.querySelector('.cl').getAttribute('data-theme')`), "a bad theme changes nothing")
 
 	st = evalPromise[map[string]any](t, b, `crumbless('state')`)
 	assert.Equal(t, true, st["ready"])

@@ -16,7 +16,8 @@ const (
 	launcher   = shadow + `.querySelector('button.launcher')`
 	panel      = shadow + `.querySelector('[role=dialog]')`
 	radio      = shadow + `.querySelector('input[name=cl-theme][value=%s]')`
-	panelReady = panel + `?.querySelector('input[name=cl-theme]') != null`
+	panelReady = panel + `?.getAttribute('data-view') != null`
+	gear       = shadow + `.querySelector('.head .gear')`
 	panelBg    = `getComputedStyle(` + panel + `).backgroundColor`
 	darkBg     = "rgb(23, 23, 28)"
 	lightBg    = "rgb(255, 255, 255)"
@@ -46,20 +47,27 @@ func TestOpenChooseThemeReload(t *testing.T) {
 	assert.Equal(t, "Hi there", eval[string](t, b, `(()=>{const id=`+panel+`.getAttribute('aria-labelledby');return `+shadow+`.getElementById(id).textContent})()`))
 	assert.Equal(t, "true", eval[string](t, b, launcher+`.getAttribute('aria-expanded')`))
 
+	b.click(t, gear) // the theme is in the settings view
+	b.waitFor(t, themeRadio("dark")+` != null`)
 	b.click(t, themeRadio("dark"))
 	b.waitFor(t, panelBg+` == '`+darkBg+`'`)
 	env := eval[map[string]any](t, b, `JSON.parse(localStorage.getItem('crumbless-theme'))`)
 	assert.EqualValues(t, 1, env["v"])
 	assert.Equal(t, "dark", env["data"])
 	assert.Greater(t, env["exp"], eval[float64](t, b, `Date.now()`), "theme must carry an expiry in the future")
-	assert.Equal(t, []string{"crumbless-theme"}, prefixedKeys(t, b, "crumbless-"))
+	assert.ElementsMatch(t, []string{"crumbless-theme", "crumbless-open", "crumbless-nav"}, prefixedKeys(t, b, "crumbless-"),
+		"the theme, and for this tab that the panel is open on the settings view")
 	b.screenshot(t, "2-dark")
 
+	// Closed before the reload: a reload of a tab whose panel was open
+	// reopens it (views_test.go); a closed one loads nothing until a click.
+	b.click(t, shadow+`.querySelector('button.close')`)
 	b.do(t, chromedp.Reload())
 	b.waitFor(t, launcher+` != null`)
 	assert.Equal(t, wasmRequests, b.requestsEndingIn(".wasm"), "reload must not fetch wasm before a click")
 	b.click(t, launcher)
 	b.waitFor(t, panelReady)
+	b.waitFor(t, themeRadio("dark")+` != null`) // back on the settings view
 	assert.True(t, eval[bool](t, b, themeRadio("dark")+`.checked`), "dark still chosen after reload")
 	assert.Equal(t, darkBg, eval[string](t, b, panelBg))
 	b.screenshot(t, "3-dark-after-reload")
