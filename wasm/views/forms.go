@@ -10,6 +10,20 @@ import (
 	"github.com/crumbless/crumbless/wasm/ui"
 )
 
+// The browser checks field patterns, as the HTML pattern attribute does
+// (anchored, Unicode mode); the server checks the same patterns with RE2.
+func init() { forms.MatchPattern = browserPattern }
+
+func browserPattern(pattern, value string) (ok bool, err error) {
+	defer func() {
+		if r := recover(); r != nil { // SyntaxError from new RegExp
+			ok, err = false, contentError("crumbless: invalid pattern "+pattern)
+		}
+	}()
+	re := js.Global().Get("RegExp").New("^(?:"+pattern+")$", "u")
+	return re.Call("test", value).Bool(), nil
+}
+
 // formsList lets the visitor pick one of the deployment's forms.
 type formsList struct {
 	p    *Panel

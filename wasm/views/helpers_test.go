@@ -24,7 +24,7 @@ type fixture struct {
 // mount builds the frame the loader would have built, in a fresh shadow
 // root, and renders a Panel into it with opts. The panel starts shown when
 // visible is set, like after the loader's click.
-func mount(t *testing.T, visible bool, opts Options) *fixture {
+func mount(t testing.TB, visible bool, opts Options) *fixture {
 	t.Helper()
 	host := ui.El("div")
 	js.Global().Get("document").Get("body").Call("appendChild", host)
@@ -119,13 +119,16 @@ func eventually(t *testing.T, cond func() bool, msg string) {
 
 // blobURL serves text from memory at a blob: URL, so that content is
 // fetched through the browser's real fetch without any server.
-func blobURL(t *testing.T, text string) string {
+func blobURL(t testing.TB, text string) string {
 	t.Helper()
 	blob := js.Global().Get("Blob").New([]any{text}, map[string]any{"type": "application/json"})
 	url := js.Global().Get("URL").Call("createObjectURL", blob).String()
 	t.Cleanup(func() { js.Global().Get("URL").Call("revokeObjectURL", url) })
 	return url
 }
+
+// waitABit lets fetches and goroutines run.
+func waitABit() { time.Sleep(5 * time.Millisecond) }
 
 func rawSession(key string) js.Value { return js.Global().Get("sessionStorage").Call("getItem", key) }
 func rawLocal(key string) js.Value   { return js.Global().Get("localStorage").Call("getItem", key) }
@@ -158,7 +161,7 @@ const sampleForms = `{"forms":[
 ]}`
 
 // contentOptions serves the sample answers and forms.
-func contentOptions(t *testing.T) Options {
+func contentOptions(t testing.TB) Options {
 	return Options{AnswersURL: blobURL(t, sampleAnswers), FormsURL: blobURL(t, sampleForms)}
 }
 
