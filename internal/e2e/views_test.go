@@ -107,6 +107,35 @@ func TestEveryViewAsAVisitor(t *testing.T) {
 	}
 }
 
+// TestFormIsSentToTheServer fills the contact form by keyboard, reloads
+// half way (nothing is lost), sends it to the chat server and sees the
+// success state; the draft is gone afterwards.
+func TestFormIsSentToTheServer(t *testing.T) {
+	base := startServer(t)
+	b := newBrowser(t)
+	openWidget(t, b, base)
+	b.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('navigate', 'forms/contact')`))
+	b.waitFor(t, q(`form`)+` != null`)
+	b.do(t, chromedp.Evaluate[chromedp.Void](q(`#cl-f-name`)+`.focus()`))
+	b.do(t, chromedp.KeyEvent("Ada Lovelace"))
+	b.do(t, chromedp.Evaluate[chromedp.Void](q(`#cl-f-email`)+`.focus()`))
+	b.do(t, chromedp.KeyEvent("ada@example.com"))
+
+	b.do(t, chromedp.Reload())
+	b.waitFor(t, q(`#cl-f-email`)+`?.value == 'ada@example.com'`)
+	assert.Equal(t, "Ada Lovelace", eval[string](t, b, q(`#cl-f-name`)+`.value`), "the draft survived the reload")
+
+	b.do(t, chromedp.Evaluate[chromedp.Void](`(() => { const s = `+q(`#cl-f-topic`)+`; s.value = 'Order'; s.dispatchEvent(new Event('change')) })()`))
+	b.do(t, chromedp.Evaluate[chromedp.Void](q(`#cl-f-message`)+`.focus()`))
+	b.do(t, chromedp.KeyEvent("Where is my parcel? It left a week ago."))
+	b.click(t, q(`#cl-f-consent`))
+	b.click(t, q(`form button[type=submit]`))
+	b.waitFor(t, q(`.success`)+` != null`)
+	assert.Equal(t, "Message sent", eval[string](t, b, q(`.success h3`)+`.textContent`))
+	assert.Nil(t, eval[any](t, b, `sessionStorage.getItem('crumbless-draft')`), "the draft is dropped once sent")
+	b.screenshot(t, "views-form-sent")
+}
+
 // TestReloadRestoresAndNewTabStartsClosed: a reload in the same tab comes
 // back open on the same article, scrolled where it was; another tab starts
 // closed at home with the same theme.

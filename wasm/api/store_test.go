@@ -81,7 +81,7 @@ func TestDisclosureCommand(t *testing.T) {
 		assert.Equal(t, float64(want.TTL), got.Get("ttl").Float())
 		assert.Equal(t, want.Lifetime, got.Get("lifetime").String())
 	}
-	assert.Empty(t, storedKeys(), "asking writes nothing")
+	assert.Equal(t, []string{"crumbless-open"}, storedKeys(), "asking writes nothing (open: the click that started the runtime)")
 	assert.Zero(t, h.warns.Length())
 }
 
@@ -95,7 +95,7 @@ func TestConsentCommandExplicitMode(t *testing.T) {
 
 	h.call("consent", true)
 	settle()
-	assert.Equal(t, []string{"crumbless-consent", "crumbless-theme"}, storedKeys())
+	assert.Equal(t, []string{"crumbless-consent", "crumbless-open", "crumbless-theme"}, storedKeys(), "what waited in memory, the open panel included")
 	st := await(h.call("state"))
 	assert.True(t, st.Get("consent").Bool())
 	assert.Equal(t, "local", st.Get("storage").String())
@@ -126,7 +126,7 @@ func TestForgetCommand(t *testing.T) {
 	h := newGatedHarness(t, "implicit", "light")
 	h.call("theme", "dark")
 	js.Global().Get("sessionStorage").Call("setItem", "crumbless-nav", envelope.Encode(`"chat"`, 0))
-	require.Equal(t, []string{"crumbless-nav", "crumbless-theme"}, storedKeys())
+	require.Equal(t, []string{"crumbless-nav", "crumbless-open", "crumbless-theme"}, storedKeys(), "open: the click that started the runtime")
 
 	h.call("forget")
 	assert.Empty(t, storedKeys())

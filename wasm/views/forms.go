@@ -91,6 +91,9 @@ type formView struct {
 	on      ui.Listeners
 	gone    bool
 	sending bool
+	// clientID names this submission to the server, the same on every
+	// retry, so that a retry after a lost answer is not stored twice.
+	clientID string
 }
 
 // fieldUI is one rendered field.
@@ -346,15 +349,19 @@ func (v *formView) send() {
 	v.submit.Set("disabled", true)
 	v.submit.Call("setAttribute", "aria-busy", "true")
 	ui.SetText(v.status, v.p.T.T("forms.sending"))
+	if v.clientID == "" {
+		v.clientID = newClientID()
+	}
 	body := js.Global().Get("Object").New()
 	vals := js.Global().Get("Object").New()
 	for name, val := range v.def.Clean(v.values()) {
 		vals.Set(name, val)
 	}
-	body.Set("values", vals)
-	url := v.p.opts.SubmitURL + v.id
+	body.Set("id", v.clientID)
+	body.Set("fields", vals)
+	url := v.p.opts.SubmitURL + v.id + "/submissions"
 	go func() {
-		_, err := ui.PostJSON(url, body)
+		res, err := ui.PostJSON(url, body)
 		v.sending = false
 		if v.gone {
 			return
@@ -365,6 +372,8 @@ func (v *formView) send() {
 			msg := v.p.T.T("forms.failed")
 			if he, ok := err.(ui.HTTPError); ok && (he.Status == 404 || he.Status == 405 || he.Status == 501) {
 				msg = v.p.T.T("forms.unavailable")
+			} else if ok && he.Status >= 400 && he.Status < 500 {
+				v.showServerProblems(res)
 			}
 			v.fail(msg)
 			return
@@ -377,6 +386,24 @@ func (v *formView) fail(msg string) {
 	ui.Clear(v.status)
 	v.status.Set("className", "form-status error")
 	ui.Append(v.status, icon("alert"), ui.TextEl("span", msg))
+}
+
+// showServerProblems shows the server's per-field messages (an "invalid"
+// answer: {"fields": {name: message}}) under the fields they name.
+func (v *formView) showServerProblems(res js.Value) {
+	body, err := ui.Await(res.Call("json"))
+	if err != nil || body.Type() != js.TypeObject || body.Get("fields").Type() != js.TypeObject {
+		return
+	}
+	fields := body.Get("fields")
+	for _, f := range v.fields {
+		if msg := fields.Get(f.def.Name); msg.Type() == js.TypeString {
+			f.input.Call("setAttribute", "aria-invalid", "true")
+			ui.Clear(f.err)
+			ui.Append(f.err, icon("alert"), ui.TextEl("span", msg.String()))
+			ui.Show(f.err, true)
+		}
+	}
 }
 
 // showSummary lists the fields that need attention, each a link to its field.

@@ -134,9 +134,10 @@ func TestSubmitNetworkFailureKeepsTheDraft(t *testing.T) {
 func TestSubmitSuccess(t *testing.T) {
 	clearStorage(t)
 	var posted js.Value
+	var postedURL string
 	realFetch := js.Global().Get("fetch")
 	stand := js.FuncOf(func(this js.Value, args []js.Value) any {
-		posted = args[1]
+		postedURL, posted = args[0].String(), args[1]
 		return js.Global().Get("Promise").Call("resolve", js.Global().Get("Response").New(`{"id":"s1"}`, map[string]any{"status": 201}))
 	})
 	js.Global().Set("fetch", stand)
@@ -159,8 +160,10 @@ func TestSubmitSuccess(t *testing.T) {
 	assert.True(t, rawSession("crumbless-draft").IsNull(), "draft dropped once sent")
 	body := js.Global().Get("JSON").Call("parse", posted.Get("body"))
 	assert.Equal(t, "POST", posted.Get("method").String())
-	assert.Equal(t, "Ada", body.Get("values").Get("name").String(), "values are trimmed")
-	assert.Equal(t, "true", body.Get("values").Get("consent").String())
+	assert.Equal(t, "Ada", body.Get("fields").Get("name").String(), "values are trimmed")
+	assert.Equal(t, "true", body.Get("fields").Get("consent").String())
+	assert.NotEmpty(t, body.Get("id").String(), "a client id makes retries idempotent")
+	assert.Equal(t, "/api/v1/forms/contact/submissions", postedURL)
 }
 
 func fillValid(t *testing.T, f *fixture) {

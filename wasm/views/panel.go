@@ -36,7 +36,7 @@ type Options struct {
 	Prefix     string   // storage key prefix (for the privacy view's live list)
 	AnswersURL string   // answers.json; "" when the deployment has no answers
 	FormsURL   string   // forms.json; "" when the deployment has no forms
-	SubmitURL  string   // forms are POSTed to SubmitURL + form id; "" when nothing can receive them
+	SubmitURL  string   // forms are POSTed to SubmitURL + "<form id>/submissions"; "" when nothing can receive them
 	// Chat is the chat backend, nil until the deployment has one: then the
 	// widget offers no chat at all rather than a chat that cannot work.
 	Chat Conversation
@@ -86,6 +86,7 @@ type Panel struct {
 	live        js.Value
 	badge       js.Value
 	ownBadge    bool // the panel created the badge (the loader drew none)
+	starting    bool // NewPanel is rendering the first view
 }
 
 // NewPanel renders the panel into f.Panel (or creates a hidden one), applies
@@ -148,7 +149,9 @@ func NewPanel(f Frame, s *store.Store, opts Options) *Panel {
 	if s.Get("nav", &nav) && p.valid(nav.Route) {
 		route, p.query, p.restore = nav.Route, nav.Query, nav.Scroll
 	}
+	p.starting = true // showing the restored view is not a move to remember
 	p.show(route)
+	p.starting = false
 	if visible {
 		p.Open()
 	}
@@ -260,6 +263,9 @@ func (p *Panel) show(route string) {
 		p.current.release()
 	}
 	p.route = route
+	if !p.starting { // before the view is built: the privacy view lists it
+		p.set("nav", navState{Route: route, Scroll: p.restore, Query: p.query})
+	}
 	name, arg := splitRoute(route)
 	var v view
 	switch name {
@@ -299,7 +305,6 @@ func (p *Panel) show(route string) {
 		}
 	}
 	p.body.Set("scrollTop", p.restore)
-	p.saveNav()
 	if p.chat != nil {
 		p.chat.visibilityChanged()
 	}
@@ -348,7 +353,7 @@ func (p *Panel) retitle() { ui.SetText(p.title, p.titleFor(p.route)) }
 
 // saveNav stores the route, the search and the scroll position for a reload.
 func (p *Panel) saveNav() {
-	if p.route == "" {
+	if p.route == "" || p.starting {
 		return
 	}
 	p.set("nav", navState{Route: p.route, Scroll: p.body.Get("scrollTop").Int(), Query: p.query})
