@@ -98,6 +98,8 @@ bench: build $(WASMEXEC)
 	$(GO) run ./internal/cmd/wasmcost ./wasm/store/internal/probe/without ./wasm/store/internal/probe/with
 	@echo; echo "loader: what the widget costs an embedding page"
 	$(GO) run ./internal/cmd/loaderbench -bin bin/crumbless
+	@echo; echo "views: render a 500-message conversation, switch views (Chromium, ns per op)"
+	PATH="$(TOOLS):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench . -benchtime 20x ./wasm/views/ | grep -E '^Benchmark'
 
 ## bench-chat: chat delivery latency with 1,000 agent streams, messages/s, RSS with 10,000 idle streams
 .PHONY: bench-chat

@@ -74,7 +74,7 @@
 
   // ---- queue ---------------------------------------------------------------
   // boot is read by the runtime: it takes boot.queue, then sets boot.run.
-  var boot = { config: config, queue: [], run: null, base: base, assets: assets };
+  var boot = { config: config, queue: [], base: base }; // boot.run: set by the runtime
   // Calls made before this script ran (the snippet's queue) or before the
   // launcher is drawn: [args, resolve].
   var early = [...(api?.q || [])].map((a) => [[...a]]);

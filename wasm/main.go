@@ -11,6 +11,7 @@ import (
 	"github.com/crumbless/crumbless/wasm/api"
 	"github.com/crumbless/crumbless/wasm/events"
 	"github.com/crumbless/crumbless/wasm/store"
+	"github.com/crumbless/crumbless/wasm/ui"
 	"github.com/crumbless/crumbless/wasm/views"
 )
 
@@ -39,6 +40,7 @@ func main() {
 	a.Attach(boot)
 	<-a.Done() // keep the callbacks alive until crumbless('destroy')
 	st.Release()
+	ui.Settle() // let fetches in flight come back before the program ends
 }
 
 // panelOptions reads what the loader learned from the script tag, the
@@ -62,15 +64,8 @@ func panelOptions(boot js.Value) views.Options {
 			opts.Languages = append(opts.Languages, langs.Index(i).String())
 		}
 	}
-	base, assets := str(boot.Get("base")), boot.Get("assets")
-	if assets.Type() == js.TypeObject {
-		if a := str(assets.Get("answers")); a != "" {
-			opts.AnswersURL = base + a
-		}
-		if f := str(assets.Get("forms")); f != "" {
-			opts.FormsURL = base + f
-		}
-	}
+	base := str(boot.Get("base"))
+	opts.ManifestURL = base + "manifest.json" // lists the content-hashed answers.json and forms.json
 	api := str(config.Get("api"))
 	if api == "" {
 		api = js.Global().Get("URL").New(base).Get("origin").String()

@@ -309,6 +309,8 @@ func TestCrossOriginEmbedIsolated(t *testing.T) {
 
 	b.click(t, launcher)
 	b.waitFor(t, panelReady)
+	b.click(t, gear) // the theme is in the settings view
+	b.waitFor(t, themeRadio("dark")+` != null`)
 	b.click(t, themeRadio("dark"))
 	b.waitFor(t, panelBg+` == '`+darkBg+`'`)
 	assert.Equal(t, "15px", eval[string](t, b, `getComputedStyle(`+shadow+`.querySelector('.cl')).fontSize`), "page font-size leaked in")
@@ -321,7 +323,7 @@ func TestCrossOriginEmbedIsolated(t *testing.T) {
 	assert.Equal(t, "40px", eval[string](t, b, `getComputedStyle(document.getElementById('page-button')).fontSize`))
 	assert.NotEqual(t, "50%", eval[string](t, b, `getComputedStyle(document.getElementById('page-button')).borderRadius`))
 
-	assert.Equal(t, []string{"shop-theme"}, prefixedKeys(t, b, "shop-"), "storage in the host page's origin, under the prefix")
+	assert.ElementsMatch(t, []string{"shop-theme", "shop-open", "shop-nav"}, prefixedKeys(t, b, "shop-"), "storage in the host page's origin, under the prefix")
 	assert.Empty(t, prefixedKeys(t, b, "crumbless-"))
 	assert.Empty(t, eval[[]string](t, b, `__errors`))
 	assert.Empty(t, eval[[]string](t, b, `__uncaught`))

@@ -42,6 +42,7 @@ func TestExplicitConsentMode(t *testing.T) {
 
 	b.click(t, launcher)
 	b.waitFor(t, panelReady)
+	b.settings(t)
 	b.click(t, themeRadio("dark"))
 	b.waitFor(t, panelBg+` == '`+darkBg+`'`)
 	assert.Empty(t, prefixedKeys(t, b, "shop-"), "explicit mode: nothing before consent")
@@ -50,16 +51,17 @@ func TestExplicitConsentMode(t *testing.T) {
 	assert.Equal(t, "memory", st["storage"])
 
 	eval[any](t, b, `crumbless('consent', true), 0`)
-	assert.ElementsMatch(t, []string{"shop-consent", "shop-theme"}, prefixedKeys(t, b, "shop-"))
+	assert.ElementsMatch(t, []string{"shop-consent", "shop-theme", "shop-nav", "shop-open"}, prefixedKeys(t, b, "shop-"), "with the open panel on the settings view")
 	st = evalPromise[map[string]any](t, b, `crumbless('state')`)
 	assert.Equal(t, true, st["consent"])
 	assert.Equal(t, "local", st["storage"])
 
-	// The decision and the theme survive a reload.
+	// The decision and the theme survive a reload; so does the open panel.
 	b.do(t, chromedp.Reload())
 	b.waitFor(t, launcher+` != null`)
-	b.click(t, launcher)
 	b.waitFor(t, panelReady)
+	b.waitFor(t, panel+`.checkVisibility()`)
+	b.settings(t)
 	assert.True(t, eval[bool](t, b, themeRadio("dark")+`.checked`))
 	assert.Equal(t, true, evalPromise[map[string]any](t, b, `crumbless('state')`)["consent"])
 
@@ -84,6 +86,7 @@ func TestForgetInOneTabClearsTheOther(t *testing.T) {
 	one.waitFor(t, launcher+` != null`)
 	one.click(t, launcher)
 	one.waitFor(t, panelReady)
+	one.settings(t)
 	one.click(t, themeRadio("dark"))
 	one.waitFor(t, `localStorage.getItem('crumbless-theme') != null`)
 
@@ -94,6 +97,7 @@ func TestForgetInOneTabClearsTheOther(t *testing.T) {
 	two.waitFor(t, launcher+` != null`)
 	two.click(t, launcher)
 	two.waitFor(t, panelReady)
+	two.settings(t)
 	assert.True(t, eval[bool](t, two, themeRadio("dark")+`.checked`), "the second tab starts with the stored theme")
 	eval[any](t, two, `sessionStorage.setItem('crumbless-nav', JSON.stringify({v: 1, exp: 0, data: 'chat'})), `+
 		`sessionStorage.setItem('site-tab', 'mine'), localStorage.setItem('site-pref', 'mine'), 0`)
@@ -134,6 +138,7 @@ for (const name of ['localStorage', 'sessionStorage']) {
 	require.False(t, eval[bool](t, b, `(() => { try { localStorage; return true } catch (e) { return false } })()`), "storage is blocked")
 	b.click(t, launcher)
 	b.waitFor(t, panelReady)
+	b.settings(t)
 	b.click(t, themeRadio("dark"))
 	b.waitFor(t, panelBg+` == '`+darkBg+`'`)
 	st := evalPromise[map[string]any](t, b, `crumbless('state')`)
@@ -160,6 +165,7 @@ func TestDisclosureAgrees(t *testing.T) {
 	b.waitFor(t, launcher+` != null`)
 	b.click(t, launcher)
 	b.waitFor(t, panelReady)
+	b.settings(t)
 	inPage := evalPromise[[]map[string]any](t, b, `crumbless('disclosure')`)
 	assert.Equal(t, served, inPage)
 	keys := make([]string, len(inPage))
@@ -182,6 +188,7 @@ func TestConsentFollowsAcrossTabs(t *testing.T) {
 	one.waitFor(t, launcher+` != null`)
 	one.click(t, launcher)
 	one.waitFor(t, panelReady)
+	one.settings(t)
 
 	tabCtx, cancel := chromedp.NewContext(one.ctx)
 	t.Cleanup(cancel)
@@ -190,6 +197,7 @@ func TestConsentFollowsAcrossTabs(t *testing.T) {
 	two.waitFor(t, launcher+` != null`)
 	two.click(t, launcher)
 	two.waitFor(t, panelReady)
+	two.settings(t)
 	eval[any](t, two, `window.__consent = [], crumbless('on', 'consent', d => __consent.push(d.consent)), 0`)
 
 	eval[any](t, one, `crumbless('consent', true), 0`)

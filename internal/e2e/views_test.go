@@ -164,9 +164,9 @@ func TestReloadRestoresAndNewTabStartsClosed(t *testing.T) {
 	nb.do(t, chromedp.Navigate(base+"/"))
 	nb.waitFor(t, launcher+` != null`)
 	assert.False(t, eval[bool](t, nb, panel+` != null && `+panel+`.checkVisibility()`), "a new tab starts closed")
-	assert.Equal(t, "dark", eval[string](t, nb, shadow+`.querySelector('.cl').getAttribute('data-theme')`), "the theme carries over")
 	nb.click(t, launcher)
 	nb.waitFor(t, viewName+` == 'home'`)
+	assert.Equal(t, "dark", eval[string](t, nb, shadow+`.querySelector('.cl').getAttribute('data-theme')`), "the theme carries over")
 }
 
 // TestKeyboardOnly opens the widget, moves through it and closes it with the
@@ -245,4 +245,14 @@ func TestArabicIsRightToLeft(t *testing.T) {
 	b.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('navigate', 'privacy')`))
 	b.waitFor(t, viewName+` == 'privacy'`)
 	b.screenshot(t, "views-privacy-ar-dark")
+}
+
+// settings shows the settings view (where the theme radios are) unless it
+// is shown already, the way a visitor does: with the gear in the header.
+func (b *browser) settings(t *testing.T) {
+	t.Helper()
+	if eval[string](t, b, viewName) != "settings" {
+		b.click(t, gear)
+	}
+	b.waitFor(t, themeRadio("auto")+` != null`)
 }

@@ -10,6 +10,7 @@ package ui
 
 import (
 	"strconv"
+	"sync"
 	"syscall/js"
 )
 
@@ -111,6 +112,23 @@ func Focusables(root js.Value) []js.Value {
 	}
 	return out
 }
+
+// running counts the goroutines started with Go.
+var running sync.WaitGroup
+
+// Go runs fn in a goroutine that Settle waits for: work that waits on the
+// browser (fetches) must finish before the Go program exits, or the
+// browser's answer would call into a program that is gone.
+func Go(fn func()) {
+	running.Add(1)
+	go func() {
+		defer running.Done()
+		fn()
+	}()
+}
+
+// Settle blocks until every goroutine started with Go has returned.
+func Settle() { running.Wait() }
 
 // Await blocks the calling goroutine until promise settles and returns its
 // value or its rejection as an error. It must not be called from inside a

@@ -188,7 +188,7 @@ func (v *articleView) stillNeedHelp() js.Value {
 	if v.p.chat != nil {
 		add(T.T("answers.ask"), "chat", "chat", true)
 	}
-	if v.p.opts.FormsURL != "" {
+	if v.p.content.forms.offered() {
 		v.p.content.forms.get(func() {
 			if v.gone || !v.p.content.forms.loaded {
 				return

@@ -92,7 +92,7 @@ func newChatState(p *Panel, conv Conversation) *chatState {
 	c := &chatState{p: p, conv: conv}
 	p.store.Get("last-read", &c.lastRead)
 	c.cancel = conv.Subscribe(c.arrive)
-	go func() {
+	ui.Go(func() {
 		msgs, err := conv.History()
 		c.err = err
 		if err == nil {
@@ -103,7 +103,7 @@ func newChatState(p *Panel, conv Conversation) *chatState {
 		if c.view != nil {
 			c.view.renderAll()
 		}
-	}()
+	})
 	return c
 }
 
@@ -200,7 +200,7 @@ func (c *chatState) send(clientID, text string) {
 			c.view.update(i)
 		}
 	}
-	go func() {
+	ui.Go(func() {
 		m, err := c.conv.Send(clientID, text)
 		for j := range c.msgs {
 			if c.msgs[j].ClientID != clientID {
@@ -223,7 +223,7 @@ func (c *chatState) send(clientID, text string) {
 			}
 		}
 		c.changed()
-	}()
+	})
 }
 
 // chatView is the conversation: the message log, a "new messages" divider

@@ -3,6 +3,7 @@
 package views
 
 import (
+	"sync"
 	"syscall/js"
 
 	"github.com/norunners/vert"
@@ -19,9 +20,46 @@ type library struct {
 	forms   source[forms.Content]
 }
 
+// manifest finds bundled content files by name in the bundle's
+// manifest.json (their names are content-hashed), fetched once.
+type manifest struct {
+	url   string
+	once  sync.Once
+	paths map[string]string // name → URL
+	err   error
+}
+
+// lookup returns the URL of the bundled file name; the first call fetches
+// the manifest, calls made meanwhile wait for it (goroutines only).
+func (m *manifest) lookup(name string) (string, error) {
+	m.once.Do(func() {
+		raw, err := ui.FetchJSON(m.url)
+		if err != nil {
+			m.err = err
+			return
+		}
+		m.paths = map[string]string{}
+		base := js.Global().Get("URL").New(".", m.url).Get("href").String()
+		files := raw.Get("files")
+		for i := 0; files.Truthy() && i < files.Length(); i++ {
+			f := files.Index(i)
+			m.paths[f.Get("name").String()] = base + f.Get("path").String()
+		}
+	})
+	if m.err != nil {
+		return "", m.err
+	}
+	if u, ok := m.paths[name]; ok {
+		return u, nil
+	}
+	return "", errNoContent
+}
+
 // source is one JSON file: not asked for yet, loading, loaded or failed.
 type source[T any] struct {
 	url     string
+	name    string    // file name in the manifest, when url is not given
+	index   *manifest // nil: url only
 	loaded  bool
 	loading bool
 	err     error
@@ -29,9 +67,19 @@ type source[T any] struct {
 	waiting []func()
 }
 
-func newLibrary(answersURL, formsURL string) *library {
-	return &library{answers: source[answers.Content]{url: answersURL}, forms: source[forms.Content]{url: formsURL}}
+func newLibrary(answersURL, formsURL, manifestURL string) *library {
+	var index *manifest
+	if manifestURL != "" {
+		index = &manifest{url: manifestURL}
+	}
+	return &library{
+		answers: source[answers.Content]{url: answersURL, name: "answers.json", index: index},
+		forms:   source[forms.Content]{url: formsURL, name: "forms.json", index: index},
+	}
 }
+
+// offered reports whether the source can be asked for at all.
+func (s *source[T]) offered() bool { return s.url != "" || s.index != nil }
 
 // get calls done at once when the content is loaded (or failed) and
 // otherwise when it is, from the goroutine that fetched it.
@@ -45,7 +93,7 @@ func (s *source[T]) get(done func()) {
 		return
 	}
 	s.loading = true
-	go func() {
+	ui.Go(func() {
 		var v T
 		err := s.fetch(&v)
 		s.loading = false
@@ -59,14 +107,21 @@ func (s *source[T]) get(done func()) {
 		for _, fn := range waiting {
 			fn()
 		}
-	}()
+	})
 }
 
 func (s *source[T]) fetch(dst *T) error {
-	if s.url == "" {
+	url := s.url
+	if url == "" && s.index != nil {
+		var err error
+		if url, err = s.index.lookup(s.name); err != nil {
+			return err
+		}
+	}
+	if url == "" {
 		return errNoContent
 	}
-	raw, err := ui.FetchJSON(s.url)
+	raw, err := ui.FetchJSON(url)
 	if err != nil {
 		return err
 	}

@@ -360,7 +360,7 @@ func (v *formView) send() {
 	body.Set("id", v.clientID)
 	body.Set("fields", vals)
 	url := v.p.opts.SubmitURL + v.id + "/submissions"
-	go func() {
+	ui.Go(func() {
 		res, err := ui.PostJSON(url, body)
 		v.sending = false
 		if v.gone {
@@ -379,7 +379,7 @@ func (v *formView) send() {
 			return
 		}
 		v.succeed()
-	}()
+	})
 }
 
 func (v *formView) fail(msg string) {

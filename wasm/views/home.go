@@ -46,7 +46,7 @@ func newHome(p *Panel) *homeView {
 		v.go_(card, "chat")
 		ui.Append(cards, card)
 	}
-	if p.opts.AnswersURL != "" {
+	if p.content.answers.offered() {
 		search := ui.Append(ui.El("button", "type", "button", "class", "search-entry", "data-go", "answers"),
 			ui.TextEl("span", T.T("home.search")), icon("search"))
 		v.on.On(search, "click", func(js.Value) {
@@ -59,7 +59,7 @@ func newHome(p *Panel) *homeView {
 			search, v.articles))
 		p.content.answers.get(v.renderArticles)
 	}
-	if p.opts.FormsURL != "" {
+	if p.content.forms.offered() {
 		v.forms = ui.El("div", "class", "home-list")
 		ui.Append(cards, ui.Append(ui.El("section", "class", "card", "aria-labelledby", "cl-home-forms"),
 			ui.TextEl("h3", T.T("home.forms"), "id", "cl-home-forms", "class", "card-h"), v.forms))

@@ -34,9 +34,13 @@ type Options struct {
 	Lang       string   // the page's data-lang
 	Languages  []string // navigator.languages, most preferred first
 	Prefix     string   // storage key prefix (for the privacy view's live list)
-	AnswersURL string   // answers.json; "" when the deployment has no answers
-	FormsURL   string   // forms.json; "" when the deployment has no forms
-	SubmitURL  string   // forms are POSTed to SubmitURL + "<form id>/submissions"; "" when nothing can receive them
+	AnswersURL string   // answers.json; "" to look it up in the manifest
+	FormsURL   string   // forms.json; "" to look it up in the manifest
+	// ManifestURL is the bundle's manifest.json, where the content-hashed
+	// answers.json and forms.json are found; "" with neither URL given
+	// means the deployment has no answers or forms.
+	ManifestURL string
+	SubmitURL   string // forms are POSTed to SubmitURL + "<form id>/submissions"; "" when nothing can receive them
 	// Chat is the chat backend, nil until the deployment has one: then the
 	// widget offers no chat at all rather than a chat that cannot work.
 	Chat Conversation
@@ -95,7 +99,7 @@ type Panel struct {
 func NewPanel(f Frame, s *store.Store, opts Options) *Panel {
 	ui.Adopt(f.Root, css)
 	p := &Panel{frame: f, store: s, opts: opts, tabBtns: map[string]js.Value{}}
-	p.content = newLibrary(opts.AnswersURL, opts.FormsURL)
+	p.content = newLibrary(opts.AnswersURL, opts.FormsURL, opts.ManifestURL)
 	visible := !f.Panel.IsUndefined() && !f.Panel.IsNull() && !f.Panel.Get("hidden").Bool()
 	if f.Panel.IsUndefined() || f.Panel.IsNull() {
 		p.frame.Panel = ui.El("div", "class", "panel", "role", "dialog", "hidden", "")
@@ -473,10 +477,10 @@ func (p *Panel) renderTabs() {
 	if p.chat != nil {
 		tabs = append(tabs, struct{ route, icon string }{"chat", "chat"})
 	}
-	if p.opts.AnswersURL != "" {
+	if p.content.answers.offered() {
 		tabs = append(tabs, struct{ route, icon string }{"answers", "help"})
 	}
-	if p.opts.FormsURL != "" {
+	if p.content.forms.offered() {
 		tabs = append(tabs, struct{ route, icon string }{"forms", "mail"})
 	}
 	for _, t := range tabs {
@@ -518,8 +522,10 @@ func (p *Panel) Unread() int {
 // refreshUnread shows the unread count on the launcher, the tab and the home view.
 func (p *Panel) refreshUnread() {
 	n := p.Unread()
-	ui.SetText(p.badge, p.T.Number(n))
-	ui.Show(p.badge, n > 0)
+	if p.chat != nil { // without a chat the panel knows no count: the loader's badge stays
+		ui.SetText(p.badge, p.T.Number(n))
+		ui.Show(p.badge, n > 0)
+	}
 	if btn, ok := p.tabBtns["chat"]; ok {
 		ui.Show(btn.Call("querySelector", ".dot"), n > 0)
 	}

@@ -30,10 +30,6 @@ const (
 	demoPage   = "index.html"
 )
 
-// contentFiles are the sample answers and forms the widget fetches; the
-// loader learns their hashed paths as assets.answers and assets.forms.
-var contentFiles = []string{"answers.json", "forms.json"}
-
 // assetsPlaceholder is the string literal in the loader that is replaced by
 // the JSON object of hashed asset paths.
 const assetsPlaceholder = `"__CRUMBLESS_ASSETS__"`
@@ -62,13 +58,7 @@ func Build(src fs.FS, version string) ([]File, error) {
 		files = append(files, f)
 	}
 
-	names := map[string]string{"wasm": renamed[wasmName], "exec": renamed[execName]}
-	for _, content := range contentFiles { // optional: a deployment may have none
-		if p, ok := renamed[content]; ok {
-			names[strings.TrimSuffix(content, ".json")] = p
-		}
-	}
-	paths, _ := json.Marshal(names)
+	paths, _ := json.Marshal(map[string]string{"wasm": renamed[wasmName], "exec": renamed[execName]})
 	loader := bytes.Replace(staged[loaderName], []byte(assetsPlaceholder), paths, 1)
 	files = append(files, newFile(loaderName, loaderName, loader, false))
 
