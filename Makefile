@@ -5,7 +5,8 @@ SHELL := /bin/bash
 GO       ?= go
 ADDR     ?= 127.0.0.1:8080
 DATA     ?= ./data
-VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# The release in VERSION, then the commit (git describe), e.g. 0.1.0-8803b86.
+VERSION  ?= $(shell cat VERSION 2>/dev/null || echo 0.0.0)-$(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 STAGE    := build/stage
 BUNDLE   := server/bundle
 TOOLS    := $(CURDIR)/bin/tools
@@ -51,9 +52,14 @@ $(ESBUILD):
 run: build
 	./bin/crumbless -addr $(ADDR) -data $(DATA)
 
+## dist: the self-hostable distribution dist/crumbless-$(VERSION)/ and its .tar.gz
+.PHONY: dist
+dist: stage
+	$(GO) run ./internal/cmd/bundle -in $(STAGE) -dist dist -version $(VERSION) -license LICENSE -types static/crumbless.d.ts
+
 ## test: install what is missing, then run the host, wasm and end-to-end tiers
-test: deps build
-	gofmt_out="$$(gofmt -l server wasm internal)"; if [ -n "$$gofmt_out" ]; then echo "gofmt needed: $$gofmt_out"; exit 1; fi
+test: deps build dist
+	gofmt_out="$$(gofmt -l server wasm internal bundle)"; if [ -n "$$gofmt_out" ]; then echo "gofmt needed: $$gofmt_out"; exit 1; fi
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
 	$(GO) vet -tags e2e ./internal/e2e/
@@ -68,7 +74,7 @@ test-wasm: $(WASMEXEC)
 	PATH="$(TOOLS):$$PATH" .ci/tier wasm $(GO) run ./internal/cmd/withapi -- env GOOS=js GOARCH=wasm $(GO) test -count=1 -v ./wasm/...
 
 test-e2e:
-	CRUMBLESS_BIN=$(CURDIR)/bin/crumbless CRUMBLESS_AXE=$(AXE) .ci/tier e2e $(GO) test -tags e2e -count=1 -v -timeout 10m ./internal/e2e/
+	CRUMBLESS_BIN=$(CURDIR)/bin/crumbless CRUMBLESS_AXE=$(AXE) CRUMBLESS_DIST=$(CURDIR)/dist/crumbless-$(VERSION) .ci/tier e2e $(GO) test -tags e2e -count=1 -v -timeout 10m ./internal/e2e/
 
 ## deps: Chromium from Debian, the wasm test runner, axe-core from npm
 deps: $(WASMEXEC) $(AXE)
@@ -113,4 +119,4 @@ bench-server: build
 	$(GO) run ./internal/cmd/benchserver -bundle $(BUNDLE) -bin bin/crumbless -out out/bench-server $(BENCH_FLAGS)
 
 clean:
-	rm -rf bin build out $(BUNDLE)/*
+	rm -rf bin build out dist $(BUNDLE)/*

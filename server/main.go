@@ -12,6 +12,7 @@ package main
 import (
 	"context"
 	"embed"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -20,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"strconv"
 	"syscall"
 
 	"github.com/crumbless/crumbless/server/assets"
@@ -127,7 +129,7 @@ func newHandler(table *assets.Table, allowed origins, mounts ...func(mux, api *h
 	for _, mount := range mounts {
 		mount(mux, api)
 	}
-	mux.HandleFunc("GET /healthz", healthz)
+	mux.HandleFunc("GET /healthz", healthz(table.Version()))
 	mux.Handle("/disclosure.json", disclosure.Handler())
 	mux.Handle("/api/v1/", allowed.wrap(api))
 	mux.Handle("/", table)
@@ -140,14 +142,24 @@ func newHandler(table *assets.Table, allowed origins, mounts ...func(mux, api *h
 	}))
 }
 
-// healthz answers 200 ok once the server is serving.
-func healthz(w http.ResponseWriter, r *http.Request) {
-	h := w.Header()
-	h.Set("Content-Type", "text/plain; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Length", "3")
-	fmt.Fprintln(w, "ok")
+// healthz answers 200 ok once the server is serving; with ?detail it
+// answers {"status":"ok","version":"…"} (the bundle's version).
+func healthz(version string) http.HandlerFunc {
+	detail, _ := json.Marshal(map[string]string{"status": "ok", "version": version})
+	return func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Content-Type-Options", "nosniff")
+		if r.URL.Query().Has("detail") {
+			h.Set("Content-Type", "application/json")
+			h.Set("Content-Length", strconv.Itoa(len(detail)))
+			w.Write(detail)
+			return
+		}
+		h.Set("Content-Type", "text/plain; charset=utf-8")
+		h.Set("Content-Length", "3")
+		fmt.Fprintln(w, "ok")
+	}
 }
 
 func startCPUProfile(name string) (stop func(), err error) {

@@ -45,6 +45,7 @@ func TestHandlerRoutes(t *testing.T) {
 		body         string
 	}{
 		{"GET", "/healthz", 200, "ok\n"},
+		{"GET", "/healthz?detail", 200, `{"status":"ok","version":"t"}`},
 		{"HEAD", "/healthz", 200, ""},
 		{"GET", "/", 200, "<!doctype html>demo"},
 		{"GET", "/crumbless.js", 200, "loader()"},

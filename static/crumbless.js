@@ -15,17 +15,20 @@
   var api = w.crumbless;
   if (api?._b) return; // loaded twice: the first copy stays in charge
 
-  // Replaced by the bundler with the hashed asset paths, relative to this script.
+  // Replaced by the bundler: {wasm, exec, version, sri: {wasm, exec}}, the
+  // hashed asset paths relative to this script and their sha384 hashes.
   var assets = "__CRUMBLESS_ASSETS__";
+  var sri = assets.sri || {};
 
   // ---- configuration -------------------------------------------------------
-  var base = new URL(".", script?.src || location.href).href;
+  var base = new URL(script?.dataset.base || ".", script?.src || location.href).href;
   // The script tag's data- attributes over the defaults; the runtime reads
   // them from boot.config.
   var config = Object.assign({
     site: "", api: "", consent: "implicit", prefix: "", theme: "auto", lang: "", position: "right", prefetch: "hover"
   }, script?.dataset);
   config.prefix = config.prefix || "crumbless-"; // never unprefixed keys
+  config.version = assets.version || "dev";
 
   // ---- styles --------------------------------------------------------------
   // :host resets everything the page could make the host inherit, with
@@ -106,7 +109,8 @@
     try { w.localStorage.length; w.sessionStorage.length; } catch (err) { storage = "memory"; }
     return {
       open: isOpen(), view: "home", theme: theme(), lang: config.lang || "en",
-      unread: unread(), consent: config.consent != "explicit", storage: storage, ready: false
+      unread: unread(), consent: config.consent != "explicit", storage: storage, ready: false,
+      version: config.version
     };
   }
 
@@ -238,26 +242,51 @@
   }
 
   async function start() {
-    if (!w.Go) await addScript(base + assets.exec);
+    if (!w.Go) await addScript(base + assets.exec, sri.exec);
     var go = new w.Go();
     var url = base + assets.wasm;
-    var res = await fetch(url);
-    if (!res.ok) throw Error(url + ": HTTP " + res.status);
-    // Streaming compiles while downloading; it refuses a wrong MIME type,
-    // which is reported like any failed download.
+    var res = await fetchChecked(url, sri.wasm);
+    var type = res.headers.get("Content-Type")?.split(";")[0].trim();
+    if (type != "application/wasm") throw Error(url + ": served as " + (type || "no Content-Type") + ", not application/wasm");
+    // Streaming compiles while downloading.
     var result = await WebAssembly.instantiateStreaming(res, go.importObject);
     if (destroyed) return;
     boot.go = go;
     go.run(result.instance);
   }
 
-  function addScript(src) {
+  // fetchChecked fetches url checked against its sha384 (from the bundler),
+  // so that a changed file is refused.
+  async function fetchChecked(url, integrity) {
+    var res;
+    try {
+      res = await fetch(url, { integrity: integrity || "" });
+    } catch (err) {
+      throw await failure(url, integrity);
+    }
+    if (!res.ok) throw Error(url + ": HTTP " + res.status);
+    return res;
+  }
+
+  // failure says why url could not be used: the browser tells a script only
+  // that a fetch or a script failed, so a HEAD request finds out.
+  async function failure(url, integrity) {
+    var why = "network error";
+    try {
+      var head = await fetch(url, { method: "HEAD", cache: "no-store" });
+      why = !head.ok ? "HTTP " + head.status : integrity ? "the file does not match its integrity hash " + integrity : "failed";
+    } catch (err) { /* the network error stands */ }
+    return Error(url + ": " + why);
+  }
+
+  function addScript(src, integrity) {
     return new Promise((resolve, reject) => {
       var s = d.createElement("script");
       s.src = src;
       s.crossOrigin = "anonymous"; // the same request as prefetch's fetch, so the cache serves it
+      if (integrity) s.integrity = integrity;
       s.onload = resolve;
-      s.onerror = () => { s.remove(); reject(Error(src + ": failed")); };
+      s.onerror = () => { s.remove(); failure(src, integrity).then(reject); };
       added = s;
       d.head.appendChild(s);
     });

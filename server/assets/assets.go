@@ -27,6 +27,7 @@ var contentTypes = map[string]string{
 	".ico":   "image/x-icon",
 	".woff2": "font/woff2",
 	".txt":   "text/plain; charset=utf-8",
+	".md":    "text/markdown; charset=utf-8",
 	".ts":    "text/plain; charset=utf-8",
 	".map":   "application/json",
 }

@@ -62,6 +62,7 @@ func (a *API) state() map[string]any {
 		"consent": a.store.Consent(),
 		"storage": a.store.Storage(),
 		"ready":   a.ready,
+		"version": a.configString("version", "dev"),
 	}
 }
 

@@ -9,13 +9,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
+
+	"github.com/crumbless/crumbless/internal/debian"
 )
 
 // brotliModule is Debian's libnginx-mod-http-brotli-static.
-const brotliModule = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
+const brotliModule = debian.NginxBrotliModule
 
 // server is one contender, started pinned to a core on a loopback port.
 type server struct {
@@ -203,52 +204,11 @@ func startCrumbless(cpu, bin, work, profile string) (*server, error) {
 	return s, nil
 }
 
-// ensureTools installs what is missing with apt-get (Debian).
+// ensureTools installs what is missing with apt-get (Debian); the brotli
+// module is optional (without it nginx serves br requests gzip or identity).
 func ensureTools(ctx context.Context) error {
-	var missing []string
-	for tool, pkg := range map[string]string{"nginx": "nginx-light", "caddy": "caddy", "wrk": "wrk", "taskset": "util-linux"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			missing = append(missing, pkg)
-		}
-	}
-	if _, err := os.Stat(brotliModule); err != nil {
-		missing = append(missing, "libnginx-mod-http-brotli-static")
-	}
-	if len(missing) == 0 {
-		return nil
-	}
-	if os.Geteuid() != 0 {
-		return fmt.Errorf("missing %s: install them (apt-get install %s) or run as root", strings.Join(missing, ", "), strings.Join(missing, " "))
-	}
-	fmt.Println("installing", strings.Join(missing, " "))
-	run := func(args ...string) error {
-		cmd := exec.CommandContext(ctx, "apt-get", args...)
-		// RUNLEVEL=1 keeps the packages' scripts from starting nginx or
-		// Caddy as system services on port 80.
-		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive", "RUNLEVEL=1")
-		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-		return cmd.Run()
-	}
-	if err := run("update"); err != nil {
-		return fmt.Errorf("apt-get update: %w", err)
-	}
-	if err := run(append([]string{"install", "-y", "--no-install-recommends"}, missing...)...); err != nil {
-		// The brotli module is optional: try again without it.
-		var rest []string
-		for _, p := range missing {
-			if p != "libnginx-mod-http-brotli-static" {
-				rest = append(rest, p)
-			}
-		}
-		if len(rest) == len(missing) {
-			return fmt.Errorf("apt-get install: %w", err)
-		}
-		if len(rest) == 0 {
-			return nil
-		}
-		if err := run(append([]string{"install", "-y", "--no-install-recommends"}, rest...)...); err != nil {
-			return fmt.Errorf("apt-get install: %w", err)
-		}
-	}
-	return nil
+	return debian.Install(ctx, os.Stdout, debian.Nginx, debian.Caddy,
+		debian.Need{Command: "wrk", Package: "wrk"},
+		debian.Need{Command: "taskset", Package: "util-linux"},
+		debian.Need{File: debian.NginxBrotliModule, Package: "libnginx-mod-http-brotli-static", Optional: true})
 }

@@ -34,6 +34,17 @@ const (
 // the JSON object of hashed asset paths.
 const assetsPlaceholder = `"__CRUMBLESS_ASSETS__"`
 
+// loaderAssets is what replaces the placeholder in the loader: the hashed
+// paths it fetches (relative to its own URL), the bundle version it reports
+// in crumbless('state'), and the SRI hashes it passes as fetch integrity so
+// that a tampered runtime is refused.
+type loaderAssets struct {
+	Wasm    string            `json:"wasm"`
+	Exec    string            `json:"exec"`
+	Version string            `json:"version"`
+	SRI     map[string]string `json:"sri"`
+}
+
 // File is one bundled file with its compressed variants.
 type File struct {
 	assets.Entry
@@ -48,17 +59,24 @@ func Build(src fs.FS, version string) ([]File, error) {
 		return nil, err
 	}
 	var files []File
-	renamed := map[string]string{} // staged name → bundle path
+	renamed := map[string]string{}   // staged name → bundle path
+	integrity := map[string]string{} // staged name → sha384 SRI value
 	for _, name := range sortedKeys(staged) {
 		if name == loaderName || strings.HasSuffix(name, ".html") {
 			continue
 		}
 		f := newFile(name, hashedPath(name, staged[name]), staged[name], true)
 		renamed[name] = f.Path
+		integrity[name] = f.Integrity
 		files = append(files, f)
 	}
 
-	paths, _ := json.Marshal(map[string]string{"wasm": renamed[wasmName], "exec": renamed[execName]})
+	paths, _ := json.Marshal(loaderAssets{
+		Wasm:    renamed[wasmName],
+		Exec:    renamed[execName],
+		Version: version,
+		SRI:     map[string]string{"wasm": integrity[wasmName], "exec": integrity[execName]},
+	})
 	loader := bytes.Replace(staged[loaderName], []byte(assetsPlaceholder), paths, 1)
 	files = append(files, newFile(loaderName, loaderName, loader, false))
 

@@ -5,12 +5,18 @@
 //
 //	go run ./internal/cmd/bundle -in build/stage -out server/bundle -version v0.1.0
 //
+// With -dist it writes the self-hostable distribution instead (see Dist):
+//
+//	go run ./internal/cmd/bundle -in build/stage -dist dist -version v0.1.0 -license LICENSE -types static/crumbless.d.ts
+//
 // It fails, and writes nothing, when a required file is missing or broken.
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"log"
 	"os"
 )
@@ -19,6 +25,9 @@ func main() {
 	in := flag.String("in", "build/stage", "folder with the staged files")
 	out := flag.String("out", "server/bundle", "folder to write the bundle to (its contents are replaced)")
 	version := flag.String("version", "dev", "version recorded in the manifest")
+	dist := flag.String("dist", "", "write the distribution into this folder (crumbless-<version>/ and .tar.gz) instead of -out")
+	license := flag.String("license", "LICENSE", "with -dist: the licence file to ship")
+	types := flag.String("types", "static/crumbless.d.ts", "with -dist: the TypeScript declarations to ship, when the file exists")
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("bundle: ")
@@ -27,10 +36,47 @@ func main() {
 	if err != nil {
 		log.Fatalf("%s: %v", *in, err)
 	}
+	if *dist != "" {
+		if err := writeDist(*dist, *version, *license, *types, files); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	if err := Write(*out, files); err != nil {
 		log.Fatal(err)
 	}
 	for _, f := range files {
 		fmt.Printf("%-40s %9d raw %9d gzip %9d br\n", f.Path, len(f.Raw), len(f.Gzip), len(f.Brotli))
 	}
+}
+
+func writeDist(dir, version, licensePath, typesPath string, files []File) error {
+	var in DistInputs
+	var err error
+	if in.License, err = os.ReadFile(licensePath); err != nil {
+		return fmt.Errorf("dist: %w", err)
+	}
+	if in.Types, err = os.ReadFile(typesPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("dist: %w", err)
+	}
+	files, err = Dist(files, version, in)
+	if err != nil {
+		return fmt.Errorf("dist: %w", err)
+	}
+	folder, err := WriteDist(dir, version, files)
+	if err != nil {
+		return fmt.Errorf("dist: %w", err)
+	}
+	fmt.Printf("%-44s %9s %9s\n", folder+"/", "raw", "brotli")
+	var raw, br int64
+	for _, f := range files {
+		fmt.Printf("  %-42s %9d %9d\n", f.Path, f.Size, f.BrotliSize)
+		raw, br = raw+f.Size, br+f.BrotliSize
+	}
+	fmt.Printf("  %-42s %9d %9d\n", "total", raw, br)
+	fmt.Printf("%s.tar.gz\n", folder)
+	pinned, _ := PinnedLoader(files)
+	fmt.Printf("\nEmbed (pinned, with SRI; replace https://HOST/crumbless/ with where you host the folder):\n\n%s\n",
+		Snippet{Version: version, Loader: pinned.Path, Integrity: pinned.Integrity}.HTML("https://HOST/crumbless/"))
+	return nil
 }

@@ -1,0 +1,94 @@
+// Package debian installs, with apt-get, the Debian packages that the
+// project's tools need when they are missing: nginx and Caddy for the
+// end-to-end tests of the hosting configs and for make bench-server, wrk
+// for the latter.
+package debian
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+)
+
+// NginxBrotliModule is the module of libnginx-mod-http-brotli-static.
+const NginxBrotliModule = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"
+
+// Need is one thing a tool needs: a command on PATH or a file, and the
+// package that provides it.
+type Need struct {
+	Command  string // looked up on PATH; or
+	File     string // an absolute path that must exist
+	Package  string
+	Optional bool // installed when possible; its failure is not an error
+}
+
+// Common needs.
+var (
+	Nginx       = Need{Command: "nginx", Package: "nginx-light"}
+	NginxBrotli = Need{File: NginxBrotliModule, Package: "libnginx-mod-http-brotli-static"}
+	Caddy       = Need{Command: "caddy", Package: "caddy"}
+)
+
+func (n Need) missing() bool {
+	if n.Command != "" {
+		_, err := exec.LookPath(n.Command)
+		return err != nil
+	}
+	_, err := os.Stat(n.File)
+	return err != nil
+}
+
+// Install installs the packages of the needs that are missing, with
+// apt-get update and apt-get install (root only; otherwise it says what to
+// install). Package scripts are kept from starting services (RUNLEVEL=1),
+// so nothing ends up listening on port 80. apt-get's output goes to out.
+func Install(ctx context.Context, out io.Writer, needs ...Need) error {
+	var required, optional []string
+	for _, n := range needs {
+		if !n.missing() {
+			continue
+		}
+		if n.Optional {
+			optional = append(optional, n.Package)
+		} else {
+			required = append(required, n.Package)
+		}
+	}
+	all := append(append([]string(nil), required...), optional...)
+	if len(all) == 0 {
+		return nil
+	}
+	if os.Geteuid() != 0 {
+		return fmt.Errorf("missing %s: install them (apt-get install %s) or run as root", strings.Join(all, ", "), strings.Join(all, " "))
+	}
+	fmt.Fprintln(out, "installing", strings.Join(all, " "))
+	run := func(args ...string) error {
+		cmd := exec.CommandContext(ctx, "apt-get", args...)
+		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive", "RUNLEVEL=1")
+		cmd.Stdout, cmd.Stderr = out, out
+		return cmd.Run()
+	}
+	if err := run("update"); err != nil {
+		return fmt.Errorf("apt-get update: %w", err)
+	}
+	install := func(pkgs []string) error {
+		return run(append([]string{"install", "-y", "--no-install-recommends"}, pkgs...)...)
+	}
+	if err := install(all); err == nil || len(optional) == 0 {
+		if err != nil {
+			return fmt.Errorf("apt-get install %s: %w", strings.Join(all, " "), err)
+		}
+		return nil
+	}
+	// Try again without the optional packages.
+	if len(required) == 0 {
+		return nil
+	}
+	if err := install(required); err != nil {
+		return fmt.Errorf("apt-get install %s: %w", strings.Join(required, " "), err)
+	}
+	return nil
+}
