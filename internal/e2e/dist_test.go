@@ -383,7 +383,7 @@ func TestDistBrokenHosting(t *testing.T) {
 			name:   "missing wasm_exec.js",
 			break_: func(d *brokenDist) { require.NoError(t, os.Rename(d.path(exec.Path), d.path(exec.Path)+".gone")) },
 			fix:    func(d *brokenDist) { require.NoError(t, os.Rename(d.path(exec.Path)+".gone", d.path(exec.Path))) },
-			url:    exec.Path, why: "failed to load",
+			url:    exec.Path, why: "HTTP 404",
 		},
 	}
 	for _, c := range cases {
@@ -402,7 +402,7 @@ func TestDistBrokenHosting(t *testing.T) {
 			assert.True(t, eval[bool](t, b, alert+`.checkVisibility()`), "the error is visible")
 			var logged string
 			for _, e := range errs() {
-				if strings.HasPrefix(e, "crumbless: could not load the widget runtime") {
+				if strings.HasPrefix(e, "crumbless: could not load the chat runtime") {
 					logged = e
 				}
 			}
