@@ -6,7 +6,9 @@ GO       ?= go
 ADDR     ?= 127.0.0.1:8080
 DATA     ?= ./data
 # The release in VERSION, then the commit (git describe), e.g. 0.1.0-8803b86.
-VERSION  ?= $(shell cat VERSION 2>/dev/null || echo 0.0.0)-$(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# Computed once and exported, so that the sub-make of make test sees the same.
+VERSION  := $(or $(VERSION),$(shell cat VERSION 2>/dev/null || echo 0.0.0)-$(shell git describe --tags --always --dirty 2>/dev/null || echo dev))
+export VERSION
 STAGE    := build/stage
 BUNDLE   := server/bundle
 TOOLS    := $(CURDIR)/bin/tools

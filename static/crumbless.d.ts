@@ -21,6 +21,8 @@ declare namespace Crumbless {
     storage: "local" | "memory";
     /** Whether the Go runtime has started and replayed the queue. */
     ready: boolean;
+    /** The bundle's version (VERSION plus the commit, e.g. "0.1.0-8803b86"), as in the dist's name. */
+    version: string;
   }
 
   /** One key the widget can ever write, as crumbless('disclosure') and GET /disclosure.json give it. */

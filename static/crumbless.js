@@ -245,38 +245,21 @@
     if (!w.Go) await addScript(base + assets.exec, sri.exec);
     var go = new w.Go();
     var url = base + assets.wasm;
-    var res = await fetchChecked(url, sri.wasm);
-    var type = res.headers.get("Content-Type")?.split(";")[0].trim();
-    if (type != "application/wasm") throw Error(url + ": served as " + (type || "no Content-Type") + ", not application/wasm");
-    // Streaming compiles while downloading.
-    var result = await WebAssembly.instantiateStreaming(res, go.importObject);
+    // The integrity check refuses a changed file (hashes from the bundler).
+    var res = await fetch(url, { integrity: sri.wasm }).catch(() => failure(url));
+    if (!res.ok) throw Error(url + ": HTTP " + res.status);
+    // Streaming compiles while downloading; it refuses a wrong MIME type.
+    var result = await WebAssembly.instantiateStreaming(res, go.importObject).catch((e) => { throw Error(url + ": " + e.message); });
     if (destroyed) return;
     boot.go = go;
     go.run(result.instance);
   }
 
-  // fetchChecked fetches url checked against its sha384 (from the bundler),
-  // so that a changed file is refused.
-  async function fetchChecked(url, integrity) {
-    var res;
-    try {
-      res = await fetch(url, { integrity: integrity || "" });
-    } catch (err) {
-      throw await failure(url, integrity);
-    }
-    if (!res.ok) throw Error(url + ": HTTP " + res.status);
-    return res;
-  }
-
-  // failure says why url could not be used: the browser tells a script only
-  // that a fetch or a script failed, so a HEAD request finds out.
-  async function failure(url, integrity) {
-    var why = "network error";
-    try {
-      var head = await fetch(url, { method: "HEAD", cache: "no-store" });
-      why = !head.ok ? "HTTP " + head.status : integrity ? "the file does not match its integrity hash " + integrity : "failed";
-    } catch (err) { /* the network error stands */ }
-    return Error(url + ": " + why);
+  // failure throws why url could not be used: the browser tells a script
+  // only that a fetch or a script failed, so a HEAD request finds out.
+  async function failure(url) {
+    var res = await fetch(url, { method: "HEAD", cache: "no-store" }).catch(() => 0);
+    throw Error(url + ": " + (!res ? "network error" : res.ok ? "does not match its integrity hash" : "HTTP " + res.status));
   }
 
   function addScript(src, integrity) {
@@ -284,9 +267,9 @@
       var s = d.createElement("script");
       s.src = src;
       s.crossOrigin = "anonymous"; // the same request as prefetch's fetch, so the cache serves it
-      if (integrity) s.integrity = integrity;
+      s.integrity = integrity || "";
       s.onload = resolve;
-      s.onerror = () => { s.remove(); failure(src, integrity).then(reject); };
+      s.onerror = () => { s.remove(); failure(src).catch(reject); };
       added = s;
       d.head.appendChild(s);
     });
