@@ -259,14 +259,19 @@ func openThemeReload(t *testing.T, page, version string) {
 	b.waitFor(t, panelReady)
 	wasmRequests := b.requestsEndingIn(".wasm") // the hover prefetch and the load (from the cache)
 	assert.Positive(t, wasmRequests)
+	b.click(t, gear) // the theme is in the settings view
+	b.waitFor(t, themeRadio("dark")+` != null`)
 	b.click(t, themeRadio("dark"))
 	b.waitFor(t, panelBg+` == '`+darkBg+`'`)
 
+	// Closed before the reload, so that nothing loads until a click.
+	b.click(t, shadow+`.querySelector('button.close')`)
 	b.do(t, chromedp.Reload())
 	b.waitFor(t, launcher+` != null`)
 	assert.Equal(t, wasmRequests, b.requestsEndingIn(".wasm"), "reload must not fetch wasm before a click")
 	b.click(t, launcher)
 	b.waitFor(t, panelReady)
+	b.waitFor(t, themeRadio("dark")+` != null`) // back on the settings view
 	assert.True(t, eval[bool](t, b, themeRadio("dark")+`.checked`), "dark still chosen after reload")
 	assert.Equal(t, darkBg, eval[string](t, b, panelBg))
 	st := evalPromise[map[string]any](t, b, `crumbless('state')`)
