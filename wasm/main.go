@@ -9,6 +9,7 @@ import (
 	"syscall/js"
 
 	"github.com/crumbless/crumbless/wasm/api"
+	"github.com/crumbless/crumbless/wasm/conversation"
 	"github.com/crumbless/crumbless/wasm/events"
 	"github.com/crumbless/crumbless/wasm/store"
 	"github.com/crumbless/crumbless/wasm/ui"
@@ -30,7 +31,7 @@ func main() {
 		Launcher: boot.Get("launcher"),
 		Panel:    boot.Get("panel"),
 		Events:   hub,
-	}, st, panelOptions(boot))
+	}, st, panelOptions(boot, st))
 	st.GateOn(boot.Get("root"))
 	st.Sync()
 	if panel.IsOpen() {
@@ -44,9 +45,9 @@ func main() {
 }
 
 // panelOptions reads what the loader learned from the script tag, the
-// browser and the bundle. Chat stays nil until the deployment has a chat
-// backend: the widget then offers answers and forms only.
-func panelOptions(boot js.Value) views.Options {
+// browser and the bundle. The chat (wasm/conversation) talks to the same
+// API origin as the forms: data-api, or the script's origin.
+func panelOptions(boot js.Value, st *store.Store) views.Options {
 	config := boot.Get("config")
 	str := func(v js.Value) string {
 		if v.Type() == js.TypeString {
@@ -71,5 +72,6 @@ func panelOptions(boot js.Value) views.Options {
 		api = js.Global().Get("URL").New(base).Get("origin").String()
 	}
 	opts.SubmitURL = api + "/api/v1/forms/"
+	opts.Chat = conversation.New(api, st)
 	return opts
 }

@@ -53,12 +53,12 @@ func TestEveryViewAsAVisitor(t *testing.T) {
 	setScheme(t, b, "light")
 	openWidget(t, b, base)
 
-	// Home: no chat entry while the deployment has no chat backend.
+	// Home: the chat entry and tab, now that the server is the chat backend.
 	b.waitFor(t, q(`.home-list .row`)+` != null`)
 	assert.Equal(t, "Hi there", eval[string](t, b, title+`.textContent`))
-	assert.False(t, eval[bool](t, b, q(`[data-go=chat]`)+` != null`), "no chat entry without a backend")
-	assert.False(t, eval[bool](t, b, q(`.tab[data-route=chat]`)+` != null`), "no chat tab without a backend")
-	assert.Equal(t, []string{"home", "answers", "forms"}, eval[[]string](t, b, `[...`+shadow+`.querySelectorAll('.tab')].map(e => e.dataset.route)`))
+	assert.True(t, eval[bool](t, b, q(`[data-go=chat]`)+` != null`), "a chat entry on home")
+	assert.True(t, eval[bool](t, b, q(`.tab[data-route=chat]`)+` != null`), "a chat tab")
+	assert.Equal(t, []string{"home", "chat", "answers", "forms"}, eval[[]string](t, b, `[...`+shadow+`.querySelectorAll('.tab')].map(e => e.dataset.route)`))
 	b.screenshot(t, "views-home-light")
 
 	for _, theme := range []string{"light", "dark"} {

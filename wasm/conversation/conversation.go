@@ -1,0 +1,215 @@
+//go:build js && wasm
+
+// Package conversation is the chat view's backend: it implements
+// views.Conversation over wasm/transport and the visitor API (/api/v1).
+//
+// Nothing is created on the server until the visitor sends a first
+// message: then POST /conversations starts a conversation and its token is
+// kept under the registry key "visitor", so a reload (or a new tab) gets the
+// same conversation back. Agent messages arrive on the SSE stream, which
+// resumes from the last message id it has.
+package conversation
+
+import (
+	"errors"
+	"strconv"
+	"sync"
+	"syscall/js"
+
+	"github.com/crumbless/crumbless/wasm/store"
+	"github.com/crumbless/crumbless/wasm/transport"
+	"github.com/crumbless/crumbless/wasm/views"
+)
+
+// tokenKey is the registry key that holds the visitor token.
+const tokenKey = "visitor"
+
+// pageSize is how many messages History asks for per request (the API's maximum).
+const pageSize = 500
+
+// Remote is a conversation on the chat backend.
+type Remote struct {
+	client *transport.Client
+	store  *store.Store
+
+	mu     sync.Mutex // guards everything below; held while a conversation starts
+	on     func(views.Message)
+	stream *transport.Stream
+	lastID int64 // the newest message id seen, where the stream resumes
+}
+
+// New returns the conversation at the API origin base (e.g.
+// "https://chat.example"), with its token kept in st.
+func New(base string, st *store.Store) *Remote {
+	r := &Remote{client: transport.New(base), store: st}
+	var token string
+	if st.Get(tokenKey, &token) {
+		r.client.SetToken(token)
+	}
+	return r
+}
+
+// Online reports false: the backend has no presence for agents yet, so the
+// widget promises a reply, not a live agent.
+func (r *Remote) Online() bool { return false }
+
+// History returns the messages so far (none before the visitor's first
+// message) and then starts the live stream after the last of them. A token
+// the server no longer knows is forgotten: the visitor starts afresh.
+func (r *Remote) History() ([]views.Message, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.client.Token() == "" {
+		return nil, nil
+	}
+	var msgs []views.Message
+	for {
+		res, err := r.client.Do("GET", "/api/v1/conversation/messages?limit="+strconv.Itoa(pageSize)+"&after="+strconv.FormatInt(r.lastID, 10), js.Undefined())
+		if err != nil {
+			return nil, err
+		}
+		if res.Status == 401 || res.Status == 404 {
+			r.client.SetToken("")
+			r.store.Remove(tokenKey)
+			return nil, nil
+		}
+		if res.Status != 200 {
+			return nil, apiError("history", res)
+		}
+		list := res.Body.Get("messages")
+		n := list.Length()
+		for i := 0; i < n; i++ {
+			m, id := message(list.Index(i))
+			msgs = append(msgs, m)
+			r.lastID = max(r.lastID, id)
+		}
+		if n < pageSize {
+			break
+		}
+	}
+	r.listen()
+	return msgs, nil
+}
+
+// Send delivers text under clientID, starting the conversation first when
+// there is none. A retry with the same clientID returns the stored message.
+func (r *Remote) Send(clientID, text string) (views.Message, error) {
+	r.mu.Lock()
+	if r.client.Token() == "" {
+		if err := r.start(); err != nil {
+			r.mu.Unlock()
+			return views.Message{}, err
+		}
+	}
+	r.mu.Unlock()
+	res, err := r.client.Do("POST", "/api/v1/conversation/messages", js.ValueOf(map[string]any{"id": clientID, "body": text}))
+	if err != nil {
+		return views.Message{}, err
+	}
+	if res.Status != 200 && res.Status != 201 {
+		return views.Message{}, apiError("send", res)
+	}
+	r.store.Set(tokenKey, r.client.Token()) // renewed while the visitor uses the chat
+	m, id := message(res.Body.Get("message"))
+	r.mu.Lock()
+	if r.stream == nil {
+		r.lastID = max(r.lastID, id-1) // the stream replays this message and any after it
+	}
+	r.listen()
+	r.mu.Unlock()
+	return m, nil
+}
+
+// Subscribe calls fn for every message the stream delivers.
+func (r *Remote) Subscribe(fn func(views.Message)) (cancel func()) {
+	r.mu.Lock()
+	r.on = fn
+	r.mu.Unlock()
+	return func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.on = nil
+		if r.stream != nil {
+			r.stream.Close()
+			r.stream = nil
+		}
+	}
+}
+
+// start creates the conversation and keeps its token. r.mu is held.
+func (r *Remote) start() error {
+	res, err := r.client.Do("POST", "/api/v1/conversations", js.ValueOf(map[string]any{}))
+	if err != nil {
+		return err
+	}
+	if res.Status != 201 {
+		return apiError("start conversation", res)
+	}
+	token := res.Body.Get("token")
+	if token.Type() != js.TypeString {
+		return errors.New("start conversation: no token in the answer")
+	}
+	r.client.SetToken(token.String())
+	if err := r.store.Set(tokenKey, token.String()); err != nil {
+		return errors.Join(errors.New("start conversation: keep the token"), err)
+	}
+	return nil
+}
+
+// listen starts the event stream once there is a token and a subscriber,
+// resuming after lastID. r.mu is held.
+func (r *Remote) listen() {
+	if r.stream != nil || r.on == nil || r.client.Token() == "" {
+		return
+	}
+	r.stream = r.client.Stream("/api/v1/conversation/events", r.lastID, func(ev transport.Event) {
+		switch ev.Name {
+		case "message":
+			m, id := message(ev.Data)
+			r.mu.Lock()
+			r.lastID = max(r.lastID, id)
+			fn := r.on
+			r.mu.Unlock()
+			if fn != nil {
+				fn(m)
+			}
+		case "closed":
+			r.mu.Lock()
+			r.stream = nil
+			r.mu.Unlock()
+		}
+	})
+}
+
+// message converts the API's message JSON and returns its numeric id too.
+func message(v js.Value) (views.Message, int64) {
+	if v.Type() != js.TypeObject {
+		return views.Message{}, 0
+	}
+	str := func(name string) string {
+		if f := v.Get(name); f.Type() == js.TypeString {
+			return f.String()
+		}
+		return ""
+	}
+	num := func(name string) int64 {
+		if f := v.Get(name); f.Type() == js.TypeNumber {
+			return int64(f.Float())
+		}
+		return 0
+	}
+	id := num("id")
+	m := views.Message{ClientID: str("clientId"), From: str("author"), Author: str("agent"), Text: str("body"), At: num("created")}
+	if id != 0 {
+		m.ID = strconv.FormatInt(id, 10)
+	}
+	return m, id
+}
+
+func apiError(op string, res transport.Response) error {
+	msg := op + ": status " + strconv.Itoa(res.Status)
+	if code := res.Code(); code != "" {
+		msg += " (" + code + ")"
+	}
+	return errors.New(msg)
+}
