@@ -98,5 +98,18 @@ func TestChatInTheWidget(t *testing.T) {
 	require.Equal(t, 201, code)
 	b.waitFor(t, shadow+`.querySelectorAll('.log .msg.agent').length == 2`)
 	assert.Equal(t, token, eval[string](t, b, `JSON.parse(localStorage.getItem('crumbless-visitor')).data`), "the same conversation")
+
+	// "Forget me" lets the conversation go: the next message starts a new one.
+	eval[any](t, b, `crumbless('forget'), 0`)
+	b.waitFor(t, `localStorage.getItem('crumbless-visitor') == null`)
+	b.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('navigate', 'chat')`))
+	b.waitFor(t, q(`#cl-composer`)+` != null`)
+	b.do(t, chromedp.SendKeys(chromedp.JSPath(q(`#cl-composer`)), "A new question"))
+	b.click(t, q(`.composer .send`))
+	b.waitFor(t, `localStorage.getItem('crumbless-visitor') != null`)
+	assert.NotEqual(t, token, eval[string](t, b, `JSON.parse(localStorage.getItem('crumbless-visitor')).data`), "a new conversation")
+	code, list = call(t, "GET", p.base+"/api/v1/agent/conversations", agent, "")
+	require.Equal(t, 200, code)
+	assert.Len(t, list["conversations"].([]any), 2)
 	assert.Empty(t, b.cookies(t), "no cookies")
 }

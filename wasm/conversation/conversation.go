@@ -46,7 +46,30 @@ func New(base string, st *store.Store) *Remote {
 	if st.Get(tokenKey, &token) {
 		r.client.SetToken(token)
 	}
+	st.OnChange(func(name string) {
+		if name == "" || name == tokenKey {
+			go r.tokenChanged() // not on the event loop: r.mu may be held across a fetch
+		}
+	})
 	return r
+}
+
+// tokenChanged follows "Forget me" (here or in another tab) and a token
+// removed elsewhere: the conversation is let go, the next message starts a
+// new one.
+func (r *Remote) tokenChanged() {
+	var token string
+	if r.store.Get(tokenKey, &token) {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.client.SetToken("")
+	r.lastID = 0
+	if r.stream != nil {
+		r.stream.Close()
+		r.stream = nil
+	}
 }
 
 // Online reports false: the backend has no presence for agents yet, so the
