@@ -69,8 +69,8 @@ test: deps build dist
 
 test-host:
 	.ci/tier host $(GO) test -race -count=1 -v ./...
-	.ci/tier fuzz $(GO) test -run '^$$' -fuzz '^FuzzServe$$' -fuzztime 10s -v ./server/assets/
-	.ci/tier fuzz $(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 5s -v ./internal/envelope/
+	.ci/tier fuzz $(GO) test -run '^$$' -fuzz '^FuzzServe$$' -fuzztime 150000x -v ./server/assets/
+	.ci/tier fuzz $(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 100000x -v ./internal/envelope/
 
 test-wasm: $(WASMEXEC)
 	PATH="$(TOOLS):$$PATH" .ci/tier wasm $(GO) run ./internal/cmd/withapi -- env GOOS=js GOARCH=wasm $(GO) test -count=1 -v ./wasm/...
