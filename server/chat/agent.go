@@ -220,28 +220,8 @@ func (s *Server) agentRead(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	var req readRequest
-	if err := decode(w, r, bodySmall, &req, false); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if req.Message <= 0 {
-		s.writeError(w, r, &Error{Code: CodeInvalid, Message: "message must be a message id.", Fields: map[string]string{"message": "Not a message id."}})
-		return
-	}
-	cursor, err := s.store.MarkRead(r.Context(), c.ID, storage.Agent, req.Message)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if cursor > c.AgentRead {
-		s.hub.publish(event{Name: "read", Conversation: c.ID, ToVisitor: true, ToAgents: true,
-			Data: mustJSON(map[string]any{"conversation": c.ID, "reader": storage.Agent, "message": cursor})})
-		s.publishConversation(r.Context(), c.ID)
-	}
-	c, err = s.store.Conversation(r.Context(), c.ID)
-	if err != nil {
-		s.writeError(w, r, err)
+	c, ok := s.moveReadCursor(w, r, c, storage.Agent, c.AgentRead)
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"conversation": toAgentJSON(c)})

@@ -172,28 +172,8 @@ func (s *Server) markRead(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	var req readRequest
-	if err := decode(w, r, bodySmall, &req, false); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if req.Message <= 0 {
-		s.writeError(w, r, &Error{Code: CodeInvalid, Message: "message must be a message id.", Fields: map[string]string{"message": "Not a message id."}})
-		return
-	}
-	cursor, err := s.store.MarkRead(r.Context(), c.ID, storage.Visitor, req.Message)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if cursor > c.VisitorRead {
-		s.hub.publish(event{Name: "read", Conversation: c.ID, ToAgents: true, ToVisitor: true,
-			Data: mustJSON(map[string]any{"conversation": c.ID, "reader": storage.Visitor, "message": cursor})})
-		s.publishConversation(r.Context(), c.ID)
-	}
-	c, err = s.store.Conversation(r.Context(), c.ID)
-	if err != nil {
-		s.writeError(w, r, err)
+	c, ok := s.moveReadCursor(w, r, c, storage.Visitor, c.VisitorRead)
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"conversation": toVisitorJSON(c)})
@@ -303,4 +283,35 @@ func (s *Server) publishConversation(ctx context.Context, id int64) {
 		return
 	}
 	s.hub.publish(event{Name: "conversation", Conversation: id, ToAgents: true, Data: mustJSON(toAgentJSON(c))})
+}
+
+// moveReadCursor reads a readRequest from r and moves reader's cursor in c
+// forward, telling both sides when it moved. It returns the conversation as
+// stored afterwards; on failure it has written the error and ok is false.
+func (s *Server) moveReadCursor(w http.ResponseWriter, r *http.Request, c storage.Conversation, reader string, previous int64) (_ storage.Conversation, ok bool) {
+	var req readRequest
+	if err := decode(w, r, bodySmall, &req, false); err != nil {
+		s.writeError(w, r, err)
+		return c, false
+	}
+	if req.Message <= 0 {
+		s.writeError(w, r, &Error{Code: CodeInvalid, Message: "message must be a message id.", Fields: map[string]string{"message": "Not a message id."}})
+		return c, false
+	}
+	cursor, err := s.store.MarkRead(r.Context(), c.ID, reader, req.Message)
+	if err != nil {
+		s.writeError(w, r, err)
+		return c, false
+	}
+	if cursor > previous {
+		s.hub.publish(event{Name: "read", Conversation: c.ID, ToAgents: true, ToVisitor: true,
+			Data: mustJSON(map[string]any{"conversation": c.ID, "reader": reader, "message": cursor})})
+		s.publishConversation(r.Context(), c.ID)
+	}
+	c, err = s.store.Conversation(r.Context(), c.ID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return c, false
+	}
+	return c, true
 }
