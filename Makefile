@@ -67,8 +67,13 @@ test: deps build dist
 	$(GO) vet -tags e2e ./internal/e2e/
 	$(MAKE) --no-print-directory test-host test-wasm test-e2e
 
+# The host and e2e tiers share a throwaway PostgreSQL server each
+# (internal/cmd/pgcluster: installs Debian's postgresql when missing,
+# a cluster under build/pg on a loopback port, stopped afterwards).
+PGCLUSTER := $(GO) run ./internal/cmd/pgcluster -dir $(CURDIR)/build/pg --
+
 test-host:
-	.ci/tier host $(GO) test -race -count=1 -v ./...
+	.ci/tier host $(PGCLUSTER) $(GO) test -race -count=1 -v ./...
 	.ci/tier fuzz $(GO) test -run '^$$' -fuzz '^FuzzServe$$' -fuzztime 150000x -v ./server/assets/
 	.ci/tier fuzz $(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 100000x -v ./internal/envelope/
 
@@ -76,7 +81,7 @@ test-wasm: $(WASMEXEC)
 	PATH="$(TOOLS):$$PATH" .ci/tier wasm $(GO) run ./internal/cmd/withapi -- env GOOS=js GOARCH=wasm $(GO) test -count=1 -v ./wasm/...
 
 test-e2e:
-	CRUMBLESS_BIN=$(CURDIR)/bin/crumbless CRUMBLESS_AXE=$(AXE) CRUMBLESS_DIST=$(CURDIR)/dist/crumbless-$(VERSION) .ci/tier e2e $(GO) test -tags e2e -count=1 -v -timeout 10m ./internal/e2e/
+	CRUMBLESS_BIN=$(CURDIR)/bin/crumbless CRUMBLESS_AXE=$(AXE) CRUMBLESS_DIST=$(CURDIR)/dist/crumbless-$(VERSION) .ci/tier e2e $(PGCLUSTER) $(GO) test -tags e2e -count=1 -v -timeout 10m ./internal/e2e/
 
 ## deps: Chromium from Debian, the wasm test runner, axe-core from npm
 deps: $(WASMEXEC) $(AXE)

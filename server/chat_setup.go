@@ -19,15 +19,16 @@ import (
 )
 
 // openStore opens the database named by -db: "sqlite" (the default) is the
-// file crumbless.db in the data folder.
+// file crumbless.db in the data folder; a postgres:// (or postgresql://)
+// URL is a PostgreSQL database, which several instances may share.
 func openStore(ctx context.Context, db, data string) (storage.Store, error) {
 	switch {
 	case db == "" || db == "sqlite":
 		return storage.OpenSQLite(ctx, filepath.Join(data, "crumbless.db"))
 	case strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://"):
-		return nil, errors.New("-db: PostgreSQL is not supported yet; use sqlite")
+		return storage.OpenPostgres(ctx, db)
 	}
-	return nil, fmt.Errorf("-db: %q is neither sqlite nor a postgres:// URL", db)
+	return nil, fmt.Errorf("-db: %q is neither sqlite nor a postgres:// URL", storage.RedactURL(db))
 }
 
 // openChat opens the store and the chat backend with the content of the
@@ -44,7 +45,7 @@ func openChat(ctx context.Context, db, data string, logger *slog.Logger) (*chat.
 	return chat.New(chat.Config{Store: st, Answers: answers, Forms: forms, Logger: logger}), st, nil
 }
 
-// runAgent is `crumbless agent add [-data ./data] [-db sqlite] NAME`: it
+// runAgent is `crumbless agent add [-data ./data] [-db sqlite|postgres://…] NAME`: it
 // reads the password from the first line of standard input (so it never
 // shows in the process list or shell history) and stores its bcrypt hash.
 func runAgent(args []string, stdin io.Reader, stdout io.Writer) error {
@@ -53,7 +54,7 @@ func runAgent(args []string, stdin io.Reader, stdout io.Writer) error {
 	}
 	flags := flag.NewFlagSet("crumbless agent add", flag.ContinueOnError)
 	data := flags.String("data", "./data", "folder for the server's data")
-	db := flags.String("db", "sqlite", "database: sqlite (a file in -data)")
+	db := flags.String("db", "sqlite", "database: sqlite (a file in -data) or a postgres:// URL")
 	if err := flags.Parse(args[1:]); err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,11 +14,15 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/crumbless/crumbless/internal/pgtest"
 	"github.com/crumbless/crumbless/server/storage"
 )
 
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
 func TestAgentAdd(t *testing.T) {
 	data := t.TempDir()
+	pgURL := pgtest.Database(t)
 	cases := []struct {
 		name  string
 		args  []string
@@ -31,7 +36,9 @@ func TestAgentAdd(t *testing.T) {
 		{"bad name", []string{"add", "-data", data, "no spaces"}, "correct horse\n", "agent name"},
 		{"no name", []string{"add", "-data", data}, "x\n", "usage"},
 		{"unknown verb", []string{"remove", "ana"}, "", "usage"},
-		{"postgres not yet", []string{"add", "-data", data, "-db", "postgres://x", "dee"}, "correct horse\n", "PostgreSQL is not supported yet"},
+		{"postgres", []string{"add", "-data", data, "-db", pgURL, "dee"}, "correct horse\n", ""},
+		{"postgres, name taken", []string{"add", "-data", data, "-db", pgURL, "dee"}, "correct horse\n", "exists already"},
+		{"postgres unreachable", []string{"add", "-db", "postgres://ana:s3cret-pw@127.0.0.1:1/x?connect_timeout=2", "dee"}, "correct horse\n", "postgres://ana:xxxxx@127.0.0.1:1/x"},
 		{"bad db", []string{"add", "-data", data, "-db", "mysql", "dee"}, "correct horse\n", "neither sqlite"},
 	}
 	for _, c := range cases {
@@ -41,6 +48,7 @@ func TestAgentAdd(t *testing.T) {
 			if c.err != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), c.err)
+				assert.NotContains(t, err.Error(), "s3cret-pw", "a password never shows in an error")
 				return
 			}
 			require.NoError(t, err)
@@ -60,6 +68,15 @@ func TestAgentAdd(t *testing.T) {
 	b, err := st.AgentByName(context.Background(), "bob")
 	require.NoError(t, err)
 	assert.NoError(t, bcrypt.CompareHashAndPassword([]byte(b.PasswordHash), []byte("battery staple")))
+	_, err = st.AgentByName(context.Background(), "dee")
+	assert.ErrorIs(t, err, storage.ErrNotFound, "dee went to PostgreSQL, not to the SQLite file")
+
+	pg, err := storage.OpenPostgres(context.Background(), pgURL)
+	require.NoError(t, err)
+	defer pg.Close()
+	d, err := pg.AgentByName(context.Background(), "dee")
+	require.NoError(t, err)
+	assert.NoError(t, bcrypt.CompareHashAndPassword([]byte(d.PasswordHash), []byte("correct horse")))
 }
 
 // TestChatMounted checks the chat backend behind the server's handler: its

@@ -1,6 +1,6 @@
 // Command crumbless serves the Crumbless widget bundle and its demo page.
 //
-//	crumbless [-addr 127.0.0.1:8080] [-data ./data] [-origins https://a,https://b]
+//	crumbless [-addr 127.0.0.1:8080] [-data ./data] [-db sqlite|postgres://…] [-origins https://a,https://b]
 //	          [-log text|json] [-tls-cert cert.pem -tls-key key.pem]
 //
 // The bundle (loader, hashed runtime files, pages) is embedded at build time
@@ -26,6 +26,7 @@ import (
 
 	"github.com/crumbless/crumbless/server/assets"
 	"github.com/crumbless/crumbless/server/disclosure"
+	"github.com/crumbless/crumbless/server/storage"
 )
 
 // bundle is written by internal/cmd/bundle; "all:" keeps the .keep file so
@@ -48,7 +49,7 @@ func run(args []string) error {
 	flags := flag.NewFlagSet("crumbless", flag.ContinueOnError)
 	addr := flags.String("addr", "127.0.0.1:8080", "address to listen on")
 	data := flags.String("data", "./data", "folder for the server's data")
-	db := flags.String("db", "sqlite", "database: sqlite (crumbless.db in -data)")
+	db := flags.String("db", "sqlite", "database: sqlite (crumbless.db in -data) or postgres://user:password@host/db (shared by several instances)")
 	originList := flags.String("origins", "", "comma-separated origins (https://shop.example) allowed to call /api/v1/ from their pages; * for any")
 	logFormat := flags.String("log", "text", "access and server log format: text or json (on stderr)")
 	tlsCert := flags.String("tls-cert", "", "PEM certificate chain: serve HTTPS (HTTP/2 and HTTP/1.1) instead of HTTP")
@@ -110,7 +111,7 @@ func run(args []string) error {
 	if tlsConfig != nil {
 		scheme = "https"
 	}
-	logger.Info("listening", "url", scheme+"://"+ln.Addr().String()+"/", "version", table.Version(), "data", *data, "origins", allowed.String())
+	logger.Info("listening", "url", scheme+"://"+ln.Addr().String()+"/", "version", table.Version(), "data", *data, "db", storage.RedactURL(*db), "origins", allowed.String())
 	err = serve(ctx, srv, ln, shutdownGrace)
 	logger.Info("stopped")
 	return err

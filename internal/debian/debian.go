@@ -1,7 +1,7 @@
 // Package debian installs, with apt-get, the Debian packages that the
 // project's tools need when they are missing: nginx and Caddy for the
 // end-to-end tests of the hosting configs and for make bench-server, wrk
-// for the latter.
+// for the latter, PostgreSQL for the storage tests and make bench-chat.
 package debian
 
 import (
@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 )
 
@@ -20,7 +21,8 @@ const NginxBrotliModule = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.
 // package that provides it.
 type Need struct {
 	Command  string // looked up on PATH; or
-	File     string // an absolute path that must exist
+	File     string // an absolute path that must exist; or
+	Glob     string // a pattern (filepath.Match) that must match a file
 	Package  string
 	Optional bool // installed when possible; its failure is not an error
 }
@@ -30,12 +32,22 @@ var (
 	Nginx       = Need{Command: "nginx", Package: "nginx-light"}
 	NginxBrotli = Need{File: NginxBrotliModule, Package: "libnginx-mod-http-brotli-static"}
 	Caddy       = Need{Command: "caddy", Package: "caddy"}
+	// Postgres is Debian's server; its programs (initdb, pg_ctl) live in
+	// a versioned folder that is not on PATH.
+	Postgres = Need{Glob: PostgresBinGlob + "/initdb", Package: "postgresql"}
 )
+
+// PostgresBinGlob matches the folders of Debian's PostgreSQL programs.
+const PostgresBinGlob = "/usr/lib/postgresql/*/bin"
 
 func (n Need) missing() bool {
 	if n.Command != "" {
 		_, err := exec.LookPath(n.Command)
 		return err != nil
+	}
+	if n.Glob != "" {
+		m, _ := filepath.Glob(n.Glob)
+		return len(m) == 0
 	}
 	_, err := os.Stat(n.File)
 	return err != nil

@@ -23,6 +23,8 @@ func TestMissing(t *testing.T) {
 		{"command not on PATH", Need{Command: "crumbless-no-such-command"}, true},
 		{"file present", Need{File: file}, false},
 		{"file absent", Need{File: file + ".gone"}, true},
+		{"glob matches", Need{Glob: filepath.Join(filepath.Dir(file), "*.so")}, false},
+		{"glob matches nothing", Need{Glob: filepath.Join(filepath.Dir(file), "*", "module.so")}, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,10 +1,13 @@
 // Package storage keeps the chat backend's data: conversations, messages,
 // agents and their sessions, and form submissions.
 //
-// Store is the one interface the chat package uses; SQLite (this package,
-// pure Go through modernc.org/sqlite) is the embedded default. Every method
-// that returns without error has committed its write durably (WAL with
-// synchronous=FULL), so a crash right after an acknowledgement loses nothing.
+// Store is the one interface the chat package uses; SQLite (pure Go
+// through modernc.org/sqlite) is the embedded default, PostgreSQL (pure Go
+// through github.com/jackc/pgx/v5) the database several server instances
+// can share. Both pass the same test suite. Every method that returns
+// without error has committed its write durably (SQLite: WAL with
+// synchronous=FULL; PostgreSQL: COMMIT), so a crash right after an
+// acknowledgement loses nothing.
 //
 // Tokens never reach the store in clear: callers pass SHA-256 hashes.
 package storage

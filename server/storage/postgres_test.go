@@ -1,0 +1,143 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crumbless/crumbless/internal/pgtest"
+)
+
+func openPostgres(t *testing.T, url string) *Postgres {
+	t.Helper()
+	s, err := OpenPostgres(context.Background(), url)
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestPostgresMigrations(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.Database(t)
+	// Instances starting together: the migrations are applied once.
+	var wg sync.WaitGroup
+	stores := make([]*Postgres, 4)
+	errs := make([]error, 4)
+	for i := range stores {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			stores[i], errs[i] = OpenPostgres(ctx, url)
+		}()
+	}
+	wg.Wait()
+	for i, s := range stores {
+		require.NoError(t, errs[i])
+		defer s.Close()
+	}
+	v, err := stores[0].Version(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, v)
+	var n int
+	require.NoError(t, stores[0].Pool().QueryRow(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n))
+	assert.Equal(t, 1, n)
+}
+
+func TestRedactURL(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"postgres://ana:s3cret@db.example:5432/crumbless?sslmode=require", "postgres://ana:xxxxx@db.example:5432/crumbless?sslmode=require"},
+		{"postgres://db.example/crumbless?user=ana&password=s3cret", "postgres://db.example/crumbless?password=xxxxx&user=ana"},
+		{"postgresql://ana@db.example/crumbless", "postgresql://ana@db.example/crumbless"},
+		{"sqlite", "sqlite"},
+		{"postgres://ana:s3cret@[::1", "(unparsable URL)"},
+	}
+	for _, c := range cases {
+		t.Run(c.in, func(t *testing.T) {
+			assert.Equal(t, c.want, RedactURL(c.in))
+		})
+	}
+}
+
+func TestPostgresErrorsHideThePassword(t *testing.T) {
+	for _, url := range []string{
+		"postgres://ana:s3cret-pw@127.0.0.1:1/crumbless?connect_timeout=2",
+		"postgres://127.0.0.1:1/crumbless?user=ana&password=s3cret-pw&connect_timeout=2",
+		"postgres://ana:s3cret-pw@127.0.0.1:1/crumbless?pool_max_conns=many",
+	} {
+		t.Run(RedactURL(url), func(t *testing.T) {
+			_, err := OpenPostgres(context.Background(), url)
+			require.Error(t, err)
+			assert.NotContains(t, err.Error(), "s3cret-pw")
+			assert.Contains(t, err.Error(), "127.0.0.1:1")
+		})
+	}
+}
+
+// TestPostgresIDsVisibleInOrder: writers on two instances (two pools) and
+// a reader that pages through AllMessages like an instance catching up
+// after a notification: the reader must see every message exactly once,
+// in increasing id order, although it only ever asks for ids above the
+// last one it saw. A lower id that committed after a higher one would be
+// missed.
+func TestPostgresIDsVisibleInOrder(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.Database(t)
+	a, b := openPostgres(t, url), openPostgres(t, url)
+	c, err := a.CreateConversation(ctx, []byte("h"), "", 1)
+	require.NoError(t, err)
+	const writers, each = 8, 25
+	stop, done := make(chan struct{}), make(chan struct{})
+	seen := []int64{}
+	var readerErr error
+	go func() {
+		defer close(done)
+		after := int64(0)
+		for last := false; !last; {
+			select {
+			case <-stop: // the writers are done: one more page, then stop
+				last = true
+			default:
+			}
+			msgs, err := b.AllMessages(ctx, after, 500)
+			if err != nil {
+				readerErr = err
+				return
+			}
+			for _, m := range msgs {
+				seen = append(seen, m.ID)
+				after = m.ID
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for w := range writers {
+		st := a
+		if w%2 == 1 {
+			st = b
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				_, _, err := st.AddMessage(ctx, Message{ConversationID: c.ID, ClientID: fmt.Sprint(w, "-", i), Author: Visitor, Body: "m", Created: 2})
+				assert.NoError(t, err)
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	<-done
+	require.NoError(t, readerErr)
+	all, err := a.Messages(ctx, c.ID, 0, 500)
+	require.NoError(t, err)
+	require.Len(t, all, writers*each)
+	want := make([]int64, len(all))
+	for i, m := range all {
+		want[i] = m.ID
+	}
+	assert.Equal(t, want, seen, "every message seen once, in id order")
+}
