@@ -27,7 +27,7 @@ type chatProcess struct {
 	base string
 }
 
-func startChatProcess(t *testing.T, data string) *chatProcess {
+func startChatProcess(t *testing.T, data string, flags ...string) *chatProcess {
 	t.Helper()
 	bin := os.Getenv("CRUMBLESS_BIN")
 	require.NotEmpty(t, bin, "CRUMBLESS_BIN must name the built server (make test-e2e sets it)")
@@ -35,7 +35,7 @@ func startChatProcess(t *testing.T, data string) *chatProcess {
 	require.NoError(t, err)
 	addr := ln.Addr().String()
 	require.NoError(t, ln.Close())
-	cmd := exec.Command(bin, "-addr", addr, "-data", data)
+	cmd := exec.Command(bin, append([]string{"-addr", addr, "-data", data}, flags...)...)
 	stderr, err := cmd.StderrPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())

@@ -62,12 +62,10 @@ type Server struct {
 	log     *slog.Logger
 	now     func() time.Time
 	hub     *hub
+	fanout  *fanout // when instances share the store (PostgreSQL)
 	cfg     Config
 
 	ipLimit, messageLimit, startLimit, loginLimit *limiters
-
-	ticketsMu sync.Mutex
-	tickets   map[string]ticket
 
 	done      chan struct{}
 	closeOnce sync.Once
@@ -75,14 +73,9 @@ type Server struct {
 	dummyHash func() []byte
 }
 
-// ticket lets an EventSource, which cannot send headers, open a visitor's
-// stream for a short while without putting the long-lived token in a URL.
-type ticket struct {
-	conversation int64
-	expires      time.Time
-}
-
-// New returns a Server for cfg; cfg.Store is required.
+// New returns a Server for cfg; cfg.Store is required. A store that
+// several instances share (a storage.Fanout: PostgreSQL) makes every
+// instance's streams carry every instance's events.
 func New(cfg Config) *Server {
 	if cfg.Store == nil {
 		panic("crumbless: chat.New needs a Store")
@@ -120,7 +113,7 @@ func New(cfg Config) *Server {
 		}
 		return newLimiters(rate, burst)
 	}
-	return &Server{
+	s := &Server{
 		store:        cfg.Store,
 		answers:      cfg.Answers,
 		forms:        cfg.Forms,
@@ -132,7 +125,6 @@ func New(cfg Config) *Server {
 		messageLimit: limit(cfg.MessageRate, cfg.MessageBurst, 2, 10),
 		startLimit:   limit(cfg.StartRate, cfg.StartBurst, 0.2, 5),
 		loginLimit:   limit(cfg.LoginRate, cfg.LoginBurst, 1, 5),
-		tickets:      map[string]ticket{},
 		done:         make(chan struct{}),
 		dummyHash: sync.OnceValue(func() []byte { // made on first use, not at start
 			h, err := bcrypt.GenerateFromPassword([]byte("crumbless-no-such-agent"), cfg.BcryptCost)
@@ -142,6 +134,11 @@ func New(cfg Config) *Server {
 			return h
 		}),
 	}
+	if f, ok := cfg.Store.(storage.Fanout); ok {
+		s.fanout = startFanout(s, f)
+		s.hub.relay = s.fanout.publish
+	}
+	return s
 }
 
 // Close ends every open stream and refuses new ones; call it when the HTTP
@@ -151,6 +148,9 @@ func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		close(s.done)
 		s.hub.close()
+		if s.fanout != nil {
+			s.fanout.close()
+		}
 	})
 }
 

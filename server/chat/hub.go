@@ -29,6 +29,9 @@ type hub struct {
 	mu     sync.Mutex
 	subs   map[*subscriber]struct{}
 	closed bool
+	// relay, when instances share the database (fanout.go), sees every
+	// published event first; it takes over those it returns true for.
+	relay func(event) bool
 }
 
 func newHub() *hub { return &hub{subs: map[*subscriber]struct{}{}} }
@@ -69,8 +72,17 @@ func (h *hub) count(conversation int64) int {
 	return n
 }
 
-// publish delivers ev without blocking.
+// publish delivers ev without blocking, here and, through the relay, on
+// the other instances.
 func (h *hub) publish(ev event) {
+	if h.relay != nil && h.relay(ev) {
+		return
+	}
+	h.deliver(ev)
+}
+
+// deliver delivers ev to this process's streams without blocking.
+func (h *hub) deliver(ev event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for s := range h.subs {

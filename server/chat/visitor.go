@@ -212,17 +212,14 @@ func (s *Server) newTicket(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	// Stored, so that every instance sharing the database accepts it.
 	now := s.now()
 	t := newToken(prefixTicket)
-	s.ticketsMu.Lock()
-	for k, v := range s.tickets {
-		if now.After(v.expires) {
-			delete(s.tickets, k)
-		}
-	}
 	expires := now.Add(s.cfg.TicketTTL)
-	s.tickets[string(hashToken(t))] = ticket{conversation: c.ID, expires: expires}
-	s.ticketsMu.Unlock()
+	if err := s.store.CreateTicket(r.Context(), hashToken(t), c.ID, now.UnixMilli(), expires.UnixMilli()); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	writeJSON(w, http.StatusCreated, map[string]any{"ticket": t, "expires": expires.UnixMilli()})
 }
 
@@ -250,13 +247,14 @@ func (s *Server) visitorEvents(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) ticketConversation(ctx context.Context, t string) (storage.Conversation, error) {
-	s.ticketsMu.Lock()
-	tk, ok := s.tickets[string(hashToken(t))]
-	s.ticketsMu.Unlock()
-	if !ok || s.now().After(tk.expires) {
+	id, err := s.store.TicketConversation(ctx, hashToken(t), s.nowMS())
+	if errors.Is(err, storage.ErrNotFound) {
 		return storage.Conversation{}, errorf(CodeUnauthorized, "Unknown or expired ticket; ask for a new one.")
 	}
-	c, err := s.store.Conversation(ctx, tk.conversation)
+	if err != nil {
+		return storage.Conversation{}, err
+	}
+	c, err := s.store.Conversation(ctx, id)
 	if err != nil {
 		return c, err
 	}

@@ -426,6 +426,18 @@ func (s *Postgres) Submissions(ctx context.Context, limit int) ([]Submission, er
 	return s.submissions(ctx, `ORDER BY id DESC LIMIT $1`, limit)
 }
 
+// Submission implements Store.
+func (s *Postgres) Submission(ctx context.Context, id int64) (Submission, error) {
+	got, err := s.submissions(ctx, `WHERE id = $1`, id)
+	if err == nil && len(got) == 0 {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return Submission{}, fmt.Errorf("submission %d: %w", id, err)
+	}
+	return got[0], nil
+}
+
 func (s *Postgres) submissions(ctx context.Context, query string, args ...any) ([]Submission, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, form_id, coalesce(conversation_id, 0), client_id, fields::text, created_at FROM submissions `+query, args...)
 	if err != nil {
@@ -509,4 +521,29 @@ func (s *Postgres) DeleteSession(ctx context.Context, tokenHash []byte) error {
 		return fmt.Errorf("delete session: %w", err)
 	}
 	return nil
+}
+
+// CreateTicket implements Store.
+func (s *Postgres) CreateTicket(ctx context.Context, tokenHash []byte, conversationID, now, expires int64) error {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM tickets WHERE expires_at <= $1`, now); err != nil {
+		return fmt.Errorf("create ticket: %w", err)
+	}
+	if _, err := s.pool.Exec(ctx, `INSERT INTO tickets (token_hash, conversation_id, expires_at) VALUES ($1, $2, $3)`,
+		tokenHash, conversationID, expires); err != nil {
+		return fmt.Errorf("create ticket: %w", err)
+	}
+	return nil
+}
+
+// TicketConversation implements Store.
+func (s *Postgres) TicketConversation(ctx context.Context, tokenHash []byte, now int64) (int64, error) {
+	var id int64
+	err := s.pool.QueryRow(ctx, `SELECT conversation_id FROM tickets WHERE token_hash = $1 AND expires_at > $2`, tokenHash, now).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("ticket: %w", err)
+	}
+	return id, nil
 }

@@ -401,6 +401,18 @@ func (s *SQLite) Submissions(ctx context.Context, limit int) ([]Submission, erro
 	return s.submissions(ctx, `ORDER BY id DESC LIMIT ?`, limit)
 }
 
+// Submission implements Store.
+func (s *SQLite) Submission(ctx context.Context, id int64) (Submission, error) {
+	got, err := s.submissions(ctx, `WHERE id = ?`, id)
+	if err == nil && len(got) == 0 {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return Submission{}, fmt.Errorf("submission %d: %w", id, err)
+	}
+	return got[0], nil
+}
+
 func (s *SQLite) submissions(ctx context.Context, query string, args ...any) ([]Submission, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, form_id, coalesce(conversation_id, 0), client_id, fields, created_at FROM submissions `+query, args...)
 	if err != nil {
@@ -483,6 +495,31 @@ func (s *SQLite) DeleteSession(ctx context.Context, tokenHash []byte) error {
 		return fmt.Errorf("delete session: %w", err)
 	}
 	return nil
+}
+
+// CreateTicket implements Store.
+func (s *SQLite) CreateTicket(ctx context.Context, tokenHash []byte, conversationID, now, expires int64) error {
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM tickets WHERE expires_at <= ?`, now); err != nil {
+		return fmt.Errorf("create ticket: %w", err)
+	}
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO tickets (token_hash, conversation_id, expires_at) VALUES (?, ?, ?)`,
+		tokenHash, conversationID, expires); err != nil {
+		return fmt.Errorf("create ticket: %w", err)
+	}
+	return nil
+}
+
+// TicketConversation implements Store.
+func (s *SQLite) TicketConversation(ctx context.Context, tokenHash []byte, now int64) (int64, error) {
+	var id int64
+	err := s.db.QueryRowContext(ctx, `SELECT conversation_id FROM tickets WHERE token_hash = ? AND expires_at > ?`, tokenHash, now).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("ticket: %w", err)
+	}
+	return id, nil
 }
 
 // DB returns the underlying database, for tests and maintenance tools.

@@ -64,6 +64,15 @@ type Store interface {
 	AddSubmission(ctx context.Context, s Submission) (Submission, bool, error)
 	// Submissions returns up to limit submissions, newest first.
 	Submissions(ctx context.Context, limit int) ([]Submission, error)
+	// Submission finds a submission by id.
+	Submission(ctx context.Context, id int64) (Submission, error)
+
+	// CreateTicket stores a stream ticket for a conversation that ends at
+	// expires (and sweeps the tickets that have ended at now).
+	CreateTicket(ctx context.Context, tokenHash []byte, conversationID, now, expires int64) error
+	// TicketConversation returns the conversation of a ticket that has not
+	// ended at now.
+	TicketConversation(ctx context.Context, tokenHash []byte, now int64) (int64, error)
 
 	// AddAgent creates an agent; ErrConflict when the name is taken.
 	AddAgent(ctx context.Context, name, passwordHash string, now int64) (AgentAccount, error)
@@ -77,6 +86,23 @@ type Store interface {
 	DeleteSession(ctx context.Context, tokenHash []byte) error
 
 	Close() error
+}
+
+// Fanout is what a Store shared by several server instances (Postgres)
+// offers so that they behave as one: small notices that reach every
+// instance, and the newest message id.
+type Fanout interface {
+	// Notify sends payload (at most 7,900 bytes) to every instance's
+	// Listen, this one's included, in commit order.
+	Notify(ctx context.Context, payload []byte) error
+	// Listen calls notice with every payload notified until ctx ends. When
+	// its connection breaks it reconnects with a growing pause; state is
+	// called with nil each time it listens again (what was notified
+	// meanwhile is lost: catch up from the rows) and with the error each
+	// time the connection is lost.
+	Listen(ctx context.Context, notice func(payload []byte), state func(err error))
+	// LastMessageID returns the highest message id stored, 0 for none.
+	LastMessageID(ctx context.Context) (int64, error)
 }
 
 // Conversation is one visitor's thread with the agents.

@@ -198,6 +198,11 @@ func TestSubmissions(t *testing.T) {
 		require.Len(t, list, 2)
 		assert.Equal(t, "s2", list[0].ClientID, "newest first")
 		assert.Equal(t, int64(0), list[0].ConversationID)
+		byID, err := s.Submission(ctx, got.ID)
+		require.NoError(t, err)
+		assert.Equal(t, got, byID)
+		_, err = s.Submission(ctx, 999)
+		assert.ErrorIs(t, err, ErrNotFound)
 	})
 }
 
@@ -267,5 +272,32 @@ func TestConcurrentWriters(t *testing.T) {
 		msgs, err := s.Messages(ctx, c.ID, 0, 100)
 		require.NoError(t, err)
 		assert.Len(t, msgs, 10)
+	})
+}
+
+func TestTickets(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, kind backend) {
+		ctx := context.Background()
+		s := kind.open(t)
+		c, err := s.CreateConversation(ctx, []byte("h"), "", 1)
+		require.NoError(t, err)
+		require.NoError(t, s.CreateTicket(ctx, []byte("t1"), c.ID, 100, 160))
+		id, err := s.TicketConversation(ctx, []byte("t1"), 159)
+		require.NoError(t, err)
+		assert.Equal(t, c.ID, id)
+		_, err = s.TicketConversation(ctx, []byte("t1"), 160)
+		assert.ErrorIs(t, err, ErrNotFound, "expired")
+		_, err = s.TicketConversation(ctx, []byte("nope"), 100)
+		assert.ErrorIs(t, err, ErrNotFound)
+		assert.Error(t, s.CreateTicket(ctx, []byte("t2"), 999, 100, 160), "foreign key enforced")
+
+		// A new ticket sweeps the ended ones; a live one stays.
+		require.NoError(t, s.CreateTicket(ctx, []byte("t3"), c.ID, 150, 400))
+		require.NoError(t, s.CreateTicket(ctx, []byte("t4"), c.ID, 300, 500))
+		_, err = s.TicketConversation(ctx, []byte("t1"), 0)
+		assert.ErrorIs(t, err, ErrNotFound, "swept")
+		id, err = s.TicketConversation(ctx, []byte("t3"), 300)
+		require.NoError(t, err)
+		assert.Equal(t, c.ID, id)
 	})
 }
