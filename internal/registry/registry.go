@@ -92,6 +92,14 @@ var Keys = []Key{
 		Written:  "you use the chat",
 	},
 	{
+		Name:     "unread",
+		Area:     Local,
+		Purpose:  "How many replies from the team you have not read yet, so that every tab and page of the site can show the count on the chat button.",
+		Category: Functional,
+		TTL:      30 * day,
+		Written:  "a reply arrives or you read it",
+	},
+	{
 		Name:     "outbox",
 		Area:     Local,
 		Purpose:  "Messages you sent that the server has not confirmed yet, so that they are not lost if the page closes.",
@@ -119,7 +127,7 @@ var Keys = []Key{
 	{
 		Name:     "last-read",
 		Area:     Session,
-		Purpose:  "The last message you have seen, so that only newer ones count as unread.",
+		Purpose:  "The last message this tab showed you, so that a \"new messages\" line marks where newer ones begin.",
 		Category: Functional,
 		Written:  "you read a message",
 	},

@@ -53,6 +53,7 @@ func TestIssueKeys(t *testing.T) {
 		{"consent", Local, StrictlyNecessary, 180 * day, false},
 		{"banned", Local, StrictlyNecessary, 365 * day, false},
 		{"last-seen", Local, Functional, 30 * day, false},
+		{"unread", Local, Functional, 30 * day, false},
 		{"outbox", Local, StrictlyNecessary, 7 * day, false},
 		{"forget", Local, StrictlyNecessary, time.Minute, false},
 		{"nav", Session, Functional, 0, false},

@@ -34,6 +34,7 @@ type Remote struct {
 
 	mu     sync.Mutex // guards everything below; held while a conversation starts
 	on     func(views.Message)
+	onRead func(id string)
 	stream *transport.Stream
 	lastID int64 // the newest message id seen, where the stream resumes
 }
@@ -54,21 +55,39 @@ func New(base string, st *store.Store) *Remote {
 	return r
 }
 
-// tokenChanged follows "Forget me" (here or in another tab) and a token
-// removed elsewhere: the conversation is let go, the next message starts a
-// new one.
+// tokenChanged follows the token in another tab. "Forget me" (here or
+// there) or a token removed elsewhere lets the conversation go: the next
+// message starts a new one. A conversation started in another tab is taken
+// up: its history reaches the subscriber as arriving messages, then its
+// stream stays connected, so replies are counted here too.
 func (r *Remote) tokenChanged() {
 	var token string
-	if r.store.Get(tokenKey, &token) {
+	r.store.Get(tokenKey, &token)
+	r.mu.Lock()
+	if token == r.client.Token() {
+		r.mu.Unlock()
 		return
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.client.SetToken("")
+	r.client.SetToken(token)
 	r.lastID = 0
 	if r.stream != nil {
 		r.stream.Close()
 		r.stream = nil
+	}
+	on, onRead := r.on, r.onRead
+	r.mu.Unlock()
+	if token == "" || on == nil {
+		return
+	}
+	msgs, read, err := r.History()
+	if err != nil {
+		return
+	}
+	for _, m := range msgs {
+		on(m)
+	}
+	if read != "" {
+		onRead(read)
 	}
 }
 
@@ -77,28 +96,31 @@ func (r *Remote) tokenChanged() {
 func (r *Remote) Online() bool { return false }
 
 // History returns the messages so far (none before the visitor's first
-// message) and then starts the live stream after the last of them. A token
-// the server no longer knows is forgotten: the visitor starts afresh.
-func (r *Remote) History() ([]views.Message, error) {
+// message) and the visitor's read cursor, then starts the live stream after
+// the last message. A token the server no longer knows is forgotten: the
+// visitor starts afresh.
+func (r *Remote) History() ([]views.Message, string, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.client.Token() == "" {
-		return nil, nil
+		return nil, "", nil
 	}
 	var msgs []views.Message
+	var read int64
 	for {
 		res, err := r.client.Do("GET", "/api/v1/conversation/messages?limit="+strconv.Itoa(pageSize)+"&after="+strconv.FormatInt(r.lastID, 10), js.Undefined())
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		if res.Status == 401 || res.Status == 404 {
 			r.client.SetToken("")
 			r.store.Remove(tokenKey)
-			return nil, nil
+			return nil, "", nil
 		}
 		if res.Status != 200 {
-			return nil, apiError("history", res)
+			return nil, "", apiError("history", res)
 		}
+		read = max(read, number(res.Body.Get("conversation"), "read"))
 		list := res.Body.Get("messages")
 		n := list.Length()
 		for i := 0; i < n; i++ {
@@ -111,7 +133,7 @@ func (r *Remote) History() ([]views.Message, error) {
 		}
 	}
 	r.listen()
-	return msgs, nil
+	return msgs, id(read), nil
 }
 
 // Send delivers text under clientID, starting the conversation first when
@@ -143,20 +165,46 @@ func (r *Remote) Send(clientID, text string) (views.Message, error) {
 	return m, nil
 }
 
-// Subscribe calls fn for every message the stream delivers.
-func (r *Remote) Subscribe(fn func(views.Message)) (cancel func()) {
+// Subscribe calls fn for every message the stream delivers and read for
+// every move of the visitor's read cursor (this tab's reports and other
+// tabs').
+func (r *Remote) Subscribe(fn func(views.Message), read func(id string)) (cancel func()) {
 	r.mu.Lock()
-	r.on = fn
+	r.on, r.onRead = fn, read
 	r.mu.Unlock()
 	return func() {
 		r.mu.Lock()
 		defer r.mu.Unlock()
-		r.on = nil
+		r.on, r.onRead = nil, nil
 		if r.stream != nil {
 			r.stream.Close()
 			r.stream = nil
 		}
 	}
+}
+
+// MarkRead moves the visitor's read cursor on the server to message id
+// (POST /conversation/read); the server keeps the furthest one and tells
+// every stream of the conversation, the other tabs' included.
+func (r *Remote) MarkRead(msgID string) error {
+	n, err := strconv.ParseInt(msgID, 10, 64)
+	if err != nil || n <= 0 {
+		return errors.New("mark read: not a message id: " + msgID)
+	}
+	r.mu.Lock()
+	noToken := r.client.Token() == ""
+	r.mu.Unlock()
+	if noToken {
+		return errors.New("mark read: no conversation")
+	}
+	res, err := r.client.Do("POST", "/api/v1/conversation/read", js.ValueOf(map[string]any{"message": n}))
+	if err != nil {
+		return err
+	}
+	if res.Status != 200 {
+		return apiError("mark read", res)
+	}
+	return nil
 }
 
 // start creates the conversation and keeps its token. r.mu is held.
@@ -196,6 +244,16 @@ func (r *Remote) listen() {
 			if fn != nil {
 				fn(m)
 			}
+		case "read":
+			if stringOf(ev.Data, "reader") != "visitor" {
+				return // the agents' cursor
+			}
+			r.mu.Lock()
+			fn := r.onRead
+			r.mu.Unlock()
+			if fn != nil {
+				fn(id(number(ev.Data, "message")))
+			}
 		case "closed":
 			r.mu.Lock()
 			r.stream = nil
@@ -209,24 +267,36 @@ func message(v js.Value) (views.Message, int64) {
 	if v.Type() != js.TypeObject {
 		return views.Message{}, 0
 	}
-	str := func(name string) string {
+	n := number(v, "id")
+	m := views.Message{ID: id(n), ClientID: stringOf(v, "clientId"), From: stringOf(v, "author"),
+		Author: stringOf(v, "agent"), Text: stringOf(v, "body"), At: number(v, "created")}
+	return m, n
+}
+
+// id is the views' form of a message id ("" for none).
+func id(n int64) string {
+	if n <= 0 {
+		return ""
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+func stringOf(v js.Value, name string) string {
+	if v.Type() == js.TypeObject {
 		if f := v.Get(name); f.Type() == js.TypeString {
 			return f.String()
 		}
-		return ""
 	}
-	num := func(name string) int64 {
+	return ""
+}
+
+func number(v js.Value, name string) int64 {
+	if v.Type() == js.TypeObject {
 		if f := v.Get(name); f.Type() == js.TypeNumber {
 			return int64(f.Float())
 		}
-		return 0
 	}
-	id := num("id")
-	m := views.Message{ClientID: str("clientId"), From: str("author"), Author: str("agent"), Text: str("body"), At: num("created")}
-	if id != 0 {
-		m.ID = strconv.FormatInt(id, 10)
-	}
-	return m, id
+	return 0
 }
 
 func apiError(op string, res transport.Response) error {

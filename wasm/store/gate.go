@@ -27,6 +27,11 @@ func (s *Store) Allowed() bool {
 	return s.consent != consentDenied
 }
 
+// Interacted reports whether the visitor has acted deliberately on this
+// page (Interact, or consent given). Whatever follows from the visitor's
+// attention, such as reporting messages as read, waits for it.
+func (s *Store) Interacted() bool { return s.interacted }
+
 // Explicit reports whether the page asked for consent before storage
 // (data-consent="explicit").
 func (s *Store) Explicit() bool { return s.explicit }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall/js"
+	"time"
 	"unicode/utf8"
 
 	"github.com/crumbless/crumbless/wasm/ui"
@@ -42,61 +43,115 @@ type Message struct {
 type Conversation interface {
 	// Online reports whether the team is available right now.
 	Online() bool
-	// History returns the conversation so far, oldest first.
-	History() ([]Message, error)
+	// History returns the conversation so far, oldest first, and the
+	// visitor's read cursor as the backend keeps it: the id of the last
+	// message the visitor has seen ("" for none).
+	History() (msgs []Message, read string, err error)
 	// Send delivers text under clientID and returns the stored message. Sending
 	// the same clientID again must not create a second message.
 	Send(clientID, text string) (Message, error)
-	// Subscribe calls fn for every message that arrives from now on, until
-	// the returned cancel is called.
-	Subscribe(fn func(Message)) (cancel func())
+	// Subscribe calls fn for every message that arrives from now on, and read
+	// with a message id whenever the visitor's read cursor moves on the
+	// backend (reported here or in another tab), until cancel is called.
+	Subscribe(fn func(Message), read func(id string)) (cancel func())
+	// MarkRead tells the backend that the visitor has seen every message up
+	// to and including id. The backend's cursor only moves forward.
+	MarkRead(id string) error
 }
 
+// readDelay is how long the widget waits before it reports the messages the
+// visitor sees as read: one report for a burst of arrivals and view changes.
+const readDelay = 300 * time.Millisecond
+
 // UnreadAfter counts the agent messages that come after the message whose
-// id is lastRead; with no lastRead, or one not in msgs, every agent
-// message is unread.
-func UnreadAfter(msgs []Message, lastRead string) int {
-	start := 0
-	if lastRead != "" {
-		for i, m := range msgs {
-			if m.ID == lastRead {
-				start = i + 1
-				break
-			}
-		}
-	}
+// id is read; with no read, every agent message is unread. A read id that
+// is not in msgs (the backend moved it past what this tab holds) is
+// compared as a number when both ids are numbers (the server's ids grow);
+// otherwise every agent message is unread.
+func UnreadAfter(msgs []Message, read string) int {
 	n := 0
-	for _, m := range msgs[start:] {
-		if m.From == "agent" {
+	for i, m := range msgs {
+		if m.From == "agent" && after(msgs, i, read) {
 			n++
 		}
 	}
 	return n
 }
 
+// after reports whether msgs[i] comes after the message whose id is read.
+func after(msgs []Message, i int, read string) bool {
+	if read == "" {
+		return true
+	}
+	for j, m := range msgs {
+		if m.ID == read {
+			return i > j
+		}
+	}
+	a, errA := strconv.ParseInt(msgs[i].ID, 10, 64)
+	b, errB := strconv.ParseInt(read, 10, 64)
+	return errA != nil || errB != nil || a > b
+}
+
+// newer reports whether message id a comes after message id b in msgs
+// ("" comes before every message).
+func newer(msgs []Message, a, b string) bool {
+	if a == "" || a == b {
+		return false
+	}
+	for i, m := range msgs {
+		if m.ID == a {
+			return after(msgs, i, b)
+		}
+	}
+	x, errA := strconv.ParseInt(a, 10, 64)
+	y, errB := strconv.ParseInt(b, 10, 64)
+	return b == "" || errA == nil && errB == nil && x > y
+}
+
 // chatState is the conversation as the panel keeps it while views come and
-// go: the messages, what was read, the subscription.
+// go: the messages, what was read, the subscription, the unread count.
+//
+// The read cursor (read) is the backend's: the widget moves it when the
+// visitor sees messages (chat view shown, panel open, page visible, after a
+// first interaction) and reports it with MarkRead; other tabs move it too.
+// The unread count is the agent messages after it; it is stored under
+// "unread" so the loader and every other tab can show it, and a change
+// another tab stores is shown here at once. lastRead (session "last-read")
+// is the last message this tab showed, where the "new messages" divider goes.
 type chatState struct {
-	p        *Panel
-	conv     Conversation
-	msgs     []Message
-	lastRead string
-	err      error
-	loaded   bool
-	cancel   func()
-	reported int       // the unread count last emitted
-	view     *chatView // the chat view while it is shown
+	p         *Panel
+	conv      Conversation
+	msgs      []Message
+	read      string // the visitor's read cursor
+	reported  string // the cursor the backend has confirmed
+	reporting bool   // a report is scheduled or under way
+	lastRead  string
+	err       error
+	loaded    bool
+	cancel    func()
+	shown     int       // the unread count shown and stored
+	view      *chatView // the chat view while it is shown
+	on        ui.Listeners
 }
 
 func newChatState(p *Panel, conv Conversation) *chatState {
 	c := &chatState{p: p, conv: conv}
 	p.store.Get("last-read", &c.lastRead)
-	c.cancel = conv.Subscribe(c.arrive)
+	p.store.Get("unread", &c.shown) // what the loader showed, until the history is here
+	c.shown = max(c.shown, 0)
+	c.cancel = conv.Subscribe(c.arrive, c.readElsewhere)
+	c.on.On(js.Global().Get("document"), "visibilitychange", func(js.Value) { c.changed() })
+	p.store.OnChange(c.storeChanged)
 	ui.Go(func() {
-		msgs, err := conv.History()
+		msgs, read, err := conv.History()
 		c.err = err
 		if err == nil {
 			c.msgs = append(msgs, c.msgs...) // keep what arrived meanwhile
+			if newer(c.msgs, read, c.read) {
+				c.read = read
+			}
+			c.reported = c.read
 		}
 		c.loaded = true
 		c.changed()
@@ -105,6 +160,36 @@ func newChatState(p *Panel, conv Conversation) *chatState {
 		}
 	})
 	return c
+}
+
+// storeChanged follows another tab: the unread count it stored, and a
+// forget (here or there), which lets the conversation go.
+func (c *chatState) storeChanged(name string) {
+	switch name {
+	case "unread":
+		n := 0
+		c.p.store.Get("unread", &n)
+		c.show(max(n, 0), false)
+	case "":
+		c.msgs, c.read, c.reported, c.lastRead = nil, "", "", ""
+		c.show(0, false)
+		if c.view != nil {
+			c.view.divider = ""
+			c.view.renderAll()
+		}
+	}
+}
+
+// readElsewhere follows the read cursor moved on the backend, by this tab
+// or another one.
+func (c *chatState) readElsewhere(id string) {
+	if newer(c.msgs, id, c.reported) {
+		c.reported = id
+	}
+	if newer(c.msgs, id, c.read) {
+		c.read = id
+	}
+	c.changed()
 }
 
 // arrive takes a message from the backend: a new one, or the server's copy
@@ -143,23 +228,70 @@ func (c *chatState) arrive(m Message) {
 // changed marks messages read when the visitor can see them and updates the
 // unread count everywhere.
 func (c *chatState) changed() {
-	if c.view != nil && c.p.open && js.Global().Get("document").Get("visibilityState").String() != "hidden" {
+	if c.seen() {
 		for i := len(c.msgs) - 1; i >= 0; i-- {
 			if id := c.msgs[i].ID; id != "" {
 				if id != c.lastRead {
 					c.lastRead = id
 					c.p.set("last-read", id)
 				}
+				if newer(c.msgs, id, c.read) {
+					c.read = id
+					c.report()
+				}
 				break
 			}
 		}
 	}
-	before := c.reported
-	c.reported = c.unread()
-	c.p.refreshUnread()
-	if c.reported != before {
-		c.p.frame.Events.Emit("unread", map[string]any{"unread": c.reported})
+	if c.loaded && c.err == nil {
+		c.show(UnreadAfter(c.msgs, c.read), true)
+	} else {
+		c.p.refreshUnread()
 	}
+}
+
+// seen reports whether the visitor is looking at the conversation: the chat
+// view is shown in the open panel on a visible page, and the visitor has
+// acted on this page (a panel restored by a reload is not a look).
+func (c *chatState) seen() bool {
+	return c.view != nil && c.p.open && c.p.store.Interacted() &&
+		js.Global().Get("document").Get("visibilityState").String() != "hidden"
+}
+
+// show makes n the unread count shown on the launcher, the tab and home;
+// store writes it under "unread" for the other tabs and the loader.
+func (c *chatState) show(n int, store bool) {
+	if n != c.shown {
+		c.shown = n
+		if store {
+			c.p.set("unread", n)
+		}
+		c.p.frame.Events.Emit("unread", map[string]any{"unread": n})
+	}
+	c.p.refreshUnread()
+}
+
+// report sends the read cursor to the backend after readDelay, and again
+// while it moved on meanwhile. A failed report is tried again with the next
+// change.
+func (c *chatState) report() {
+	if c.reporting {
+		return
+	}
+	c.reporting = true
+	ui.Go(func() {
+		defer func() { c.reporting = false }()
+		time.Sleep(readDelay)
+		for newer(c.msgs, c.read, c.reported) {
+			id := c.read
+			if c.conv.MarkRead(id) != nil {
+				return
+			}
+			if newer(c.msgs, id, c.reported) {
+				c.reported = id
+			}
+		}
+	})
 }
 
 // visibilityChanged is called when the panel opens or closes or the view changes.
@@ -170,14 +302,13 @@ func (c *chatState) visibilityChanged() {
 	c.changed()
 }
 
-func (c *chatState) unread() int { return UnreadAfter(c.msgs, c.lastRead) }
-
-func (c *chatState) forget() { c.lastRead = "" }
+func (c *chatState) unread() int { return c.shown }
 
 func (c *chatState) release() {
 	if c.cancel != nil {
 		c.cancel()
 	}
+	c.on.Release()
 }
 
 // send adds a visitor message in the Sending state and delivers it.
@@ -247,6 +378,9 @@ func newChatView(p *Panel) *chatView {
 	T := p.T
 	c := p.chat
 	v := &chatView{p: p, c: c, divider: c.lastRead}
+	if newer(c.msgs, c.read, v.divider) { // read in another tab: nothing new here
+		v.divider = c.read
+	}
 	v.timeFmt = js.Global().Get("Intl").Get("DateTimeFormat").New(T.Lang, map[string]any{"hour": "numeric", "minute": "2-digit"})
 	v.log = ui.El("div", "class", "log", "role", "log", "aria-label", T.T("chat.log"))
 	v.input = ui.El("textarea", "id", "cl-composer", "rows", "1", "class", "composer-input",

@@ -37,8 +37,9 @@ func TestChatShowsConversationWithDividerAtLastRead(t *testing.T) {
 		Message{ID: "2", From: "visitor", ClientID: "c1", Text: "Hi, where is my order?", At: jan1 + 60000},
 		Message{ID: "3", From: "agent", Author: "Ana Lima", Text: "Let me check.", At: jan1 + 120000},
 	)
+	conv.read = "2" // the backend's cursor
 	f := mount(t, false, Options{Chat: conv})
-	eventually(t, func() bool { return f.p.Unread() == 1 }, "one unread after last-read")
+	eventually(t, func() bool { return f.p.Unread() == 1 }, "one unread after the read cursor")
 	assert.Equal(t, "1", f.text(".launcher .badge"))
 	assert.Equal(t, "Open chat, 1 unread message", f.q(".launcher").Call("getAttribute", "aria-label").String())
 	assert.Equal(t, "1 new message", f.text(".home .pill"))
@@ -59,11 +60,14 @@ func TestChatShowsConversationWithDividerAtLastRead(t *testing.T) {
 	assert.Equal(t, "separator", kids[2].Call("getAttribute", "role").String())
 	assert.Equal(t, "New messages", kids[2].Get("textContent").String())
 
-	// Seeing the chat marks everything read.
+	// Seeing the chat marks everything read, and reports it to the backend.
 	assert.Zero(t, f.p.Unread())
 	assert.Equal(t, "3", storedData(rawSession("crumbless-last-read")).String())
+	assert.Equal(t, float64(0), storedData(rawLocal("crumbless-unread")).Float(), "the other tabs hear 0")
 	assert.True(t, f.q(".launcher .badge").Get("hidden").Bool())
 	assert.True(t, f.active().Equal(f.q("#cl-composer")), "caret in the composer")
+	eventually(t, func() bool { return len(conv.marked) == 1 }, "read cursor reported")
+	assert.Equal(t, []string{"3"}, conv.marked)
 }
 
 func TestNewAgentMessageIsCountedAndAnnounced(t *testing.T) {

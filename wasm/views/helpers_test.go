@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/crumbless/crumbless/wasm/events"
 	"github.com/crumbless/crumbless/wasm/store"
 	"github.com/crumbless/crumbless/wasm/ui"
 )
@@ -26,21 +27,27 @@ type fixture struct {
 // visible is set, like after the loader's click.
 func mount(t testing.TB, visible bool, opts Options) *fixture {
 	t.Helper()
+	if opts.Prefix == "" {
+		opts.Prefix = "crumbless-"
+	}
+	return mountWith(t, visible, opts, store.New(opts.Prefix), nil)
+}
+
+// mountWith is mount over a given store, with an event hub (may be nil).
+func mountWith(t testing.TB, visible bool, opts Options, st *store.Store, hub *events.Hub) *fixture {
+	t.Helper()
 	host := ui.El("div")
 	js.Global().Get("document").Get("body").Call("appendChild", host)
 	root := host.Call("attachShadow", map[string]any{"mode": "open"})
 	wrapper := ui.El("div", "class", "cl")
 	launcher := ui.El("button", "class", "launcher")
-	f := Frame{Root: root, Wrapper: wrapper, Launcher: launcher, Panel: js.Undefined()}
+	f := Frame{Root: root, Wrapper: wrapper, Launcher: launcher, Panel: js.Undefined(), Events: hub}
 	if visible {
 		f.Panel = ui.El("div", "class", "panel", "role", "dialog")
 		ui.Append(wrapper, f.Panel)
 	}
 	ui.Append(root, ui.Append(wrapper, launcher))
-	if opts.Prefix == "" {
-		opts.Prefix = "crumbless-"
-	}
-	p := NewPanel(f, store.New(opts.Prefix), opts)
+	p := NewPanel(f, st, opts)
 	t.Cleanup(func() { p.Release(); host.Call("remove") })
 	return &fixture{p: p, root: root, wrap: wrapper}
 }
@@ -169,21 +176,28 @@ func contentOptions(t testing.TB) Options {
 // never uses it: without a real backend the widget offers no chat.
 type fakeConversation struct {
 	online  bool
+	hold    chan struct{} // History waits for it to close, when set
 	history []Message
-	fail    bool // Send fails while set
+	read    string   // the backend's read cursor
+	marked  []string // every MarkRead, in order
+	fail    bool     // Send fails while set
 	sent    []string
 	subs    map[int]func(Message)
+	reads   map[int]func(string)
 	next    int
 	ids     int
 }
 
 func newFake(history ...Message) *fakeConversation {
-	return &fakeConversation{online: true, history: history, subs: map[int]func(Message){}}
+	return &fakeConversation{online: true, history: history, subs: map[int]func(Message){}, reads: map[int]func(string){}}
 }
 
 func (c *fakeConversation) Online() bool { return c.online }
-func (c *fakeConversation) History() ([]Message, error) {
-	return append([]Message(nil), c.history...), nil
+func (c *fakeConversation) History() ([]Message, string, error) {
+	if c.hold != nil {
+		<-c.hold
+	}
+	return append([]Message(nil), c.history...), c.read, nil
 }
 
 func (c *fakeConversation) Send(clientID, text string) (Message, error) {
@@ -196,11 +210,28 @@ func (c *fakeConversation) Send(clientID, text string) (Message, error) {
 	return Message{ID: "v" + string(rune('0'+c.ids)), ClientID: clientID, From: "visitor", Text: text, At: nowMs()}, nil
 }
 
-func (c *fakeConversation) Subscribe(fn func(Message)) func() {
+func (c *fakeConversation) Subscribe(fn func(Message), read func(string)) func() {
 	id := c.next
 	c.next++
 	c.subs[id] = fn
-	return func() { delete(c.subs, id) }
+	c.reads[id] = read
+	return func() { delete(c.subs, id); delete(c.reads, id) }
+}
+
+// MarkRead records the report and, like the server, tells every subscriber.
+func (c *fakeConversation) MarkRead(id string) error {
+	time.Sleep(time.Millisecond) // a network round trip
+	c.marked = append(c.marked, id)
+	c.read = id
+	c.readElsewhere(id)
+	return nil
+}
+
+// readElsewhere moves the cursor as another tab's report would.
+func (c *fakeConversation) readElsewhere(id string) {
+	for _, fn := range c.reads {
+		fn(id)
+	}
 }
 
 // agentSays delivers an agent message to every subscriber.

@@ -547,10 +547,7 @@ func (p *Panel) Forget() {
 	p.store.Forget() // every prefixed key, in every tab; the gate closes again
 	p.theme = pickTheme(p.store, p.opts.Theme)
 	p.frame.Wrapper.Call("setAttribute", "data-theme", p.theme)
-	p.query = ""
-	if p.chat != nil {
-		p.chat.forget()
-	}
+	p.query = "" // the conversation follows through the store (chatState.storeChanged)
 	p.applyLang(i18n.Match(append([]string{p.opts.Lang}, p.opts.Languages...)...))
 }
 

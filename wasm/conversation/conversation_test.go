@@ -1,0 +1,207 @@
+//go:build js && wasm
+
+package conversation
+
+import (
+	"os"
+	"strconv"
+	"syscall/js"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crumbless/crumbless/wasm/store"
+	"github.com/crumbless/crumbless/wasm/transport"
+	"github.com/crumbless/crumbless/wasm/views"
+)
+
+// api returns the test backend started by internal/cmd/withapi (make
+// test-wasm) and an agent session token.
+func api(t *testing.T) (string, string) {
+	t.Helper()
+	base, agent := os.Getenv("CRUMBLESS_TEST_API"), os.Getenv("CRUMBLESS_TEST_AGENT")
+	require.NotEmpty(t, base, "run through make test-wasm: internal/cmd/withapi starts the backend")
+	return base, agent
+}
+
+// agentCall sends an agent API request and returns the JSON answer.
+func agentCall(t *testing.T, base, agent, method, path string, body js.Value) js.Value {
+	t.Helper()
+	c := transport.New(base)
+	c.SetToken(agent)
+	res, err := c.Do(method, path, body)
+	require.NoError(t, err)
+	require.Less(t, res.Status, 300, "%s %s: %d", method, path, res.Status)
+	return res.Body
+}
+
+// tab is one tab's conversation: what its subscriber heard.
+type tab struct {
+	r     *Remote
+	msgs  chan views.Message
+	reads chan string
+}
+
+func newTab(t *testing.T, base string, st *store.Store) *tab {
+	tb := &tab{r: New(base, st), msgs: make(chan views.Message, 32), reads: make(chan string, 32)}
+	cancel := tb.r.Subscribe(func(m views.Message) { tb.msgs <- m }, func(id string) { tb.reads <- id })
+	t.Cleanup(func() { // close the stream and let it end before the program does
+		tb.r.mu.Lock()
+		s := tb.r.stream
+		tb.r.mu.Unlock()
+		cancel()
+		if s != nil {
+			select {
+			case <-s.Done():
+			case <-time.After(5 * time.Second):
+			}
+		}
+	})
+	return tb
+}
+
+func recv[T any](t *testing.T, ch chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(10 * time.Second):
+		t.Fatalf("no %s within 10 s", what)
+	}
+	panic("unreachable")
+}
+
+func memoryStore() *store.Store {
+	return store.NewWithBackends("crumbless-", store.Memory{}, store.Memory{})
+}
+
+// visitorUnread is the server's unread count for the visitor holding token.
+func visitorUnread(t *testing.T, base, token string) (unread, read int) {
+	t.Helper()
+	c := transport.New(base)
+	c.SetToken(token)
+	res, err := c.Do("GET", "/api/v1/conversation", js.Undefined())
+	require.NoError(t, err)
+	require.Equal(t, 200, res.Status)
+	conv := res.Body.Get("conversation")
+	return conv.Get("unread").Int(), conv.Get("read").Int()
+}
+
+// TestMarkReadMovesTheServersCursor: the visitor's reads reach the server,
+// whose unread count drops; the cursor only moves forward; the other tab's
+// stream hears the move; a reload's history carries the cursor.
+func TestMarkReadMovesTheServersCursor(t *testing.T) {
+	base, agent := api(t)
+	st := memoryStore()
+	a := newTab(t, base, st)
+	msgs, read, err := a.r.History()
+	require.NoError(t, err)
+	assert.Empty(t, msgs)
+	assert.Empty(t, read)
+	assert.Error(t, a.r.MarkRead("1"), "no conversation yet")
+
+	sent, err := a.r.Send("c1", "Where is my parcel?")
+	require.NoError(t, err)
+	token := a.r.client.Token()
+	conv := agentCall(t, base, agent, "GET", "/api/v1/agent/conversations", js.Undefined()).Get("conversations")
+	var convID string
+	for i := 0; i < conv.Length(); i++ {
+		if last := conv.Index(i).Get("last"); last.Truthy() && last.Get("clientId").String() == "c1" && last.Get("id").Int() == mustInt(t, sent.ID) {
+			convID = strconv.Itoa(conv.Index(i).Get("id").Int())
+		}
+	}
+	require.NotEmpty(t, convID, "the agents see the conversation")
+	var replies []string
+	for i, body := range []string{"It left today.", "Tracking: 123."} {
+		m := agentCall(t, base, agent, "POST", "/api/v1/agent/conversations/"+convID+"/messages",
+			js.ValueOf(map[string]any{"id": "r" + strconv.Itoa(i), "body": body})).Get("message")
+		replies = append(replies, strconv.Itoa(m.Get("id").Int()))
+	}
+	for range replies {
+		for m := recv(t, a.msgs, "message"); m.From != "agent"; m = recv(t, a.msgs, "message") {
+		}
+	}
+	unread, _ := visitorUnread(t, base, token)
+	require.Equal(t, 2, unread)
+
+	// A second tab of the same visitor (same token), listening.
+	st2 := memoryStore()
+	require.NoError(t, st2.Set("visitor", token))
+	b := newTab(t, base, st2)
+	msgs, read, err = b.r.History()
+	require.NoError(t, err)
+	assert.Len(t, msgs, 3)
+	assert.Equal(t, sent.ID, read, "sending counts as reading what came before")
+
+	require.NoError(t, a.r.MarkRead(replies[0]))
+	unread, cursor := visitorUnread(t, base, token)
+	assert.Equal(t, 1, unread, "the server's count drops")
+	assert.Equal(t, mustInt(t, replies[0]), cursor)
+	assert.Equal(t, replies[0], recv(t, b.reads, "read event in the other tab"))
+
+	require.NoError(t, a.r.MarkRead(replies[1]))
+	assert.Equal(t, replies[1], recv(t, b.reads, "read event in the other tab"))
+	require.NoError(t, a.r.MarkRead(replies[0]), "an older cursor is accepted")
+	unread, cursor = visitorUnread(t, base, token)
+	assert.Zero(t, unread)
+	assert.Equal(t, mustInt(t, replies[1]), cursor, "and does not move it back")
+
+	cases := []struct{ name, id string }{{"empty", ""}, {"not a number", "abc"}, {"zero", "0"}}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) { assert.Error(t, a.r.MarkRead(c.id)) })
+	}
+
+	_, read, err = newTab(t, base, st2).r.History() // a reload
+	require.NoError(t, err)
+	assert.Equal(t, replies[1], read, "the history carries the cursor")
+}
+
+// TestConversationStartedInAnotherTab: a tab whose runtime runs without a
+// conversation takes up the one another tab starts (the storage event on
+// "visitor"): it gets the history, then the replies live.
+func TestConversationStartedInAnotherTab(t *testing.T) {
+	base, agent := api(t)
+	js.Global().Get("localStorage").Call("clear")
+	st := store.New("crumbless-")
+	st.Sync()
+	t.Cleanup(st.Release)
+	b := newTab(t, base, st)
+	msgs, _, err := b.r.History()
+	require.NoError(t, err)
+	require.Empty(t, msgs)
+
+	// Tab A starts a conversation; tab B hears the token through storage.
+	a := newTab(t, base, memoryStore())
+	_, err = a.r.Send("c1", "Hello from tab A")
+	require.NoError(t, err)
+	text := `{"v":1,"exp":` + strconv.FormatInt(time.Now().Add(time.Hour).UnixMilli(), 10) + `,"data":"` + a.r.client.Token() + `"}`
+	js.Global().Get("localStorage").Call("setItem", "crumbless-visitor", text)
+	js.Global().Call("dispatchEvent", js.Global().Get("StorageEvent").New("storage", map[string]any{
+		"key": "crumbless-visitor", "newValue": text, "storageArea": js.Global().Get("localStorage")}))
+
+	first := recv(t, b.msgs, "the history in tab B")
+	assert.Equal(t, "Hello from tab A", first.Text)
+	assert.Equal(t, "visitor", first.From)
+
+	conv := agentCall(t, base, agent, "GET", "/api/v1/agent/conversations", js.Undefined()).Get("conversations")
+	var convID string
+	for i := 0; i < conv.Length(); i++ {
+		if last := conv.Index(i).Get("last"); last.Truthy() && last.Get("body").String() == "Hello from tab A" {
+			convID = strconv.Itoa(conv.Index(i).Get("id").Int())
+		}
+	}
+	require.NotEmpty(t, convID)
+	agentCall(t, base, agent, "POST", "/api/v1/agent/conversations/"+convID+"/messages", js.ValueOf(map[string]any{"id": "r1", "body": "Hi both tabs"}))
+	reply := recv(t, b.msgs, "the live reply in tab B")
+	assert.Equal(t, "Hi both tabs", reply.Text)
+	assert.Equal(t, "agent", reply.From)
+}
+
+func mustInt(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	require.NoError(t, err)
+	return n
+}
