@@ -70,10 +70,10 @@ var Keys = []Key{
 	{
 		Name:     "consent",
 		Area:     Local,
-		Purpose:  "Remembers that you allowed the widget to store these keys, on sites that ask first.",
+		Purpose:  "Remembers your decision about storage: that you allowed it on a site that asks first, or that you refused it — then it is the only record kept, so that nothing else is stored again.",
 		Category: StrictlyNecessary,
 		TTL:      180 * day,
-		Written:  "you allow storage on a site that asks for consent",
+		Written:  "you allow storage on a site that asks for consent, or refuse storage",
 	},
 	{
 		Name:     "banned",

@@ -33,10 +33,15 @@ func (s *Store) Forget() {
 	s.notify("")
 }
 
-// wipe removes every prefixed key from both areas and from memory.
+// wipe removes every prefixed key from both areas and from memory, except
+// a stored refusal (implicit mode): forgetting is no reason to start storing
+// again.
 func (s *Store) wipe() {
 	for _, a := range []*area{s.local, s.session} {
 		for _, key := range s.prefixedKeys(a) {
+			if s.refusalKey(key) {
+				continue
+			}
 			if err := a.backend.Remove(key); err != nil {
 				s.fallBack(a)
 				_ = a.backend.Remove(key)

@@ -14,13 +14,14 @@ func TestForget(t *testing.T) {
 		name    string
 		consent string
 		before  func(s *Store)
-		signal  bool // the other tabs are told through the momentary key
+		signal  bool     // the other tabs are told through the momentary key
+		kept    []string // prefixed local keys that stay
 	}{
-		{"implicit, after interaction", "implicit", func(s *Store) { s.Interact() }, true},
-		{"implicit, before interaction", "implicit", func(*Store) {}, true},
-		{"implicit, refused", "implicit", func(s *Store) { s.SetConsent(false) }, false},
-		{"explicit, with consent", "explicit", func(s *Store) { s.SetConsent(true) }, true},
-		{"explicit, without consent", "explicit", func(*Store) {}, false},
+		{"implicit, after interaction", "implicit", func(s *Store) { s.Interact() }, true, nil},
+		{"implicit, before interaction", "implicit", func(*Store) {}, true, nil},
+		{"implicit, refused: the refusal stays", "implicit", func(s *Store) { s.SetConsent(false) }, false, []string{"crumbless-consent"}},
+		{"explicit, with consent", "explicit", func(s *Store) { s.SetConsent(true) }, true, nil},
+		{"explicit, without consent", "explicit", func(*Store) {}, false, nil},
 	}
 	forEachFixture(t, func(t *testing.T, local, session Backend) {
 		for _, c := range cases {
@@ -49,7 +50,7 @@ func TestForget(t *testing.T) {
 
 				s.Forget()
 
-				assert.Empty(t, prefixed(t, local, "crumbless-"), "every prefixed local key gone")
+				assert.Equal(t, c.kept, prefixed(t, local, "crumbless-"), "every other prefixed local key gone")
 				assert.Empty(t, prefixed(t, session, "crumbless-"), "every prefixed session key gone")
 				for k, v := range foreign {
 					assert.Equal(t, v, raw(t, local, k), "foreign local key %s untouched", k)

@@ -59,16 +59,22 @@ func (s *Store) Interact() {
 }
 
 // SetConsent records the visitor's decision. true counts as an interaction,
-// opens the gate, stores the decision (explicit mode) and writes what waited
-// in memory. false moves every prefixed value into memory, wipes every
-// prefixed key from both storages and keeps the widget working in memory;
-// nothing is written again on this page until SetConsent(true).
+// opens the gate, stores the decision (explicit mode) or lifts a stored
+// refusal (implicit mode), and writes what waited in memory. false moves
+// every prefixed value into memory, wipes every prefixed key from both
+// storages and keeps the widget working in memory; nothing is written again
+// until SetConsent(true). In implicit mode, where storing is the default,
+// the refusal itself is stored under "consent" (false, the one record kept),
+// so that it holds on every page and in every tab; in explicit mode not
+// storing is the default and the key is simply removed.
 func (s *Store) SetConsent(granted bool) {
 	if granted {
 		s.consent = consentGranted
 		s.interacted = true
 		if s.explicit {
 			_ = s.Set("consent", true)
+		} else {
+			s.Remove("consent")
 		}
 		s.flush()
 		s.renew()
@@ -76,10 +82,29 @@ func (s *Store) SetConsent(granted bool) {
 		s.consent = consentDenied
 		// The consent key goes first: other tabs hear the withdrawal before
 		// the removals that follow, and keep those values in memory.
-		s.Remove("consent")
+		if s.explicit {
+			s.Remove("consent")
+		} else {
+			s.storeRefusal()
+		}
 		s.keepInMemory()
 	}
 	s.notify("consent")
+}
+
+// storeRefusal writes consent=false past the gate (which is closed now):
+// the one record a refusal leaves.
+func (s *Store) storeRefusal() {
+	k := declared("consent")
+	key := s.prefix + k.Name
+	delete(s.local.pending, key)
+	s.write(s.local, key, envelope.Encode("false", s.Now().Add(k.TTL).UnixMilli()))
+}
+
+// refusalKey reports whether key is the stored refusal, which a withdrawal
+// and a forget leave in place.
+func (s *Store) refusalKey(key string) bool {
+	return key == s.prefix+"consent" && s.consent == consentDenied && !s.explicit
 }
 
 // flush writes every value that waited in memory.
@@ -121,6 +146,9 @@ func (s *Store) renew() {
 func (s *Store) keepInMemory() {
 	for _, a := range []*area{s.local, s.session} {
 		for _, key := range s.prefixedKeys(a) {
+			if s.refusalKey(key) {
+				continue
+			}
 			if _, ok := a.pending[key]; !ok {
 				if v, ok, err := a.backend.Get(key); err == nil && ok {
 					a.pending[key] = v

@@ -32,12 +32,12 @@ func TestGate(t *testing.T) {
 			{"interact", []string{"crumbless-theme"}, []string{"crumbless-nav"}, "local"},
 			{"set", []string{"crumbless-theme"}, []string{"crumbless-nav"}, "local"},
 		}},
-		{"implicit: refusal wipes and stays in memory", "implicit", false, []step{
+		{"implicit: refusal wipes all but itself and stays in memory", "implicit", false, []step{
 			{"interact", nil, nil, "local"},
 			{"set", []string{"crumbless-theme"}, []string{"crumbless-nav"}, "local"},
-			{"refuse", nil, nil, "memory"},
-			{"set", nil, nil, "memory"},
-			{"interact", nil, nil, "memory"},
+			{"refuse", []string{"crumbless-consent"}, nil, "memory"},
+			{"set", []string{"crumbless-consent"}, nil, "memory"},
+			{"interact", []string{"crumbless-consent"}, nil, "memory"},
 			{"consent", []string{"crumbless-theme"}, []string{"crumbless-nav"}, "local"},
 		}},
 		{"explicit: interaction alone writes nothing", "explicit", false, []step{

@@ -88,11 +88,13 @@ func Open(o Options) *Store {
 	s.explicit = o.Consent == "explicit"
 	s.interacted = false
 	s.sweep()
-	if s.explicit {
-		var granted bool
-		if s.Get("consent", &granted) && granted {
-			s.consent = consentGranted
-		}
+	var granted bool
+	switch {
+	case !s.Get("consent", &granted):
+	case !granted: // a refusal, remembered in either mode
+		s.consent = consentDenied
+	case s.explicit:
+		s.consent = consentGranted
 	}
 	return s
 }

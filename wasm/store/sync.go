@@ -91,6 +91,21 @@ func (s *Store) handleStorageEvent(ev js.Value) {
 		}
 	case "consent":
 		if !s.explicit {
+			// Implicit mode: a stored false is a refusal; its removal lifts it.
+			refused := decisionIn(newValue, s.Now().UnixMilli()) == "false"
+			switch {
+			case refused && s.consent != consentDenied:
+				s.consent = consentDenied
+				s.keepInMemory()
+			case !refused && s.consent == consentDenied:
+				s.consent = consentUnknown
+				if s.interacted {
+					s.flush()
+				}
+			default:
+				return
+			}
+			s.notify("consent")
 			return
 		}
 		if consentIn(newValue, s.Now().UnixMilli()) {
@@ -139,10 +154,17 @@ func (s *Store) eventArea(ev js.Value) (a *area) {
 
 // consentIn reports whether the JSON text v (a storage event's newValue) is
 // a live envelope holding true.
-func consentIn(v js.Value, nowMs int64) bool {
+func consentIn(v js.Value, nowMs int64) bool { return decisionIn(v, nowMs) == "true" }
+
+// decisionIn returns the data of the live envelope v (a storage event's
+// newValue): "true", "false", or "" when there is none.
+func decisionIn(v js.Value, nowMs int64) string {
 	if v.Type() != js.TypeString {
-		return false
+		return ""
 	}
 	exp, data, err := envelope.Decode(v.String())
-	return err == nil && !envelope.Expired(exp, nowMs) && data == "true"
+	if err != nil || envelope.Expired(exp, nowMs) {
+		return ""
+	}
+	return data
 }

@@ -139,14 +139,15 @@ func NewPanel(f Frame, s *store.Store, opts Options) *Panel {
 
 	p.theme = pickTheme(s, opts.Theme)
 	p.frame.Wrapper.Call("setAttribute", "data-theme", p.theme)
-	var lang string
-	if !s.Get("lang", &lang) || !i18n.Supported(lang) {
-		lang = i18n.Match(append([]string{opts.Lang}, opts.Languages...)...)
-	}
 	if opts.Chat != nil {
 		p.chat = newChatState(p, opts.Chat)
 	}
-	p.applyLang(lang)
+	p.applyLang(p.pickLang())
+	s.OnChange(func(name string) {
+		if name == "lang" || name == "" { // chosen in another tab, or forgotten
+			p.switchLang(p.pickLang())
+		}
+	})
 
 	var nav navState
 	route := "home"
@@ -436,20 +437,51 @@ func (p *Panel) SetTheme(theme string) bool {
 }
 
 // SetLang applies and stores the language given as a BCP 47 tag; it reports
-// false, changing nothing, when no catalog matches the tag.
+// false, changing nothing, when no catalog matches the tag. The page may
+// call it (crumbless('lang', …)) even where data-lang pins the language.
 func (p *Panel) SetLang(tag string) bool {
 	if !i18n.Supported(i18n.Base(tag)) {
 		return false
 	}
 	lang := i18n.Base(tag)
 	p.set("lang", lang)
-	if lang != p.T.Lang {
-		p.applyLang(lang)
-		p.restore = p.body.Get("scrollTop").Int()
-		p.show(p.route)
-		p.frame.Events.Emit("lang", map[string]any{"lang": lang})
-	}
+	p.switchLang(lang)
 	return true
+}
+
+// switchLang shows the panel in lang, redrawing the current view, and
+// fires the lang event; it does nothing when lang is already in effect.
+func (p *Panel) switchLang(lang string) {
+	if lang == p.T.Lang {
+		return
+	}
+	p.applyLang(lang)
+	p.restore = p.body.Get("scrollTop").Int()
+	p.show(p.route)
+	p.frame.Events.Emit("lang", map[string]any{"lang": lang})
+}
+
+// pickLang is the language to show: the page's data-lang, else the
+// visitor's stored choice, else the first of the browser's languages with a
+// catalog, else English.
+func (p *Panel) pickLang() string {
+	if lang := p.PinnedLang(); lang != "" {
+		return lang
+	}
+	var stored string
+	if p.store.Get("lang", &stored) && i18n.Supported(stored) {
+		return stored
+	}
+	return i18n.Match(p.opts.Languages...)
+}
+
+// PinnedLang is the language the page fixed with data-lang, or "" when it
+// fixed none (or one without a catalog): then the visitor chooses.
+func (p *Panel) PinnedLang() string {
+	if lang := i18n.Base(p.opts.Lang); lang != "" && i18n.Supported(lang) {
+		return lang
+	}
+	return ""
 }
 
 // applyLang switches the catalog, the direction and every label of the frame.
@@ -547,8 +579,7 @@ func (p *Panel) Forget() {
 	p.store.Forget() // every prefixed key, in every tab; the gate closes again
 	p.theme = pickTheme(p.store, p.opts.Theme)
 	p.frame.Wrapper.Call("setAttribute", "data-theme", p.theme)
-	p.query = "" // the conversation follows through the store (chatState.storeChanged)
-	p.applyLang(i18n.Match(append([]string{p.opts.Lang}, p.opts.Languages...)...))
+	p.query = "" // the language and the conversation follow through the store's listeners
 }
 
 // Release removes every listener the panel and its views added.

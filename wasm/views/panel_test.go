@@ -178,7 +178,9 @@ func TestLanguageChoice(t *testing.T) {
 	}{
 		{"browser languages", "", "", []string{"fr-FR", "de-AT"}, "de", "Hallo", "ltr"},
 		{"page attribute beats the browser", "", "sv", []string{"de"}, "sv", "Hej", "ltr"},
-		{"visitor's choice beats the page", "nl", "sv", nil, "nl", "Hallo", "ltr"},
+		{"the page's data-lang beats the visitor's choice", "nl", "sv", []string{"de"}, "sv", "Hej", "ltr"},
+		{"the visitor's choice beats the browser", "nl", "", []string{"de"}, "nl", "Hallo", "ltr"},
+		{"a data-lang without a catalog pins nothing", "nl", "fr", []string{"de"}, "nl", "Hallo", "ltr"},
 		{"arabic is right to left", "", "", []string{"ar-EG"}, "ar", "مرحبًا", "rtl"},
 		{"nothing known", "", "", []string{"ja"}, "en", "Hi there", "ltr"},
 	}
