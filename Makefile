@@ -81,7 +81,7 @@ test-wasm: $(WASMEXEC)
 	PATH="$(TOOLS):$$PATH" .ci/tier wasm $(GO) run ./internal/cmd/withapi -- env GOOS=js GOARCH=wasm $(GO) test -count=1 -v ./wasm/...
 
 test-e2e:
-	CRUMBLESS_BIN=$(CURDIR)/bin/crumbless CRUMBLESS_AXE=$(AXE) CRUMBLESS_DIST=$(CURDIR)/dist/crumbless-$(VERSION) .ci/tier e2e $(PGCLUSTER) $(GO) test -tags e2e -count=1 -v -timeout 10m ./internal/e2e/
+	CRUMBLESS_BIN=$(CURDIR)/bin/crumbless CRUMBLESS_AXE=$(AXE) CRUMBLESS_DIST=$(CURDIR)/dist/crumbless-$(VERSION) .ci/tier e2e $(PGCLUSTER) $(GO) test -tags e2e -count=1 -v -timeout 20m ./internal/e2e/
 
 ## deps: Chromium from Debian, the wasm test runner, axe-core from npm
 deps: $(WASMEXEC) $(AXE)
