@@ -252,7 +252,7 @@ func (c *chatState) changed() {
 
 // seen reports whether the visitor is looking at the conversation: the chat
 // view is shown in the open panel on a visible page, and the visitor has
-// acted on this page (a panel restored by a reload is not a look).
+// interacted, as the store's gate counts it (Store.Interacted).
 func (c *chatState) seen() bool {
 	return c.view != nil && c.p.open && c.p.store.Interacted() &&
 		js.Global().Get("document").Get("visibilityState").String() != "hidden"
