@@ -114,10 +114,13 @@ bench: build $(WASMEXEC)
 	@echo; echo "views: render a 500-message conversation, switch views (Chromium, ns per op)"
 	PATH="$(TOOLS):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench . -benchtime 20x ./wasm/views/ | grep -E '^Benchmark'
 
-## bench-chat: chat delivery latency with 1,000 agent streams, messages/s, RSS with 10,000 idle streams
+## bench-chat: chat delivery latency with 1,000 agent streams, messages/s, RSS with 10,000 idle streams;
+## then the same on PostgreSQL (a throwaway cluster, fsync on): one instance, and two (POST on one, streams on the other)
 .PHONY: bench-chat
 bench-chat: server
 	$(GO) run ./internal/cmd/chatbench -bin bin/crumbless $(CHAT_BENCH_FLAGS)
+	$(GO) run ./internal/cmd/chatbench -bin bin/crumbless -postgres -idle 0 $(CHAT_BENCH_FLAGS)
+	$(GO) run ./internal/cmd/chatbench -bin bin/crumbless -postgres -instances 2 -idle 0 $(CHAT_BENCH_FLAGS)
 
 ## bench-server: req/s and p99 of the server against nginx and Caddy on the same files
 ## (installs nginx-light, caddy, wrk when missing; about 8 minutes; never part of make test)

@@ -41,7 +41,9 @@ const EnvURL = "CRUMBLESS_POSTGRES"
 // Options configure a cluster.
 type Options struct {
 	// Dir holds the data folder, the socket and the log; it is created
-	// and, when the cluster stops, removed.
+	// and, when the cluster stops, removed. Run as root, the server runs
+	// as user postgres, who must be able to reach Dir: Dir may be a
+	// folder made by os.MkdirTemp, but not a folder inside one.
 	Dir string
 	// Durable keeps fsync on (benchmarks that compare with SQLite's
 	// synchronous=FULL); tests run with fsync off.

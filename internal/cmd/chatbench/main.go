@@ -4,6 +4,13 @@
 // with many idle streams. make bench-chat runs it; it never fails on time.
 //
 //	go run ./internal/cmd/chatbench -bin bin/crumbless [-streams 1000] [-idle 10000] [-messages 500]
+//	go run ./internal/cmd/chatbench -bin bin/crumbless -postgres [-instances 2] [-idle 0]
+//
+// With -postgres the server stores in a throwaway PostgreSQL cluster
+// (fsync on, like SQLite's synchronous=FULL; package pgtest); with
+// -instances 2 two server processes share it: messages are posted to the
+// first and the agent streams are open on the second, so the latency is
+// the cross-instance one (LISTEN/NOTIFY, then a read of the new rows).
 //
 // The server keeps its real rate limits (per IP and per conversation), so
 // the load is spread over many loopback source addresses (127.0.x.y) and
@@ -32,6 +39,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/crumbless/crumbless/internal/pgtest"
 )
 
 func main() {
@@ -40,9 +49,14 @@ func main() {
 	streams := flag.Int("streams", 1000, "agent streams open while measuring delivery latency")
 	idle := flag.Int("idle", 10000, "idle streams for the memory measurement")
 	messages := flag.Int("messages", 500, "messages sent for the latency and throughput runs")
+	postgres := flag.Bool("postgres", false, "store in a throwaway PostgreSQL server instead of SQLite")
+	instances := flag.Int("instances", 1, "server processes sharing the PostgreSQL database (with -postgres)")
 	flag.Parse()
 	raiseFileLimit()
-	if err := run(*bin, *streams, *idle, *messages); err != nil {
+	if *instances < 1 || *instances > 1 && !*postgres {
+		log.Fatal("chatbench: -instances above 1 needs -postgres")
+	}
+	if err := run(*bin, *streams, *idle, *messages, *postgres, *instances); err != nil {
 		log.Fatalf("chatbench: %v", err)
 	}
 }
@@ -74,14 +88,14 @@ type server struct {
 	base string
 }
 
-func startServer(bin, data string) (*server, error) {
+func startServer(bin, data string, db []string) (*server, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	cmd := exec.Command(bin, "-addr", addr, "-data", data, "-log", "json")
+	cmd := exec.Command(bin, append([]string{"-addr", addr, "-data", data, "-log", "json"}, db...)...)
 	cmd.Stderr = io.Discard
 	if err := cmd.Start(); err != nil {
 		return nil, err
@@ -178,22 +192,54 @@ func openStream(ctx context.Context, c *http.Client, url, session string, seen f
 	return s, nil
 }
 
-func run(bin string, nStreams, nIdle, nMessages int) error {
+func run(bin string, nStreams, nIdle, nMessages int, postgres bool, nInstances int) error {
 	data, err := os.MkdirTemp("", "chatbench-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(data)
-	add := exec.Command(bin, "agent", "add", "-data", data, "bench")
+	var db []string // the -db flag, for the server and agent add
+	store := "SQLite, synchronous=FULL"
+	if postgres {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		dir, err := os.MkdirTemp("", "chatbench-pg-") // its own: user postgres must get in
+		if err != nil {
+			return err
+		}
+		cluster, err := pgtest.Start(ctx, pgtest.Options{Dir: dir, Durable: true, Out: os.Stderr})
+		if err != nil {
+			return err
+		}
+		defer cluster.Stop()
+		url, _, err := pgtest.CreateDatabase(ctx, cluster.URL("postgres"))
+		if err != nil {
+			return err
+		}
+		db = []string{"-db", url}
+		store = fmt.Sprintf("PostgreSQL, fsync on, %d instance(s)", nInstances)
+	}
+	add := exec.Command(bin, append(append([]string{"agent", "add", "-data", data}, db...), "bench")...)
 	add.Stdin = strings.NewReader("bench-password\n")
 	if out, err := add.CombinedOutput(); err != nil {
 		return fmt.Errorf("agent add: %v: %s", err, out)
 	}
-	srv, err := startServer(bin, data)
-	if err != nil {
-		return err
+	var servers []*server
+	defer func() {
+		for _, s := range servers {
+			s.cmd.Process.Signal(syscall.SIGTERM)
+			s.cmd.Wait()
+		}
+	}()
+	for range nInstances {
+		s, err := startServer(bin, data, db)
+		if err != nil {
+			return err
+		}
+		servers = append(servers, s)
 	}
-	defer func() { srv.cmd.Process.Signal(syscall.SIGTERM); srv.cmd.Wait() }()
+	// Posts go to the first instance, streams are open on the last.
+	srv, streamSrv := servers[0], servers[len(servers)-1]
 	src := newSources(250)
 
 	var login struct{ Token string }
@@ -219,7 +265,7 @@ func run(bin string, nStreams, nIdle, nMessages int) error {
 		}
 		tokens[i] = st.Token
 	}
-	rssBase := srv.rssKB()
+	rssBase := streamSrv.rssKB()
 
 	// 1. Delivery latency with nStreams agent streams open.
 	ctx, cancel := context.WithCancel(context.Background())
@@ -237,12 +283,12 @@ func run(bin string, nStreams, nIdle, nMessages int) error {
 		mu.Unlock()
 	}
 	for i := 0; i < nStreams; i++ {
-		if _, err := openStream(ctx, src.next(), srv.base+"/api/v1/agent/events", login.Token, seen); err != nil {
+		if _, err := openStream(ctx, src.next(), streamSrv.base+"/api/v1/agent/events", login.Token, seen); err != nil {
 			cancel()
 			return fmt.Errorf("open stream %d: %w", i, err)
 		}
 	}
-	rssStreams := srv.rssKB()
+	rssStreams := streamSrv.rssKB()
 	sent := map[int64]time.Time{}
 	for i := 0; i < nMessages; i++ {
 		var m struct {
@@ -304,7 +350,7 @@ func run(bin string, nStreams, nIdle, nMessages int) error {
 				if i >= nThroughput {
 					return
 				}
-				code, err := call(src.next(), "POST", srv.base+"/api/v1/conversation/messages", "Bearer "+tput[i/10], fmt.Sprintf(`{"id":"t-%d","body":"throughput %d"}`, i, i), nil)
+				code, err := call(src.next(), "POST", servers[i%len(servers)].base+"/api/v1/conversation/messages", "Bearer "+tput[i/10], fmt.Sprintf(`{"id":"t-%d","body":"throughput %d"}`, i, i), nil)
 				if err != nil || code != 201 {
 					failed.Add(1)
 				}
@@ -318,19 +364,21 @@ func run(bin string, nStreams, nIdle, nMessages int) error {
 	ctx2, cancel2 := context.WithCancel(context.Background())
 	defer cancel2()
 	time.Sleep(500 * time.Millisecond)
-	rssBeforeIdle := srv.rssKB()
+	rssBeforeIdle := streamSrv.rssKB()
 	opened := 0
 	for i := 0; i < nIdle; i++ {
-		if _, err := openStream(ctx2, src.next(), srv.base+"/api/v1/agent/events", login.Token, nil); err != nil {
+		if _, err := openStream(ctx2, src.next(), streamSrv.base+"/api/v1/agent/events", login.Token, nil); err != nil {
 			log.Printf("idle stream %d: %v (stopping there)", i, err)
 			break
 		}
 		opened++
 	}
-	time.Sleep(time.Second)
-	rssIdle := srv.rssKB()
+	if nIdle > 0 {
+		time.Sleep(time.Second)
+	}
+	rssIdle := streamSrv.rssKB()
 
-	fmt.Printf("\n## Chat backend (loopback, %s)\n\n", time.Now().UTC().Format("2006-01-02"))
+	fmt.Printf("\n## Chat backend (loopback, %s; %s)\n\n", time.Now().UTC().Format("2006-01-02"), store)
 	fmt.Println("| measure | value |")
 	fmt.Println("|---|---:|")
 	fmt.Printf("| POST → first agent stream, p50 / p99 (%d streams, %d messages) | %s / %s |\n", nStreams, len(firstLat), pct(firstLat, 50), pct(firstLat, 99))
@@ -340,7 +388,9 @@ func run(bin string, nStreams, nIdle, nMessages int) error {
 	}
 	fmt.Printf("| sustained messages/s (8 senders, durable commits) | %.0f (%d sent, %d failed) |\n", float64(nThroughput)/elapsed.Seconds(), nThroughput, failed.Load())
 	fmt.Printf("| server RSS: idle / %d streams | %.1f MB / %.1f MB |\n", nStreams, float64(rssBase)/1024, float64(rssStreams)/1024)
-	fmt.Printf("| server RSS: before / with %d idle streams | %.1f MB / %.1f MB (%.1f KB per stream) |\n", opened, float64(rssBeforeIdle)/1024, float64(rssIdle)/1024, float64(rssIdle-rssBeforeIdle)/float64(max(opened, 1)))
+	if nIdle > 0 {
+		fmt.Printf("| server RSS: before / with %d idle streams | %.1f MB / %.1f MB (%.1f KB per stream) |\n", opened, float64(rssBeforeIdle)/1024, float64(rssIdle)/1024, float64(rssIdle-rssBeforeIdle)/float64(max(opened, 1)))
+	}
 	return nil
 }
 
