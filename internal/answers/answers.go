@@ -6,7 +6,7 @@
 //
 // It is pure Go without fmt, encoding/json or net/http because the wasm
 // runtime compiles it too. Struct tags carry both `json` (server) and `js`
-// (github.com/norunners/vert in the browser) names.
+// (wasm/jsvalue in the browser) names.
 package answers
 
 import (

@@ -5,8 +5,8 @@ package api
 import (
 	"syscall/js"
 
+	"github.com/crumbless/crumbless/wasm/jsvalue"
 	"github.com/crumbless/crumbless/wasm/views"
-	"github.com/norunners/vert"
 )
 
 // The storage commands: consent, forget and disclosure (CONTRACT §4, §6).
@@ -23,7 +23,7 @@ func init() {
 		return nil, nil
 	}})
 	register("disclosure", Command{Run: func(a *API, _ []js.Value) (any, error) {
-		return resolved(vert.ValueOf(a.store.Disclosure()).JSValue()), nil
+		return resolved(jsvalue.Encode(a.store.Disclosure())), nil
 	}})
 }
 

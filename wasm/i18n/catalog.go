@@ -3,14 +3,44 @@
 package i18n
 
 import (
-	"embed"
+	_ "embed"
 	"strconv"
 	"strings"
 	"syscall/js"
 )
 
-//go:embed catalogs/*.json
-var files embed.FS
+// The catalogs are embedded as strings, not as an embed.FS: an FS links
+// io/fs and, through its FileInfo.ModTime, time's formatting code into the
+// wasm (about 20 KB brotli).
+var (
+	//go:embed catalogs/ar.json
+	catalogAR string
+	//go:embed catalogs/de.json
+	catalogDE string
+	//go:embed catalogs/en.json
+	catalogEN string
+	//go:embed catalogs/nl.json
+	catalogNL string
+	//go:embed catalogs/sv.json
+	catalogSV string
+)
+
+// source returns the JSON text of the catalog of a supported language.
+func source(lang string) string {
+	switch lang {
+	case "ar":
+		return catalogAR
+	case "de":
+		return catalogDE
+	case "en":
+		return catalogEN
+	case "nl":
+		return catalogNL
+	case "sv":
+		return catalogSV
+	}
+	panic("crumbless: i18n: missing catalog " + lang)
+}
 
 // Catalog translates message keys into one language. Keys missing from the
 // language fall back to English, and a key missing there too is returned as
@@ -32,11 +62,7 @@ func Load(lang string) *Catalog {
 	if c, ok := loaded[lang]; ok {
 		return c
 	}
-	raw, err := files.ReadFile("catalogs/" + lang + ".json")
-	if err != nil {
-		panic("crumbless: i18n: missing catalog " + lang)
-	}
-	obj := js.Global().Get("JSON").Call("parse", string(raw))
+	obj := js.Global().Get("JSON").Call("parse", source(lang))
 	keys := js.Global().Get("Object").Call("keys", obj)
 	c := &Catalog{Lang: lang, messages: make(map[string]string, keys.Length())}
 	for i := 0; i < keys.Length(); i++ {

@@ -5,6 +5,7 @@ package store
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/crumbless/crumbless/internal/envelope"
 	"github.com/crumbless/crumbless/internal/registry"
@@ -21,7 +22,7 @@ func (s *Store) Forget() {
 	// follow for a consent withdrawal. No signal when writing is refused.
 	if !s.local.memory && s.Consent() {
 		key := s.prefix + "forget"
-		now := s.Now()
+		now := time.UnixMilli(s.now())
 		k := declared("forget")
 		text := envelope.Encode(strconv.FormatInt(now.UnixMilli(), 10), now.Add(k.TTL).UnixMilli())
 		if s.local.backend.Set(key, text) == nil {
@@ -63,7 +64,7 @@ func (s *Store) reset() {
 // sweep removes prefixed values that have expired, and values of declared
 // keys that are not a readable envelope. It runs when the Store opens.
 func (s *Store) sweep() {
-	now := s.Now().UnixMilli()
+	now := s.now()
 	for _, a := range []*area{s.local, s.session} {
 		for _, key := range s.prefixedKeys(a) {
 			text, ok, err := a.backend.Get(key)

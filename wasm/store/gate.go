@@ -119,7 +119,7 @@ func (s *Store) flush() {
 
 // renew restarts the lifetime of the keys declared Renewed.
 func (s *Store) renew() {
-	now := s.Now()
+	now := time.UnixMilli(s.now())
 	for _, k := range registry.Keys {
 		if !k.Renewed || k.TTL <= 0 {
 			continue

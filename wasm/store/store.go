@@ -24,7 +24,7 @@ import (
 
 	"github.com/crumbless/crumbless/internal/envelope"
 	"github.com/crumbless/crumbless/internal/registry"
-	"github.com/norunners/vert"
+	"github.com/crumbless/crumbless/wasm/jsvalue"
 )
 
 // Store reads and writes declared keys.
@@ -33,8 +33,10 @@ type Store struct {
 	explicit bool // data-consent="explicit": nothing is written before consent
 	local    *area
 	session  *area
-	// Now is the clock used for expiry; tests replace it.
-	Now func() time.Time
+	// now is the clock used for expiry, in unix milliseconds. It is not a
+	// func() time.Time: Store is reachable from interface values, and a
+	// time.Time there links time's formatting code (about 16 KB brotli).
+	now func() int64
 
 	interacted bool         // the visitor has acted deliberately on this page
 	consent    consentState // the visitor's decision on this page
@@ -82,8 +84,8 @@ func Open(o Options) *Store {
 		o.Session = NewWebStorage("sessionStorage")
 	}
 	s := NewWithBackends(o.Prefix, o.Local, o.Session)
-	if o.Now != nil {
-		s.Now = o.Now
+	if clock := o.Now; clock != nil {
+		s.now = func() int64 { return clock().UnixMilli() }
 	}
 	s.explicit = o.Consent == "explicit"
 	s.interacted = false
@@ -116,7 +118,7 @@ func NewWithBackends(prefix string, local, session Backend) *Store {
 		prefix:     prefix,
 		local:      &area{backend: local, pending: Memory{}},
 		session:    &area{backend: session, pending: Memory{}},
-		Now:        time.Now,
+		now:        func() int64 { return time.Now().UnixMilli() },
 		interacted: true,
 	}
 }
@@ -144,7 +146,7 @@ func (s *Store) area(k registry.Key) *area {
 	return s.local
 }
 
-// Get reads the value of key name into dst (a pointer, filled through vert).
+// Get reads the value of key name into dst (a pointer, filled through jsvalue.Decode).
 // It reports false when the value is absent, expired, corrupt or of the wrong
 // shape; such a value is removed.
 func (s *Store) Get(name string, dst any) bool {
@@ -154,7 +156,7 @@ func (s *Store) Get(name string, dst any) bool {
 		return false
 	}
 	exp, data, err := envelope.Decode(text)
-	if err == nil && !envelope.Expired(exp, s.Now().UnixMilli()) && assign(data, dst) {
+	if err == nil && !envelope.Expired(exp, s.now()) && assign(data, dst) {
 		return true
 	}
 	s.Remove(name)
@@ -191,7 +193,7 @@ func (s *Store) Set(name string, v any) error {
 	}
 	var exp int64
 	if k.TTL > 0 {
-		exp = s.Now().Add(k.TTL).UnixMilli()
+		exp = s.now() + k.TTL.Milliseconds()
 	}
 	a, key, text := s.area(k), s.prefix+k.Name, envelope.Encode(data, exp)
 	if !s.Allowed() {
@@ -309,11 +311,11 @@ func assign(data string, dst any) (ok bool) {
 		}
 	}
 	defer func() {
-		if recover() != nil { // JSON.parse threw, or vert refused the shape
+		if recover() != nil { // JSON.parse threw
 			ok = false
 		}
 	}()
-	return vert.ValueOf(jsonObject.Call("parse", data)).AssignTo(dst) == nil
+	return jsvalue.Decode(jsonObject.Call("parse", data), dst) == nil
 }
 
 // plain reports whether s can stand between JSON quotes as it is: valid
@@ -328,8 +330,5 @@ func plain(s string) bool {
 }
 
 func toJS(v any) js.Value {
-	if s, ok := v.(string); ok {
-		return js.ValueOf(s)
-	}
-	return vert.ValueOf(v).JSValue()
+	return jsvalue.Encode(v)
 }

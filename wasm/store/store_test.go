@@ -5,7 +5,6 @@ package store
 import (
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -145,7 +144,7 @@ func TestBadStoredValuesAreRemoved(t *testing.T) {
 				put(t, session, "crumbless-draft", c.raw)
 				put(t, local, "foreign", c.raw)
 				s := NewWithBackends("crumbless-", local, session)
-				s.Now = func() time.Time { return t0 }
+				s.now = func() int64 { return t0.UnixMilli() }
 				var got string
 				assert.False(t, s.Get("theme", &got))
 				assert.False(t, s.Get("draft", &got))

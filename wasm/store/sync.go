@@ -108,7 +108,7 @@ func (s *Store) handleStorageEvent(ev js.Value) {
 			s.notify("consent")
 			return
 		}
-		if consentIn(newValue, s.Now().UnixMilli()) {
+		if consentIn(newValue, s.now()) {
 			s.consent = consentGranted
 			if s.interacted {
 				s.flush()

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"syscall/js"
 
-	"github.com/norunners/vert"
+	"github.com/crumbless/crumbless/wasm/jsvalue"
 
 	"github.com/crumbless/crumbless/internal/answers"
 	"github.com/crumbless/crumbless/internal/forms"
@@ -125,7 +125,7 @@ func (s *source[T]) fetch(dst *T) error {
 	if err != nil {
 		return err
 	}
-	return vert.ValueOf(raw).AssignTo(dst)
+	return jsvalue.Decode(raw, dst)
 }
 
 // retry forgets a failure so that the next get fetches again.

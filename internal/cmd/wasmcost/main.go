@@ -11,10 +11,8 @@ import (
 	"fmt"
 	"log"
 	"os"
-	"os/exec"
-	"path/filepath"
 
-	"github.com/andybalholm/brotli"
+	"github.com/crumbless/crumbless/internal/wasmsize"
 )
 
 func main() {
@@ -32,7 +30,7 @@ func main() {
 	fmt.Printf("|%s|%s|%s|%s|\n", dashes(46), dashes(12), dashes(12), dashes(16))
 	var first int
 	for i, pkg := range os.Args[1:] {
-		raw, br, err := measure(dir, pkg)
+		raw, br, err := wasmsize.Measure(dir, pkg)
 		if err != nil {
 			log.Fatalf("wasmcost: %s: %v", pkg, err)
 		}
@@ -41,30 +39,6 @@ func main() {
 		}
 		fmt.Printf("| %-44s | %10d | %10d | %+14d |\n", pkg, raw, br, br-first)
 	}
-}
-
-// measure builds pkg and returns its raw and brotli (quality 11) sizes.
-func measure(dir, pkg string) (raw, br int, err error) {
-	out := filepath.Join(dir, filepath.Base(pkg)+".wasm")
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, pkg)
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		return 0, 0, fmt.Errorf("build: %w", err)
-	}
-	data, err := os.ReadFile(out)
-	if err != nil {
-		return 0, 0, fmt.Errorf("read: %w", err)
-	}
-	var buf bytes.Buffer
-	w := brotli.NewWriterLevel(&buf, brotli.BestCompression)
-	if _, err := w.Write(data); err != nil {
-		return 0, 0, fmt.Errorf("compress: %w", err)
-	}
-	if err := w.Close(); err != nil {
-		return 0, 0, fmt.Errorf("compress: %w", err)
-	}
-	return len(data), buf.Len(), nil
 }
 
 func dashes(n int) string { return string(bytes.Repeat([]byte("-"), n)) }
