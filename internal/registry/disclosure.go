@@ -3,7 +3,6 @@ package registry
 import (
 	"strconv"
 	"strings"
-	"time"
 )
 
 // Entry is one row of the disclosure: a key as the visitor's browser shows it
@@ -34,7 +33,7 @@ func Disclosure(prefix string) []Entry {
 			Area:     k.Area,
 			Purpose:  k.Purpose,
 			Category: k.Category,
-			TTL:      int64(k.TTL / time.Second),
+			TTL:      int64(k.TTL / Second),
 			Renewed:  k.Renewed,
 			Lifetime: Lifetime(k),
 			Written:  k.Written,
@@ -53,12 +52,12 @@ func Lifetime(k Key) string {
 	switch {
 	case k.TTL%day == 0:
 		s = plural(int64(k.TTL/day), "day")
-	case k.TTL%time.Hour == 0:
-		s = plural(int64(k.TTL/time.Hour), "hour")
-	case k.TTL%time.Minute == 0:
-		s = plural(int64(k.TTL/time.Minute), "minute")
+	case k.TTL%Hour == 0:
+		s = plural(int64(k.TTL/Hour), "hour")
+	case k.TTL%Minute == 0:
+		s = plural(int64(k.TTL/Minute), "minute")
 	default:
-		s = plural(int64(k.TTL/time.Second), "second")
+		s = plural(int64(k.TTL/Second), "second")
 	}
 	if k.Renewed {
 		s += ", renewed on activity"

@@ -8,8 +8,6 @@
 // runtime too.
 package registry
 
-import "time"
-
 // Areas name the Web Storage object a key lives in.
 const (
 	Local   = "local"   // localStorage: outlives the tab
@@ -26,17 +24,38 @@ const (
 // sets data-prefix.
 const DefaultPrefix = "crumbless-"
 
-const day = 24 * time.Hour
+// Duration is a key's lifetime in nanoseconds, like time.Duration (convert
+// with time.Duration(k.TTL) where time is at hand). The package does not
+// import time: importing it at all costs the wasm about 38 KB brotli (its
+// init links internal/godebug and the runtime's metrics).
+type Duration int64
+
+// Units of Duration.
+const (
+	Millisecond Duration = 1_000_000
+	Second               = 1000 * Millisecond
+	Minute               = 60 * Second
+	Hour                 = 60 * Minute
+	Day                  = 24 * Hour
+)
+
+const day = Day
+
+// Milliseconds returns d in whole milliseconds.
+func (d Duration) Milliseconds() int64 { return int64(d / Millisecond) }
+
+// Seconds returns d in seconds.
+func (d Duration) Seconds() float64 { return float64(d) / float64(Second) }
 
 // Key declares one piece of visitor state.
 type Key struct {
-	Name     string        // without prefix, e.g. "theme"
-	Area     string        // Local or Session
-	Purpose  string        // one sentence a visitor understands
-	Category string        // StrictlyNecessary or Functional
-	TTL      time.Duration // 0 means "until the tab closes" (Session keys only)
-	Renewed  bool          // the lifetime starts again on every activity
-	Written  string        // when the widget writes it, completing "written when …"
+	Name     string   // without prefix, e.g. "theme"
+	Area     string   // Local or Session
+	Purpose  string   // one sentence a visitor understands
+	Category string   // StrictlyNecessary or Functional
+	TTL      Duration // 0 means "until the tab closes" (Session keys only)
+	Renewed  bool     // the lifetime starts again on every activity
+	Written  string   // when the widget writes it, completing "written when …"
 }
 
 // Keys is the registry. Order is the order of the disclosure.
@@ -112,7 +131,7 @@ var Keys = []Key{
 		Area:     Local,
 		Purpose:  "A momentary signal that tells your other open tabs you asked the widget to forget you; it is removed at once.",
 		Category: StrictlyNecessary,
-		TTL:      time.Minute,
+		TTL:      Minute,
 		Written:  "you ask the widget to forget you (removed immediately)",
 	},
 

@@ -44,7 +44,7 @@ func TestIssueKeys(t *testing.T) {
 		name     string
 		area     string
 		category string
-		ttl      time.Duration
+		ttl      Duration
 		renewed  bool
 	}{
 		{"theme", Local, Functional, 365 * day, false},
@@ -55,7 +55,7 @@ func TestIssueKeys(t *testing.T) {
 		{"last-seen", Local, Functional, 30 * day, false},
 		{"unread", Local, Functional, 30 * day, false},
 		{"outbox", Local, StrictlyNecessary, 7 * day, false},
-		{"forget", Local, StrictlyNecessary, time.Minute, false},
+		{"forget", Local, StrictlyNecessary, Minute, false},
 		{"nav", Session, Functional, 0, false},
 		{"last-read", Session, Functional, 0, false},
 		{"open", Session, Functional, 0, false},
@@ -95,9 +95,9 @@ func TestLifetime(t *testing.T) {
 		{Key{TTL: 365 * day}, "365 days"},
 		{Key{TTL: day}, "1 day"},
 		{Key{TTL: 30 * day, Renewed: true}, "30 days, renewed on activity"},
-		{Key{TTL: 2 * time.Hour}, "2 hours"},
-		{Key{TTL: time.Minute}, "1 minute"},
-		{Key{TTL: 90 * time.Second}, "90 seconds"},
+		{Key{TTL: 2 * Hour}, "2 hours"},
+		{Key{TTL: Minute}, "1 minute"},
+		{Key{TTL: 90 * Second}, "90 seconds"},
 	}
 	for _, c := range cases {
 		t.Run(c.want, func(t *testing.T) {
@@ -121,7 +121,7 @@ func TestDisclosure(t *testing.T) {
 				assert.Equal(t, k.Area, e.Area)
 				assert.Equal(t, k.Purpose, e.Purpose)
 				assert.Equal(t, k.Category, e.Category)
-				assert.Equal(t, int64(k.TTL/time.Second), e.TTL)
+				assert.Equal(t, int64(k.TTL/Second), e.TTL)
 				assert.Equal(t, k.Renewed, e.Renewed)
 				assert.Equal(t, Lifetime(k), e.Lifetime)
 			}
@@ -171,4 +171,22 @@ func TestREADMETableIsGenerated(t *testing.T) {
 		got = want
 	}
 	assert.Equal(t, want, got, "README.md is stale: run go test ./internal/registry -update")
+}
+
+// TestDurationUnits: Duration counts nanoseconds, like time.Duration, so
+// that host code can convert with time.Duration(k.TTL).
+func TestDurationUnits(t *testing.T) {
+	for _, c := range []struct {
+		got  Duration
+		want time.Duration
+	}{
+		{Millisecond, time.Millisecond}, {Second, time.Second}, {Minute, time.Minute},
+		{Hour, time.Hour}, {Day, 24 * time.Hour}, {365 * day, 365 * 24 * time.Hour},
+	} {
+		t.Run(c.want.String(), func(t *testing.T) {
+			assert.Equal(t, c.want, time.Duration(c.got))
+			assert.Equal(t, c.want.Milliseconds(), c.got.Milliseconds())
+			assert.Equal(t, c.want.Seconds(), c.got.Seconds())
+		})
+	}
 }

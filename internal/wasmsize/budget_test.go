@@ -1,6 +1,7 @@
 package wasmsize
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -15,13 +16,20 @@ const widget = "github.com/crumbless/crumbless/wasm"
 // Budget is the most the widget's wasm may weigh, brotli bytes: every
 // visitor who opens the widget downloads it. Issue 5 sets 650 KB (665,600
 // bytes); the budget steps down to it as the size work lands.
-const Budget = 730_000
+const Budget = 700_000
 
 // TestBudget builds the widget as make build does and fails when its brotli
-// size is over Budget.
+// size is over Budget. The measuring runs in internal/cmd/wasmcost, outside
+// this test binary: under -race, brotli at quality 11 takes minutes.
 func TestBudget(t *testing.T) {
-	raw, br, err := Measure(t.TempDir(), widget)
+	cmd := exec.Command("go", "run", "github.com/crumbless/crumbless/internal/cmd/wasmcost", "-bytes", widget)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
 	require.NoError(t, err)
+	var raw, br int
+	_, err = fmt.Sscan(string(out), &raw, &br)
+	require.NoError(t, err, "wasmcost -bytes printed %q", out)
+	require.Positive(t, br)
 	t.Logf("widget wasm: %d bytes raw, %d bytes brotli (budget %d, %d left)", raw, br, Budget, Budget-br)
 	assert.LessOrEqual(t, br, Budget, "the widget's wasm is over its brotli budget: find what grew with go run ./internal/cmd/wasmcost")
 }

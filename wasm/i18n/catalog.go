@@ -3,27 +3,14 @@
 package i18n
 
 import (
-	_ "embed"
 	"strconv"
 	"strings"
 	"syscall/js"
 )
 
-// The catalogs are embedded as strings, not as an embed.FS: an FS links
-// io/fs and, through its FileInfo.ModTime, time's formatting code into the
-// wasm (about 20 KB brotli).
-var (
-	//go:embed catalogs/ar.json
-	catalogAR string
-	//go:embed catalogs/de.json
-	catalogDE string
-	//go:embed catalogs/en.json
-	catalogEN string
-	//go:embed catalogs/nl.json
-	catalogNL string
-	//go:embed catalogs/sv.json
-	catalogSV string
-)
+// The catalogs are string constants that internal/cmd/embedgo writes from
+// catalogs/*.json (edit those, then go generate): //go:embed would import
+// embed, which imports io/fs and time, about 25 KB brotli.
 
 // source returns the JSON text of the catalog of a supported language.
 func source(lang string) string {

@@ -5,7 +5,6 @@ package store
 import (
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/crumbless/crumbless/internal/envelope"
 	"github.com/crumbless/crumbless/internal/registry"
@@ -22,9 +21,9 @@ func (s *Store) Forget() {
 	// follow for a consent withdrawal. No signal when writing is refused.
 	if !s.local.memory && s.Consent() {
 		key := s.prefix + "forget"
-		now := time.UnixMilli(s.now())
+		now := s.now()
 		k := declared("forget")
-		text := envelope.Encode(strconv.FormatInt(now.UnixMilli(), 10), now.Add(k.TTL).UnixMilli())
+		text := envelope.Encode(strconv.FormatInt(now, 10), now+k.TTL.Milliseconds())
 		if s.local.backend.Set(key, text) == nil {
 			_ = s.local.backend.Remove(key)
 		}

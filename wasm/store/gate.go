@@ -4,7 +4,6 @@ package store
 
 import (
 	"syscall/js"
-	"time"
 
 	"github.com/crumbless/crumbless/internal/envelope"
 	"github.com/crumbless/crumbless/internal/registry"
@@ -12,7 +11,7 @@ import (
 
 // renewEvery is how stale a renewed key's lifetime may get before activity
 // writes it again: renewing on every click would write on every click.
-const renewEvery = time.Hour
+const renewEvery = registry.Hour
 
 // Allowed reports whether writes reach the browser's storage now: after the
 // first deliberate interaction, and in explicit mode only with consent. A
@@ -119,7 +118,7 @@ func (s *Store) flush() {
 
 // renew restarts the lifetime of the keys declared Renewed.
 func (s *Store) renew() {
-	now := time.UnixMilli(s.now())
+	now := s.now()
 	for _, k := range registry.Keys {
 		if !k.Renewed || k.TTL <= 0 {
 			continue
@@ -130,13 +129,13 @@ func (s *Store) renew() {
 			continue
 		}
 		exp, data, err := envelope.Decode(text)
-		if err != nil || envelope.Expired(exp, now.UnixMilli()) {
+		if err != nil || envelope.Expired(exp, now) {
 			continue
 		}
-		if exp > now.Add(k.TTL-renewEvery).UnixMilli() {
+		if exp > now+(k.TTL-renewEvery).Milliseconds() {
 			continue // renewed recently
 		}
-		s.write(a, key, envelope.Encode(data, now.Add(k.TTL).UnixMilli()))
+		s.write(a, key, envelope.Encode(data, now+k.TTL.Milliseconds()))
 	}
 }
 

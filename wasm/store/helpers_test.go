@@ -71,7 +71,7 @@ func forEachFixture(t *testing.T, fn func(t *testing.T, local, session Backend))
 
 // open returns a gated Store over the backends with the test clock.
 func open(local, session Backend, consent string) *Store {
-	return Open(Options{Local: local, Session: session, Consent: consent, Now: func() time.Time { return t0 }})
+	return Open(Options{Local: local, Session: session, Consent: consent, Now: func() int64 { return t0.UnixMilli() }})
 }
 
 // raw returns the stored text under key, or "" when absent.

@@ -5,6 +5,7 @@ package store
 import (
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -36,7 +37,7 @@ func TestEveryDeclaredKey(t *testing.T) {
 				require.NoError(t, err)
 				assert.JSONEq(t, `{"n":1.5,"s":"é ✓","list":[true,null]}`, data)
 				if k.TTL > 0 {
-					assert.Equal(t, t0.Add(k.TTL).UnixMilli(), exp)
+					assert.Equal(t, t0.Add(time.Duration(k.TTL)).UnixMilli(), exp)
 				} else {
 					assert.Zero(t, exp, "session keys carry no expiry")
 				}

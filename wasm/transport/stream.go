@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"syscall/js"
-	"time"
 )
 
 // Event is one Server-Sent Event. ID is the message id for "message"
@@ -32,10 +31,10 @@ type Stream struct {
 	done   chan struct{}
 }
 
-// Backoff bounds between reconnections.
+// Backoff bounds between reconnections, in milliseconds.
 const (
-	minBackoff = 500 * time.Millisecond
-	maxBackoff = 15 * time.Second
+	minBackoff = 500
+	maxBackoff = 15_000
 )
 
 // Stream opens path (e.g. /api/v1/conversation/events) and calls on for
@@ -99,7 +98,7 @@ func (s *Stream) run(url, token string, on func(Event)) {
 		if opened {
 			backoff = minBackoff
 		}
-		time.Sleep(backoff)
+		sleep(backoff)
 		backoff = min(backoff*2, maxBackoff)
 	}
 }
@@ -200,4 +199,19 @@ func parseEvent(block string) (Event, bool) {
 	}
 	ev.Data = parseJSON(strings.Join(data, "\n"))
 	return ev, true
+}
+
+// sleep blocks the calling goroutine for ms milliseconds on the browser's
+// setTimeout. The package does not import time: importing it at all costs
+// the wasm about 38 KB brotli.
+func sleep(ms int) {
+	done := make(chan struct{})
+	var wake js.Func
+	wake = js.FuncOf(func(js.Value, []js.Value) any {
+		wake.Release()
+		close(done)
+		return nil
+	})
+	js.Global().Call("setTimeout", wake, ms)
+	<-done
 }

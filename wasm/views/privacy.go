@@ -4,7 +4,6 @@ package views
 
 import (
 	"syscall/js"
-	"time"
 
 	"github.com/crumbless/crumbless/internal/registry"
 	"github.com/crumbless/crumbless/wasm/ui"
@@ -88,12 +87,12 @@ func lifetime(p *Panel, k registry.Key) string {
 	switch {
 	case k.TTL == 0:
 		s = T.T("privacy.ttl.tab")
-	case k.TTL >= 24*time.Hour:
-		s = T.N("privacy.ttl.days", int(k.TTL/(24*time.Hour)))
-	case k.TTL >= time.Hour:
-		s = T.N("privacy.ttl.hours", int(k.TTL/time.Hour))
+	case k.TTL >= registry.Day:
+		s = T.N("privacy.ttl.days", int(k.TTL/registry.Day))
+	case k.TTL >= registry.Hour:
+		s = T.N("privacy.ttl.hours", int(k.TTL/registry.Hour))
 	default:
-		s = T.N("privacy.ttl.minutes", int(k.TTL/time.Minute))
+		s = T.N("privacy.ttl.minutes", int(k.TTL/registry.Minute))
 	}
 	if k.Renewed {
 		s += " (" + T.T("privacy.renewed") + ")"

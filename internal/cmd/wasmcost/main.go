@@ -4,6 +4,10 @@
 // store costs:
 //
 //	go run ./internal/cmd/wasmcost ./wasm/store/internal/probe/without ./wasm/store/internal/probe/with
+//
+// With -bytes and one package it prints only "RAW BROTLI", for the budget
+// test of internal/wasmsize (which runs under -race, where compressing in
+// the test itself takes minutes).
 package main
 
 import (
@@ -26,6 +30,14 @@ func main() {
 	}
 	defer os.RemoveAll(dir)
 
+	if os.Args[1] == "-bytes" && len(os.Args) == 3 {
+		raw, br, err := wasmsize.Measure(dir, os.Args[2])
+		if err != nil {
+			log.Fatalf("wasmcost: %s: %v", os.Args[2], err)
+		}
+		fmt.Println(raw, br)
+		return
+	}
 	fmt.Printf("| %-44s | %10s | %10s | %14s |\n", "package", "raw", "brotli", "brotli vs first")
 	fmt.Printf("|%s|%s|%s|%s|\n", dashes(46), dashes(12), dashes(12), dashes(16))
 	var first int
