@@ -6,12 +6,13 @@
 //
 // It is pure Go without fmt, encoding/json or net/http because the wasm
 // runtime compiles it too. Struct tags carry both `json` (server) and `js`
-// (wasm/jsvalue in the browser) names.
+// (the browser: wasm/views/codec.go decodes these names, a test checks they
+// agree) names.
 package answers
 
 import (
 	"errors"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -97,7 +98,7 @@ func (c Content) Search(query string) []Result {
 			out = append(out, Result{Article: a, Score: score})
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	slices.SortStableFunc(out, func(a, b Result) int { return b.Score - a.Score })
 	return out
 }
 

@@ -4,12 +4,13 @@
 //
 // It is pure Go without fmt, encoding/json or net/http because the wasm
 // runtime compiles it too. Struct tags carry both `json` (server) and `js`
-// (wasm/jsvalue in the browser) names.
+// (the browser: wasm/views/codec.go decodes these names, a test checks they
+// agree) names.
 package forms
 
 import (
 	"errors"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -208,7 +209,7 @@ func (f Form) Check(values map[string]string) []Problem {
 	if len(unknown) > MaxFields {
 		return append(out, Problem{Code: CodeTooMany, Message: "Too many fields."})
 	}
-	sort.Strings(unknown)
+	slices.Sort(unknown)
 	for _, name := range unknown {
 		out = append(out, Problem{Field: name, Code: CodeUnknown, Message: "This form has no such field."})
 	}

@@ -23,7 +23,13 @@ func init() {
 		return nil, nil
 	}})
 	register("disclosure", Command{Run: func(a *API, _ []js.Value) (any, error) {
-		return resolved(jsvalue.Encode(a.store.Disclosure())), nil
+		entries := a.store.Disclosure()
+		list := make([]any, len(entries))
+		for i, e := range entries {
+			list[i] = map[string]any{"key": e.Key, "area": e.Area, "purpose": e.Purpose, "category": e.Category,
+				"ttl": e.TTL, "renewed": e.Renewed, "lifetime": e.Lifetime, "written": e.Written}
+		}
+		return resolved(jsvalue.Encode(list)), nil
 	}})
 }
 

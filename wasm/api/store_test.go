@@ -3,6 +3,7 @@
 package api
 
 import (
+	"encoding/json"
 	"syscall/js"
 	"testing"
 
@@ -81,6 +82,9 @@ func TestDisclosureCommand(t *testing.T) {
 		assert.Equal(t, float64(want.TTL), got.Get("ttl").Float())
 		assert.Equal(t, want.Lifetime, got.Get("lifetime").String())
 	}
+	same, err := json.Marshal(registry.Disclosure("crumbless-"))
+	require.NoError(t, err)
+	assert.JSONEq(t, string(same), js.Global().Get("JSON").Call("stringify", list).String(), "every field, as GET /disclosure.json has it")
 	assert.Equal(t, []string{"crumbless-open"}, storedKeys(), "asking writes nothing (open: the click that started the runtime)")
 	assert.Zero(t, h.warns.Length())
 }

@@ -1,33 +1,53 @@
 //go:build js && wasm
 
 // Package jsvalue converts Go values to JavaScript values and back, for the
-// browser's JSON (JSON.parse / JSON.stringify) and the JS API. It replaces
-// github.com/norunners/vert, which pulled fmt into the wasm (about 160 KB
-// brotli): this package uses reflect, syscall/js and strconv only.
+// browser's JSON (JSON.parse / JSON.stringify) and the JS API, without
+// reflect and without fmt. It replaces github.com/norunners/vert: vert pulled
+// fmt into the wasm (about 122 KB brotli) and reflect (about 60 KB more).
 //
-// Struct fields are named by their `js:"name"` tag, else their `json:"name"`
-// tag (options after a comma are ignored), else the field name; "-" skips a
-// field, as do unexported fields. Supported Go kinds: bool, string, every
-// integer and float kind, pointers, interfaces, slices, arrays, maps with
-// string keys, structs, and js.Value itself. Named types of those kinds work
-// too.
+// Decode and Encode know the basic types (string, bool, int, int64,
+// float64, js.Value, any) and the few composites the widget stores
+// ([]string, []any, map[string]string, map[string]map[string]string,
+// map[string]any). A struct converts itself by implementing Decoder and
+// Encoder, with Object, Slice and Map doing the walking:
+//
+//	func (n *navState) DecodeJS(v js.Value) error {
+//		o := jsvalue.Object(v)
+//		o.Field("route", &n.Route)
+//		o.Field("scroll", &n.Scroll)
+//		return o.Err()
+//	}
+//
+//	func (n navState) EncodeJS() js.Value {
+//		return jsvalue.Encode(map[string]any{"route": n.Route, "scroll": n.Scroll})
+//	}
 package jsvalue
 
 import (
 	"math"
-	"reflect"
 	"slices"
 	"strconv"
-	"strings"
 	"syscall/js"
 )
+
+// Decoder is a Go value that fills itself from a JavaScript value (never
+// null or undefined: Decode leaves the value alone for those). It should
+// change nothing when it returns an error.
+type Decoder interface {
+	DecodeJS(v js.Value) error
+}
+
+// Encoder is a Go value that returns itself as a new JavaScript value.
+type Encoder interface {
+	EncodeJS() js.Value
+}
 
 // Error is a JavaScript value that does not fit the Go value it was decoded
 // into. Path locates it (".articles[2].title"; empty for the whole value).
 type Error struct {
 	Path string
-	JS   string // the JavaScript type found, e.g. "string", "array", "1.5"
-	Go   string // the Go kind expected, e.g. "int", "struct"
+	JS   string // what was found: a JavaScript type ("string", "array") or a number
+	Go   string // what was expected, e.g. "int", "object"
 }
 
 func (e *Error) Error() string {
@@ -39,167 +59,198 @@ func (e *Error) Error() string {
 }
 
 var (
-	jsValueType = reflect.TypeFor[js.Value]()
-	arrayCtor   = js.Global().Get("Array")
-	objectCtor  = js.Global().Get("Object")
+	arrayCtor  = js.Global().Get("Array")
+	objectCtor = js.Global().Get("Object")
 )
 
 // Decode fills the value dst points to from v. null and undefined leave it
-// as it is; otherwise dst is only changed when all of v fits, and fields,
-// elements and keys missing from v end up as zero values. An object decoded
-// into an empty interface becomes map[string]any, an array []any, a number
-// float64. It never panics on the shape of v; a dst that is not a non-nil
-// pointer is an error too.
+// as it is; otherwise dst is only changed when v fits (a Decoder is trusted
+// to do the same). An object decoded into an any becomes map[string]any, an
+// array []any, a number float64. It never panics on the shape of v; an
+// unsupported dst is an error too.
 func Decode(v js.Value, dst any) error {
-	rv := reflect.ValueOf(dst)
-	if rv.Kind() != reflect.Pointer || rv.IsNil() {
-		return &Error{JS: v.Type().String(), Go: "non-pointer " + rv.Kind().String()}
-	}
 	if v.IsNull() || v.IsUndefined() {
+		if dst == nil {
+			return mismatch(v, "nil")
+		}
 		return nil
 	}
-	fresh := reflect.New(rv.Type().Elem()).Elem()
-	if err := decode(fresh, v, ""); err != nil {
+	switch d := dst.(type) {
+	case *string:
+		if v.Type() == js.TypeString {
+			*d = v.String()
+			return nil
+		}
+		return mismatch(v, "string")
+	case *bool:
+		if v.Type() == js.TypeBoolean {
+			*d = v.Bool()
+			return nil
+		}
+		return mismatch(v, "bool")
+	case *int:
+		n, err := integer(v, math.MinInt, math.MaxInt, "int")
+		if err == nil {
+			*d = int(n)
+		}
 		return err
+	case *int64:
+		n, err := integer(v, math.MinInt64, math.MaxInt64, "int64")
+		if err == nil {
+			*d = n
+		}
+		return err
+	case *float64:
+		if v.Type() == js.TypeNumber {
+			*d = v.Float()
+			return nil
+		}
+		return mismatch(v, "float64")
+	case *js.Value:
+		*d = v
+		return nil
+	case *any:
+		x, err := natural(v)
+		if err == nil {
+			*d = x
+		}
+		return err
+	case *[]any:
+		if !isArray(v) {
+			return mismatch(v, "[]any")
+		}
+		x, err := natural(v)
+		if err == nil {
+			*d = x.([]any)
+		}
+		return err
+	case *map[string]any:
+		if !isObject(v) {
+			return mismatch(v, "map[string]any")
+		}
+		x, err := natural(v)
+		if err == nil {
+			*d = x.(map[string]any)
+		}
+		return err
+	case *[]string:
+		return Slice(v, d, Into[string])
+	case *map[string]string:
+		return Map(v, d, Into[string])
+	case *map[string]map[string]string:
+		return Map(v, d, Into[map[string]string])
+	case Decoder:
+		return d.DecodeJS(v)
 	}
-	rv.Elem().Set(fresh)
-	return nil
+	return mismatch(v, "value of a type jsvalue does not know (implement jsvalue.Decoder)")
 }
 
-// decode fills dst, a settable zero value, from v (not null or undefined
-// except below pointers and interfaces, which stay nil).
-func decode(dst reflect.Value, v js.Value, path string) error {
-	t := dst.Type()
-	if t == jsValueType {
-		dst.Set(reflect.ValueOf(v))
-		return nil
-	}
+// Into is Decode for a *T, as a function Slice and Map can call.
+func Into[T any](v js.Value, dst *T) error { return Decode(v, dst) }
+
+// Slice decodes the JavaScript array v into *dst, each element with each.
+// null and undefined leave *dst alone; on error *dst is unchanged.
+func Slice[T any](v js.Value, dst *[]T, each func(js.Value, *T) error) error {
 	if v.IsNull() || v.IsUndefined() {
-		return nil // leaves the zero value
-	}
-	jt := v.Type()
-	switch k := dst.Kind(); k {
-	case reflect.Pointer:
-		p := reflect.New(t.Elem())
-		if err := decode(p.Elem(), v, path); err != nil {
-			return err
-		}
-		dst.Set(p)
 		return nil
-	case reflect.Interface:
-		if t.NumMethod() != 0 {
-			break
-		}
-		x, err := natural(v, path)
-		if err != nil {
-			return err
-		}
-		dst.Set(reflect.ValueOf(&x).Elem())
-		return nil
-	case reflect.Bool:
-		if jt == js.TypeBoolean {
-			dst.SetBool(v.Bool())
-			return nil
-		}
-	case reflect.String:
-		if jt == js.TypeString {
-			dst.SetString(v.String())
-			return nil
-		}
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		if jt == js.TypeNumber {
-			f := v.Float()
-			if f == math.Trunc(f) && f >= -(1<<63) && f < 1<<63 && !dst.OverflowInt(int64(f)) {
-				dst.SetInt(int64(f))
-				return nil
-			}
-			return mismatch(path, strconv.FormatFloat(f, 'g', -1, 64), k)
-		}
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		if jt == js.TypeNumber {
-			f := v.Float()
-			if f == math.Trunc(f) && f >= 0 && f < 1<<64 && !dst.OverflowUint(uint64(f)) {
-				dst.SetUint(uint64(f))
-				return nil
-			}
-			return mismatch(path, strconv.FormatFloat(f, 'g', -1, 64), k)
-		}
-	case reflect.Float32, reflect.Float64:
-		if jt == js.TypeNumber {
-			dst.SetFloat(v.Float())
-			return nil
-		}
-	case reflect.Slice:
-		if isArray(v) {
-			n := v.Length()
-			s := reflect.MakeSlice(t, n, n)
-			if err := decodeElems(s, v, n, path); err != nil {
-				return err
-			}
-			dst.Set(s)
-			return nil
-		}
-	case reflect.Array:
-		if isArray(v) && v.Length() == dst.Len() {
-			return decodeElems(dst, v, dst.Len(), path)
-		}
-	case reflect.Map:
-		if t.Key().Kind() == reflect.String && isObject(v) {
-			return decodeMap(dst, v, path)
-		}
-	case reflect.Struct:
-		if isObject(v) {
-			return decodeStruct(dst, v, path)
+	}
+	if !isArray(v) {
+		return mismatch(v, "slice")
+	}
+	out := make([]T, v.Length())
+	for i := range out {
+		if err := each(v.Index(i), &out[i]); err != nil {
+			return within(err, "["+strconv.Itoa(i)+"]")
 		}
 	}
-	return mismatch(path, jsType(v), dst.Kind())
-}
-
-func decodeElems(dst reflect.Value, v js.Value, n int, path string) error {
-	for i := 0; i < n; i++ {
-		if err := decode(dst.Index(i), v.Index(i), path+"["+strconv.Itoa(i)+"]"); err != nil {
-			return err
-		}
-	}
+	*dst = out
 	return nil
 }
 
-func decodeMap(dst reflect.Value, v js.Value, path string) error {
-	t := dst.Type()
+// Map decodes the JavaScript object v into *dst (a new map), each value
+// with each. null and undefined leave *dst alone; on error *dst is
+// unchanged.
+func Map[T any](v js.Value, dst *map[string]T, each func(js.Value, *T) error) error {
+	if v.IsNull() || v.IsUndefined() {
+		return nil
+	}
+	if !isObject(v) {
+		return mismatch(v, "map")
+	}
 	keys := objectCtor.Call("keys", v)
 	n := keys.Length()
-	m := reflect.MakeMapWithSize(t, n)
+	out := make(map[string]T, n)
 	for i := 0; i < n; i++ {
 		key := keys.Index(i).String()
-		elem := reflect.New(t.Elem()).Elem()
-		if err := decode(elem, v.Get(key), path+"."+key); err != nil {
-			return err
+		var x T
+		if err := each(v.Get(key), &x); err != nil {
+			return within(err, "."+key)
 		}
-		k := reflect.New(t.Key()).Elem()
-		k.SetString(key)
-		m.SetMapIndex(k, elem)
+		out[key] = x
 	}
-	dst.Set(m)
+	*dst = out
 	return nil
 }
 
-func decodeStruct(dst reflect.Value, v js.Value, path string) error {
-	t := dst.Type()
-	for i := 0; i < t.NumField(); i++ {
-		name, ok := fieldName(t.Field(i))
-		if !ok {
-			continue
-		}
-		if err := decode(dst.Field(i), v.Get(name), path+"."+name); err != nil {
-			return err
-		}
-	}
-	return nil
+// Fields reads the properties of one JavaScript object and keeps the first
+// error, so that a Decoder reads like a list of its fields.
+type Fields struct {
+	v   js.Value
+	err error
 }
 
-// natural returns v as the Go value an empty interface holds for it: nil,
-// bool, float64, string, []any or map[string]any.
-func natural(v js.Value, path string) (any, error) {
+// Object starts reading v, which must be an object (not an array).
+func Object(v js.Value) *Fields {
+	f := &Fields{v: v}
+	if !isObject(v) {
+		f.err = mismatch(v, "object")
+	}
+	return f
+}
+
+// Field decodes property name into dst (see Decode).
+func (f *Fields) Field(name string, dst any) {
+	if f.err == nil {
+		f.err = within(Decode(f.v.Get(name), dst), "."+name)
+	}
+}
+
+// With decodes property name with decode, for a type Decode does not know
+// (a slice of structs: With("items", func(v js.Value) error { return
+// jsvalue.Slice(v, &x.Items, decodeItem) })).
+func (f *Fields) With(name string, decode func(js.Value) error) {
+	if f.err == nil {
+		f.err = within(decode(f.v.Get(name)), "."+name)
+	}
+}
+
+// Err is the first error met, nil when every field fitted.
+func (f *Fields) Err() error { return f.err }
+
+// within puts step in front of the path of a decoding error.
+func within(err error, step string) error {
+	if e, ok := err.(*Error); ok {
+		return &Error{Path: step + e.Path, JS: e.JS, Go: e.Go}
+	}
+	return err
+}
+
+// integer returns v as an int64 in [lo, hi]; a fraction, NaN or a number out
+// of range is an error.
+func integer(v js.Value, lo, hi float64, goType string) (int64, error) {
+	if v.Type() != js.TypeNumber {
+		return 0, mismatch(v, goType)
+	}
+	f := v.Float()
+	if f != math.Trunc(f) || f < lo || f >= hi {
+		return 0, &Error{JS: strconv.FormatFloat(f, 'g', -1, 64), Go: goType}
+	}
+	return int64(f), nil
+}
+
+// natural returns v as the Go value an any holds for it: nil, bool,
+// float64, string, []any or map[string]any.
+func natural(v js.Value) (any, error) {
 	switch v.Type() {
 	case js.TypeNull, js.TypeUndefined:
 		return nil, nil
@@ -210,13 +261,14 @@ func natural(v js.Value, path string) (any, error) {
 	case js.TypeString:
 		return v.String(), nil
 	case js.TypeObject:
-		var err error
 		if isArray(v) {
 			out := make([]any, v.Length())
 			for i := range out {
-				if out[i], err = natural(v.Index(i), path+"["+strconv.Itoa(i)+"]"); err != nil {
-					return nil, err
+				x, err := natural(v.Index(i))
+				if err != nil {
+					return nil, within(err, "["+strconv.Itoa(i)+"]")
 				}
+				out[i] = x
 			}
 			return out, nil
 		}
@@ -224,17 +276,19 @@ func natural(v js.Value, path string) (any, error) {
 		out := make(map[string]any, keys.Length())
 		for i := 0; i < keys.Length(); i++ {
 			key := keys.Index(i).String()
-			if out[key], err = natural(v.Get(key), path+"."+key); err != nil {
-				return nil, err
+			x, err := natural(v.Get(key))
+			if err != nil {
+				return nil, within(err, "."+key)
 			}
+			out[key] = x
 		}
 		return out, nil
 	}
-	return nil, mismatch(path, jsType(v), reflect.Interface)
+	return nil, mismatch(v, "any")
 }
 
-func mismatch(path, js string, k reflect.Kind) error {
-	return &Error{Path: path, JS: js, Go: k.String()}
+func mismatch(v js.Value, goType string) error {
+	return &Error{JS: jsType(v), Go: goType}
 }
 
 func isArray(v js.Value) bool { return arrayCtor.Call("isArray", v).Bool() }
@@ -249,100 +303,62 @@ func jsType(v js.Value) string {
 	return v.Type().String()
 }
 
-// fieldName returns the JavaScript name of a struct field, and false for a
-// field that is not converted (unexported, or tagged "-").
-func fieldName(f reflect.StructField) (string, bool) {
-	if !f.IsExported() {
-		return "", false
-	}
-	tag, ok := f.Tag.Lookup("js")
-	if !ok {
-		tag = f.Tag.Get("json")
-	}
-	name, _, _ := strings.Cut(tag, ",")
-	switch name {
-	case "-":
-		return "", false
-	case "":
-		return f.Name, true
-	}
-	return name, true
-}
-
-// Encode returns v as a new JavaScript value: nil pointers, slices, maps and
-// interfaces become null, structs and maps objects (map keys in sorted
-// order), slices and arrays arrays, numbers numbers. A js.Value is returned
-// as it is. A value of a kind JavaScript has no form for (func, chan,
-// complex, a map with non-string keys) is a programmer error: it panics.
+// Encode returns v as a new JavaScript value. It knows nil, js.Value,
+// Encoder, string, bool, int, int64, float64, []string, []any,
+// map[string]string, map[string]map[string]string and map[string]any (keys
+// in sorted order; values encoded in turn). Nil slices and maps become
+// null. Any other type is a programmer error: it panics.
 func Encode(v any) js.Value {
 	switch x := v.(type) {
 	case nil:
 		return js.Null()
 	case js.Value:
 		return x
-	case string:
+	case Encoder:
+		return x.EncodeJS()
+	case string, bool, int, int64, float64:
 		return js.ValueOf(x)
-	}
-	return encode(reflect.ValueOf(v))
-}
-
-func encode(v reflect.Value) js.Value {
-	if v.Type() == jsValueType {
-		return v.Interface().(js.Value)
-	}
-	switch v.Kind() {
-	case reflect.Bool:
-		return js.ValueOf(v.Bool())
-	case reflect.String:
-		return js.ValueOf(v.String())
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return js.ValueOf(v.Int())
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return js.ValueOf(v.Uint())
-	case reflect.Float32, reflect.Float64:
-		return js.ValueOf(v.Float())
-	case reflect.Pointer, reflect.Interface:
-		if v.IsNil() {
+	case []string:
+		if x == nil {
 			return js.Null()
 		}
-		return encode(v.Elem())
-	case reflect.Slice, reflect.Array:
-		if v.Kind() == reflect.Slice && v.IsNil() {
-			return js.Null()
-		}
-		a := arrayCtor.New(v.Len())
-		for i := 0; i < v.Len(); i++ {
-			a.SetIndex(i, encode(v.Index(i)))
+		a := arrayCtor.New(len(x))
+		for i, s := range x {
+			a.SetIndex(i, s)
 		}
 		return a
-	case reflect.Map:
-		if v.Type().Key().Kind() != reflect.String {
-			break
-		}
-		if v.IsNil() {
+	case []any:
+		if x == nil {
 			return js.Null()
 		}
-		keys := make([]string, 0, v.Len())
-		for it := v.MapRange(); it.Next(); {
-			keys = append(keys, it.Key().String())
+		a := arrayCtor.New(len(x))
+		for i, e := range x {
+			a.SetIndex(i, Encode(e))
 		}
-		slices.Sort(keys)
-		o := objectCtor.New()
-		for _, key := range keys {
-			k := reflect.New(v.Type().Key()).Elem()
-			k.SetString(key)
-			o.Set(key, encode(v.MapIndex(k)))
-		}
-		return o
-	case reflect.Struct:
-		t := v.Type()
-		o := objectCtor.New()
-		for i := 0; i < t.NumField(); i++ {
-			if name, ok := fieldName(t.Field(i)); ok {
-				o.Set(name, encode(v.Field(i)))
-			}
-		}
-		return o
+		return a
+	case map[string]string:
+		return encodeMap(x, x == nil)
+	case map[string]map[string]string:
+		return encodeMap(x, x == nil)
+	case map[string]any:
+		return encodeMap(x, x == nil)
 	}
-	panic("crumbless: jsvalue: cannot encode a Go " + v.Kind().String())
+	panic("crumbless: jsvalue: cannot encode a value of this type; implement jsvalue.Encoder")
+}
+
+// encodeMap returns m as an object with its keys in sorted order.
+func encodeMap[T any](m map[string]T, isNil bool) js.Value {
+	if isNil {
+		return js.Null()
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	o := objectCtor.New()
+	for _, k := range keys {
+		o.Set(k, Encode(any(m[k])))
+	}
+	return o
 }

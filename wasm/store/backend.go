@@ -4,6 +4,7 @@ package store
 
 import (
 	"errors"
+	"strings"
 	"syscall/js"
 )
 
@@ -120,6 +121,10 @@ func catch(err *error) {
 	}
 	if jsErr, ok := r.(js.Error); ok {
 		*err = jsErr
+		return
+	}
+	if msg, ok := r.(string); ok && strings.HasPrefix(msg, "crumbless: ") {
+		*err = errors.New(msg) // e.g. jsvalue: a type it cannot encode
 		return
 	}
 	*err = errors.New("crumbless: storage: unexpected panic")

@@ -4,6 +4,7 @@ package store
 
 import (
 	"strconv"
+	"syscall/js"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 
 	"github.com/crumbless/crumbless/internal/envelope"
 	"github.com/crumbless/crumbless/internal/registry"
+	"github.com/crumbless/crumbless/wasm/jsvalue"
 )
 
 // TestEveryDeclaredKey writes, reads and removes every key of the registry
@@ -42,13 +44,9 @@ func TestEveryDeclaredKey(t *testing.T) {
 					assert.Zero(t, exp, "session keys carry no expiry")
 				}
 
-				var got struct {
-					N float64 `js:"n"`
-					S string  `js:"s"`
-				}
+				var got map[string]any
 				require.True(t, s.Get(k.Name, &got))
-				assert.Equal(t, "é ✓", got.S)
-				assert.Equal(t, 1.5, got.N)
+				assert.Equal(t, value, got)
 
 				s.Remove(k.Name)
 				assert.Empty(t, raw(t, in, "crumbless-"+k.Name))
@@ -90,19 +88,52 @@ func TestValueKinds(t *testing.T) {
 		require.True(t, s.Get("last-seen", &n))
 		assert.Equal(t, t0.UnixMilli(), n)
 
-		type nav struct {
-			View   string `js:"view"`
-			Scroll int    `js:"scroll"`
-		}
-		var v nav
-		require.NoError(t, s.Set("nav", nav{View: "answers/shipping", Scroll: 120}))
+		var v testNav
+		require.NoError(t, s.Set("nav", testNav{View: "answers/shipping", Scroll: 120}))
 		require.True(t, s.Get("nav", &v))
-		assert.Equal(t, nav{View: "answers/shipping", Scroll: 120}, v)
+		assert.Equal(t, testNav{View: "answers/shipping", Scroll: 120}, v)
 		assert.JSONEq(t, `{"view":"answers/shipping","scroll":120}`, func() string {
 			_, data, _ := envelope.Decode(raw(t, session, "crumbless-nav"))
 			return data
 		}())
 	})
+}
+
+// testNav is a struct value as the views store them: it converts itself
+// through jsvalue.
+type testNav struct {
+	View   string
+	Scroll int
+}
+
+func (n *testNav) DecodeJS(v js.Value) error {
+	var x testNav
+	o := jsvalue.Object(v)
+	o.Field("view", &x.View)
+	o.Field("scroll", &x.Scroll)
+	if err := o.Err(); err != nil {
+		return err
+	}
+	*n = x
+	return nil
+}
+
+func (n testNav) EncodeJS() js.Value {
+	return jsvalue.Encode(map[string]any{"view": n.View, "scroll": n.Scroll})
+}
+
+// TestUnsupportedValues: a value jsvalue cannot convert is an error of Set
+// that says what to do, and a Get into such a type reports false.
+func TestUnsupportedValues(t *testing.T) {
+	s := NewWithBackends("crumbless-", Memory{}, Memory{})
+	err := s.Set("nav", struct{ View string }{"home"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "crumbless: store: nav: ")
+	assert.Contains(t, err.Error(), "implement jsvalue.Encoder")
+
+	require.NoError(t, s.Set("nav", map[string]any{"view": "home"}))
+	var dst struct{ View string }
+	assert.False(t, s.Get("nav", &dst))
 }
 
 func TestPrefixIsApplied(t *testing.T) {

@@ -153,12 +153,14 @@ func TestFailedMessageCanBeRetriedWithoutDuplicates(t *testing.T) {
 	clearStorage(t)
 	conv := newFake()
 	conv.fail = true
+	conv.sendHold = make(chan struct{}) // "Sending…" is checked before the send fails
 	f := mount(t, true, Options{Chat: conv})
 	require.True(t, f.p.Navigate("chat"))
 	eventually(t, func() bool { return f.p.chat.loaded }, "history loaded")
 	f.typeInto(t, "#cl-composer", "Are you there?")
 	f.key(t, "#cl-composer", "Enter", false)
 	assert.Equal(t, "Sending…", f.text(".msg.visitor .msg-state"))
+	close(conv.sendHold)
 	eventually(t, func() bool { return f.text(".msg.visitor .msg-state") == "Not sent" }, "failed")
 	clientID := f.q(".msg.visitor").Call("getAttribute", "data-client-id").String()
 

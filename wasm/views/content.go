@@ -6,8 +6,6 @@ import (
 	"sync"
 	"syscall/js"
 
-	"github.com/crumbless/crumbless/wasm/jsvalue"
-
 	"github.com/crumbless/crumbless/internal/answers"
 	"github.com/crumbless/crumbless/internal/forms"
 	"github.com/crumbless/crumbless/wasm/ui"
@@ -60,6 +58,7 @@ type source[T any] struct {
 	url     string
 	name    string    // file name in the manifest, when url is not given
 	index   *manifest // nil: url only
+	decode  func(js.Value, *T) error
 	loaded  bool
 	loading bool
 	err     error
@@ -73,8 +72,8 @@ func newLibrary(answersURL, formsURL, manifestURL string) *library {
 		index = &manifest{url: manifestURL}
 	}
 	return &library{
-		answers: source[answers.Content]{url: answersURL, name: "answers.json", index: index},
-		forms:   source[forms.Content]{url: formsURL, name: "forms.json", index: index},
+		answers: source[answers.Content]{url: answersURL, name: "answers.json", index: index, decode: decodeAnswers},
+		forms:   source[forms.Content]{url: formsURL, name: "forms.json", index: index, decode: decodeForms},
 	}
 }
 
@@ -125,7 +124,7 @@ func (s *source[T]) fetch(dst *T) error {
 	if err != nil {
 		return err
 	}
-	return jsvalue.Decode(raw, dst)
+	return s.decode(raw, dst)
 }
 
 // retry forgets a failure so that the next get fetches again.

@@ -8,7 +8,8 @@ package views
 // css is the text of views.css.
 const css = `/* Theme: the loader sets --cl-accent, --cl-bg, --cl-fg, --cl-muted and --cl-line
    (light, dark, auto through prefers-color-scheme). Host pages may set
-   --crumbless-accent, --crumbless-accent-fg, --crumbless-radius and --crumbless-font. */
+   --crumbless-accent, --crumbless-accent-fg, --crumbless-radius and --crumbless-font.
+   Sizes are px, never rem: rem follows the host page's root font size. */
 .cl{--cl-accent-fg:var(--crumbless-accent-fg,#fff);--cl-radius:var(--crumbless-radius,16px);
 --cl-font:var(--crumbless-font,system-ui,-apple-system,'Segoe UI',Roboto,sans-serif);
 --cl-surface:#f5f5f8;--cl-card:#fff;--cl-hover:rgba(20,20,40,.05);--cl-line-strong:#c9c9d3;
@@ -36,45 +37,45 @@ const css = `/* Theme: the loader sets --cl-accent, --cl-bg, --cl-fg, --cl-muted
 
 /* header */
 .head{display:flex;align-items:center;gap:2px;min-height:60px;padding:10px 8px;background:var(--cl-accent);color:var(--cl-accent-fg);flex:none}
-.head h2{flex:1;min-width:0;margin:0 8px;font-size:1.05rem;font-weight:650;letter-spacing:-.01em;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;outline:none}
+.head h2{flex:1;min-width:0;margin:0 8px;font-size:16.8px;font-weight:650;letter-spacing:-.01em;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;outline:none}
 .icon-btn{width:40px;height:40px;display:grid;place-items:center;border:0;border-radius:10px;background:transparent;color:inherit;cursor:pointer;flex:none}
 .icon-btn:hover{background:rgba(255,255,255,.16)}
 .head :focus-visible{outline:2px solid var(--cl-accent-fg);outline-offset:-2px}
 [dir=rtl] .back .i,[dir=rtl] .i-next{transform:scaleX(-1)}
 .panel[data-view=home] .head{padding-bottom:0;min-height:52px}
-.panel[data-view=home] .head h2{font-size:1.7rem;font-weight:750;letter-spacing:-.02em;margin-top:14px}
+.panel[data-view=home] .head h2{font-size:27.2px;font-weight:750;letter-spacing:-.02em;margin-top:14px}
 
 /* body and views */
 .body{flex:1;overflow:auto;overscroll-behavior:contain;background:var(--cl-surface);scroll-padding:16px}
 .view{padding:16px;min-height:100%}
-.view-lead{font-size:.95rem;font-weight:600;color:var(--cl-muted);margin:4px 4px 12px!important}
+.view-lead{font-size:15.2px;font-weight:600;color:var(--cl-muted);margin:4px 4px 12px!important}
 .state{display:flex;flex-direction:column;align-items:center;gap:10px;margin:24px auto;padding:16px;text-align:center;color:var(--cl-muted)}
 .spinner{width:22px;height:22px;border-radius:50%;border:2.5px solid var(--cl-line);border-top-color:var(--cl-accent-text);animation:cl-spin .8s linear infinite}
 @keyframes cl-spin{to{transform:rotate(360deg)}}
-.fine{font-size:.8rem;color:var(--cl-muted);margin-top:10px!important}
+.fine{font-size:12.8px;color:var(--cl-muted);margin-top:10px!important}
 
 /* home */
 .home{padding-top:0}
 .hero{margin:0 -16px;padding:6px 16px 64px;background:var(--cl-accent);color:var(--cl-accent-fg);background-image:linear-gradient(180deg,transparent,rgba(0,0,0,.12))}
-.hero .lead{font-size:1.35rem;font-weight:600;line-height:1.25;opacity:.95;margin-bottom:10px}
-.avail{display:flex;align-items:center;gap:8px;font-size:.9rem;opacity:.92}
+.hero .lead{font-size:21.6px;font-weight:600;line-height:1.25;opacity:.95;margin-bottom:10px}
+.avail{display:flex;align-items:center;gap:8px;font-size:14.4px;opacity:.92}
 .pulse{width:8px;height:8px;border-radius:50%;background:#fcd34d;box-shadow:0 0 0 3px rgba(255,255,255,.22);flex:none}
 .avail.online .pulse{background:#4ade80}
 .cards{display:grid;gap:12px;margin-top:-44px;position:relative}
 .card{background:var(--cl-card);border:1px solid var(--cl-line);border-radius:14px;box-shadow:var(--cl-shadow);padding:14px}
-.card-h{font-size:.95rem;font-weight:650;margin:2px 4px 10px!important}
+.card-h{font-size:15.2px;font-weight:650;margin:2px 4px 10px!important}
 .card-link{display:flex;align-items:center;gap:12px;width:100%;text-align:start;cursor:pointer}
 .card-link:hover{border-color:var(--cl-accent-text)}
 .card-icon{width:40px;height:40px;border-radius:12px;display:grid;place-items:center;background:var(--cl-accent);color:var(--cl-accent-fg);flex:none}
 .card-text{flex:1;display:flex;flex-direction:column;min-width:0}
-.card-title{font-weight:650}.card-sub{font-size:.85rem;color:var(--cl-muted)}
-.pill{padding:2px 8px;border-radius:10px;background:#d92d20;color:#fff;font-size:.75rem;font-weight:700;white-space:nowrap}
+.card-title{font-weight:650}.card-sub{font-size:13.6px;color:var(--cl-muted)}
+.pill{padding:2px 8px;border-radius:10px;background:#d92d20;color:#fff;font-size:12px;font-weight:700;white-space:nowrap}
 .search-entry{display:flex;align-items:center;justify-content:space-between;gap:8px;width:100%;padding:10px 12px;margin-bottom:6px;border:1px solid var(--cl-line);border-radius:10px;background:var(--cl-surface);color:var(--cl-muted);cursor:text;text-align:start}
 .search-entry:hover{border-color:var(--cl-line-strong)}
 .search-entry .i{color:var(--cl-accent-text)}
 .home-list .state{margin:8px auto}
 .more{display:block;margin:6px 8px 2px}
-.home-foot{text-align:center;padding:18px 8px 4px;color:var(--cl-muted);font-size:.8rem}
+.home-foot{text-align:center;padding:18px 8px 4px;color:var(--cl-muted);font-size:12.8px}
 .foot-links{display:flex;justify-content:center;gap:8px;margin-bottom:6px!important}
 .foot-note{display:flex;justify-content:center;align-items:center;gap:6px}
 .foot-note .i{width:14px;height:14px}
@@ -87,7 +88,7 @@ const css = `/* Theme: the loader sets --cl-accent, --cl-bg, --cl-fg, --cl-muted
 .row-icon .i{width:18px;height:18px}
 .row-text{flex:1;min-width:0;display:flex;flex-direction:column;gap:1px}
 .row-title{font-weight:600;line-height:1.3}
-.row-sub{font-size:.84rem;color:var(--cl-muted);display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden}
+.row-sub{font-size:13.44px;color:var(--cl-muted);display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden}
 .row>.i-next{width:18px;height:18px;color:var(--cl-muted)}
 .results .rows,.forms .rows,.settings .rows{background:var(--cl-card);border:1px solid var(--cl-line);border-radius:14px;padding:6px;box-shadow:var(--cl-shadow)}
 .link{border:0;background:none;padding:3px 0;min-height:24px;color:var(--cl-accent-text);font-weight:600;cursor:pointer;text-decoration:underline;text-underline-offset:2px;text-decoration-thickness:1px}
@@ -98,17 +99,17 @@ const css = `/* Theme: the loader sets --cl-accent, --cl-bg, --cl-fg, --cl-muted
 .search-box:focus-within{border-color:var(--cl-accent-text);box-shadow:0 0 0 3px var(--cl-accent-soft)}
 .search-input{flex:1;min-width:0;border:0;background:none;padding:12px 0;outline:none;color:var(--cl-fg)}
 .search-input::placeholder{color:var(--cl-muted);opacity:1}
-.count{font-size:.8rem;color:var(--cl-muted);margin:12px 6px 8px!important}
+.count{font-size:12.8px;color:var(--cl-muted);margin:12px 6px 8px!important}
 .article{background:var(--cl-card)}
-.article-h{font-size:1.3rem;font-weight:700;line-height:1.25;letter-spacing:-.01em;margin-bottom:6px!important}
-.meta{font-size:.8rem;color:var(--cl-muted);margin-bottom:14px!important}
-.toc{list-style:none;margin:0 0 16px;padding:10px 14px;border-inline-start:3px solid var(--cl-accent-text);background:var(--cl-accent-soft);border-radius:0 10px 10px 0;font-size:.88rem;display:grid;gap:2px}
+.article-h{font-size:20.8px;font-weight:700;line-height:1.25;letter-spacing:-.01em;margin-bottom:6px!important}
+.meta{font-size:12.8px;color:var(--cl-muted);margin-bottom:14px!important}
+.toc{list-style:none;margin:0 0 16px;padding:10px 14px;border-inline-start:3px solid var(--cl-accent-text);background:var(--cl-accent-soft);border-radius:0 10px 10px 0;font-size:14.08px;display:grid;gap:2px}
 [dir=rtl] .toc{border-radius:10px 0 0 10px}
 .prose{line-height:1.65}
 .prose p+p{margin-top:12px}
-.prose h4{font-size:1rem;margin:18px 0 6px}
+.prose h4{font-size:16px;margin:18px 0 6px}
 .still{margin-top:24px;padding:16px;border-radius:14px;background:var(--cl-surface);border:1px solid var(--cl-line);text-align:center}
-.still h3{font-size:1rem;margin-bottom:12px}
+.still h3{font-size:16px;margin-bottom:12px}
 .still-actions{display:flex;flex-wrap:wrap;gap:8px;justify-content:center}
 
 /* buttons */
@@ -126,17 +127,17 @@ const css = `/* Theme: the loader sets --cl-accent, --cl-bg, --cl-fg, --cl-muted
 .intro{color:var(--cl-muted);margin:2px 4px 14px!important;line-height:1.5}
 .form-view form{background:var(--cl-card);border:1px solid var(--cl-line);border-radius:14px;padding:16px;box-shadow:var(--cl-shadow)}
 .field{margin-bottom:16px}
-.label{display:flex;align-items:baseline;gap:8px;font-weight:600;font-size:.9rem;margin-bottom:6px}
-.req{font-weight:500;font-size:.75rem;color:var(--cl-muted)}
+.label{display:flex;align-items:baseline;gap:8px;font-weight:600;font-size:14.4px;margin-bottom:6px}
+.req{font-weight:500;font-size:12px;color:var(--cl-muted)}
 .field input:not([type=checkbox]),.field textarea,.field select,.select{display:block;width:100%;padding:10px 12px;border:1px solid var(--cl-line-strong);border-radius:10px;background:var(--cl-bg);color:var(--cl-fg)}
 .field textarea{resize:vertical;min-height:110px;line-height:1.5}
 .field :is(input,textarea,select):focus,.select:focus{outline:none;border-color:var(--cl-accent-text);box-shadow:0 0 0 3px var(--cl-accent-soft)}
 .field [aria-invalid=true]{border-color:var(--cl-danger)!important}
 .field [aria-invalid=true]:focus{box-shadow:0 0 0 3px color-mix(in srgb,var(--cl-danger) 22%,transparent)}
-.help{font-size:.8rem;color:var(--cl-muted);margin-top:6px!important}
-.counter{font-size:.75rem;color:var(--cl-muted);margin-top:4px!important;text-align:end}
+.help{font-size:12.8px;color:var(--cl-muted);margin-top:6px!important}
+.counter{font-size:12px;color:var(--cl-muted);margin-top:4px!important;text-align:end}
 .counter.over{color:var(--cl-danger);font-weight:600}
-.err{display:flex;align-items:center;gap:6px;margin-top:6px!important;color:var(--cl-danger);font-size:.84rem;font-weight:550}
+.err{display:flex;align-items:center;gap:6px;margin-top:6px!important;color:var(--cl-danger);font-size:13.44px;font-weight:550}
 .err .i{width:16px;height:16px}
 .check{display:flex;align-items:flex-start;gap:10px}
 .check input{width:20px;height:20px;margin:1px 0 0;accent-color:var(--cl-accent);flex:none}
@@ -146,13 +147,13 @@ const css = `/* Theme: the loader sets --cl-accent, --cl-bg, --cl-fg, --cl-muted
 .summary ul{margin:0;padding-inline-start:20px}
 .summary li{margin:2px 0}
 .summary a{display:inline-block;min-height:24px;padding:3px 0;color:var(--cl-fg);font-weight:550}
-.form-status{font-size:.88rem;margin:0 0 12px!important;color:var(--cl-muted)}
+.form-status{font-size:14.08px;margin:0 0 12px!important;color:var(--cl-muted)}
 .form-status:empty{display:none}
 .form-status.error,.form-status.ok{display:flex;gap:8px;align-items:flex-start;padding:10px 12px;border-radius:10px}
 .form-status.error{color:var(--cl-danger);background:var(--cl-danger-soft)}
 .form-status.ok{color:var(--cl-ok);background:var(--cl-ok-soft);margin-top:12px!important}
 .success{display:flex;flex-direction:column;align-items:center;gap:10px;padding:32px 16px;text-align:center;background:var(--cl-card);border:1px solid var(--cl-line);border-radius:14px;outline:none}
-.success h3{font-size:1.25rem}
+.success h3{font-size:20px}
 .success p{color:var(--cl-muted);margin-bottom:8px!important}
 .success-icon{width:56px;height:56px;border-radius:50%;display:grid;place-items:center;background:var(--cl-ok-soft);color:var(--cl-ok)}
 .success-icon .i{width:28px;height:28px}
@@ -164,9 +165,9 @@ const css = `/* Theme: the loader sets --cl-accent, --cl-bg, --cl-fg, --cl-muted
 .msg{display:flex;gap:8px;max-width:88%}
 .msg.agent{align-self:flex-start;align-items:flex-end}
 .msg.visitor{align-self:flex-end;flex-direction:column;align-items:flex-end}
-.avatar{width:30px;height:30px;border-radius:50%;display:grid;place-items:center;background:var(--cl-accent-soft);color:var(--cl-accent-text);font-size:.72rem;font-weight:700;flex:none}
+.avatar{width:30px;height:30px;border-radius:50%;display:grid;place-items:center;background:var(--cl-accent-soft);color:var(--cl-accent-text);font-size:11.52px;font-weight:700;flex:none}
 .msg-body{display:flex;flex-direction:column;gap:3px;min-width:0}
-.msg-meta{display:flex;gap:6px;align-items:center;font-size:.72rem;color:var(--cl-muted);padding:0 4px}
+.msg-meta{display:flex;gap:6px;align-items:center;font-size:11.52px;color:var(--cl-muted);padding:0 4px}
 .author{font-weight:600}
 .bubble{padding:9px 13px;border-radius:18px;white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.45}
 .agent .bubble{background:var(--cl-card);border:1px solid var(--cl-line);border-end-start-radius:6px}
@@ -174,8 +175,8 @@ const css = `/* Theme: the loader sets --cl-accent, --cl-bg, --cl-fg, --cl-muted
 .visitor.sending .bubble{opacity:.7}
 .visitor.failed .bubble{background:var(--cl-danger-soft);color:var(--cl-fg);border:1px solid var(--cl-danger)}
 .msg-state.failed{color:var(--cl-danger);font-weight:600}
-.retry{font-size:.72rem}
-.divider{display:flex;align-items:center;gap:10px;color:var(--cl-danger);font-size:.75rem;font-weight:650}
+.retry{font-size:11.52px}
+.divider{display:flex;align-items:center;gap:10px;color:var(--cl-danger);font-size:12px;font-weight:650}
 .divider::before,.divider::after{content:"";flex:1;height:1px;background:currentColor;opacity:.45}
 .composer{position:sticky;bottom:0;margin:0 -16px;padding:10px 16px 14px;background:var(--cl-surface);border-top:1px solid var(--cl-line)}
 .composer-row{display:flex;align-items:flex-end;gap:6px;padding:6px;border:1px solid var(--cl-line-strong);border-radius:14px;background:var(--cl-bg)}
@@ -188,26 +189,26 @@ const css = `/* Theme: the loader sets --cl-accent, --cl-bg, --cl-fg, --cl-muted
 .composer .counter:empty{display:none}
 
 /* privacy */
-.notice{display:flex;gap:10px;align-items:flex-start;padding:12px 14px;border-radius:12px;background:var(--cl-accent-soft);line-height:1.5;font-size:.9rem;margin-bottom:12px}
+.notice{display:flex;gap:10px;align-items:flex-start;padding:12px 14px;border-radius:12px;background:var(--cl-accent-soft);line-height:1.5;font-size:14.4px;margin-bottom:12px}
 .notice .i{color:var(--cl-accent-text);margin-top:1px}
 .notice.warn{background:var(--cl-danger-soft)}.notice.warn .i{color:var(--cl-danger)}
 .now{font-weight:650;margin:16px 4px 8px!important}
 .keys{list-style:none;margin:0;padding:0;display:grid;gap:8px}
 .key{padding:12px 14px;border-radius:12px;background:var(--cl-card);border:1px solid var(--cl-line)}
 .key-head{display:flex;justify-content:space-between;align-items:center;gap:8px;margin-bottom:4px}
-.key code{font:600 .8rem/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
-.key-state{flex:none;font-size:.72rem;font-weight:650;padding:2px 8px;border-radius:10px;background:var(--cl-hover);color:var(--cl-muted)}
+.key code{font:600 12.8px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
+.key-state{flex:none;font-size:11.52px;font-weight:650;padding:2px 8px;border-radius:10px;background:var(--cl-hover);color:var(--cl-muted)}
 .key.on .key-state{background:var(--cl-ok-soft);color:var(--cl-ok)}
-.key-purpose{font-size:.86rem;line-height:1.45}
-.key-meta{font-size:.76rem;color:var(--cl-muted);margin-top:4px!important}
+.key-purpose{font-size:13.76px;line-height:1.45}
+.key-meta{font-size:12.16px;color:var(--cl-muted);margin-top:4px!important}
 .forget{margin-top:18px}
 
 /* settings */
 .group{background:var(--cl-card);border:1px solid var(--cl-line);border-radius:14px;padding:14px;margin-bottom:12px;box-shadow:var(--cl-shadow)}
-.group h3{font-size:.95rem;margin-bottom:10px}
+.group h3{font-size:15.2px;margin-bottom:10px}
 .choice{display:flex;gap:8px;margin:0;padding:0;border:0}
-.choice legend{padding:0;margin-bottom:8px;color:var(--cl-muted);font-size:.85rem}
-.opt{flex:1;display:flex;flex-direction:column;align-items:center;gap:6px;padding:10px 6px;border:1px solid var(--cl-line);border-radius:12px;cursor:pointer;font-size:.85rem;position:relative}
+.choice legend{padding:0;margin-bottom:8px;color:var(--cl-muted);font-size:13.6px}
+.opt{flex:1;display:flex;flex-direction:column;align-items:center;gap:6px;padding:10px 6px;border:1px solid var(--cl-line);border-radius:12px;cursor:pointer;font-size:13.6px;position:relative}
 .opt:has(input:checked){border-color:var(--cl-accent-text);box-shadow:inset 0 0 0 1px var(--cl-accent-text);background:var(--cl-accent-soft)}
 .opt input{position:absolute;opacity:0;inset:0;margin:0;cursor:pointer}
 .opt:has(input:focus-visible){outline:2px solid var(--cl-accent-text);outline-offset:2px}
@@ -218,7 +219,7 @@ const css = `/* Theme: the loader sets --cl-accent, --cl-bg, --cl-fg, --cl-muted
 
 /* bottom navigation */
 .tabs{display:flex;flex:none;border-top:1px solid var(--cl-line);background:var(--cl-bg);padding:4px 6px}
-.tab{flex:1;display:flex;flex-direction:column;align-items:center;gap:2px;padding:6px 4px;border:0;border-radius:10px;background:none;color:var(--cl-muted);font-size:.72rem;font-weight:550;cursor:pointer;position:relative}
+.tab{flex:1;display:flex;flex-direction:column;align-items:center;gap:2px;padding:6px 4px;border:0;border-radius:10px;background:none;color:var(--cl-muted);font-size:11.52px;font-weight:550;cursor:pointer;position:relative}
 .tab:hover{color:var(--cl-fg);background:var(--cl-hover)}
 .tab .i{width:22px;height:22px}
 .tab[aria-current=page]{color:var(--cl-accent-text);font-weight:700}

@@ -175,17 +175,18 @@ func contentOptions(t testing.TB) Options {
 // fakeConversation is the in-browser chat backend the tests use. The demo
 // never uses it: without a real backend the widget offers no chat.
 type fakeConversation struct {
-	online  bool
-	hold    chan struct{} // History waits for it to close, when set
-	history []Message
-	read    string   // the backend's read cursor
-	marked  []string // every MarkRead, in order
-	fail    bool     // Send fails while set
-	sent    []string
-	subs    map[int]func(Message)
-	reads   map[int]func(string)
-	next    int
-	ids     int
+	online   bool
+	hold     chan struct{} // History waits for it to close, when set
+	history  []Message
+	read     string        // the backend's read cursor
+	marked   []string      // every MarkRead, in order
+	fail     bool          // Send fails while set
+	sendHold chan struct{} // Send waits for it to close, when set
+	sent     []string
+	subs     map[int]func(Message)
+	reads    map[int]func(string)
+	next     int
+	ids      int
 }
 
 func newFake(history ...Message) *fakeConversation {
@@ -201,6 +202,9 @@ func (c *fakeConversation) History() ([]Message, string, error) {
 }
 
 func (c *fakeConversation) Send(clientID, text string) (Message, error) {
+	if c.sendHold != nil {
+		<-c.sendHold
+	}
 	time.Sleep(time.Millisecond) // a network round trip
 	if c.fail {
 		return Message{}, errors.New("fake: offline")
