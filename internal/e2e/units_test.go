@@ -3,7 +3,9 @@
 package e2e
 
 import (
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
@@ -28,14 +30,14 @@ func TestPanelIgnoresTheHostRootFontSize(t *testing.T) {
 	openWidget(t, b, base)
 	b.waitFor(t, q(`.home-list .row`)+` != null`)
 
-	want := eval[[]string](t, b, panelMetrics)
+	want := stableMetrics(t, b)
 	require.Greater(t, len(want), 20, "the home view is rendered")
 	b.screenshot(t, "units-root-16px")
 	for _, size := range []string{"40px", "10px"} {
 		t.Run(size, func(t *testing.T) {
 			b.do(t, chromedp.Evaluate[chromedp.Void](`document.documentElement.style.fontSize = '`+size+`'`))
 			assert.Equal(t, size, eval[string](t, b, `getComputedStyle(document.documentElement).fontSize`))
-			got := eval[[]string](t, b, panelMetrics)
+			got := stableMetrics(t, b)
 			require.Len(t, got, len(want))
 			var moved []string
 			for i := range want {
@@ -47,4 +49,21 @@ func TestPanelIgnoresTheHostRootFontSize(t *testing.T) {
 			b.screenshot(t, "units-root-"+size)
 		})
 	}
+}
+
+// stableMetrics reads panelMetrics until two reads 300 ms apart agree: the
+// home view fills in its lists as the content arrives.
+func stableMetrics(t *testing.T, b *browser) []string {
+	t.Helper()
+	last := eval[[]string](t, b, panelMetrics)
+	for range 30 {
+		time.Sleep(300 * time.Millisecond)
+		now := eval[[]string](t, b, panelMetrics)
+		if slices.Equal(now, last) {
+			return now
+		}
+		last = now
+	}
+	t.Fatal("the panel kept changing for 9 s")
+	return nil
 }
