@@ -97,7 +97,7 @@ func (s *Store) storeRefusal() {
 	k := declared("consent")
 	key := s.prefix + k.Name
 	delete(s.local.pending, key)
-	s.write(s.local, key, envelope.Encode("false", s.Now().Add(k.TTL).UnixMilli()))
+	s.write(s.local, key, envelope.Encode("false", s.now()+k.TTL.Milliseconds()))
 }
 
 // refusalKey reports whether key is the stored refusal, which a withdrawal

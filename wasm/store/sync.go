@@ -92,7 +92,7 @@ func (s *Store) handleStorageEvent(ev js.Value) {
 	case "consent":
 		if !s.explicit {
 			// Implicit mode: a stored false is a refusal; its removal lifts it.
-			refused := decisionIn(newValue, s.Now().UnixMilli()) == "false"
+			refused := decisionIn(newValue, s.now()) == "false"
 			switch {
 			case refused && s.consent != consentDenied:
 				s.consent = consentDenied

@@ -37,6 +37,21 @@ func TextEl(tag, s string, attrs ...string) js.Value {
 	return el
 }
 
+// Sleep blocks the calling goroutine (never the event loop's) for ms
+// milliseconds on the browser's setTimeout: the widget does not import
+// time, which costs the wasm about 25 KB brotli.
+func Sleep(ms int) {
+	done := make(chan struct{})
+	var wake js.Func
+	wake = js.FuncOf(func(js.Value, []js.Value) any {
+		wake.Release()
+		close(done)
+		return nil
+	})
+	js.Global().Call("setTimeout", wake, ms)
+	<-done
+}
+
 // Append adds children to parent in order and returns parent.
 func Append(parent js.Value, children ...js.Value) js.Value {
 	for _, c := range children {

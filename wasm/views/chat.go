@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"syscall/js"
-	"time"
 	"unicode/utf8"
 
 	"github.com/crumbless/crumbless/wasm/ui"
@@ -61,7 +60,7 @@ type Conversation interface {
 
 // readDelay is how long the widget waits before it reports the messages the
 // visitor sees as read: one report for a burst of arrivals and view changes.
-const readDelay = 300 * time.Millisecond
+const readDelay = 300 // milliseconds
 
 // UnreadAfter counts the agent messages that come after the message whose
 // id is read; with no read, every agent message is unread. A read id that
@@ -281,7 +280,7 @@ func (c *chatState) report() {
 	c.reporting = true
 	ui.Go(func() {
 		defer func() { c.reporting = false }()
-		time.Sleep(readDelay)
+		ui.Sleep(readDelay)
 		for newer(c.msgs, c.read, c.reported) {
 			id := c.read
 			if c.conv.MarkRead(id) != nil {

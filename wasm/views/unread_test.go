@@ -130,7 +130,7 @@ func TestReadOnlyWhenTheVisitorSees(t *testing.T) {
 			}
 			eventually(t, func() bool { return f.p.chat.loaded }, "history loaded")
 			conv.agentSays("2", "Ana", "Still there?")
-			time.Sleep(2 * readDelay)
+			time.Sleep(2 * readDelay * time.Millisecond)
 			assert.Empty(t, conv.marked, "nothing reported")
 			assert.Equal(t, 2, f.p.Unread())
 
@@ -139,7 +139,7 @@ func TestReadOnlyWhenTheVisitorSees(t *testing.T) {
 			conv.agentSays("4", "Ana", "And another")
 			assert.Zero(t, f.p.Unread(), "read as soon as it is seen")
 			eventually(t, func() bool { return len(conv.marked) > 0 }, "reported")
-			time.Sleep(2 * readDelay)
+			time.Sleep(2 * readDelay * time.Millisecond)
 			assert.Equal(t, []string{"4"}, conv.marked, "one report, up to the newest message")
 			assert.Equal(t, "4", conv.read)
 		})
