@@ -342,15 +342,32 @@ func consoleErrors(t *testing.T, b *browser) func() []string {
 	}
 }
 
-// TestDistBrokenHosting: a dist served with a tampered wasm, a wrong wasm
-// MIME type or a missing file shows the accessible load error with a retry
-// button, never a blank panel, and logs which URL failed and why; once the
-// host is fixed, retry loads the widget.
+// TestDistBrokenHosting: a dist served with a tampered wasm, wasm_exec.js
+// or runtime list, a wrong wasm MIME type or a missing file shows the
+// accessible load error with a retry button, never a blank panel, and logs
+// which URL failed and why; once the host is fixed, retry loads the widget.
 func TestDistBrokenHosting(t *testing.T) {
 	dist := distDir(t)
 	m := distManifest(t, dist)
 	wasm := distFile(t, m, func(e assets.Entry) bool { return e.Name == "crumbless.wasm" })
 	exec := distFile(t, m, func(e assets.Entry) bool { return e.Name == "wasm_exec.js" })
+	list := distFile(t, m, func(e assets.Entry) bool { return e.Name == "runtime.json" })
+	// tamper changes one byte of the dist file p; the fix puts it back.
+	tamper := func(p string) (break_, fix func(d *brokenDist)) {
+		return func(d *brokenDist) {
+				b, err := os.ReadFile(d.path(p))
+				require.NoError(t, err)
+				b[len(b)/2] ^= 0x01
+				require.NoError(t, os.WriteFile(d.path(p), b, 0o644))
+			}, func(d *brokenDist) {
+				b, err := os.ReadFile(filepath.Join(dist, p))
+				require.NoError(t, err)
+				require.NoError(t, os.WriteFile(d.path(p), b, 0o644))
+			}
+	}
+	tamperedWasm, restoreWasm := tamper(wasm.Path)
+	tamperedExec, restoreExec := tamper(exec.Path)
+	tamperedList, restoreList := tamper(list.Path)
 
 	cases := []struct {
 		name        string
@@ -358,21 +375,9 @@ func TestDistBrokenHosting(t *testing.T) {
 		url         string // the file the log must name
 		why         string // and the reason it must give
 	}{
-		{
-			name: "tampered wasm",
-			break_: func(d *brokenDist) {
-				b, err := os.ReadFile(d.path(wasm.Path))
-				require.NoError(t, err)
-				b[len(b)/2] ^= 0xff
-				require.NoError(t, os.WriteFile(d.path(wasm.Path), b, 0o644))
-			},
-			fix: func(d *brokenDist) {
-				b, err := os.ReadFile(filepath.Join(dist, wasm.Path))
-				require.NoError(t, err)
-				require.NoError(t, os.WriteFile(d.path(wasm.Path), b, 0o644))
-			},
-			url: wasm.Path, why: "does not match its integrity hash",
-		},
+		{name: "tampered wasm", break_: tamperedWasm, fix: restoreWasm, url: wasm.Path, why: "does not match its integrity hash"},
+		{name: "tampered wasm_exec.js", break_: tamperedExec, fix: restoreExec, url: exec.Path, why: "does not match its integrity hash"},
+		{name: "tampered runtime list", break_: tamperedList, fix: restoreList, url: list.Path, why: "does not match its integrity hash"},
 		{
 			name:   "wasm served as octet-stream",
 			break_: func(d *brokenDist) { d.wasmType.Store("application/octet-stream") },
@@ -390,6 +395,12 @@ func TestDistBrokenHosting(t *testing.T) {
 			break_: func(d *brokenDist) { require.NoError(t, os.Rename(d.path(exec.Path), d.path(exec.Path)+".gone")) },
 			fix:    func(d *brokenDist) { require.NoError(t, os.Rename(d.path(exec.Path)+".gone", d.path(exec.Path))) },
 			url:    exec.Path, why: "HTTP 404",
+		},
+		{
+			name:   "missing runtime list",
+			break_: func(d *brokenDist) { require.NoError(t, os.Rename(d.path(list.Path), d.path(list.Path)+".gone")) },
+			fix:    func(d *brokenDist) { require.NoError(t, os.Rename(d.path(list.Path)+".gone", d.path(list.Path))) },
+			url:    list.Path, why: "HTTP 404",
 		},
 	}
 	for _, c := range cases {

@@ -34,16 +34,19 @@ const (
 // the JSON object of hashed asset paths.
 const assetsPlaceholder = `"__CRUMBLESS_ASSETS__"`
 
-// loaderAssets is what replaces the placeholder in the loader: the hashed
-// paths it fetches (relative to its own URL), the bundle version it reports
-// in crumbless('state'), and the SRI hashes it passes as fetch integrity so
-// that a tampered runtime is refused.
-type loaderAssets struct {
-	Wasm    string            `json:"wasm"`
-	Exec    string            `json:"exec"`
-	Version string            `json:"version"`
-	SRI     map[string]string `json:"sri"`
-}
+// runtimeListName is the staged name of the runtime list: the hashed paths
+// of the wasm and wasm_exec.js with their sha384 hashes, as
+// {"wasm":[path, sri],"exec":[path, sri]}. It is itself stored under a
+// hashed name in a/.
+const runtimeListName = "runtime.json"
+
+// The placeholder in the loader is replaced by the JSON array
+// [list, sri, version]: the path of the runtime list (relative to the
+// loader's URL), its sha256 SRI hash (the loader fetches the list with
+// integrity, and the list holds the runtime's sha384 hashes, so a tampered
+// list, wasm_exec.js or wasm is refused) and the bundle version it reports
+// in crumbless('state'). One hash instead of two, and no paths, keep the
+// loader within its 2,560-byte budget.
 
 // File is one bundled file with its compressed variants.
 type File struct {
@@ -65,18 +68,23 @@ func Build(src fs.FS, version string) ([]File, error) {
 		if name == loaderName || strings.HasSuffix(name, ".html") {
 			continue
 		}
+		if name == runtimeListName {
+			return nil, fmt.Errorf("%s is a reserved name in the bundle", name)
+		}
 		f := newFile(name, hashedPath(name, staged[name]), staged[name], true)
 		renamed[name] = f.Path
 		integrity[name] = f.Integrity
 		files = append(files, f)
 	}
 
-	paths, _ := json.Marshal(loaderAssets{
-		Wasm:    renamed[wasmName],
-		Exec:    renamed[execName],
-		Version: version,
-		SRI:     map[string]string{"wasm": integrity[wasmName], "exec": integrity[execName]},
+	list, _ := json.Marshal(map[string][2]string{
+		"wasm": {renamed[wasmName], integrity[wasmName]},
+		"exec": {renamed[execName], integrity[execName]},
 	})
+	runtime := newFile(runtimeListName, hashedPath(runtimeListName, list), list, true)
+	files = append(files, runtime)
+	listSum := sha256.Sum256(list) // sha256, not sha384: 21 bytes fewer in the loader, as strong here
+	paths, _ := json.Marshal([3]string{runtime.Path, "sha256-" + base64.StdEncoding.EncodeToString(listSum[:]), version})
 	loader := bytes.Replace(staged[loaderName], []byte(assetsPlaceholder), paths, 1)
 	files = append(files, newFile(loaderName, loaderName, loader, false))
 

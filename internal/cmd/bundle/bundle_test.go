@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -51,11 +54,28 @@ func TestBuildHashesAssetsAndFillsInTheLoader(t *testing.T) {
 	assert.False(t, got["crumbless.js"].Immutable)
 	assert.NotContains(t, got, ".DS_Store")
 
+	assert.Contains(t, string(got["index.html"].Raw), `href="/`+got["demo.css"].Path+`"`)
+
+	// The runtime list: the hashed paths of the wasm and wasm_exec.js with
+	// their sha384, itself immutable under a hashed name.
+	list := got[runtimeListName]
+	assert.Regexp(t, `^a/runtime\.[0-9a-f]{10}\.json$`, list.Path)
+	assert.True(t, list.Immutable)
+	var runtime map[string][2]string
+	require.NoError(t, json.Unmarshal(list.Raw, &runtime))
+	assert.Equal(t, map[string][2]string{
+		"wasm": {got["crumbless.wasm"].Path, got["crumbless.wasm"].Integrity},
+		"exec": {got["wasm_exec.js"].Path, got["wasm_exec.js"].Integrity},
+	}, runtime)
+
+	// The loader carries the list's path, its sha256 and the version: one
+	// hash, so that the loader stays within its byte budget.
 	loader := string(got["crumbless.js"].Raw)
 	assert.NotContains(t, loader, "__CRUMBLESS_ASSETS__")
-	assert.Contains(t, loader, `"wasm":"`+got["crumbless.wasm"].Path+`"`)
-	assert.Contains(t, loader, `"exec":"`+got["wasm_exec.js"].Path+`"`)
-	assert.Contains(t, string(got["index.html"].Raw), `href="/`+got["demo.css"].Path+`"`)
+	sum := sha256.Sum256(list.Raw)
+	want, _ := json.Marshal([]string{list.Path, "sha256-" + base64.StdEncoding.EncodeToString(sum[:]), "v1.2.3"})
+	assert.Equal(t, `var assets = `+string(want)+`; load(assets.wasm);`, loader)
+	assert.NotContains(t, loader, got["crumbless.wasm"].Path, "the runtime's paths and hashes travel in the list")
 
 	for _, f := range files {
 		assert.Regexp(t, `^sha384-[A-Za-z0-9+/]{64}$`, f.Integrity, f.Name)
@@ -86,6 +106,7 @@ func TestBuildRefusesBrokenStage(t *testing.T) {
 		{"no loader", func(s fstest.MapFS) { delete(s, "crumbless.js") }, "crumbless.js is missing"},
 		{"no page", func(s fstest.MapFS) { delete(s, "index.html") }, "index.html is missing"},
 		{"no placeholder", func(s fstest.MapFS) { s["crumbless.js"] = &fstest.MapFile{Data: []byte("x")} }, "placeholder"},
+		{"reserved name", func(s fstest.MapFS) { s["runtime.json"] = &fstest.MapFile{Data: []byte("{}")} }, "runtime.json is a reserved name"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -144,15 +144,6 @@ func TestWriteDistServesThroughTheBundlePackage(t *testing.T) {
 	assert.Contains(t, inTar, "crumbless-1.2.3/manifest.json.br")
 }
 
-func TestLoaderGetsVersionAndIntegrity(t *testing.T) {
-	files, err := Build(stage(), "1.2.3")
-	require.NoError(t, err)
-	got := byName(files)
-	loader := string(got["crumbless.js"].Raw)
-	assert.Contains(t, loader, `"version":"1.2.3"`)
-	assert.Contains(t, loader, `"sri":{"exec":"`+got["wasm_exec.js"].Integrity+`","wasm":"`+got["crumbless.wasm"].Integrity+`"}`)
-}
-
 func distByPath(files []File, p string) File {
 	for _, f := range files {
 		if f.Path == p {
