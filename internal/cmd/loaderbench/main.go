@@ -9,10 +9,13 @@
 // embeds the loader as a customer would, and reports the median of -runs
 // runs, each in a fresh browser profile (cold cache) unless said otherwise:
 //   - bytes transferred before interaction, by resource (Resource Timing);
-//   - main-thread time before interaction: the loader's own script tasks
-//     (trace events EvaluateScript/FunctionCall of crumbless.js) and the
-//     page's whole main-thread time with and without the widget
-//     (Performance.getMetrics TaskDuration), plus long tasks (> 50 ms);
+//   - main-thread time before interaction, three ways: the loader's own
+//     script work (trace events EvaluateScript/FunctionCall of crumbless.js,
+//     compile included), the whole main-thread tasks it ran in (trace
+//     RunTask, with the style and layout they forced), and the page's
+//     main-thread time with the widget minus without it (Performance
+//     .getMetrics TaskDuration, each page in its own fresh browser); plus
+//     long tasks (> 50 ms, PerformanceObserver);
 //   - time from the click to the panel ready (the "ready" event), with a
 //     cold cache, after a hover prefetch and with a warm cache;
 //   - JS heap (Runtime.getHeapUsage) and wasm linear memory after opening.
@@ -61,6 +64,7 @@ func main() {
 	bin := flag.String("bin", "bin/crumbless", "the built server")
 	runs := flag.Int("runs", 5, "runs per measurement (the median is printed)")
 	chromium := flag.String("chromium", "/usr/bin/chromium", "Chromium binary")
+	beforeOnly := flag.Bool("before-only", false, "measure only before interaction (no click runs)")
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("loaderbench: ")
@@ -83,6 +87,9 @@ func main() {
 		before = append(before, r)
 	}
 	printBefore(before)
+	if *beforeOnly {
+		return
+	}
 
 	clicks := map[string][]float64{}
 	var heap, wasmMem []float64
@@ -139,8 +146,10 @@ func (b bench) browser() (context.Context, func(), error) {
 
 type beforeRun struct {
 	bytes        map[string]float64 // encoded body bytes by resource path
-	loaderMS     float64            // crumbless.js script tasks on the main thread, wall time
+	loaderMS     float64            // crumbless.js script work on the main thread, wall time
 	loaderCPU    float64            // the same, the main thread's CPU time
+	tasksMS      float64            // the main-thread tasks that ran crumbless.js, wall time
+	tasksCPU     float64            // the same, CPU time
 	withMS       float64            // page main-thread time with the widget
 	withoutMS    float64            // the same page without it
 	longTasks    int
@@ -157,8 +166,9 @@ func (b bench) beforeInteraction() (beforeRun, error) {
 	}
 	defer done()
 
-	r.withoutMS, err = taskDuration(ctx, b.pages.URL("none", false))
-	if err != nil {
+	// The page without the widget, in a browser of its own, so that neither
+	// page warms the other's process.
+	if r.withoutMS, err = b.withoutWidget(); err != nil {
 		return r, err
 	}
 	// Body bytes as they came over the wire, by path (Resource Timing hides
@@ -193,14 +203,30 @@ func (b bench) beforeInteraction() (beforeRun, error) {
 	if err != nil {
 		return r, err
 	}
-	for _, e := range events {
+	if os.Getenv("LOADERBENCH_DEBUG") != "" {
+		names := map[string]int{}
+		for _, e := range events {
+			names[e.Name]++
+		}
+		log.Printf("trace event names: %v", names)
+	}
+	tasks := map[*traceEvent]bool{} // the RunTask events around the loader's work
+	for i := range events {
+		e := &events[i]
 		if (e.Name == "EvaluateScript" || e.Name == "FunctionCall") && strings.HasSuffix(e.Args.Data.URL, "/crumbless.js") {
 			r.loaderMS += e.Dur / 1000
 			r.loaderCPU += e.TDur / 1000
 			if os.Getenv("LOADERBENCH_DEBUG") != "" {
 				log.Printf("%s %.2f ms wall, %.2f ms cpu", e.Name, e.Dur/1000, e.TDur/1000)
 			}
+			if task := enclosingTask(events, e); task != nil {
+				tasks[task] = true
+			}
 		}
+	}
+	for task := range tasks {
+		r.tasksMS += task.Dur / 1000
+		r.tasksCPU += task.TDur / 1000
 	}
 	mu.Lock()
 	r.bytes = map[string]float64{}
@@ -254,8 +280,38 @@ func taskDuration(ctx context.Context, url string) (float64, error) {
 	return 0, errors.New("no TaskDuration metric")
 }
 
+// withoutWidget returns the main-thread task time of the host page
+// without the widget, loaded cold in a fresh browser.
+func (b bench) withoutWidget() (float64, error) {
+	ctx, done, err := b.browser()
+	if err != nil {
+		return 0, err
+	}
+	defer done()
+	var ms float64
+	_, err = trace(ctx, func() error { // traced like the page with the widget
+		ms, err = taskDuration(ctx, b.pages.URL("none", false))
+		return err
+	})
+	return ms, err
+}
+
+// enclosingTask returns the top-level task (RunTask) on e's thread that
+// contains e, or nil. (Chromium names it ThreadControllerImpl::RunTask.)
+func enclosingTask(events []traceEvent, e *traceEvent) *traceEvent {
+	for i := range events {
+		t := &events[i]
+		if (t.Name == "RunTask" || t.Name == "ThreadControllerImpl::RunTask") && t.Tid == e.Tid && t.Ts <= e.Ts && t.Ts+t.Dur >= e.Ts+e.Dur {
+			return t
+		}
+	}
+	return nil
+}
+
 type traceEvent struct {
 	Name string  `json:"name"`
+	Ts   float64 `json:"ts"`   // start, µs
+	Tid  int64   `json:"tid"`  // thread
 	Dur  float64 `json:"dur"`  // wall time, µs
 	TDur float64 `json:"tdur"` // the thread's CPU time, µs
 	Args struct {
@@ -290,7 +346,7 @@ func trace(ctx context.Context, fn func() error) ([]traceEvent, error) {
 	}
 	if _, err := chromedp.Call(ctx, tracing.Start, tracing.StartParams{
 		TransferMode: tracing.StartTransferModeReportEvents,
-		TraceConfig:  &tracing.TraceConfig{IncludedCategories: []string{"devtools.timeline"}},
+		TraceConfig:  &tracing.TraceConfig{IncludedCategories: []string{"devtools.timeline", "toplevel"}},
 	}); err != nil {
 		return nil, err
 	}
@@ -404,11 +460,14 @@ func printBefore(runs []beforeRun) {
 		}
 		return median(v)
 	}
-	fmt.Printf("\n| main thread | ms |\n|---|---:|\n")
-	fmt.Printf("| loader script tasks (EvaluateScript + FunctionCall of crumbless.js), wall | %.2f |\n", pick(func(r beforeRun) float64 { return r.loaderMS }))
-	fmt.Printf("| the same, main-thread CPU time | %.2f |\n", pick(func(r beforeRun) float64 { return r.loaderCPU }))
+	fmt.Printf("\n| main thread (median) | ms |\n|---|---:|\n")
+	fmt.Printf("| loader script work (EvaluateScript + FunctionCall of crumbless.js, compile included), CPU | %.2f |\n", pick(func(r beforeRun) float64 { return r.loaderCPU }))
+	fmt.Printf("| the same, wall | %.2f |\n", pick(func(r beforeRun) float64 { return r.loaderMS }))
+	fmt.Printf("| whole tasks that ran the loader (RunTask, with forced style/layout), CPU | %.2f |\n", pick(func(r beforeRun) float64 { return r.tasksCPU }))
+	fmt.Printf("| the same, wall | %.2f |\n", pick(func(r beforeRun) float64 { return r.tasksMS }))
 	fmt.Printf("| whole page with the widget (TaskDuration) | %.2f |\n", pick(func(r beforeRun) float64 { return r.withMS }))
-	fmt.Printf("| the same page without it | %.2f |\n", pick(func(r beforeRun) float64 { return r.withoutMS }))
+	fmt.Printf("| the same page without it, own browser | %.2f |\n", pick(func(r beforeRun) float64 { return r.withoutMS }))
+	fmt.Printf("| difference, per run | %.2f |\n", pick(func(r beforeRun) float64 { return r.withMS - r.withoutMS }))
 	fmt.Printf("| long tasks (> 50 ms): count / total ms | %.0f / %.1f |\n",
 		pick(func(r beforeRun) float64 { return float64(r.longTasks) }), pick(func(r beforeRun) float64 { return r.longTaskMS }))
 	fmt.Printf("| wasm requests | %.0f |\n", pick(func(r beforeRun) float64 { return float64(r.wasmRequests) }))
