@@ -27,6 +27,7 @@ import (
 // the sha384 of wasm_exec.js and the wasm (issue 9: a tampered file is
 // refused); it was 2,775 bytes when it carried both runtime hashes.
 const loaderBudget = 2560
+
 // storageWrites makes the page record every call that would change Web
 // Storage, whatever the key, in window.__writes, and every getItem in
 // window.__reads.
