@@ -190,6 +190,21 @@ http://127.0.0.1:%d {
 	return base
 }
 
+// TestDistShipsLicense: the dist folder carries the project's MIT licence,
+// byte for byte.
+func TestDistShipsLicense(t *testing.T) {
+	dist := distDir(t)
+	shipped, err := os.ReadFile(filepath.Join(dist, "LICENSE"))
+	require.NoError(t, err)
+	repo, err := os.ReadFile(filepath.Join("..", "..", "LICENSE"))
+	require.NoError(t, err)
+	assert.Equal(t, string(repo), string(shipped))
+	assert.True(t, strings.HasPrefix(string(shipped), "MIT License\n\nCopyright (c) 2026 The Crumbless authors\n"), "MIT, with the authors' copyright line")
+	assert.Contains(t, string(shipped), `THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND`)
+	m := distManifest(t, dist)
+	distFile(t, m, func(e assets.Entry) bool { return e.Path == "LICENSE" })
+}
+
 // TestDistOnNginxAndCaddy serves the dist with Debian's nginx and Caddy,
 // each configured by exactly the file in docs/hosting, checks the headers
 // the loader relies on, and runs the open/theme/reload check through the

@@ -233,7 +233,8 @@ with ` + "`bundle.Open(os.DirFS(dir))`" + ` and ` + "`mux.Handle(\"/crumbless/\"
 ` + "`example.html`" + ` is a page that embeds the widget from this folder;
 ` + "`manifest.json`" + ` lists every file with its size and hashes;
 ` + "`disclosure.json`" + ` lists every key the widget may store in a visitor's
-browser (publish it in your privacy notice); ` + "`crumbless.d.ts`" + ` types the JS API.
+browser (publish it in your privacy notice); ` + "`crumbless.d.ts`" + ` types the JS API; ` + "`LICENSE`" + ` is the MIT licence
+the widget is distributed under.
 `
 
 const exampleTemplate = `<!doctype html>
