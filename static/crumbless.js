@@ -120,12 +120,6 @@
   function unread() { var n = read("local", "unread"); return n > 0 ? n | 0 : 0; }
 
   // ---- launcher ------------------------------------------------------------
-  // seen says whether the visitor may have used the widget before: after a
-  // reload, back/forward or a page of the same site. Only then is storage
-  // read at load: a first Web Storage access blocks the main thread for
-  // milliseconds, which a visitor who just arrived should not pay.
-  var seen = /^[rb]/.test(performance.getEntriesByType("navigation")[0]?.type) || d.referrer.startsWith(location.origin + "/");
-
   // draw adds the launcher at once: to the body, or to the root element
   // while the body is not parsed yet (the parser adds the body after it).
   function draw() {
@@ -153,13 +147,18 @@
     (d.body || d.documentElement).appendChild(host);
     Object.assign(boot, { root: root, wrapper: wrap, launcher: launcher });
     for (var a of queued) api(...a);
-    // After the launcher is on screen: what the visitor left in this tab
-    // (an open panel) and the unread count, when there may be any.
-    if (seen) idle(restore);
+    idle(restore);
   }
 
+  // restore shows, once the launcher is on screen, the unread count and an
+  // open panel the visitor left in this tab, when the visitor may have used
+  // the widget before: after a reload, back/forward ("reload",
+  // "back_forward") or from a page of the same site. Only then is storage
+  // read: a first Web Storage access blocks the main thread for
+  // milliseconds, which a visitor who just arrived should not pay.
   function restore() {
     if (destroyed || panel) return; // the visitor was quicker
+    if (!/^[rb]/.test(performance.getEntriesByType("navigation")[0]?.type) && !d.referrer.startsWith(location.origin + "/")) return;
     var n = unread();
     if (n) {
       var badge = el("span", "badge");
