@@ -125,8 +125,8 @@ func objectStore(t *testing.T, objects map[string]storedObject) string {
 // each dist file once, precompressed, with its metadata, hashed files
 // first and the stable loader last; served strictly as stored (no content
 // negotiation), the widget embedded with the pinned loader and SRI on a
-// page of another origin opens, turns dark and stays dark after a reload,
-// with br objects and with gzip objects.
+// page of another origin opens, turns dark and stays dark after a reload
+// (br objects; gzip objects are checked for their bytes and headers).
 func TestDistOnObjectStore(t *testing.T) {
 	dist := distDir(t)
 	m := distManifest(t, dist)
@@ -186,8 +186,10 @@ func TestDistOnObjectStore(t *testing.T) {
 			res.Body.Close()
 			assert.Equal(t, encoding, res.Header.Get("Content-Encoding"))
 
-			page := hostPage(t, base+pinned.Path, `integrity="`+pinned.Integrity+`" crossorigin="anonymous" data-site="demo"`, "")
-			openThemeReload(t, page, m.Version)
+			if encoding == "br" { // the widget once: gzip differs only in the bytes checked above
+				page := hostPage(t, base+pinned.Path, `integrity="`+pinned.Integrity+`" crossorigin="anonymous" data-site="demo"`, "")
+				openThemeReload(t, page, m.Version)
+			}
 		})
 	}
 }
