@@ -13,9 +13,10 @@
 //     script work (trace events EvaluateScript/FunctionCall of crumbless.js,
 //     compile included), the whole main-thread tasks it ran in (trace
 //     RunTask, with the style and layout they forced), and the page's
-//     main-thread time with the widget minus without it (Performance
-//     .getMetrics TaskDuration, each page in its own fresh browser); plus
-//     long tasks (> 50 ms, PerformanceObserver);
+//     main-thread time with the widget minus with a one-line script instead
+//     (Performance.getMetrics TaskDuration, each page in its own fresh
+//     browser), with that one-line script's own cost as the machine's
+//     yardstick; plus long tasks (> 50 ms, PerformanceObserver);
 //   - time from the click to the panel ready (the "ready" event), with a
 //     cold cache, after a hover prefetch and with a warm cache;
 //   - JS heap (Runtime.getHeapUsage) and wasm linear memory after opening.
@@ -151,7 +152,8 @@ type beforeRun struct {
 	tasksMS      float64            // the main-thread tasks that ran crumbless.js, wall time
 	tasksCPU     float64            // the same, CPU time
 	withMS       float64            // page main-thread time with the widget
-	withoutMS    float64            // the same page without it
+	withoutMS    float64            // the same page with the floor script instead
+	floorCPU     float64            // the floor script's CPU time
 	longTasks    int
 	longTaskMS   float64
 	wasmRequests int
@@ -168,7 +170,7 @@ func (b bench) beforeInteraction() (beforeRun, error) {
 
 	// The page without the widget, in a browser of its own, so that neither
 	// page warms the other's process.
-	if r.withoutMS, err = b.withoutWidget(); err != nil {
+	if r.withoutMS, r.floorCPU, err = b.withoutWidget(); err != nil {
 		return r, err
 	}
 	// Body bytes as they came over the wire, by path (Resource Timing hides
@@ -280,20 +282,25 @@ func taskDuration(ctx context.Context, url string) (float64, error) {
 	return 0, errors.New("no TaskDuration metric")
 }
 
-// withoutWidget returns the main-thread task time of the host page
-// without the widget, loaded cold in a fresh browser.
-func (b bench) withoutWidget() (float64, error) {
+// withoutWidget returns the main-thread task time of the host page with
+// the floor script instead of the widget, loaded cold in a fresh browser,
+// and the floor script's own CPU time.
+func (b bench) withoutWidget() (pageMS, floorCPU float64, err error) {
 	ctx, done, err := b.browser()
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer done()
-	var ms float64
-	_, err = trace(ctx, func() error { // traced like the page with the widget
-		ms, err = taskDuration(ctx, b.pages.URL("none", false))
+	events, err := trace(ctx, func() error { // traced like the page with the widget
+		pageMS, err = taskDuration(ctx, b.pages.Server.URL+"/?widget=floor")
 		return err
 	})
-	return ms, err
+	for _, e := range events {
+		if (e.Name == "EvaluateScript" || e.Name == "FunctionCall") && strings.HasSuffix(e.Args.Data.URL, "/floor.js") {
+			floorCPU += e.TDur / 1000
+		}
+	}
+	return pageMS, floorCPU, err
 }
 
 // enclosingTask returns the top-level task (RunTask) on e's thread that
@@ -466,25 +473,39 @@ func printBefore(runs []beforeRun) {
 	fmt.Printf("| whole tasks that ran the loader (RunTask, with forced style/layout), CPU | %.2f |\n", pick(func(r beforeRun) float64 { return r.tasksCPU }))
 	fmt.Printf("| the same, wall | %.2f |\n", pick(func(r beforeRun) float64 { return r.tasksMS }))
 	fmt.Printf("| whole page with the widget (TaskDuration) | %.2f |\n", pick(func(r beforeRun) float64 { return r.withMS }))
-	fmt.Printf("| the same page without it, own browser | %.2f |\n", pick(func(r beforeRun) float64 { return r.withoutMS }))
+	fmt.Printf("| the same page with a one-line script instead, own browser | %.2f |\n", pick(func(r beforeRun) float64 { return r.withoutMS }))
 	fmt.Printf("| difference, per run | %.2f |\n", pick(func(r beforeRun) float64 { return r.withMS - r.withoutMS }))
+	fmt.Printf("| yardstick: the one-line script's own work (EvaluateScript), CPU | %.2f |\n", pick(func(r beforeRun) float64 { return r.floorCPU }))
 	fmt.Printf("| long tasks (> 50 ms): count / total ms | %.0f / %.1f |\n",
 		pick(func(r beforeRun) float64 { return float64(r.longTasks) }), pick(func(r beforeRun) float64 { return r.longTaskMS }))
 	fmt.Printf("| wasm requests | %.0f |\n", pick(func(r beforeRun) float64 { return float64(r.wasmRequests) }))
 }
 
+// floorScript is the smallest script that adds a node, loaded like the
+// loader: its main-thread cost is this machine's floor for any script, a
+// yardstick for the loader's own numbers on a shared or slow machine.
+const floorScript = `(function(){var d=document.createElement("div");d.id="floor";document.body.appendChild(d)})();`
+
 // hostPages serves, on its own loopback origin, a page that embeds the
-// loader from the Crumbless server.
+// loader from the Crumbless server (or the floor script instead).
 type hostPages struct{ *httptest.Server }
 
 func newHostPages(base string) *hostPages {
 	return &hostPages{httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
+		if r.URL.Path == "/floor.js" {
+			w.Header().Set("Content-Type", "text/javascript")
+			fmt.Fprint(w, floorScript)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		widget := ""
-		if r.URL.Query().Get("widget") == "1" {
+		switch r.URL.Query().Get("widget") {
+		case "1":
 			widget = `<script src="` + base + `/crumbless.js" data-site="demo" data-prefetch="` +
 				strings.Trim(r.URL.Query().Get("prefetch"), `"<>`) + `" async></script>`
+		case "floor":
+			widget = `<script src="/floor.js" async></script>`
 		}
 		fmt.Fprintf(w, `<!doctype html><html lang="en"><title>Shop</title><h1>Shop</h1><p>A page of another origin.</p>%s</html>`, widget)
 	}))}
