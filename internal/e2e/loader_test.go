@@ -416,3 +416,33 @@ func TestTabStateHonoured(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	assert.False(t, eval[bool](t, b, panel+` != null`), "an expired open state is ignored")
 }
+
+// TestLoaderInHead: a page that loads the loader with a plain script tag in
+// its <head> runs it before <body> exists; the launcher is drawn at once
+// under <html>, works, and destroy removes it.
+func TestLoaderInHead(t *testing.T) {
+	base := startServer(t)
+	shop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(`<!doctype html><html lang="en"><head><title>Shop</title>` +
+			`<script src="` + base + `/crumbless.js" data-site="demo"></script>` +
+			`<script>window.__drawnBeforeBody = document.body === null && document.querySelector('#crumbless-root') !== null;</script>` +
+			`</head><body><h1>Shop</h1></body></html>`))
+	}))
+	t.Cleanup(shop.Close)
+
+	b := newBrowser(t)
+	b.onNewDocument(t, recorder)
+	b.do(t, chromedp.Navigate(shop.URL+"/"))
+	b.waitFor(t, launcher+` != null && document.readyState == 'complete'`)
+	assert.True(t, eval[bool](t, b, `__drawnBeforeBody`), "the launcher is drawn before <body> exists")
+	assert.Equal(t, "HTML", eval[string](t, b, `document.querySelector('#crumbless-root').parentNode.nodeName`))
+	assert.Equal(t, 1, eval[int](t, b, `document.body.children.length`), "the page's body is its own")
+	assert.True(t, eval[bool](t, b, launcher+`.checkVisibility()`), "launcher visible")
+	b.click(t, launcher)
+	b.waitFor(t, panelReady)
+	eval[any](t, b, `crumbless('destroy'), 0`)
+	assert.True(t, eval[bool](t, b, `document.querySelector('#crumbless-root') === null`))
+	assert.Empty(t, eval[[]string](t, b, `__errors`))
+	assert.Empty(t, eval[[]string](t, b, `__uncaught`))
+}
