@@ -85,7 +85,7 @@
       ["local", "session"].forEach((area) => {
         try {
           var s = w[area + "Storage"];
-          for (var i = s.length; i--;) if (s.key(i).startsWith(config.prefix)) s.removeItem(s.key(i));
+          Object.keys(s).forEach((k) => k.startsWith(config.prefix) && s.removeItem(k));
         } catch (err) { /* blocked storage holds nothing */ }
       });
     }

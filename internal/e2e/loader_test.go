@@ -446,3 +446,25 @@ func TestLoaderInHead(t *testing.T) {
 	assert.Empty(t, eval[[]string](t, b, `__errors`))
 	assert.Empty(t, eval[[]string](t, b, `__uncaught`))
 }
+
+// TestForgetBeforeTheRuntime: forget and consent false, called before the
+// runtime was ever loaded, wipe every prefixed key from both storages at
+// once, leave the page's own keys, and load nothing.
+func TestForgetBeforeTheRuntime(t *testing.T) {
+	base := startServer(t)
+	b := newBrowser(t)
+	b.do(t, chromedp.Navigate(base+"/"))
+	b.waitFor(t, launcher+` != null`)
+	for _, call := range []string{`crumbless('forget')`, `crumbless('consent', false)`} {
+		t.Run(call, func(t *testing.T) {
+			eval[any](t, b, `['crumbless-theme', 'crumbless-unread', 'crumbless-visitor'].forEach(k => localStorage.setItem(k, '{}')),
+				['crumbless-open', 'crumbless-nav'].forEach(k => sessionStorage.setItem(k, '{}')),
+				localStorage.setItem('site-pref', 'mine'), sessionStorage.setItem('site-tab', 'mine'), 0`)
+			eval[any](t, b, call+`, 0`)
+			assert.Empty(t, prefixedKeys(t, b, "crumbless-"))
+			assert.Equal(t, "mine", eval[string](t, b, `localStorage.getItem('site-pref')`), "the page's own keys stay")
+			assert.Equal(t, "mine", eval[string](t, b, `sessionStorage.getItem('site-tab')`))
+			assert.Zero(t, b.requestsEndingIn(".wasm"), "no runtime for forget")
+		})
+	}
+}
