@@ -374,8 +374,13 @@ func TestStoredUnreadHonoured(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			eval[any](t, b, `localStorage.setItem('crumbless-unread', `+strconv.Quote(c.stored)+`), 0`)
 			// A reload: the visitor may have used the widget in this tab.
+			// (Polled with Evaluate, which may meet the old document's
+			// context while the reload replaces it.)
 			b.do(t, chromedp.Reload())
-			b.waitFor(t, launcher+` != null && __reads.includes('crumbless-unread')`)
+			require.Eventually(t, func() bool {
+				v, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.readyState != 'loading' && window.__reads?.includes('crumbless-unread') && `+launcher+` != null`))
+				return err == nil && v
+			}, 30*time.Second, 20*time.Millisecond, "the reloaded page reads crumbless-unread")
 			if c.badge != "" {
 				b.waitFor(t, shadow+`.querySelector('.badge') != null`)
 				assert.Equal(t, c.badge, eval[string](t, b, shadow+`.querySelector('.badge').textContent`))
