@@ -135,18 +135,26 @@ func TestMarkReadMovesTheServersCursor(t *testing.T) {
 	assert.Len(t, msgs, 3)
 	assert.Equal(t, sent.ID, read, "sending counts as reading what came before")
 
+	// Tab B's stream connects in the background: one more reply reaching it
+	// proves it is listening before the reads below are published.
+	ping := agentCall(t, base, agent, "POST", "/api/v1/agent/conversations/"+convID+"/messages",
+		js.ValueOf(map[string]any{"id": "r2", "body": "Anything else?"})).Get("message")
+	replies = append(replies, strconv.Itoa(ping.Get("id").Int()))
+	for m := recv(t, b.msgs, "message in the other tab"); m.ID != replies[2]; m = recv(t, b.msgs, "message in the other tab") {
+	}
+
 	require.NoError(t, a.r.MarkRead(replies[0]))
 	unread, cursor := visitorUnread(t, base, token)
-	assert.Equal(t, 1, unread, "the server's count drops")
+	assert.Equal(t, 2, unread, "the server's count drops")
 	assert.Equal(t, mustInt(t, replies[0]), cursor)
 	assert.Equal(t, replies[0], recv(t, b.reads, "read event in the other tab"))
 
-	require.NoError(t, a.r.MarkRead(replies[1]))
-	assert.Equal(t, replies[1], recv(t, b.reads, "read event in the other tab"))
-	require.NoError(t, a.r.MarkRead(replies[0]), "an older cursor is accepted")
+	require.NoError(t, a.r.MarkRead(replies[2]))
+	assert.Equal(t, replies[2], recv(t, b.reads, "read event in the other tab"))
+	require.NoError(t, a.r.MarkRead(replies[1]), "an older cursor is accepted")
 	unread, cursor = visitorUnread(t, base, token)
 	assert.Zero(t, unread)
-	assert.Equal(t, mustInt(t, replies[1]), cursor, "and does not move it back")
+	assert.Equal(t, mustInt(t, replies[2]), cursor, "and does not move it back")
 
 	cases := []struct{ name, id string }{{"empty", ""}, {"not a number", "abc"}, {"zero", "0"}}
 	for _, c := range cases {
@@ -155,7 +163,7 @@ func TestMarkReadMovesTheServersCursor(t *testing.T) {
 
 	_, read, err = newTab(t, base, st2).r.History() // a reload
 	require.NoError(t, err)
-	assert.Equal(t, replies[1], read, "the history carries the cursor")
+	assert.Equal(t, replies[2], read, "the history carries the cursor")
 }
 
 // TestConversationStartedInAnotherTab: a tab whose runtime runs without a
