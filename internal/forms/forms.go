@@ -123,14 +123,14 @@ func (c Content) Validate() error {
 	seen := make(map[string]bool, len(c.Forms))
 	for i, f := range c.Forms {
 		if !validName(f.ID, false) {
-			return errors.New(problemPrefix + "form " + strconv.Itoa(i) + ": id " + strconv.Quote(f.ID) + " must be 1-64 characters of a-z, 0-9 and -")
+			return errors.New(problemPrefix + "form " + strconv.Itoa(i) + ": id " + quote(f.ID) + " must be 1-64 characters of a-z, 0-9 and -")
 		}
 		if seen[f.ID] {
-			return errors.New(problemPrefix + "form id " + strconv.Quote(f.ID) + " is used twice")
+			return errors.New(problemPrefix + "form id " + quote(f.ID) + " is used twice")
 		}
 		seen[f.ID] = true
 		if err := f.validateDefinition(); err != nil {
-			return errors.New(problemPrefix + "form " + strconv.Quote(f.ID) + ": " + err.Error())
+			return errors.New(problemPrefix + "form " + quote(f.ID) + ": " + err.Error())
 		}
 	}
 	return nil
@@ -146,14 +146,14 @@ func (f Form) validateDefinition() error {
 	names := make(map[string]bool, len(f.Fields))
 	for _, fd := range f.Fields {
 		if !validName(fd.Name, true) {
-			return errors.New("field name " + strconv.Quote(fd.Name) + " must be 1-64 characters of a-z, 0-9, - and _")
+			return errors.New("field name " + quote(fd.Name) + " must be 1-64 characters of a-z, 0-9, - and _")
 		}
 		if names[fd.Name] {
-			return errors.New("field " + strconv.Quote(fd.Name) + " is declared twice")
+			return errors.New("field " + quote(fd.Name) + " is declared twice")
 		}
 		names[fd.Name] = true
 		if err := fd.validateDefinition(); err != nil {
-			return errors.New("field " + strconv.Quote(fd.Name) + ": " + err.Error())
+			return errors.New("field " + quote(fd.Name) + ": " + err.Error())
 		}
 	}
 	return nil
@@ -167,7 +167,7 @@ func (fd Field) validateDefinition() error {
 			return errors.New("a select needs options")
 		}
 	default:
-		return errors.New("unknown type " + strconv.Quote(fd.Type))
+		return errors.New("unknown type " + quote(fd.Type))
 	}
 	if strings.TrimSpace(fd.Label) == "" {
 		return errors.New("no label")
@@ -369,3 +369,8 @@ func validName(s string, underscore bool) bool {
 	}
 	return true
 }
+
+// quote puts s in double quotes for an error message (strconv.Quote would
+// bring its escaping tables into the widget's wasm; ids and names reaching
+// these messages are short and printable or rejected anyway).
+func quote(s string) string { return "\"" + s + "\"" }

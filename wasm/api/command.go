@@ -73,7 +73,7 @@ func OneOf(values ...string) Arg {
 		default:
 			want += ", "
 		}
-		want += strconv.Quote(v)
+		want += jsQuote(v)
 	}
 	return Arg{want, func(v js.Value) bool {
 		if v.Type() != js.TypeString {
@@ -95,7 +95,7 @@ func describe(v js.Value) string {
 	case js.TypeString:
 		return quote(v.String())
 	case js.TypeNumber:
-		return strconv.FormatFloat(v.Float(), 'g', -1, 64)
+		return js.Global().Call("String", v).String()
 	case js.TypeBoolean:
 		return strconv.FormatBool(v.Bool())
 	case js.TypeNull:
@@ -110,7 +110,13 @@ func quote(s string) string {
 	if len(s) > 40 {
 		s = s[:40] + "…"
 	}
-	return strconv.Quote(s)
+	return jsQuote(s)
+}
+
+// jsQuote quotes s as the page would read it (JSON.stringify): the browser
+// does it, so strconv's quoting tables stay out of the wasm.
+func jsQuote(s string) string {
+	return js.Global().Get("JSON").Call("stringify", s).String()
 }
 
 func plural(n int) string {

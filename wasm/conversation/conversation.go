@@ -16,6 +16,7 @@ import (
 	"sync"
 	"syscall/js"
 
+	"github.com/crumbless/crumbless/internal/decimal"
 	"github.com/crumbless/crumbless/wasm/store"
 	"github.com/crumbless/crumbless/wasm/transport"
 	"github.com/crumbless/crumbless/wasm/views"
@@ -187,8 +188,8 @@ func (r *Remote) Subscribe(fn func(views.Message), read func(id string)) (cancel
 // (POST /conversation/read); the server keeps the furthest one and tells
 // every stream of the conversation, the other tabs' included.
 func (r *Remote) MarkRead(msgID string) error {
-	n, err := strconv.ParseInt(msgID, 10, 64)
-	if err != nil || n <= 0 {
+	n, ok := decimal.ParseInt(msgID)
+	if !ok || n <= 0 {
 		return errors.New("mark read: not a message id: " + msgID)
 	}
 	r.mu.Lock()

@@ -243,7 +243,7 @@ func integer(v js.Value, lo, hi float64, goType string) (int64, error) {
 	}
 	f := v.Float()
 	if f != math.Trunc(f) || f < lo || f >= hi {
-		return 0, &Error{JS: strconv.FormatFloat(f, 'g', -1, 64), Go: goType}
+		return 0, &Error{JS: js.Global().Call("String", v).String(), Go: goType}
 	}
 	return int64(f), nil
 }

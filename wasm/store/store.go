@@ -307,8 +307,8 @@ func assign(data string, dst any) (ok bool) {
 			return true
 		}
 	case *bool:
-		if b, err := strconv.ParseBool(data); err == nil && (data == "true" || data == "false") {
-			*d = b
+		if data == "true" || data == "false" {
+			*d = data == "true"
 			return true
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"syscall/js"
+
+	"github.com/crumbless/crumbless/internal/decimal"
 )
 
 // Event is one Server-Sent Event. ID is the message id for "message"
@@ -187,7 +189,7 @@ func parseEvent(block string) (Event, bool) {
 		value = strings.TrimPrefix(value, " ")
 		switch field {
 		case "id":
-			ev.ID, _ = strconv.ParseInt(value, 10, 64)
+			ev.ID, _ = decimal.ParseInt(value)
 		case "event":
 			ev.Name = value
 		case "data":

@@ -15,8 +15,9 @@ package transport
 
 import (
 	"errors"
-	"strconv"
 	"syscall/js"
+
+	"github.com/crumbless/crumbless/internal/decimal"
 )
 
 // Client calls one backend. Base is the API origin (data-api), e.g.
@@ -69,7 +70,9 @@ func (c *Client) Do(method, path string, body js.Value) (Response, error) {
 	}
 	out := Response{Status: res.Get("status").Int(), Body: js.Undefined()}
 	if ra := res.Get("headers").Call("get", "Retry-After"); ra.Type() == js.TypeString {
-		out.RetryAfter, _ = strconv.Atoi(ra.String())
+		if n, ok := decimal.ParseInt(ra.String()); ok && n >= 0 && n <= 1<<31-1 {
+			out.RetryAfter = int(n)
+		}
 	}
 	text, err := await(res.Call("text"))
 	if err != nil {

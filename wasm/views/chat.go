@@ -8,6 +8,7 @@ import (
 	"syscall/js"
 	"unicode/utf8"
 
+	"github.com/crumbless/crumbless/internal/decimal"
 	"github.com/crumbless/crumbless/wasm/ui"
 )
 
@@ -87,9 +88,9 @@ func after(msgs []Message, i int, read string) bool {
 			return i > j
 		}
 	}
-	a, errA := strconv.ParseInt(msgs[i].ID, 10, 64)
-	b, errB := strconv.ParseInt(read, 10, 64)
-	return errA != nil || errB != nil || a > b
+	a, okA := decimal.ParseInt(msgs[i].ID)
+	b, okB := decimal.ParseInt(read)
+	return !okA || !okB || a > b
 }
 
 // newer reports whether message id a comes after message id b in msgs
@@ -103,9 +104,9 @@ func newer(msgs []Message, a, b string) bool {
 			return after(msgs, i, b)
 		}
 	}
-	x, errA := strconv.ParseInt(a, 10, 64)
-	y, errB := strconv.ParseInt(b, 10, 64)
-	return b == "" || errA == nil && errB == nil && x > y
+	x, okA := decimal.ParseInt(a)
+	y, okB := decimal.ParseInt(b)
+	return b == "" || okA && okB && x > y
 }
 
 // chatState is the conversation as the panel keeps it while views come and
