@@ -311,8 +311,11 @@ func (s *Server) agentSubmissions(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"submissions": out})
 }
 
-// agentEvents streams every conversation's events to an agent.
+// agentEvents streams every conversation's events to an agent. While it
+// is open the team counts as online (presence).
 func (s *Server) agentEvents(w http.ResponseWriter, r *http.Request) {
+	s.presence.connect()
+	defer s.presence.disconnect()
 	s.stream(w, r, 0, func(ctx context.Context, after int64) ([]storage.Message, error) {
 		return s.store.AllMessages(ctx, after, 500)
 	})

@@ -38,8 +38,12 @@ type Config struct {
 	Heartbeat         time.Duration // SSE comment every 15 s
 	StreamWriteTimout time.Duration // per SSE write, 10 s
 	MaxStreams        int           // open streams per visitor, 4
-	SessionTTL        time.Duration // agent sessions, 12 h
-	TicketTTL         time.Duration // stream tickets, 60 s
+	MaxPublicStreams  int           // availability streams per client address, 16
+	// PresenceGrace is how long the team still counts as online after the
+	// last agent's inbox stream closed (15 s).
+	PresenceGrace time.Duration
+	SessionTTL    time.Duration // agent sessions, 12 h
+	TicketTTL     time.Duration // stream tickets, 60 s
 	// BcryptCost is the cost of the agents' password hashes (BcryptCost);
 	// logins for unknown names compare against a dummy hash of this cost
 	// so that they take as long as a wrong password.
@@ -67,6 +71,10 @@ type Server struct {
 
 	ipLimit, messageLimit, startLimit, loginLimit *limiters
 
+	presence      *presence
+	publicMu      sync.Mutex
+	publicStreams map[string]int // open availability streams per client address
+
 	done      chan struct{}
 	closeOnce sync.Once
 
@@ -89,6 +97,10 @@ func New(cfg Config) *Server {
 	def(&cfg.StreamWriteTimout, 10*time.Second)
 	def(&cfg.SessionTTL, 12*time.Hour)
 	def(&cfg.TicketTTL, 60*time.Second)
+	def(&cfg.PresenceGrace, 15*time.Second)
+	if cfg.MaxPublicStreams <= 0 {
+		cfg.MaxPublicStreams = 16
+	}
 	if cfg.BcryptCost <= 0 {
 		cfg.BcryptCost = BcryptCost
 	}
@@ -126,6 +138,8 @@ func New(cfg Config) *Server {
 		startLimit:   limit(cfg.StartRate, cfg.StartBurst, 0.2, 5),
 		loginLimit:   limit(cfg.LoginRate, cfg.LoginBurst, 1, 5),
 		done:         make(chan struct{}),
+
+		publicStreams: map[string]int{},
 		dummyHash: sync.OnceValue(func() []byte { // made on first use, not at start
 			h, err := bcrypt.GenerateFromPassword([]byte("crumbless-no-such-agent"), cfg.BcryptCost)
 			if err != nil {
@@ -134,6 +148,7 @@ func New(cfg Config) *Server {
 			return h
 		}),
 	}
+	s.presence = newPresence(cfg.PresenceGrace, s.publishPresence)
 	if f, ok := cfg.Store.(storage.Fanout); ok {
 		s.fanout = startFanout(s, f)
 		s.hub.relay = s.fanout.publish
@@ -147,6 +162,7 @@ func New(cfg Config) *Server {
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		close(s.done)
+		s.presence.stop()
 		s.hub.close()
 		if s.fanout != nil {
 			s.fanout.close()
@@ -177,6 +193,8 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("POST /api/v1/conversation/typing", s.visitorTyping)
 	api.HandleFunc("POST /api/v1/conversation/tickets", s.newTicket)
 	api.HandleFunc("GET /api/v1/conversation/events", s.visitorEvents)
+	api.HandleFunc("GET /api/v1/availability", s.availability)
+	api.HandleFunc("GET /api/v1/availability/events", s.availabilityEvents)
 	api.HandleFunc("GET /api/v1/answers", s.searchAnswers)
 	api.HandleFunc("GET /api/v1/answers/{id}", s.getAnswer)
 	api.HandleFunc("GET /api/v1/forms", s.listForms)

@@ -14,13 +14,19 @@ type event struct {
 	Conversation int64
 	ToVisitor    bool // delivered to the conversation's visitor streams
 	ToAgents     bool // delivered to every agent stream
+	ToVisitors   bool // delivered to every visitor stream (presence)
+	ToPublic     bool // delivered to every availability stream
 }
+
+// publicStream is the subscriber "conversation" of an availability stream
+// (GET /api/v1/availability/events): no conversation, presence only.
+const publicStream = -1
 
 // subscriber is one open stream. Its channel is buffered; a subscriber that
 // falls behind is dropped (its channel closed) rather than slowing the
 // others down, and reconnects with Last-Event-ID.
 type subscriber struct {
-	conversation int64 // 0: an agent, sees every conversation
+	conversation int64 // 0: an agent, sees every conversation; publicStream: presence only
 	ch           chan event
 }
 
@@ -86,7 +92,7 @@ func (h *hub) deliver(ev event) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for s := range h.subs {
-		if s.conversation == 0 && !ev.ToAgents || s.conversation != 0 && (!ev.ToVisitor || s.conversation != ev.Conversation) {
+		if !s.wants(ev) {
 			continue
 		}
 		select {
@@ -96,6 +102,17 @@ func (h *hub) deliver(ev event) {
 			close(s.ch)
 		}
 	}
+}
+
+// wants reports whether ev goes to s's stream.
+func (s *subscriber) wants(ev event) bool {
+	switch {
+	case s.conversation == 0:
+		return ev.ToAgents
+	case s.conversation == publicStream:
+		return ev.ToPublic
+	}
+	return ev.ToVisitors || ev.ToVisitor && s.conversation == ev.Conversation
 }
 
 // close ends every stream and refuses new ones (server shutdown).

@@ -15,7 +15,8 @@ import (
 type backlogFunc func(ctx context.Context, after int64) ([]storage.Message, error)
 
 // stream serves Server-Sent Events for a visitor's conversation (or, with
-// conversation 0, for the agents). It subscribes first and then replays the
+// conversation 0, for the agents; with publicStream and no backlog, for
+// presence only). It subscribes first and then replays the
 // messages after Last-Event-ID, so nothing falls between replay and live
 // events; live messages already replayed are skipped. A comment line is
 // sent every heartbeat; every write has its own deadline; the stream ends
@@ -57,11 +58,16 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, conversation int
 	if !write("retry: 2000\n: stream open\n\n") {
 		return
 	}
+	if conversation == publicStream { // an availability stream starts with the current state
+		if !write(formatEvent(0, "presence", mustJSON(presenceJSON{Online: s.presence.Online()}))) {
+			return
+		}
+	}
 	// sent is the highest message id written on this stream: live events
 	// up to it were already replayed. (Not the client's Last-Event-ID: a
 	// bogus id past the end must not hide new messages.)
 	sent := int64(0)
-	if lastID > 0 {
+	if lastID > 0 && backlog != nil {
 		for {
 			msgs, err := backlog(r.Context(), lastID)
 			if err != nil {

@@ -1,0 +1,130 @@
+package chat
+
+import (
+	"net/http"
+	"sync"
+	"time"
+)
+
+// presence knows whether an agent is online: one holds the inbox's event
+// stream open (GET /api/v1/agent/events). When the last stream closes the
+// team stays online for a grace period, so that an inbox reload or a
+// dropped connection does not flicker "offline" on every visitor's widget.
+//
+// It counts this process's streams: with several server instances each
+// knows only its own agents.
+type presence struct {
+	grace  time.Duration
+	notify func(online bool) // called with mu held, on every change
+
+	mu      sync.Mutex
+	streams int
+	online  bool
+	timer   *time.Timer
+	gen     int // the grace timer that may still switch to offline
+}
+
+func newPresence(grace time.Duration, notify func(bool)) *presence {
+	return &presence{grace: grace, notify: notify}
+}
+
+// Online reports whether an agent is online now.
+func (p *presence) Online() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.online
+}
+
+// connect records an agent stream opening.
+func (p *presence) connect() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.streams++
+	if p.timer != nil {
+		p.timer.Stop()
+		p.timer = nil
+	}
+	p.gen++
+	if !p.online {
+		p.online = true
+		p.notify(true)
+	}
+}
+
+// disconnect records an agent stream closing; the last one starts the
+// grace period.
+func (p *presence) disconnect() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.streams--
+	if p.streams > 0 || !p.online {
+		return
+	}
+	p.gen++
+	gen := p.gen
+	p.timer = time.AfterFunc(p.grace, func() { p.expire(gen) })
+}
+
+// expire switches to offline unless a stream opened since timer gen started.
+func (p *presence) expire(gen int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if gen != p.gen || p.streams > 0 || !p.online {
+		return
+	}
+	p.timer = nil
+	p.online = false
+	p.notify(false)
+}
+
+// stop cancels a pending grace timer (server shutdown).
+func (p *presence) stop() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.timer != nil {
+		p.timer.Stop()
+		p.timer = nil
+	}
+	p.gen++
+}
+
+// presenceJSON is the body of GET /api/v1/availability and the data of the
+// "presence" events.
+type presenceJSON struct {
+	Online bool `json:"online"`
+}
+
+// publishPresence tells every visitor stream and every availability stream
+// of this process that the team came online or went offline. Presence is
+// not relayed to other instances (fanout.go): each counts its own agents.
+func (s *Server) publishPresence(online bool) {
+	s.hub.deliver(event{Name: "presence", ToPublic: true, ToVisitors: true, Data: mustJSON(presenceJSON{Online: online})})
+}
+
+// availability answers whether an agent is online; no token needed.
+func (s *Server) availability(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, presenceJSON{Online: s.presence.Online()})
+}
+
+// availabilityEvents streams "presence" events to a widget that has no
+// conversation yet: the current state at once, then every change. No token
+// is needed, so the streams per client address are capped.
+func (s *Server) availabilityEvents(w http.ResponseWriter, r *http.Request) {
+	ip := clientIP(r)
+	s.publicMu.Lock()
+	if s.publicStreams[ip] >= s.cfg.MaxPublicStreams {
+		s.publicMu.Unlock()
+		s.writeError(w, r, errorf(CodeTooMany, "Too many open availability streams from this address."))
+		return
+	}
+	s.publicStreams[ip]++
+	s.publicMu.Unlock()
+	defer func() {
+		s.publicMu.Lock()
+		if s.publicStreams[ip]--; s.publicStreams[ip] <= 0 {
+			delete(s.publicStreams, ip)
+		}
+		s.publicMu.Unlock()
+	}()
+	s.stream(w, r, publicStream, nil)
+}

@@ -1,0 +1,170 @@
+package chat
+
+import (
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const testGrace = 300 * time.Millisecond
+
+func withGrace(cfg *Config) { cfg.PresenceGrace = testGrace }
+
+// online asks GET /api/v1/availability.
+func (fx *fixture) online() bool {
+	fx.t.Helper()
+	rec := fx.do(request{method: "GET", path: "/api/v1/availability"})
+	require.Equal(fx.t, http.StatusOK, rec.Code, rec.Body.String())
+	assert.Equal(fx.t, "no-store", rec.Header().Get("Cache-Control"))
+	return decodeBody(fx.t, rec)["online"].(bool)
+}
+
+// TestPresenceFollowsAgentStreams: the team is online while an agent holds
+// the inbox stream open, stays online for the grace period after the last
+// one closes, and every visitor stream and availability stream hears each
+// change once.
+func TestPresenceFollowsAgentStreams(t *testing.T) {
+	fx := newFixture(t, withGrace)
+	ts := serve(t, fx)
+	visitor, convID := fx.start()
+	session := fx.login()
+
+	assert.False(t, fx.online(), "no agent yet")
+	rec := fx.do(request{method: "GET", path: "/api/v1/conversation", token: visitor})
+	require.Equal(t, http.StatusOK, rec.Code)
+	assert.Equal(t, false, decodeBody(t, rec)["online"])
+
+	public, res := openStream(t, ts.URL, "/api/v1/availability/events", nil)
+	require.NotNil(t, public, "availability stream needs no token: %d", res.StatusCode)
+	assert.Equal(t, "text/event-stream; charset=utf-8", res.Header.Get("Content-Type"))
+	assert.Equal(t, false, public.next("presence").Data["online"], "the stream starts with the current state")
+	conv, _ := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(visitor, 0))
+	require.NotNil(t, conv)
+
+	// An agent opens the inbox: online, everywhere.
+	agent1, _ := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader(session, 0))
+	require.NotNil(t, agent1)
+	assert.Equal(t, true, public.next("presence").Data["online"])
+	assert.Equal(t, true, conv.next("presence").Data["online"])
+	assert.True(t, fx.online())
+	rec = fx.do(request{method: "GET", path: "/api/v1/conversation", token: visitor})
+	assert.Equal(t, true, decodeBody(t, rec)["online"])
+
+	// A second inbox tab changes nothing; closing one of two changes nothing.
+	agent2, _ := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader(session, 0))
+	require.NotNil(t, agent2)
+	public.quiet("presence")
+	agent1.close()
+	public.quiet("presence")
+	assert.True(t, fx.online())
+
+	// The last one closes: still online during the grace period, then offline.
+	closed := time.Now()
+	agent2.close()
+	assert.True(t, fx.online(), "online during the grace period")
+	assert.Equal(t, false, public.next("presence").Data["online"])
+	assert.GreaterOrEqual(t, time.Since(closed), testGrace-50*time.Millisecond, "not before the grace period ended")
+	assert.Equal(t, false, conv.next("presence").Data["online"])
+	assert.False(t, fx.online())
+
+	// Back within the grace period (an inbox reload): no offline flicker.
+	agent3, _ := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader(session, 0))
+	require.NotNil(t, agent3)
+	assert.Equal(t, true, public.next("presence").Data["online"])
+	agent3.close()
+	time.Sleep(testGrace / 3)
+	agent4, _ := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader(session, 0))
+	require.NotNil(t, agent4)
+	time.Sleep(testGrace)
+	public.quiet("presence")
+	assert.True(t, fx.online(), "reconnected within the grace period")
+
+	// The availability stream carries presence only: no messages.
+	fx.reply(session, convID, "r1", "hello")
+	conv.next("message")
+	public.quiet("message")
+}
+
+// TestPresenceNeedsAnAuthenticatedStream: a failed agent stream (bad session)
+// does not make the team online.
+func TestPresenceNeedsAnAuthenticatedStream(t *testing.T) {
+	fx := newFixture(t, withGrace)
+	ts := serve(t, fx)
+	s, res := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader("ca_"+strings.Repeat("x", 43), 0))
+	assert.Nil(t, s)
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
+	assert.False(t, fx.online())
+}
+
+// TestAvailabilityStreamsAreCapped: streams without a token are capped per
+// client address (429 too_many_streams), and a closed one frees its place.
+func TestAvailabilityStreamsAreCapped(t *testing.T) {
+	fx := newFixture(t, func(c *Config) { c.MaxPublicStreams = 2 })
+	ts := serve(t, fx)
+	first, _ := openStream(t, ts.URL, "/api/v1/availability/events", nil)
+	require.NotNil(t, first)
+	second, _ := openStream(t, ts.URL, "/api/v1/availability/events", nil)
+	require.NotNil(t, second)
+	third, res := openStream(t, ts.URL, "/api/v1/availability/events", nil)
+	require.Nil(t, third)
+	assert.Equal(t, http.StatusTooManyRequests, res.StatusCode)
+	res.Body.Close()
+	first.close()
+	require.Eventually(t, func() bool {
+		s, res := openStream(t, ts.URL, "/api/v1/availability/events", nil)
+		if s == nil {
+			res.Body.Close()
+			return false
+		}
+		s.close()
+		return true
+	}, 5*time.Second, 20*time.Millisecond)
+}
+
+// TestPresenceTransitions drives presence directly: each sequence of
+// connects (+), disconnects (-) and waits (w, longer than the grace) gives
+// the listed notifications.
+func TestPresenceTransitions(t *testing.T) {
+	const grace = 40 * time.Millisecond
+	tests := []struct {
+		name  string
+		steps string
+		want  []bool
+		final bool
+	}{
+		{"nobody", "w", nil, false},
+		{"one agent", "+", []bool{true}, true},
+		{"one agent leaves", "+-w", []bool{true, false}, false},
+		{"leaves and comes back within the grace", "+-+w", []bool{true}, true},
+		{"two agents, one leaves", "++-w", []bool{true}, true},
+		{"two agents leave", "++--w", []bool{true, false}, false},
+		{"online again after going offline", "+-w+", []bool{true, false, true}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var got []bool
+			p := newPresence(grace, func(online bool) { mu.Lock(); got = append(got, online); mu.Unlock() })
+			defer p.stop()
+			for _, step := range tt.steps {
+				switch step {
+				case '+':
+					p.connect()
+				case '-':
+					p.disconnect()
+				case 'w':
+					time.Sleep(3 * grace)
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			assert.Equal(t, tt.want, got)
+			assert.Equal(t, tt.final, p.Online())
+		})
+	}
+}
