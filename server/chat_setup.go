@@ -32,8 +32,9 @@ func openStore(ctx context.Context, db, data string) (storage.Store, error) {
 }
 
 // openChat opens the store and the chat backend with the content of the
-// data folder (or the shipped samples).
-func openChat(ctx context.Context, db, data string, logger *slog.Logger) (*chat.Server, storage.Store, error) {
+// data folder (or the shipped samples). tune, when given, adjusts the
+// backend's configuration (flags such as -presence-grace).
+func openChat(ctx context.Context, db, data string, logger *slog.Logger, tune ...func(*chat.Config)) (*chat.Server, storage.Store, error) {
 	answers, forms, err := chat.LoadContent(data, content.Answers, content.Forms)
 	if err != nil {
 		return nil, nil, err
@@ -42,7 +43,11 @@ func openChat(ctx context.Context, db, data string, logger *slog.Logger) (*chat.
 	if err != nil {
 		return nil, nil, err
 	}
-	return chat.New(chat.Config{Store: st, Answers: answers, Forms: forms, Logger: logger}), st, nil
+	cfg := chat.Config{Store: st, Answers: answers, Forms: forms, Logger: logger}
+	for _, f := range tune {
+		f(&cfg)
+	}
+	return chat.New(cfg), st, nil
 }
 
 // runAgent is `crumbless agent add [-data ./data] [-db sqlite|postgres://…] NAME`: it

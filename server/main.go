@@ -23,8 +23,10 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"syscall"
+	"time"
 
 	"github.com/crumbless/crumbless/server/assets"
+	"github.com/crumbless/crumbless/server/chat"
 	"github.com/crumbless/crumbless/server/disclosure"
 	"github.com/crumbless/crumbless/server/storage"
 )
@@ -54,6 +56,7 @@ func run(args []string) error {
 	logFormat := flags.String("log", "text", "access and server log format: text or json (on stderr)")
 	tlsCert := flags.String("tls-cert", "", "PEM certificate chain: serve HTTPS (HTTP/2 and HTTP/1.1) instead of HTTP")
 	tlsKey := flags.String("tls-key", "", "PEM private key for -tls-cert")
+	presenceGrace := flags.Duration("presence-grace", 15*time.Second, "how long the team still shows as online after the last agent closed the inbox")
 	cpuProfile := flags.String("cpuprofile", "", "write a CPU profile to this file until shutdown (for make bench-server)")
 	if err := flags.Parse(args); err != nil {
 		return err
@@ -92,7 +95,7 @@ func run(args []string) error {
 		defer stop()
 	}
 
-	chatServer, store, err := openChat(context.Background(), *db, *data, logger)
+	chatServer, store, err := openChat(context.Background(), *db, *data, logger, func(c *chat.Config) { c.PresenceGrace = *presenceGrace })
 	if err != nil {
 		return err
 	}

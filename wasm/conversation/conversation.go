@@ -14,6 +14,7 @@ import (
 	"errors"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall/js"
 
 	"github.com/crumbless/crumbless/internal/decimal"
@@ -31,7 +32,9 @@ const pageSize = 500
 // Remote is a conversation on the chat backend.
 type Remote struct {
 	client *transport.Client
+	public *transport.Client // no token: the availability stream
 	store  *store.Store
+	online atomic.Bool // the team's presence, as last heard
 
 	mu     sync.Mutex // guards everything below; held while a conversation starts
 	on     func(views.Message)
@@ -43,7 +46,7 @@ type Remote struct {
 // New returns the conversation at the API origin base (e.g.
 // "https://chat.example"), with its token kept in st.
 func New(base string, st *store.Store) *Remote {
-	r := &Remote{client: transport.New(base), store: st}
+	r := &Remote{client: transport.New(base), public: transport.New(base), store: st}
 	var token string
 	if st.Get(tokenKey, &token) {
 		r.client.SetToken(token)
@@ -92,9 +95,28 @@ func (r *Remote) tokenChanged() {
 	}
 }
 
-// Online reports false: the backend has no presence for agents yet, so the
-// widget promises a reply, not a live agent.
-func (r *Remote) Online() bool { return false }
+// Online reports whether an agent was online when the availability stream
+// last said so (false until WatchPresence has heard from the server).
+func (r *Remote) Online() bool { return r.online.Load() }
+
+// WatchPresence follows the team's presence on the availability stream
+// (GET /api/v1/availability/events, no token): fn gets the current state
+// once the stream opens and every change after, until cancel. A stream the
+// server refuses counts as offline.
+func (r *Remote) WatchPresence(fn func(online bool)) (cancel func()) {
+	s := r.public.Stream("/api/v1/availability/events", 0, func(ev transport.Event) {
+		switch ev.Name {
+		case "presence":
+			online := ev.Data.Type() == js.TypeObject && ev.Data.Get("online").Truthy()
+			r.online.Store(online)
+			fn(online)
+		case "closed":
+			r.online.Store(false)
+			fn(false)
+		}
+	})
+	return s.Close
+}
 
 // History returns the messages so far (none before the visitor's first
 // message) and the visitor's read cursor, then starts the live stream after

@@ -20,19 +20,16 @@ type homeView struct {
 	forms    js.Value
 	on       ui.Listeners
 	gone     bool
+
+	avail, availText js.Value // the team's availability line (presence.go)
 }
 
 func newHome(p *Panel) *homeView {
 	v := &homeView{p: p}
 	T := p.T
-	status := "offline"
-	if p.chat != nil && p.chat.conv.Online() {
-		status = "online"
-	}
 	hero := ui.Append(ui.El("div", "class", "hero"),
 		ui.TextEl("h3", T.T("home.lead"), "id", "cl-home-h", "class", "lead"),
-		ui.Append(ui.El("p", "class", "avail "+status), ui.El("span", "class", "pulse", "aria-hidden", "true"),
-			ui.TextEl("span", T.T("home."+status))),
+		v.newAvailability(),
 	)
 	cards := ui.El("div", "class", "cards")
 	if p.chat != nil {

@@ -91,6 +91,8 @@ type Panel struct {
 	badge       js.Value
 	ownBadge    bool // the panel created the badge (the loader drew none)
 	starting    bool // NewPanel is rendering the first view
+
+	stopPresence func() // ends the presence watch (presence.go); nil while closed
 }
 
 // NewPanel renders the panel into f.Panel (or creates a hidden one), applies
@@ -202,6 +204,7 @@ func (p *Panel) Open() {
 		if p.chat != nil {
 			p.chat.visibilityChanged()
 		}
+		p.watchPresence(true)
 		p.frame.Events.Emit("open", nil)
 	}
 }
@@ -215,6 +218,7 @@ func (p *Panel) Close() {
 	p.labelLauncher()
 	if was {
 		p.store.Remove("open")
+		p.watchPresence(false)
 		p.frame.Launcher.Call("focus")
 		p.frame.Events.Emit("close", nil)
 	}
@@ -590,6 +594,7 @@ func (p *Panel) Release() {
 	if p.chat != nil {
 		p.chat.release()
 	}
+	p.watchPresence(false)
 	p.on.Release()
 	if p.ownBadge {
 		p.badge.Call("remove")

@@ -280,6 +280,10 @@
     $('logout').addEventListener('click', logout);
     $('tab-conversations').addEventListener('click', () => tab('conversations'));
     $('tab-submissions').addEventListener('click', () => tab('submissions'));
+    // Leaving the page (also into the back/forward cache) ends the stream at
+    // once, so visitors see the team go offline after the grace period; the
+    // reconnect loop resumes it if the page comes back.
+    window.addEventListener('pagehide', () => { if (state.abort) state.abort.abort(); });
     document.addEventListener('visibilitychange', () => {
       if (!document.hidden && state.current) open(state.current);
     });
