@@ -39,11 +39,15 @@ func openChat(ctx context.Context, db, data string, logger *slog.Logger, tune ..
 	if err != nil {
 		return nil, nil, err
 	}
+	key, err := chat.LoadOrCreateKey(filepath.Join(data, "network.key")) // keys the network bans' hashes
+	if err != nil {
+		return nil, nil, err
+	}
 	st, err := openStore(ctx, db, data)
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg := chat.Config{Store: st, Answers: answers, Forms: forms, Logger: logger}
+	cfg := chat.Config{Store: st, Answers: answers, Forms: forms, Logger: logger, NetworkKey: key}
 	for _, f := range tune {
 		f(&cfg)
 	}

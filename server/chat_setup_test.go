@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/crumbless/crumbless/internal/pgtest"
+	"github.com/crumbless/crumbless/server/chat"
 	"github.com/crumbless/crumbless/server/storage"
 )
 
@@ -127,4 +128,8 @@ func TestChatMounted(t *testing.T) {
 		})
 	}
 	assert.FileExists(t, filepath.Join(data, "crumbless.db"))
+	key, err := os.Stat(filepath.Join(data, "network.key")) // the network bans' secret, made on first start
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), key.Mode().Perm())
+	assert.EqualValues(t, chat.NetworkKeySize, key.Size())
 }

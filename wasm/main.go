@@ -46,7 +46,8 @@ func main() {
 
 // panelOptions reads what the loader learned from the script tag, the
 // browser and the bundle. The chat (wasm/conversation) talks to the same
-// API origin as the forms: data-api, or the script's origin.
+// API origin as the forms: data-api, or the script's origin; data-chat="off"
+// turns the backend off.
 func panelOptions(boot js.Value, st *store.Store) views.Options {
 	config := boot.Get("config")
 	str := func(v js.Value) string {
@@ -68,6 +69,14 @@ func panelOptions(boot js.Value, st *store.Store) views.Options {
 	base := str(boot.Get("base"))
 	opts.ManifestURL = base + "manifest.json" // lists the content-hashed answers.json and forms.json
 	api := str(config.Get("api"))
+	if str(config.Get("chat")) == "off" {
+		// data-chat="off": a site that hosts only the static files. No chat
+		// and no request to /api/v1; forms go only to an explicit data-api.
+		if api != "" {
+			opts.SubmitURL = api + "/api/v1/forms/"
+		}
+		return opts
+	}
 	if api == "" {
 		api = js.Global().Get("URL").New(base).Get("origin").String()
 	}

@@ -20,8 +20,9 @@ const inboxContactForm = `{"id":"s1","fields":{"name":"Ana","email":"ana@example
 // sessionStorage, no cookie), a new conversation and message appear live
 // with an unread badge, the agent opens it (unread goes to 0 for the
 // agents, the visitor's read event), replies (the visitor reads the reply),
-// sees form submissions, bans (the visitor gets 403 banned), and a reload
-// keeps the session. Visitor text is shown as text, never as HTML, and the
+// sees form submissions, bans through the dialog with the visitor's network
+// (the visitor gets 403 banned, and so does a new conversation from the same
+// address), a reload keeps the session, and lifting the ban frees both. Visitor text is shown as text, never as HTML, and the
 // page runs under its CSP without a violation.
 func TestAgentInbox(t *testing.T) {
 	data := t.TempDir()
@@ -94,12 +95,25 @@ func TestAgentInbox(t *testing.T) {
 	b.screenshot(t, "inbox-3-submissions")
 	b.click(t, `document.getElementById('tab-conversations')`)
 
-	// Ban: the visitor is refused with the reason.
+	// Ban through the dialog, with the visitor's network for 7 days: the
+	// visitor is refused with the reason, and so is a fresh start (a visitor
+	// who cleared their storage) from the same address.
+	b.click(t, `document.getElementById('ban-open')`)
+	b.waitFor(t, `document.getElementById('ban-dialog').open`)
+	assert.True(t, eval[bool](t, b, `document.getElementById('ban-days').disabled`), "days only for a network ban")
 	b.do(t, chromedp.SetValue(chromedp.JSPath(`document.getElementById('ban-reason')`), "abuse"))
+	b.click(t, `document.getElementById('ban-scope-network')`)
+	b.do(t, chromedp.SetValue(chromedp.JSPath(`document.getElementById('ban-days')`), "7"))
+	b.screenshot(t, "inbox-4-ban-dialog")
 	b.click(t, `document.getElementById('ban')`)
-	b.waitFor(t, `document.getElementById('banned-note').textContent === 'Banned (abuse)'`)
+	b.waitFor(t, `!document.getElementById('ban-dialog').open`)
+	b.waitFor(t, `document.getElementById('banned-note').textContent.startsWith('Banned (abuse); network blocked until ')`)
 	code, refused := call(t, "POST", p.base+"/api/v1/conversation/messages", visitor, `{"id":"v3","body":"let me back"}`)
 	assert.Equal(t, 403, code)
+	assert.Equal(t, "banned", refused["code"])
+	assert.Equal(t, "abuse", refused["reason"])
+	code, refused = call(t, "POST", p.base+"/api/v1/conversations", "", `{}`)
+	assert.Equal(t, 403, code, "a new conversation from the blocked network")
 	assert.Equal(t, "banned", refused["code"])
 	assert.Equal(t, "abuse", refused["reason"])
 	b.waitFor(t, `document.querySelector('#conversation-list .banned') !== null`)
@@ -110,6 +124,16 @@ func TestAgentInbox(t *testing.T) {
 	b.waitFor(t, `document.querySelectorAll('#conversation-list li').length === 1`)
 	assert.Empty(t, eval[[]string](t, b, `window.__csp`), "CSP violations in the inbox")
 	assert.Empty(t, b.cookies(t), "no cookies")
+
+	// Lifting the ban frees the visitor and the network.
+	b.click(t, `document.querySelector('#conversation-list button')`)
+	b.waitFor(t, `document.getElementById('banned-note').textContent.includes('network blocked')`)
+	b.click(t, `document.getElementById('unban')`)
+	b.waitFor(t, `document.getElementById('banned-note').textContent === ''`)
+	code, _ = call(t, "GET", p.base+"/api/v1/conversation", visitor, "")
+	assert.Equal(t, 200, code)
+	code, _ = call(t, "POST", p.base+"/api/v1/conversations", "", `{}`)
+	assert.Equal(t, 201, code)
 
 	// Log out: the token is gone and no longer accepted.
 	token := eval[string](t, b, `JSON.parse(sessionStorage.getItem('crumbless-agent-session')).token`)

@@ -178,7 +178,12 @@ func (s *Server) agentConversation(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"conversation": toAgentJSON(c), "messages": toMessagesJSON(msgs)})
+	out, err := s.withNetworkBan(r.Context(), toAgentJSON(c))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"conversation": out, "messages": toMessagesJSON(msgs)})
 }
 
 // agentSend stores an agent reply, idempotent by client id like the
@@ -244,11 +249,15 @@ func (s *Server) agentTyping(w http.ResponseWriter, r *http.Request) {
 }
 
 type banRequest struct {
-	Reason string `json:"reason"`
+	Reason  string `json:"reason"`
+	Network bool   `json:"network"` // also block the network the visitor came from
+	Days    int    `json:"days"`    // how long the network stays blocked: 1-365, default 30
 }
 
 // ban bans the conversation's visitor: their open streams get a "banned"
-// event and end, and every later visitor call answers 403 banned.
+// event and end, and every later visitor call answers 403 banned. With
+// "network": true it also blocks new conversations from the network the
+// conversation was started from, for "days" days.
 func (s *Server) ban(w http.ResponseWriter, r *http.Request) {
 	c, err := s.pathConversation(r)
 	if err != nil {
@@ -268,12 +277,41 @@ func (s *Server) ban(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, &Error{Code: CodeInvalid, Message: "reason must be spam, abuse or other.", Fields: map[string]string{"reason": "Choose spam, abuse or other."}})
 		return
 	}
+	switch {
+	case !req.Network && req.Days != 0:
+		s.writeError(w, r, &Error{Code: CodeInvalid, Message: "days goes with network: true.", Fields: map[string]string{"days": "Only for a network ban."}})
+		return
+	case req.Network && req.Days == 0:
+		req.Days = defaultNetworkBanDays
+	case req.Days < 0 || req.Days > maxNetworkBanDays:
+		s.writeError(w, r, &Error{Code: CodeInvalid, Message: "days must be 1-365.", Fields: map[string]string{"days": "Choose 1-365 days."}})
+		return
+	}
+	if req.Network {
+		now := s.now()
+		err := s.store.BanNetwork(r.Context(), c.ID, req.Reason, now.UnixMilli(), now.AddDate(0, 0, req.Days).UnixMilli())
+		if errors.Is(err, storage.ErrNotFound) {
+			s.writeError(w, r, &Error{Code: CodeConflict, Message: "The network this conversation came from is not known (it started before network bans existed); ban the visitor only.",
+				Fields: map[string]string{"network": "Not known for this conversation."}})
+			return
+		}
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
 	s.setBan(w, r, c, req.Reason)
 }
 
+// unban lifts the visitor's ban and the network bans made from the
+// conversation.
 func (s *Server) unban(w http.ResponseWriter, r *http.Request) {
 	c, err := s.pathConversation(r)
 	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.store.BanNetwork(r.Context(), c.ID, "", s.nowMS(), 0); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -295,7 +333,25 @@ func (s *Server) setBan(w http.ResponseWriter, r *http.Request, c storage.Conver
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"conversation": toAgentJSON(c)})
+	out, err := s.withNetworkBan(r.Context(), toAgentJSON(c))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"conversation": out})
+}
+
+// withNetworkBan adds the ban in force on the conversation's network.
+func (s *Server) withNetworkBan(ctx context.Context, c agentConversationJSON) (agentConversationJSON, error) {
+	b, err := s.store.ConversationNetworkBan(ctx, c.ID, s.nowMS())
+	if errors.Is(err, storage.ErrNotFound) {
+		return c, nil
+	}
+	if err != nil {
+		return c, err
+	}
+	c.Network = &networkBanJSON{Reason: b.Reason, Conversation: b.ConversationID, Created: b.Created, Expires: b.Expires}
+	return c, nil
 }
 
 func (s *Server) agentSubmissions(w http.ResponseWriter, r *http.Request) {

@@ -12,6 +12,7 @@ package chat
 
 import (
 	"context"
+	"crypto/rand"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -39,6 +40,10 @@ type Config struct {
 	StreamWriteTimout time.Duration // per SSE write, 10 s
 	MaxStreams        int           // open streams per visitor, 4
 	MaxPublicStreams  int           // availability streams per client address, 16
+	// NetworkKey keys the hashes of the networks visitors come from (network
+	// bans); the server keeps it in its data folder (LoadOrCreateKey). Empty:
+	// a random key for this process, so bans by network end with it.
+	NetworkKey []byte
 	// PresenceGrace is how long the team still counts as online after the
 	// last agent's inbox stream closed (15 s).
 	PresenceGrace time.Duration
@@ -72,6 +77,7 @@ type Server struct {
 	ipLimit, messageLimit, startLimit, loginLimit *limiters
 
 	presence      *presence
+	networkKey    []byte
 	publicMu      sync.Mutex
 	publicStreams map[string]int // open availability streams per client address
 
@@ -149,6 +155,11 @@ func New(cfg Config) *Server {
 		}),
 	}
 	s.presence = newPresence(cfg.PresenceGrace, s.publishPresence)
+	s.networkKey = cfg.NetworkKey
+	if len(s.networkKey) == 0 {
+		s.networkKey = make([]byte, NetworkKeySize)
+		rand.Read(s.networkKey) // never fails (crypto/rand, Go 1.24+)
+	}
 	if f, ok := cfg.Store.(storage.Fanout); ok {
 		s.fanout = startFanout(s, f)
 		s.hub.relay = s.fanout.publish

@@ -83,6 +83,7 @@ func (fx *fixture) advance(d time.Duration) {
 type request struct {
 	method, path, token, body string
 	header                    map[string]string
+	remote                    string // RemoteAddr; default 192.0.2.1:1234
 }
 
 // do runs req through the handler and checks what every response must be:
@@ -95,6 +96,9 @@ func (fx *fixture) do(req request) *httptest.ResponseRecorder {
 	}
 	r := httptest.NewRequest(req.method, req.path, body)
 	r.RemoteAddr = "192.0.2.1:1234"
+	if req.remote != "" {
+		r.RemoteAddr = req.remote
+	}
 	if req.body != "" {
 		r.Header.Set("Content-Type", "application/json")
 	}

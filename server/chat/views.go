@@ -60,6 +60,18 @@ type agentConversationJSON struct {
 	Unread      int          `json:"unread"`
 	Banned      string       `json:"banned,omitempty"`
 	Last        *messageJSON `json:"last,omitempty"`
+	// Network is the ban on the conversation's network, in the answers
+	// about one conversation (not in lists and events).
+	Network *networkBanJSON `json:"network,omitempty"`
+}
+
+// networkBanJSON is a ban of the network a conversation came from; the
+// network itself is never shown (the server knows only its keyed hash).
+type networkBanJSON struct {
+	Reason       string `json:"reason"`
+	Conversation int64  `json:"conversation"` // the conversation the ban was made from
+	Created      int64  `json:"created"`
+	Expires      int64  `json:"expires"`
 }
 
 func toAgentJSON(c storage.Conversation) agentConversationJSON {

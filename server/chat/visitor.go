@@ -44,7 +44,8 @@ type startResponse struct {
 }
 
 // startConversation creates a conversation and its visitor token. The token
-// is shown once; only its hash is stored.
+// is shown once; only its hash is stored, with the keyed hash of the
+// visitor's network (for network bans). A blocked network gets 403 banned.
 func (s *Server) startConversation(w http.ResponseWriter, r *http.Request) {
 	if ok, wait := s.startLimit.allow(clientIP(r), s.now()); !ok {
 		s.writeError(w, r, &Error{Code: CodeRateLimited, Message: "Too many new conversations; try again later.", RetryAfter: wait})
@@ -59,9 +60,21 @@ func (s *Server) startConversation(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, &Error{Code: CodeInvalid, Message: "site must be at most 64 characters on one line.", Fields: map[string]string{"site": "Invalid site."}})
 		return
 	}
+	network := s.networkHash(r)
+	if b, err := s.store.NetworkBan(r.Context(), network, s.nowMS()); err == nil {
+		s.writeError(w, r, &Error{Code: CodeBanned, Message: "New conversations from this network are blocked.", Reason: b.Reason})
+		return
+	} else if !errors.Is(err, storage.ErrNotFound) {
+		s.writeError(w, r, err)
+		return
+	}
 	token := newToken(prefixVisitor)
 	c, err := s.store.CreateConversation(r.Context(), hashToken(token), req.Site, s.nowMS())
 	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.store.SetConversationNetwork(r.Context(), c.ID, network); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -59,6 +59,21 @@ type Store interface {
 	// lifts the ban.
 	Ban(ctx context.Context, conversationID int64, reason string, now int64) error
 
+	// SetConversationNetwork records the keyed hash of the network a
+	// conversation's visitor came from (never the address itself).
+	SetConversationNetwork(ctx context.Context, conversationID int64, networkHash []byte) error
+	// BanNetwork blocks the network recorded for a conversation until
+	// expires, replacing an earlier ban of that network; an empty reason
+	// lifts the bans made from the conversation. ErrNotFound when no network
+	// is recorded for it.
+	BanNetwork(ctx context.Context, conversationID int64, reason string, now, expires int64) error
+	// NetworkBan returns the ban of a network in force at now, ErrNotFound
+	// when there is none.
+	NetworkBan(ctx context.Context, networkHash []byte, now int64) (NetworkBan, error)
+	// ConversationNetworkBan returns the ban in force at now on the network
+	// recorded for a conversation, ErrNotFound when there is none.
+	ConversationNetworkBan(ctx context.Context, conversationID, now int64) (NetworkBan, error)
+
 	// AddSubmission stores a form submission unless one with the same form
 	// and client id exists: then it returns that one and false.
 	AddSubmission(ctx context.Context, s Submission) (Submission, bool, error)
@@ -124,6 +139,15 @@ type Conversation struct {
 
 // Banned reports whether the conversation's visitor is banned.
 func (c Conversation) Banned() bool { return c.BannedReason != "" }
+
+// NetworkBan blocks new conversations from a network (an IPv4 address or
+// an IPv6 /64, known only by its keyed hash) until Expires.
+type NetworkBan struct {
+	Reason         string
+	ConversationID int64 // the conversation it was made from
+	Created        int64
+	Expires        int64
+}
 
 // Message is one chat message. ID is global and increasing; it is also the
 // SSE event id.

@@ -118,9 +118,11 @@
   }
 
   function renderBan(c) {
-    $('ban').hidden = !!c.banned;
+    $('ban-open').hidden = !!c.banned;
     $('unban').hidden = !c.banned;
-    $('banned-note').textContent = c.banned ? 'Banned (' + c.banned + ')' : '';
+    let note = c.banned ? 'Banned (' + c.banned + ')' : '';
+    if (c.network) note += (note ? '; ' : '') + 'network blocked until ' + time(c.network.expires);
+    $('banned-note').textContent = note;
   }
 
   async function open(id) {
@@ -169,15 +171,40 @@
     typingTimer = setTimeout(() => { typingTimer = 0; }, 3000);
   }
 
-  async function ban(lift) {
+  // The ban dialog: the reason, and whether to block the visitor's network
+  // too (for how many days) or only their token.
+  function openBanDialog() {
     if (!state.current) return;
+    $('ban-error').textContent = '';
+    $('ban-scope-visitor').checked = true;
+    syncBanScope();
+    $('ban-dialog').showModal();
+  }
+  function syncBanScope() { $('ban-days').disabled = !$('ban-scope-network').checked; }
+
+  async function ban(ev) {
+    ev.preventDefault();
+    if (!state.current) return;
+    const body = { reason: $('ban-reason').value };
+    if ($('ban-scope-network').checked) { body.network = true; body.days = Number($('ban-days').value); }
     try {
-      const data = lift
-        ? await api('DELETE', '/api/v1/agent/conversations/' + state.current + '/ban')
-        : await api('POST', '/api/v1/agent/conversations/' + state.current + '/ban', { reason: $('ban-reason').value });
+      const data = await api('POST', '/api/v1/agent/conversations/' + state.current + '/ban', body);
       state.conversations.set(state.current, data.conversation);
       renderBan(data.conversation);
       renderList();
+      $('ban-dialog').close();
+      $('unban').focus();
+    } catch (e) { $('ban-error').textContent = e.message; }
+  }
+
+  async function unban() {
+    if (!state.current) return;
+    try {
+      const data = await api('DELETE', '/api/v1/agent/conversations/' + state.current + '/ban');
+      state.conversations.set(state.current, data.conversation);
+      renderBan(data.conversation);
+      renderList();
+      $('ban-open').focus();
     } catch (e) { setStatus(e.message); }
   }
 
@@ -220,6 +247,10 @@
         if (data.author === 'visitor') { $('typing').textContent = ''; markRead([data]).catch(() => {}); }
       }
     } else if (name === 'conversation') {
+      // Events carry no network ban (the conversation's own answers do):
+      // keep the one known while the visitor stays banned.
+      const prev = state.conversations.get(data.id);
+      if (prev && prev.network && data.banned) data.network = prev.network;
       state.conversations.set(data.id, data);
       if (data.id === state.current) renderBan(data);
       renderList();
@@ -275,8 +306,12 @@
     $('login-form').addEventListener('submit', login);
     $('reply-form').addEventListener('submit', reply);
     $('reply').addEventListener('input', typing);
-    $('ban').addEventListener('click', () => ban(false));
-    $('unban').addEventListener('click', () => ban(true));
+    $('ban-open').addEventListener('click', openBanDialog);
+    $('ban-form').addEventListener('submit', ban);
+    $('ban-cancel').addEventListener('click', () => $('ban-dialog').close());
+    $('ban-scope-visitor').addEventListener('change', syncBanScope);
+    $('ban-scope-network').addEventListener('change', syncBanScope);
+    $('unban').addEventListener('click', unban);
     $('logout').addEventListener('click', logout);
     $('tab-conversations').addEventListener('click', () => tab('conversations'));
     $('tab-submissions').addEventListener('click', () => tab('submissions'));
