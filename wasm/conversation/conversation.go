@@ -20,6 +20,7 @@ import (
 	"github.com/crumbless/crumbless/internal/decimal"
 	"github.com/crumbless/crumbless/wasm/store"
 	"github.com/crumbless/crumbless/wasm/transport"
+	"github.com/crumbless/crumbless/wasm/ui"
 	"github.com/crumbless/crumbless/wasm/views"
 )
 
@@ -115,7 +116,14 @@ func (r *Remote) WatchPresence(fn func(online bool)) (cancel func()) {
 			fn(false)
 		}
 	})
-	return s.Close
+	return func() {
+		s.Close()
+		// The aborted request settles in a moment; the program must not end
+		// before (a callback into an exited program is an error on the
+		// page), so ui.Settle waits for the stream to stop. (One waiting to
+		// reconnect stops when its backoff ends, up to 15 s.)
+		ui.Go(func() { <-s.Done() })
+	}
 }
 
 // History returns the messages so far (none before the visitor's first
