@@ -119,10 +119,7 @@ func TestChatKill9LosesNothing(t *testing.T) {
 	assert.Equal(t, http.StatusOK, code)
 
 	// The submission is there too, for an agent created with the CLI.
-	add := exec.Command(os.Getenv("CRUMBLESS_BIN"), "agent", "add", "-data", data, "ana")
-	add.Stdin = strings.NewReader("correct horse\n")
-	out, err := add.CombinedOutput()
-	require.NoError(t, err, string(out))
+	addAgent(t, data, "ana", "correct horse")
 	req, err := http.NewRequest("POST", p.base+"/api/v1/agent/sessions", nil)
 	require.NoError(t, err)
 	req.SetBasicAuth("ana", "correct horse")

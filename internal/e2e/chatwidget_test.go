@@ -5,8 +5,6 @@ package e2e
 import (
 	"encoding/json"
 	"net/http"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -41,10 +39,7 @@ func agentLogin(t *testing.T, base, name, password string) string {
 // widget, and a reload restores the whole conversation from the server.
 func TestChatInTheWidget(t *testing.T) {
 	data := t.TempDir()
-	add := exec.Command(os.Getenv("CRUMBLESS_BIN"), "agent", "add", "-data", data, "ana")
-	add.Stdin = strings.NewReader("correct horse\n")
-	out, err := add.CombinedOutput()
-	require.NoError(t, err, string(out))
+	addAgent(t, data, "ana", "correct horse")
 	p := startChatProcess(t, data)
 	agent := agentLogin(t, p.base, "ana", "correct horse")
 

@@ -3,9 +3,6 @@
 package e2e
 
 import (
-	"os"
-	"os/exec"
-	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -26,10 +23,7 @@ const inboxContactForm = `{"id":"s1","fields":{"name":"Ana","email":"ana@example
 // page runs under its CSP without a violation.
 func TestAgentInbox(t *testing.T) {
 	data := t.TempDir()
-	add := exec.Command(os.Getenv("CRUMBLESS_BIN"), "agent", "add", "-data", data, "ana")
-	add.Stdin = strings.NewReader("correct horse\n")
-	out, err := add.CombinedOutput()
-	require.NoError(t, err, string(out))
+	addAgent(t, data, "ana", "correct horse")
 	p := startChatProcess(t, data)
 
 	b := newBrowser(t)

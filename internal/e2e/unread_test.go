@@ -3,10 +3,7 @@
 package e2e
 
 import (
-	"os"
-	"os/exec"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -31,10 +28,7 @@ const (
 // the reply.
 func TestUnreadBadgeAcrossTabs(t *testing.T) {
 	data := t.TempDir()
-	add := exec.Command(os.Getenv("CRUMBLESS_BIN"), "agent", "add", "-data", data, "ana")
-	add.Stdin = strings.NewReader("correct horse\n")
-	out, err := add.CombinedOutput()
-	require.NoError(t, err, string(out))
+	addAgent(t, data, "ana", "correct horse")
 	p := startChatProcess(t, data)
 	agent := agentLogin(t, p.base, "ana", "correct horse")
 
@@ -82,7 +76,7 @@ func TestUnreadBadgeAcrossTabs(t *testing.T) {
 	a.screenshot(t, "unread-badge-closed")
 
 	// Opening the chat in tab A (the tab in front) reads the reply.
-	_, err = chromedp.Call(a.ctx, page.BringToFront, cdp.Empty{})
+	_, err := chromedp.Call(a.ctx, page.BringToFront, cdp.Empty{})
 	require.NoError(t, err)
 	a.click(t, launcher)
 	a.waitFor(t, viewName+` == 'chat'`)
