@@ -12,10 +12,11 @@ package answers
 
 import (
 	"errors"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/crumbless/crumbless/internal/stablesort"
 )
 
 // Limits on queries and content.
@@ -98,7 +99,7 @@ func (c Content) Search(query string) []Result {
 			out = append(out, Result{Article: a, Score: score})
 		}
 	}
-	slices.SortStableFunc(out, func(a, b Result) int { return b.Score - a.Score })
+	stablesort.Func(out, func(a, b Result) int { return b.Score - a.Score })
 	return out
 }
 

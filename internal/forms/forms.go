@@ -10,10 +10,11 @@ package forms
 
 import (
 	"errors"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/crumbless/crumbless/internal/stablesort"
 )
 
 // Field types.
@@ -209,7 +210,7 @@ func (f Form) Check(values map[string]string) []Problem {
 	if len(unknown) > MaxFields {
 		return append(out, Problem{Code: CodeTooMany, Message: "Too many fields."})
 	}
-	slices.Sort(unknown)
+	stablesort.Strings(unknown)
 	for _, name := range unknown {
 		out = append(out, Problem{Field: name, Code: CodeUnknown, Message: "This form has no such field."})
 	}

@@ -25,9 +25,10 @@ package jsvalue
 
 import (
 	"math"
-	"slices"
 	"strconv"
 	"syscall/js"
+
+	"github.com/crumbless/crumbless/internal/stablesort"
 )
 
 // Decoder is a Go value that fills itself from a JavaScript value (never
@@ -355,7 +356,7 @@ func encodeMap[T any](m map[string]T, isNil bool) js.Value {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	slices.Sort(keys)
+	stablesort.Strings(keys)
 	o := objectCtor.New()
 	for _, k := range keys {
 		o.Set(k, Encode(any(m[k])))
