@@ -70,9 +70,9 @@ func (s *Store) sweep() {
 			if err != nil || !ok {
 				continue
 			}
-			exp, _, err := envelope.Decode(text)
+			exp, _, ok := unwrap(text)
 			_, isDeclared := registry.Lookup(strings.TrimPrefix(key, s.prefix))
-			if (err == nil && envelope.Expired(exp, now)) || (err != nil && isDeclared) {
+			if (ok && envelope.Expired(exp, now)) || (!ok && isDeclared) {
 				s.removeKey(a, key)
 			}
 		}

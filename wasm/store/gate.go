@@ -128,8 +128,8 @@ func (s *Store) renew() {
 		if err != nil || !ok {
 			continue
 		}
-		exp, data, err := envelope.Decode(text)
-		if err != nil || envelope.Expired(exp, now) {
+		exp, data, ok := unwrapText(text)
+		if !ok || envelope.Expired(exp, now) {
 			continue
 		}
 		if exp > now+(k.TTL-renewEvery).Milliseconds() {

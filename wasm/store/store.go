@@ -154,8 +154,8 @@ func (s *Store) Get(name string, dst any) bool {
 	if !ok {
 		return false
 	}
-	exp, data, err := envelope.Decode(text)
-	if err == nil && !envelope.Expired(exp, s.now()) && assign(data, dst) {
+	exp, data, ok := unwrap(text)
+	if ok && !envelope.Expired(exp, s.now()) && jsvalue.Decode(data, dst) == nil {
 		return true
 	}
 	s.Remove(name)
@@ -295,29 +295,6 @@ func stringify(v any) (text string, err error) {
 		return "", errors.New("value has no JSON form")
 	}
 	return out.String(), nil
-}
-
-// assign parses the JSON text data and fills dst with it; it reports false
-// when the value does not fit dst.
-func assign(data string, dst any) (ok bool) {
-	switch d := dst.(type) {
-	case *string:
-		if len(data) >= 2 && data[0] == '"' && data[len(data)-1] == '"' && plain(data[1:len(data)-1]) {
-			*d = data[1 : len(data)-1]
-			return true
-		}
-	case *bool:
-		if data == "true" || data == "false" {
-			*d = data == "true"
-			return true
-		}
-	}
-	defer func() {
-		if recover() != nil { // JSON.parse threw
-			ok = false
-		}
-	}()
-	return jsvalue.Decode(jsonObject.Call("parse", data), dst) == nil
 }
 
 // plain reports whether s can stand between JSON quotes as it is: valid

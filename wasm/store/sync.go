@@ -3,6 +3,7 @@
 package store
 
 import (
+	"strconv"
 	"strings"
 	"syscall/js"
 
@@ -157,14 +158,14 @@ func (s *Store) eventArea(ev js.Value) (a *area) {
 func consentIn(v js.Value, nowMs int64) bool { return decisionIn(v, nowMs) == "true" }
 
 // decisionIn returns the data of the live envelope v (a storage event's
-// newValue): "true", "false", or "" when there is none.
+// newValue) when it is a boolean: "true", "false", or "" when there is none.
 func decisionIn(v js.Value, nowMs int64) string {
 	if v.Type() != js.TypeString {
 		return ""
 	}
-	exp, data, err := envelope.Decode(v.String())
-	if err != nil || envelope.Expired(exp, nowMs) {
+	exp, data, ok := unwrap(v.String())
+	if !ok || envelope.Expired(exp, nowMs) || data.Type() != js.TypeBoolean {
 		return ""
 	}
-	return data
+	return strconv.FormatBool(data.Bool())
 }
