@@ -1,11 +1,13 @@
 // Package envelope reads and writes the JSON envelope every stored value is
 // wrapped in: {"v":1,"exp":<unix ms, 0 = none>,"data":<any JSON>}.
 //
-// It is plain Go with its own small JSON scanner (no encoding/json, no fmt),
-// because it is compiled into the wasm runtime, where size matters, and
-// because a pure-Go decoder can be fuzzed on the host. Decode never panics:
-// anything that is not a well-formed envelope of this version is an error,
-// and the store treats it as absent.
+// It is plain Go with its own small JSON scanner (no encoding/json, no fmt):
+// Encode and Expired are compiled into the wasm runtime, where size matters,
+// and a pure-Go decoder can be fuzzed on the host. The wasm does not link
+// Decode: wasm/store reads envelopes with the browser's JSON.parse, to the
+// same rules, and a Chromium test there checks both agree. Decode never
+// panics: anything that is not a well-formed envelope of this version is an
+// error, and the store treats it as absent.
 package envelope
 
 import (
