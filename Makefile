@@ -34,6 +34,7 @@ wasm:
 
 stage: wasm $(ESBUILD)
 	$(ESBUILD) $(MINIFY) static/crumbless.js --outfile=$(STAGE)/crumbless.js
+	$(ESBUILD) $(MINIFY) static/panel.css --outfile=$(STAGE)/panel.css
 	$(ESBUILD) $(MINIFY) "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" --outfile=$(STAGE)/wasm_exec.js
 	cp static/index.html static/strict.html static/demo.css $(STAGE)/
 	cp static/content/answers.json static/content/forms.json $(STAGE)/

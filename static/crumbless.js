@@ -5,12 +5,14 @@
  * on hover (data-prefetch="hover", the default), when the page is idle
  * ("idle") or only on the first click ("none"). Commands given through
  * crumbless(...) before the runtime runs are queued and handed over in order;
- * the loader answers the ones it can alone (open, close, state, disclosure).
- * Hand-written; make build minifies it with esbuild.
+ * the loader answers the ones it can alone (open, close, state, forget,
+ * consent false).
+ * Hand-written; make build minifies it with esbuild. Every byte counts: it
+ * is all a page pays before anyone clicks (2,500 bytes brotli at most).
  */
 (function () {
   var w = window, d = document;
-  var script = d.currentScript;
+  var script = d.currentScript, data = script.dataset;
   var api = w.crumbless;
   if (api?._b) return; // loaded twice: the first copy stays in charge
 
@@ -22,156 +24,110 @@
   var assets = "__CRUMBLESS_ASSETS__";
 
   // ---- configuration -------------------------------------------------------
-  var base = new URL(script.dataset.base || ".", script.src).href;
+  var base = new URL(data.base || ".", script.src).href;
   // The script tag's data- attributes over the defaults; the runtime reads
-  // them from boot.config (absent ones as "").
-  var config = Object.assign({ consent: "implicit", theme: "auto", position: "right" }, script.dataset);
-  config.prefix = config.prefix || "crumbless-"; // never unprefixed keys
+  // them from boot.config (absent ones as ""; consent is explicit only when
+  // it says so).
+  var config = Object.assign({ theme: "auto", position: "right" }, data);
+  var prefix = config.prefix ||= "crumbless-"; // never unprefixed keys, even with data-prefix=""
+  var implicit = config.consent != "explicit";
   config.version = assets[2];
 
   // ---- styles --------------------------------------------------------------
-  // :host resets everything the page could make the host inherit, with
-  // !important because in the shadow tree that beats the page's rules.
-  var dark = "--cl-bg:#17171c;--cl-fg:#ececf1;--cl-muted:#a3a3b0;--cl-line:#30303a;color-scheme:dark";
+  // The launcher's styles; the panel's (static/panel.css: the theme, the
+  // frame, its loading and error states) come with the runtime list, which
+  // is fetched on hover, focus or click. :host resets everything the page
+  // could make the host inherit, with !important because in the shadow tree
+  // that beats the page's rules.
   var css =
     ":host{all:initial!important}" +
-    ".cl{--cl-accent:var(--crumbless-accent,#4f46e5);--cl-bg:#fff;--cl-fg:#1c1c22;--cl-muted:#5b5b66;--cl-line:#e2e2e8;color-scheme:light;" +
-    "position:fixed;bottom:20px;right:20px;z-index:2147483000;font:15px/1.45 system-ui,sans-serif;color:var(--cl-fg)}" +
+    ".cl{--cl-accent:var(--crumbless-accent,#4f46e5);position:fixed;bottom:20px;right:20px;z-index:2147483000;font:15px/1.45 system-ui,sans-serif}" +
     ".cl[data-position=left]{right:auto;left:20px}" +
-    ".cl[data-theme=dark]{" + dark + "}" +
-    "@media (prefers-color-scheme:dark){.cl[data-theme=auto]{" + dark + "}}" +
-    ".launcher,.state button{border:0;background:var(--cl-accent);color:#fff;cursor:pointer}" +
-    ".launcher{position:relative;width:56px;height:56px;border-radius:50%;display:grid;place-items:center;box-shadow:0 6px 20px #0003}" +
+    ".launcher{position:relative;width:56px;height:56px;border:0;border-radius:50%;display:grid;place-items:center;" +
+    "background:var(--cl-accent);color:#fff;cursor:pointer;box-shadow:0 6px 20px #0003}" +
     ".launcher:focus-visible{outline:3px solid var(--cl-accent);outline-offset:3px}" +
     // The icon, a speech bubble, is drawn by CSS: no SVG for the HTML parser.
     ".launcher::before{content:'';width:24px;height:22px;background:currentColor;border-radius:12px 12px 12px 2px}" +
-    ".badge{position:absolute;top:-4px;right:-4px;padding:0 6px;border-radius:9px;background:#d92d20;font:700 12px/18px system-ui}" +
-    ".panel{position:absolute;bottom:72px;right:0;width:min(380px,calc(100vw - 40px));height:min(600px,calc(100vh - 112px));display:flex;flex-direction:column;overflow:hidden;" +
-    "background:var(--cl-bg);color:var(--cl-fg);border-radius:16px;box-shadow:0 12px 48px #0004}" +
-    ".cl[data-position=left] .panel{right:auto;left:0}.panel[hidden]{display:none}" +
-    ".state{margin:auto;padding:24px;text-align:center;color:var(--cl-muted)}" +
-    ".state button{display:block;margin:12px auto 0;padding:8px 16px;border-radius:8px;font:inherit}" +
-    "@media (max-width:480px){.panel{position:fixed;inset:0;width:auto;height:auto;border-radius:0}}";
+    ".badge{position:absolute;top:-4px;right:-4px;padding:0 6px;border-radius:9px;background:#d92d20;font:700 12px/18px system-ui}";
 
-  // ---- storage (read only) -------------------------------------------------
+  // ---- storage -------------------------------------------------------------
   // read returns the data of a prefixed key in the Crumbless envelope, or
-  // undefined. The loader never writes: keys exist only after the visitor
-  // acted, so reading them honours what they chose earlier.
-  function read(area, name) {
+  // undefined. Keys exist only after the visitor acted, so reading them
+  // honours what they chose earlier. The loader writes one key, and only
+  // when told to: the refusal (see the queue).
+  function read(name, area) {
     try {
-      var e = JSON.parse(w[area + "Storage"].getItem(config.prefix + name));
+      var e = JSON.parse(w[(area || "local") + "Storage"].getItem(prefix + name));
       if (e.v == 1 && !(e.exp && e.exp < Date.now())) return e.data;
     } catch (err) { /* blocked, absent or corrupt: as if absent */ }
   }
 
   // ---- queue ---------------------------------------------------------------
-  // boot is read by the runtime: it takes boot.queue, then sets boot.run.
-  var boot = { config: config, queue: [], base: base }; // boot.run: set by the runtime
+  // boot is read by the runtime: it takes boot.queue, then sets boot.run;
+  // boot.root, wrapper, launcher and panel are the frame it takes over.
+  var boot = { config: config, queue: [], base: base };
   var queued = api?.q || []; // calls made before this script ran, through the snippet
-  var host, wrap, launcher, panel, destroyed;
-  // Every listener the loader adds goes away with one abort() in destroy.
-  var ac = new AbortController(), on = { signal: ac.signal };
+  var host, wrap, launcher, panel, open = false, destroyed, ac;
 
   api = w.crumbless = (...args) => {
-    var c = args[0];
+    var c = args[0], item = [args];
     if (c == "destroy") return destroy();
     if (boot.run) return boot.run(args);
-    if (c == "state") return Promise.resolve(state());
-    if (c == "open" || (c == "toggle" && !isOpen())) return show();
-    if (c == "close" || c == "toggle") return hide();
-    // forget and consent false wipe every prefixed key at once, without
-    // waiting for a runtime that may never be loaded.
-    if (c == "forget" || (c == "consent" && args[1] === false)) {
-      ["local", "session"].forEach((area) => {
-        try {
-          var s = w[area + "Storage"];
-          Object.keys(s).forEach((k) => k.startsWith(config.prefix) && s.removeItem(k));
-        } catch (err) { /* blocked storage holds nothing */ }
+    if (c == "state") {
+      var storage = "local";
+      try { w.localStorage, w.sessionStorage; } catch (err) { storage = "memory"; }
+      return Promise.resolve({
+        open: open, view: "home", theme: theme(), lang: config.lang || "en", unread: unread(),
+        // A stored decision (a refusal, or explicit consent), or the mode's default.
+        consent: read("consent") ?? implicit, storage: storage, ready: false, version: config.version
       });
     }
-    var item = [args];
+    if (c == "toggle") c = open ? "close" : "open";
+    if (c == "open" || c == "close") return show(c == "open");
+    if (c == "forget" || (c == "consent" && typeof args[1] == "boolean")) decide(c == "forget", args[1]);
     boot.queue.push(item);
     // disclosure waits for the runtime, which holds the registry.
     if (c == "disclosure") return new Promise((resolve) => { item[1] = resolve; });
   };
   api._b = boot;
 
-  function isOpen() { return panel?.hidden === false; }
-
-  // state answers crumbless('state') until the runtime runs (it may never).
-  function state() {
-    var storage = "local";
-    try { w.localStorage.length; w.sessionStorage.length; } catch (err) { storage = "memory"; }
-    return {
-      open: isOpen(), view: "home", theme: theme(), lang: config.lang || "en",
-      unread: unread(), consent: config.consent != "explicit", storage: storage, ready: false,
-      version: config.version
-    };
+  // decide does at once what the runtime does for forget and consent
+  // (the call is queued for the runtime too), without waiting for a runtime
+  // that may never be loaded. The decision the runtime stores under
+  // "consent" — consent given in explicit mode, a refusal in implicit mode,
+  // where storing is the default — is written first, so that other tabs
+  // hear it before the removals, in the runtime's envelope and lifetime
+  // (internal/registry: 180 days); consent true in implicit mode lifts a
+  // refusal. Consent false and forget then wipe every other prefixed key
+  // from both storages; forget keeps a refusal, as the runtime does:
+  // forgetting is no reason to start storing again.
+  function decide(forget, granted) {
+    var key = prefix + "consent", keep = forget ? implicit && read("consent") === false : granted != implicit;
+    try {
+      if (!forget) keep ? w.localStorage.setItem(key, JSON.stringify({ v: 1, exp: Date.now() + 180 * 864e5, data: granted })) : w.localStorage.removeItem(key);
+    } catch (err) { /* blocked storage holds nothing */ }
+    if (!granted) ["local", "session"].forEach((area) => {
+      try {
+        var s = w[area + "Storage"];
+        Object.keys(s).forEach((k) => k.startsWith(prefix) && !(keep && k == key) && s.removeItem(k));
+      } catch (err) { /* as above */ }
+    });
   }
 
   // theme is the theme the visitor chose earlier, or the page's default.
   function theme() {
-    var t = read("local", "theme");
+    var t = read("theme");
     return /^(light|dark|auto)$/.test(t) ? t : config.theme;
   }
 
   // unread is the count of replies not read yet (the runtime writes the
   // local key, in every tab, once the visitor has used the chat).
-  function unread() { var n = read("local", "unread"); return n > 0 ? n | 0 : 0; }
+  function unread() { var n = read("unread"); return n > 0 ? n | 0 : 0; }
 
-  // ---- launcher ------------------------------------------------------------
-  // draw adds the launcher at once: to the body, or to the root element
-  // while the body is not parsed yet (the parser adds the body after it).
-  function draw() {
-    host = d.createElement("div");
-    host.id = "crumbless-root";
-    var root = host.attachShadow({ mode: "open" });
-    var sheet = new CSSStyleSheet();
-    sheet.replaceSync(css);
-    root.adoptedStyleSheets = [sheet];
-    wrap = el("div", "cl");
-    // The launcher looks the same in every theme; the stored theme is read
-    // when the panel frame is first shown.
-    wrap.dataset.theme = config.theme;
-    wrap.dataset.position = config.position;
-    launcher = el("button", "launcher");
-    launcher.setAttribute("aria-expanded", "false");
-    launcher.setAttribute("aria-label", "Open chat");
-    launcher.addEventListener("click", () => api("toggle"), on);
-    if (!/^(idle|none)$/.test(config.prefetch)) { // hover, the default
-      launcher.addEventListener("pointerenter", prefetch, on);
-      launcher.addEventListener("focus", prefetch, on);
-    }
-    wrap.appendChild(launcher);
-    root.appendChild(wrap);
-    (d.body || d.documentElement).appendChild(host);
-    Object.assign(boot, { root: root, wrapper: wrap, launcher: launcher });
-    for (var a of queued) api(...a);
-    idle(restore);
-  }
-
-  // restore shows, once the launcher is on screen, the unread count and an
-  // open panel the visitor left in this tab, when the visitor may have used
-  // the widget before: after a reload, back/forward ("reload",
-  // "back_forward") or from a page of the same site. Only then is storage
-  // read: a first Web Storage access blocks the main thread for
-  // milliseconds, which a visitor who just arrived should not pay.
-  function restore() {
-    if (destroyed || panel) return; // the visitor was quicker
-    if (!/^[rb]/.test(performance.getEntriesByType("navigation")[0]?.type) && !d.referrer.startsWith(location.origin + "/")) return;
-    var n = unread();
-    if (n) {
-      var badge = el("span", "badge");
-      badge.textContent = n;
-      launcher.appendChild(badge);
-      launcher.setAttribute("aria-label", "Open chat, " + n + " unread");
-    }
-    if (read("session", "open") === true) show(); // open before a reload in this tab
-  }
-
-  function el(tag, className) {
+  function el(tag, className, attrs) {
     var e = d.createElement(tag);
     e.className = className;
+    for (var a in attrs) e.setAttribute(a, attrs[a]);
     return e;
   }
 
@@ -179,10 +135,14 @@
 
   // ---- runtime list and prefetch -------------------------------------------
   // files fetches the runtime list once (again after a failure), checked
-  // against the hash the bundler put in this script.
+  // against the hash the bundler put in this script, and adds the panel's
+  // styles it carries to the launcher's.
   var list;
   function files() {
-    return list ||= get(base + assets[0], assets[1]).then((res) => res.json()).catch((err) => { list = 0; throw err; });
+    return list ||= get(base + assets[0], assets[1]).then((res) => res.json()).then((m) => {
+      sheet.replaceSync(css + m.css);
+      return m;
+    }).catch((err) => { list = 0; throw err; });
   }
 
   // get fetches url, refused unless it matches integrity; it rejects with
@@ -192,74 +152,64 @@
   }
 
   // prefetch fills the HTTP cache (the files are immutable) with the same
-  // requests load makes later, so that the click finds them there.
+  // requests load makes later, so that the click finds them there. A fetch
+  // with integrity resolves once the whole body is in and checked; load
+  // reports a failure, and the next hover tries again.
   var warmed;
   function prefetch() {
-    if (warmed || destroyed) return;
-    warmed = 1;
-    // A fetch with integrity resolves once the whole body is in and checked.
-    files().then((m) => Promise.all([m.exec, m.wasm].map((f) => fetch(base + f[0], { integrity: f[1] }))))
-      .catch(() => { warmed = 0; }); // load reports it
+    destroyed || (warmed ||= files().then((m) => Promise.all([m.exec, m.wasm].map((f) => fetch(base + f[0], { integrity: f[1] }))))
+      .catch(() => { warmed = 0; }));
   }
 
   // ---- panel frame and runtime ---------------------------------------------
-  function show() {
-    if (!panel) {
-      panel = el("div", "panel");
-      panel.setAttribute("role", "dialog");
-      panel.setAttribute("aria-label", "Chat");
-      wrap.insertBefore(panel, launcher);
+  // show opens (true) or closes the panel frame; the first open loads the
+  // runtime, which then takes over.
+  function show(on) {
+    if (on && !panel) {
+      boot.panel = panel = el("div", "panel", { role: "dialog", "aria-label": "Chat" });
       wrap.dataset.theme = theme();
-      boot.panel = panel;
     }
-    panel.hidden = false;
-    launcher.setAttribute("aria-expanded", "true");
-    load();
+    if (panel) panel.hidden = !on;
+    launcher.setAttribute("aria-expanded", open = on);
+    if (on) load();
   }
 
-  function hide() {
-    if (panel) panel.hidden = true;
-    launcher.setAttribute("aria-expanded", "false");
-  }
-
-  // status shows the loading state, or an error with a retry button.
+  // status shows the loading state, or an error with a retry button, in the
+  // frame, which joins the page here: once the runtime list brought its
+  // styles (at once after a hover), or unstyled when the list failed.
   function status(text, retry) {
-    var p = el("div", "state"), b = el("button", "");
-    p.setAttribute("role", retry ? "alert" : "status");
+    var p = el("div", "state", { role: retry ? "alert" : "status" }), b = el("button", "");
     p.textContent = text;
     b.textContent = "Try again";
     b.onclick = load;
-    if (retry) p.appendChild(b);
+    if (retry) p.append(b);
     panel.replaceChildren(p);
+    wrap.prepend(panel);
     b.focus();
   }
 
+  // load fetches the runtime list, then wasm_exec.js and the wasm at the
+  // same time, each refused when it does not match its hash, and runs the
+  // runtime; a failure shows an error with a retry button.
   var loading, added;
   function load() {
-    if (loading) return;
-    status("Loading…");
-    loading = start().catch((err) => {
+    loading ||= files().then(async (m) => {
+      status("Loading…");
+      var url = base + m.wasm[0], res = get(url, m.wasm[1]);
+      res.catch(() => { /* reported below, unless wasm_exec.js failed first */ });
+      if (!w.Go) await addScript(base + m.exec[0], m.exec[1]);
+      var go = new w.Go();
+      // Streaming compiles while downloading; it refuses a wrong MIME type.
+      var result = await WebAssembly.instantiateStreaming(await res, go.importObject).catch((e) => failure(url, e.message));
+      if (destroyed) return;
+      boot.go = go;
+      go.run(result.instance);
+    }).catch((err) => {
       loading = 0;
       if (destroyed) return;
       console.error("crumbless: could not load the chat runtime: " + err.message);
       status("The chat could not be loaded.", 1);
     });
-  }
-
-  async function start() {
-    var m = await files();
-    var url = base + m.wasm[0];
-    // wasm_exec.js and the wasm download at the same time; each is refused
-    // when it does not match its hash.
-    var res = get(url, m.wasm[1]);
-    res.catch(() => { /* reported below, unless wasm_exec.js failed first */ });
-    if (!w.Go) await addScript(base + m.exec[0], m.exec[1]);
-    var go = new w.Go();
-    // Streaming compiles while downloading; it refuses a wrong MIME type.
-    var result = await WebAssembly.instantiateStreaming(await res, go.importObject).catch((e) => failure(url, e.message));
-    if (destroyed) return;
-    boot.go = go;
-    go.run(result.instance);
   }
 
   // failure throws why url could not be used (why, or found out with a HEAD
@@ -277,27 +227,62 @@
       s.integrity = integrity;
       s.onload = resolve;
       s.onerror = () => { s.remove(); failure(src).catch(reject); };
-      d.head.appendChild(s);
+      d.head.append(s);
     });
   }
 
   // ---- destroy -------------------------------------------------------------
   // destroy stops the runtime, removes every node and listener the widget
   // added and puts the snippet's queueing function back, so the page is as
-  // it was (and the loader can be added again).
+  // it was (and the loader can be added again). The launcher's handlers go
+  // with its node.
   function destroy() {
     boot.run?.(["destroy"]); // the runtime lets go of boot.run
     destroyed = 1;
-    ac.abort();
-    host?.remove();
+    ac?.abort();
+    host.remove();
     added?.remove();
     w.crumbless = function () { (w.crumbless.q = w.crumbless.q || []).push(arguments); }; // the snippet's
   }
 
-  // ---- start ---------------------------------------------------------------
-  draw();
+  // ---- launcher ------------------------------------------------------------
+  // The launcher is drawn at once: in the body, or in the root element
+  // while the body is not parsed yet (the parser adds the body after it).
+  host = d.createElement("div");
+  host.id = "crumbless-root";
+  var root = host.attachShadow({ mode: "open" }), sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  root.adoptedStyleSheets = [sheet];
+  // The launcher looks the same in every theme; the stored theme is read
+  // when the panel frame is first shown.
+  root.append(wrap = el("div", "cl", { "data-theme": config.theme, "data-position": config.position }));
+  wrap.append(launcher = el("button", "launcher", { "aria-expanded": false, "aria-label": "Open chat" }));
+  launcher.onclick = () => api("toggle");
+  if (!/^(idle|none)$/.test(config.prefetch)) launcher.onpointerenter = launcher.onfocus = prefetch; // hover, the default
+  (d.body || d.documentElement).append(host);
+  Object.assign(boot, { root: root, wrapper: wrap, launcher: launcher });
+  for (var a of queued) api(...a);
+
+  // Once the launcher is on screen: the unread count, and an open panel the
+  // visitor left in this tab, when the visitor may have used the widget
+  // before — after a reload, back/forward ("reload", "back_forward") or
+  // from a page of the same site. Only then is storage read: a first Web
+  // Storage access blocks the main thread for milliseconds, which a visitor
+  // who just arrived should not pay.
+  idle(() => {
+    if (destroyed || panel) return; // the visitor was quicker
+    if (!/^[rb]/.test(performance.getEntriesByType("navigation")[0]?.type) && !d.referrer.startsWith(location.origin + "/")) return;
+    var n = unread();
+    if (n) {
+      var badge = el("span", "badge");
+      badge.textContent = n;
+      launcher.append(badge);
+      launcher.setAttribute("aria-label", "Open chat, " + n + " unread");
+    }
+    if (read("open", "session") === true) show(true); // open before a reload in this tab
+  });
   if (config.prefetch == "idle") {
     if (d.readyState == "complete") idle(prefetch);
-    else w.addEventListener("load", () => idle(prefetch), on);
+    else w.addEventListener("load", () => idle(prefetch), { signal: (ac = new AbortController()).signal });
   }
 })();

@@ -23,10 +23,12 @@ import (
 
 // loaderBudget is the most the widget may transfer before the visitor
 // interacts: the loader with its launcher styles, brotli-compressed (issue
-// 6: 2.5 KB). The loader carries one hash, of the runtime list, which holds
-// the sha384 of wasm_exec.js and the wasm (issue 9: a tampered file is
+// 6: 2.5 KB, counted as 2,500 bytes as the wasm's 650 KB is 650,000). The
+// panel's styles travel in the runtime list, fetched on hover, focus or
+// click. The loader carries one hash, of the runtime list, which holds the
+// sha384 of wasm_exec.js and the wasm (issue 9: a tampered file is
 // refused); it was 2,775 bytes when it carried both runtime hashes.
-const loaderBudget = 2560
+const loaderBudget = 2500
 
 // storageWrites makes the page record every call that would change Web
 // Storage, whatever the key, in window.__writes, and every getItem in
@@ -124,7 +126,8 @@ func eventually(t *testing.T, cond func() bool, msg string) {
 
 // TestPrefetch checks the three data-prefetch modes: hover warms the cache
 // on pointer enter, idle after the load event, none only on the click; the
-// click after a prefetch takes the runtime from the cache.
+// click after a prefetch shows the styled panel frame at once and takes the
+// runtime from the cache.
 func TestPrefetch(t *testing.T) {
 	base := startServer(t)
 	cases := []struct {
@@ -167,6 +170,12 @@ func TestPrefetch(t *testing.T) {
 			}
 			assert.Empty(t, prefixedKeys(t, b, "crumbless-"), "prefetch writes nothing")
 			b.click(t, launcher)
+			if c.afterHover {
+				// The prefetched list brought the panel's styles: the frame
+				// is there, styled, as soon as the click is handled.
+				assert.Equal(t, "absolute", eval[string](t, b, `getComputedStyle(`+panel+`).position`), "the frame at once, styled")
+				assert.NotEqual(t, "rgba(0, 0, 0, 0)", eval[string](t, b, panelBg), "the frame has the theme's background")
+			}
 			b.waitFor(t, panelReady)
 			mu.Lock()
 			defer mu.Unlock()
@@ -225,7 +234,9 @@ func TestFailedDownloadShowsRetry(t *testing.T) {
 				setOffline(t, b, true)
 			}
 			b.click(t, launcher)
-			alert := panel + `.querySelector('[role=alert]')`
+			// The frame joins the page once the runtime list brought the
+			// panel's styles (here it works, bar the wasm; or offline not).
+			alert := panel + `?.querySelector('[role=alert]')`
 			b.waitFor(t, alert+` != null`)
 			assert.Equal(t, "The chat could not be loaded.Try again", eval[string](t, b, alert+`.textContent`))
 			assert.True(t, eval[bool](t, b, shadow+`.activeElement === `+alert+`.querySelector('button')`), "focus on the retry button")
@@ -450,26 +461,4 @@ func TestLoaderInHead(t *testing.T) {
 	assert.True(t, eval[bool](t, b, `document.querySelector('#crumbless-root') === null`))
 	assert.Empty(t, eval[[]string](t, b, `__errors`))
 	assert.Empty(t, eval[[]string](t, b, `__uncaught`))
-}
-
-// TestForgetBeforeTheRuntime: forget and consent false, called before the
-// runtime was ever loaded, wipe every prefixed key from both storages at
-// once, leave the page's own keys, and load nothing.
-func TestForgetBeforeTheRuntime(t *testing.T) {
-	base := startServer(t)
-	b := newBrowser(t)
-	b.do(t, chromedp.Navigate(base+"/"))
-	b.waitFor(t, launcher+` != null`)
-	for _, call := range []string{`crumbless('forget')`, `crumbless('consent', false)`} {
-		t.Run(call, func(t *testing.T) {
-			eval[any](t, b, `['crumbless-theme', 'crumbless-unread', 'crumbless-visitor'].forEach(k => localStorage.setItem(k, '{}')),
-				['crumbless-open', 'crumbless-nav'].forEach(k => sessionStorage.setItem(k, '{}')),
-				localStorage.setItem('site-pref', 'mine'), sessionStorage.setItem('site-tab', 'mine'), 0`)
-			eval[any](t, b, call+`, 0`)
-			assert.Empty(t, prefixedKeys(t, b, "crumbless-"))
-			assert.Equal(t, "mine", eval[string](t, b, `localStorage.getItem('site-pref')`), "the page's own keys stay")
-			assert.Equal(t, "mine", eval[string](t, b, `sessionStorage.getItem('site-tab')`))
-			assert.Zero(t, b.requestsEndingIn(".wasm"), "no runtime for forget")
-		})
-	}
 }

@@ -28,6 +28,9 @@ const (
 	wasmName   = "crumbless.wasm"
 	execName   = "wasm_exec.js"
 	demoPage   = "index.html"
+	// panelStyles, the panel frame's styles (static/panel.css, minified),
+	// travel in the runtime list, not as a file of their own.
+	panelStyles = "panel.css"
 )
 
 // assetsPlaceholder is the string literal in the loader that is replaced by
@@ -35,9 +38,11 @@ const (
 const assetsPlaceholder = `"__CRUMBLESS_ASSETS__"`
 
 // runtimeListName is the staged name of the runtime list: the hashed paths
-// of the wasm and wasm_exec.js with their sha384 hashes, as
-// {"wasm":[path, sri],"exec":[path, sri]}. It is itself stored under a
-// hashed name in a/.
+// of the wasm and wasm_exec.js with their sha384 hashes, and the panel's
+// styles, as {"wasm":[path, sri],"exec":[path, sri],"css":text}. It is
+// itself stored under a hashed name in a/. The loader fetches it on hover,
+// focus or click, so the panel's styles cost a page nothing before anyone
+// reaches for the widget.
 const runtimeListName = "runtime.json"
 
 // The placeholder in the loader is replaced by the JSON array
@@ -46,7 +51,7 @@ const runtimeListName = "runtime.json"
 // integrity, and the list holds the runtime's sha384 hashes, so a tampered
 // list, wasm_exec.js or wasm is refused) and the bundle version it reports
 // in crumbless('state'). One hash instead of two, and no paths, keep the
-// loader within its 2,560-byte budget.
+// loader within its 2,500-byte budget.
 
 // File is one bundled file with its compressed variants.
 type File struct {
@@ -65,7 +70,7 @@ func Build(src fs.FS, version string) ([]File, error) {
 	renamed := map[string]string{}   // staged name → bundle path
 	integrity := map[string]string{} // staged name → sha384 SRI value
 	for _, name := range sortedKeys(staged) {
-		if name == loaderName || strings.HasSuffix(name, ".html") {
+		if name == loaderName || name == panelStyles || strings.HasSuffix(name, ".html") {
 			continue
 		}
 		if name == runtimeListName {
@@ -77,10 +82,14 @@ func Build(src fs.FS, version string) ([]File, error) {
 		files = append(files, f)
 	}
 
-	list, _ := json.Marshal(map[string][2]string{
-		"wasm": {renamed[wasmName], integrity[wasmName]},
-		"exec": {renamed[execName], integrity[execName]},
+	list, err := runtimeList(runtimeFiles{
+		Wasm: [2]string{renamed[wasmName], integrity[wasmName]},
+		Exec: [2]string{renamed[execName], integrity[execName]},
+		CSS:  strings.TrimSpace(string(staged[panelStyles])),
 	})
+	if err != nil {
+		return nil, err
+	}
 	runtime := newFile(runtimeListName, hashedPath(runtimeListName, list), list, true)
 	files = append(files, runtime)
 	listSum := sha256.Sum256(list) // sha256, not sha384: 21 bytes fewer in the loader, as strong here
@@ -108,6 +117,25 @@ func Build(src fs.FS, version string) ([]File, error) {
 	return files, nil
 }
 
+// runtimeFiles is the runtime list's JSON.
+type runtimeFiles struct {
+	Wasm [2]string `json:"wasm"`
+	Exec [2]string `json:"exec"`
+	CSS  string    `json:"css"`
+}
+
+// runtimeList encodes the runtime list, without escaping the CSS's > and &
+// for HTML: the loader reads it with JSON.parse.
+func runtimeList(r runtimeFiles) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		return nil, fmt.Errorf("encode the runtime list: %w", err)
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
 // readStage reads every regular file at the top of src and checks that the
 // required ones are there and sane.
 func readStage(src fs.FS) (map[string][]byte, error) {
@@ -126,7 +154,7 @@ func readStage(src fs.FS) (map[string][]byte, error) {
 		}
 		staged[e.Name()] = b
 	}
-	for _, name := range []string{loaderName, wasmName, execName, demoPage} {
+	for _, name := range []string{loaderName, wasmName, execName, panelStyles, demoPage} {
 		if len(staged[name]) == 0 {
 			return nil, fmt.Errorf("%s is missing or empty (did the wasm build or the copy from GOROOT fail?)", name)
 		}

@@ -28,6 +28,7 @@ func stage() fstest.MapFS {
 		"crumbless.wasm": {Data: append([]byte("\x00asm\x01\x00\x00\x00"), bytes.Repeat([]byte("code"), 500)...)},
 		"wasm_exec.js":   {Data: []byte(strings.Repeat("go runtime glue;", 100))},
 		"demo.css":       {Data: []byte("body{color:red}")},
+		"panel.css":      {Data: []byte(".panel>.state{color:red}\n")},
 		"index.html":     {Data: []byte(`<link href="/demo.css"><script src="/crumbless.js"></script>`)},
 		".DS_Store":      {Data: []byte("junk")},
 	}
@@ -61,12 +62,15 @@ func TestBuildHashesAssetsAndFillsInTheLoader(t *testing.T) {
 	list := got[runtimeListName]
 	assert.Regexp(t, `^a/runtime\.[0-9a-f]{10}\.json$`, list.Path)
 	assert.True(t, list.Immutable)
-	var runtime map[string][2]string
+	var runtime map[string]any
 	require.NoError(t, json.Unmarshal(list.Raw, &runtime))
-	assert.Equal(t, map[string][2]string{
-		"wasm": {got["crumbless.wasm"].Path, got["crumbless.wasm"].Integrity},
-		"exec": {got["wasm_exec.js"].Path, got["wasm_exec.js"].Integrity},
-	}, runtime)
+	assert.Equal(t, map[string]any{
+		"wasm": []any{got["crumbless.wasm"].Path, got["crumbless.wasm"].Integrity},
+		"exec": []any{got["wasm_exec.js"].Path, got["wasm_exec.js"].Integrity},
+		"css":  ".panel>.state{color:red}",
+	}, runtime, "the panel's styles travel in the list")
+	assert.Contains(t, string(list.Raw), `.panel>.state`, "CSS not escaped for HTML")
+	assert.NotContains(t, got, "panel.css", "no file of its own")
 
 	// The loader carries the list's path, its sha256 and the version: one
 	// hash, so that the loader stays within its byte budget.
@@ -105,6 +109,7 @@ func TestBuildRefusesBrokenStage(t *testing.T) {
 		{"no wasm_exec", func(s fstest.MapFS) { delete(s, "wasm_exec.js") }, "wasm_exec.js is missing"},
 		{"no loader", func(s fstest.MapFS) { delete(s, "crumbless.js") }, "crumbless.js is missing"},
 		{"no page", func(s fstest.MapFS) { delete(s, "index.html") }, "index.html is missing"},
+		{"no panel styles", func(s fstest.MapFS) { delete(s, "panel.css") }, "panel.css is missing"},
 		{"no placeholder", func(s fstest.MapFS) { s["crumbless.js"] = &fstest.MapFile{Data: []byte("x")} }, "placeholder"},
 		{"reserved name", func(s fstest.MapFS) { s["runtime.json"] = &fstest.MapFile{Data: []byte("{}")} }, "runtime.json is a reserved name"},
 	}
