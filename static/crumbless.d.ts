@@ -15,7 +15,7 @@ declare namespace Crumbless {
     lang: string;
     /** Replies the visitor has not read yet. */
     unread: number;
-    /** Whether the widget may write to storage (always true in implicit mode). */
+    /** Whether the visitor's decision lets the widget store: in implicit mode unless refused (crumbless('consent', false)), in explicit mode only after crumbless('consent', true). */
     consent: boolean;
     /** "memory" once the browser refused Web Storage; the widget then keeps working in memory. */
     storage: "local" | "memory";
