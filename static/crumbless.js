@@ -166,7 +166,7 @@
   // runtime, which then takes over.
   function show(on) {
     if (on && !panel) {
-      boot.panel = panel = el("div", "panel", { role: "dialog", "aria-label": "Chat" });
+      wrap.prepend(boot.panel = panel = el("div", "panel", { role: "dialog", "aria-label": "Chat" }));
       wrap.dataset.theme = theme();
     }
     if (panel) panel.hidden = !on;
@@ -174,9 +174,10 @@
     if (on) load();
   }
 
-  // status shows the loading state, or an error with a retry button, in the
-  // frame, which joins the page here: once the runtime list brought its
-  // styles (at once after a hover), or unstyled when the list failed.
+  // status shows the loading state, or an error with a retry button. The
+  // frame is empty, so unseen, until the runtime list brought the panel's
+  // styles (at once after a hover prefetch); a failure shows even without
+  // them.
   function status(text, retry) {
     var p = el("div", "state", { role: retry ? "alert" : "status" }), b = el("button", "");
     p.textContent = text;
@@ -184,7 +185,6 @@
     b.onclick = load;
     if (retry) p.append(b);
     panel.replaceChildren(p);
-    wrap.prepend(panel);
     b.focus();
   }
 
