@@ -258,7 +258,7 @@
   root.append(wrap = el("div", "cl", { "data-theme": config.theme, "data-position": config.position }));
   wrap.append(launcher = el("button", "launcher", { "aria-expanded": false, "aria-label": "Open chat" }));
   launcher.onclick = () => api("toggle");
-  if (!/^(idle|none)$/.test(config.prefetch)) launcher.onpointerenter = launcher.onfocus = prefetch; // hover, the default
+  if (config.prefetch != "idle" && config.prefetch != "none") launcher.onpointerenter = launcher.onfocus = prefetch; // hover, the default
   (d.body || d.documentElement).append(host);
   Object.assign(boot, { root: root, wrapper: wrap, launcher: launcher });
   for (var a of queued) api(...a);
@@ -268,10 +268,11 @@
   // before — after a reload, back/forward ("reload", "back_forward") or
   // from a page of the same site. Only then is storage read: a first Web
   // Storage access blocks the main thread for milliseconds, which a visitor
-  // who just arrived should not pay.
-  idle(() => {
+  // who just arrived should not pay — nor the idle callback (about 1 ms of
+  // main thread on the build machine), so the check is made here.
+  var nav = performance.getEntriesByType("navigation")[0]?.type;
+  if (nav == "reload" || nav == "back_forward" || d.referrer.startsWith(location.origin + "/")) idle(() => {
     if (destroyed || panel) return; // the visitor was quicker
-    if (!/^[rb]/.test(performance.getEntriesByType("navigation")[0]?.type) && !d.referrer.startsWith(location.origin + "/")) return;
     var n = unread();
     if (n) {
       var badge = el("span", "badge");

@@ -11,7 +11,9 @@
 //   - bytes transferred before interaction, by resource (Resource Timing);
 //   - main-thread time before interaction, three ways: the loader's own
 //     script work (trace events EvaluateScript/FunctionCall of crumbless.js,
-//     compile included), the whole main-thread tasks it ran in (trace
+//     compile included; broken down into compiling, parsing the launcher's
+//     stylesheet, V8's code cache, the script's own run and the callbacks
+//     it scheduled), the whole main-thread tasks it ran in (trace
 //     RunTask, with the style and layout they forced), and the page's
 //     main-thread time with the widget minus with a one-line script instead
 //     (Performance.getMetrics TaskDuration, each page in its own fresh
@@ -149,6 +151,7 @@ type beforeRun struct {
 	bytes        map[string]float64 // encoded body bytes by resource path
 	loaderMS     float64            // crumbless.js script work on the main thread, wall time
 	loaderCPU    float64            // the same, the main thread's CPU time
+	parts        map[string]float64 // loaderCPU by part (breakdownParts), CPU time
 	tasksMS      float64            // the main-thread tasks that ran crumbless.js, wall time
 	tasksCPU     float64            // the same, CPU time
 	withMS       float64            // page main-thread time with the widget
@@ -224,6 +227,7 @@ func (b bench) beforeInteraction() (beforeRun, error) {
 			if task := enclosingTask(events, e); task != nil {
 				tasks[task] = true
 			}
+			r.parts = addParts(r.parts, events, e)
 		}
 	}
 	for task := range tasks {
@@ -303,6 +307,44 @@ func (b bench) withoutWidget() (pageMS, floorCPU float64, err error) {
 	return pageMS, floorCPU, err
 }
 
+// breakdownParts name the trace events nested in the loader's script work
+// that the bench reports on their own; the rest of EvaluateScript is the
+// script's own run (DOM, shadow root, launcher), and FunctionCall is the
+// callbacks it scheduled (none for a visitor who just arrived).
+var breakdownParts = []struct{ event, label string }{
+	{"v8.compile", "compiling the script"},
+	{"CSSParserImpl::parseStyleSheet", "parsing the launcher's stylesheet (replaceSync)"},
+	{"v8.produceCache", "V8 writing its code cache"},
+}
+
+// addParts adds to parts the CPU time of e (the loader's EvaluateScript or
+// FunctionCall) by part: the breakdownParts events nested in it, then the
+// rest of it under "run" (EvaluateScript) or "callbacks" (FunctionCall).
+func addParts(parts map[string]float64, events []traceEvent, e *traceEvent) map[string]float64 {
+	if parts == nil {
+		parts = map[string]float64{}
+	}
+	rest := e.TDur / 1000
+	for i := range events {
+		c := &events[i]
+		if c == e || c.Tid != e.Tid || c.Ts < e.Ts || c.Ts+c.Dur > e.Ts+e.Dur {
+			continue
+		}
+		for _, p := range breakdownParts {
+			if c.Name == p.event {
+				parts[p.event] += c.TDur / 1000
+				rest -= c.TDur / 1000
+			}
+		}
+	}
+	if e.Name == "FunctionCall" {
+		parts["callbacks"] += rest
+	} else {
+		parts["run"] += rest
+	}
+	return parts
+}
+
 // enclosingTask returns the top-level task (RunTask) on e's thread that
 // contains e, or nil. (Chromium names it ThreadControllerImpl::RunTask.)
 func enclosingTask(events []traceEvent, e *traceEvent) *traceEvent {
@@ -353,7 +395,9 @@ func trace(ctx context.Context, fn func() error) ([]traceEvent, error) {
 	}
 	if _, err := chromedp.Call(ctx, tracing.Start, tracing.StartParams{
 		TransferMode: tracing.StartTransferModeReportEvents,
-		TraceConfig:  &tracing.TraceConfig{IncludedCategories: []string{"devtools.timeline", "toplevel"}},
+		// v8 and blink_style add the compile, code cache and CSS parse
+		// events that the breakdown names.
+		TraceConfig: &tracing.TraceConfig{IncludedCategories: []string{"devtools.timeline", "toplevel", "v8", "blink_style"}},
 	}); err != nil {
 		return nil, err
 	}
@@ -470,6 +514,11 @@ func printBefore(runs []beforeRun) {
 	fmt.Printf("\n| main thread (median) | ms |\n|---|---:|\n")
 	fmt.Printf("| loader script work (EvaluateScript + FunctionCall of crumbless.js, compile included), CPU | %.2f |\n", pick(func(r beforeRun) float64 { return r.loaderCPU }))
 	fmt.Printf("| the same, wall | %.2f |\n", pick(func(r beforeRun) float64 { return r.loaderMS }))
+	for _, p := range breakdownParts {
+		fmt.Printf("| — of which %s, CPU | %.2f |\n", p.label, pick(func(r beforeRun) float64 { return r.parts[p.event] }))
+	}
+	fmt.Printf("| — of which running the script (reading the attributes, shadow root, stylesheet object, launcher), CPU | %.2f |\n", pick(func(r beforeRun) float64 { return r.parts["run"] }))
+	fmt.Printf("| — of which callbacks it scheduled (idle: only for a visitor who may have used the widget), CPU | %.2f |\n", pick(func(r beforeRun) float64 { return r.parts["callbacks"] }))
 	fmt.Printf("| whole tasks that ran the loader (RunTask, with forced style/layout), CPU | %.2f |\n", pick(func(r beforeRun) float64 { return r.tasksCPU }))
 	fmt.Printf("| the same, wall | %.2f |\n", pick(func(r beforeRun) float64 { return r.tasksMS }))
 	fmt.Printf("| whole page with the widget (TaskDuration) | %.2f |\n", pick(func(r beforeRun) float64 { return r.withMS }))
