@@ -57,6 +57,7 @@ func run(args []string) error {
 	tlsCert := flags.String("tls-cert", "", "PEM certificate chain: serve HTTPS (HTTP/2 and HTTP/1.1) instead of HTTP")
 	tlsKey := flags.String("tls-key", "", "PEM private key for -tls-cert")
 	presenceGrace := flags.Duration("presence-grace", 15*time.Second, "how long the team still shows as online after the last agent closed the inbox")
+	heartbeat := flags.Duration("heartbeat", 15*time.Second, "how often an idle event stream sends a comment; the widget counts a stream silent for twice as long (plus 2 s) as dead and reconnects")
 	cpuProfile := flags.String("cpuprofile", "", "write a CPU profile to this file until shutdown (for make bench-server)")
 	if err := flags.Parse(args); err != nil {
 		return err
@@ -95,7 +96,10 @@ func run(args []string) error {
 		defer stop()
 	}
 
-	chatServer, store, err := openChat(context.Background(), *db, *data, logger, func(c *chat.Config) { c.PresenceGrace = *presenceGrace })
+	chatServer, store, err := openChat(context.Background(), *db, *data, logger, func(c *chat.Config) {
+		c.PresenceGrace = *presenceGrace
+		c.Heartbeat = *heartbeat
+	})
 	if err != nil {
 		return err
 	}

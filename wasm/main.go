@@ -12,6 +12,7 @@ import (
 	"github.com/crumbless/crumbless/wasm/conversation"
 	"github.com/crumbless/crumbless/wasm/events"
 	"github.com/crumbless/crumbless/wasm/store"
+	"github.com/crumbless/crumbless/wasm/tabs"
 	"github.com/crumbless/crumbless/wasm/ui"
 	"github.com/crumbless/crumbless/wasm/views"
 )
@@ -25,19 +26,31 @@ func main() {
 	config := boot.Get("config")
 	st := store.Open(store.Options{Prefix: config.Get("prefix").String(), Consent: config.Get("consent").String()})
 	hub := events.NewHub()
+	// The tab shares with the visitor's other tabs once the store writes to
+	// the browser's storage (after the first interaction, with consent): a
+	// tab whose state lives in memory keeps to itself.
+	tb := tabs.Join(config.Get("prefix").String(), false)
+	st.OnChange(func(name string) {
+		if name == "consent" && st.Storage() == "local" {
+			tb.Share() // consent given here or in another tab
+		}
+	})
 	panel := views.NewPanel(views.Frame{
 		Root:     boot.Get("root"),
 		Wrapper:  boot.Get("wrapper"),
 		Launcher: boot.Get("launcher"),
 		Panel:    boot.Get("panel"),
 		Events:   hub,
-	}, st, panelOptions(boot, st))
+	}, st, panelOptions(boot, st, tb))
 	st.GateOn(boot.Get("root"))
 	st.Sync()
 	if panel.IsOpen() {
 		st.Interact() // the click (or open call) that started the runtime
 	}
-	a := api.New(panel, st, hub, config)
+	if st.Storage() == "local" {
+		tb.Share()
+	}
+	a := api.New(panel, st, hub, tb, config)
 	a.Attach(boot)
 	<-a.Done() // keep the callbacks alive until crumbless('destroy')
 	st.Release()
@@ -48,7 +61,7 @@ func main() {
 // browser and the bundle. The chat (wasm/conversation) talks to the same
 // API origin as the forms: data-api, or the script's origin; data-chat="off"
 // turns the backend off.
-func panelOptions(boot js.Value, st *store.Store) views.Options {
+func panelOptions(boot js.Value, st *store.Store, tb *tabs.Tabs) views.Options {
 	config := boot.Get("config")
 	str := func(v js.Value) string {
 		if v.Type() == js.TypeString {
@@ -81,6 +94,6 @@ func panelOptions(boot js.Value, st *store.Store) views.Options {
 		api = js.Global().Get("URL").New(base).Get("origin").String()
 	}
 	opts.SubmitURL = api + "/api/v1/forms/"
-	opts.Chat = conversation.New(api, st)
+	opts.Chat = conversation.New(api, st, tb)
 	return opts
 }

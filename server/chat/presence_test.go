@@ -46,6 +46,7 @@ func TestPresenceFollowsAgentStreams(t *testing.T) {
 	assert.Equal(t, false, public.next("presence").Data["online"], "the stream starts with the current state")
 	conv, _ := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(visitor, 0))
 	require.NotNil(t, conv)
+	assert.Equal(t, false, conv.next("presence").Data["online"], "a visitor's stream starts with the current state too")
 
 	// An agent opens the inbox: online, everywhere.
 	agent1, _ := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader(session, 0))

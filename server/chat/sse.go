@@ -55,10 +55,12 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, conversation int
 		}
 		return rc.Flush() == nil
 	}
-	if !write("retry: 2000\n: stream open\n\n") {
+	// "heartbeat" is not a standard field (EventSource ignores it): it tells
+	// the widget how often to expect at least a comment.
+	if !write("retry: 2000\nheartbeat: " + strconv.FormatInt(s.cfg.Heartbeat.Milliseconds(), 10) + "\n: stream open\n\n") {
 		return
 	}
-	if conversation == publicStream { // an availability stream starts with the current state
+	if conversation != 0 { // visitors' and availability streams start with the team's presence
 		if !write(formatEvent(0, "presence", mustJSON(presenceJSON{Online: s.presence.Online()}))) {
 			return
 		}

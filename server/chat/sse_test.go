@@ -277,6 +277,37 @@ func TestStreamHeartbeat(t *testing.T) {
 	}
 }
 
+// TestStreamStatesItsHeartbeat: every stream opens with the interval of its
+// heartbeat (a field EventSource ignores), from which the widget tells a
+// dead connection from a quiet one.
+func TestStreamStatesItsHeartbeat(t *testing.T) {
+	fx := newFixture(t, func(c *Config) { c.Heartbeat = 1500 * time.Millisecond })
+	ts := serve(t, fx)
+	token, _ := fx.start()
+	for _, path := range []string{"/api/v1/conversation/events", "/api/v1/availability/events"} {
+		t.Run(path, func(t *testing.T) {
+			req, err := http.NewRequest("GET", ts.URL+path, nil)
+			require.NoError(t, err)
+			req.Header.Set("Authorization", "Bearer "+token)
+			res, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			defer res.Body.Close()
+			require.Equal(t, http.StatusOK, res.StatusCode)
+			r := bufio.NewReader(res.Body)
+			var first []string
+			for {
+				line, err := r.ReadString('\n')
+				require.NoError(t, err)
+				if line == "\n" {
+					break
+				}
+				first = append(first, strings.TrimSuffix(line, "\n"))
+			}
+			assert.Equal(t, []string{"retry: 2000", "heartbeat: 1500", ": stream open"}, first)
+		})
+	}
+}
+
 func TestStreamCapPerVisitor(t *testing.T) {
 	fx := newFixture(t, func(c *Config) { c.MaxStreams = 2 })
 	ts := serve(t, fx)

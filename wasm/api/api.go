@@ -17,6 +17,7 @@ import (
 
 	"github.com/crumbless/crumbless/wasm/events"
 	"github.com/crumbless/crumbless/wasm/store"
+	"github.com/crumbless/crumbless/wasm/tabs"
 	"github.com/crumbless/crumbless/wasm/views"
 )
 
@@ -25,6 +26,7 @@ type API struct {
 	panel  *views.Panel
 	store  *store.Store
 	events *events.Hub
+	tabs   *tabs.Tabs
 	config js.Value // the loader's crumbless._b.config (data- attributes)
 	boot   js.Value
 	run    js.Func
@@ -34,9 +36,9 @@ type API struct {
 
 // New returns the dispatcher for the given runtime parts. config is the
 // loader's configuration object (crumbless._b.config); it may be undefined in
-// tests.
-func New(panel *views.Panel, st *store.Store, hub *events.Hub, config js.Value) *API {
-	a := &API{panel: panel, store: st, events: hub, config: config, done: make(chan struct{})}
+// tests. tb is this tab among the visitor's tabs (state's tab and leader).
+func New(panel *views.Panel, st *store.Store, hub *events.Hub, tb *tabs.Tabs, config js.Value) *API {
+	a := &API{panel: panel, store: st, events: hub, tabs: tb, config: config, done: make(chan struct{})}
 	a.followStore()
 	return a
 }
@@ -132,6 +134,7 @@ func (a *API) destroy() {
 	}
 	a.events.Clear()
 	a.panel.Release()
+	a.tabs.Close()
 	if !a.boot.IsUndefined() {
 		a.boot.Set("run", js.Null())
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/crumbless/crumbless/wasm/events"
 	"github.com/crumbless/crumbless/wasm/store"
+	"github.com/crumbless/crumbless/wasm/tabs"
 	"github.com/crumbless/crumbless/wasm/ui"
 	"github.com/crumbless/crumbless/wasm/views"
 )
@@ -58,7 +59,7 @@ func newHarnessFrame(t *testing.T, clicked bool, queue ...[]any) *harness {
 		items.Call("push", []any{args, js.Undefined()})
 	}
 	h.boot = js.ValueOf(map[string]any{"queue": items, "config": map[string]any{"lang": "de", "consent": "implicit"}})
-	h.api = New(panel, store.New("crumbless-"), hub, h.boot.Get("config"))
+	h.api = New(panel, store.New("crumbless-"), hub, tabs.Join("crumbless-", false), h.boot.Get("config"))
 	t.Cleanup(func() {
 		console.Set("warn", origWarn)
 		h.api.destroy()

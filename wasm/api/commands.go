@@ -62,6 +62,8 @@ func (a *API) state() map[string]any {
 		"consent": a.store.Consent(),
 		"storage": a.store.Storage(),
 		"ready":   a.ready,
+		"tab":     a.tabs.ID(),
+		"leader":  a.tabs.Leader(),
 		"version": a.configString("version", "dev"),
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/crumbless/crumbless/internal/registry"
 	"github.com/crumbless/crumbless/wasm/events"
 	"github.com/crumbless/crumbless/wasm/store"
+	"github.com/crumbless/crumbless/wasm/tabs"
 	"github.com/crumbless/crumbless/wasm/ui"
 	"github.com/crumbless/crumbless/wasm/views"
 )
@@ -49,7 +50,7 @@ func newGatedHarness(t *testing.T, consent, theme string) *harness {
 	console.Set("warn", js.Global().Get("Function").New("w", "...a", "w.push(a.join(' '))").Call("bind", js.Null(), h.warns))
 	js.Global().Set("__log", h.log)
 	h.boot = js.ValueOf(map[string]any{"queue": newArray(), "config": map[string]any{"consent": consent, "theme": theme, "prefix": "crumbless-"}})
-	h.api = New(panel, st, hub, h.boot.Get("config"))
+	h.api = New(panel, st, hub, tabs.Join("crumbless-", false), h.boot.Get("config"))
 	h.api.Attach(h.boot)
 	t.Cleanup(func() {
 		console.Set("warn", origWarn)

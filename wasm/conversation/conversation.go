@@ -19,6 +19,7 @@ import (
 
 	"github.com/crumbless/crumbless/internal/decimal"
 	"github.com/crumbless/crumbless/wasm/store"
+	"github.com/crumbless/crumbless/wasm/tabs"
 	"github.com/crumbless/crumbless/wasm/transport"
 	"github.com/crumbless/crumbless/wasm/ui"
 	"github.com/crumbless/crumbless/wasm/views"
@@ -31,33 +32,136 @@ const tokenKey = "visitor"
 const pageSize = 500
 
 // Remote is a conversation on the chat backend.
+//
+// Only the leader tab (wasm/tabs) holds a live stream: the conversation's
+// events once there is a conversation, before that the team's availability.
+// It handles every event itself and posts it to the other tabs, which
+// handle it the same way; a tab that becomes the leader resumes the stream
+// after the last event it heard, so nothing is lost or repeated.
+//
+// Messages go through the outbox (registry key "outbox", persisted): the
+// leader sends its entries one at a time, in order, each under its client
+// id so that a retry never duplicates; other tabs post their messages to the
+// leader. Without network the entries wait (the visitor sees "waiting for
+// network") and go out when the browser is back online, retried with
+// backoff and jitter.
 type Remote struct {
 	client *transport.Client
 	public *transport.Client // no token: the availability stream
 	store  *store.Store
+	tabs   *tabs.Tabs
 	online atomic.Bool // the team's presence, as last heard
+	wake   chan struct{}
 
-	mu     sync.Mutex // guards everything below; held while a conversation starts
-	on     func(views.Message)
-	onRead func(id string)
-	stream *transport.Stream
-	lastID int64 // the newest message id seen, where the stream resumes
+	net sync.Mutex // held across fetches that must not interleave (start, history)
+
+	mu         sync.Mutex // quick state only: never held across a fetch, so the event loop may take it
+	on         func(views.Message)
+	onRead     func(id string)
+	onPresence func(online bool)
+	watch      bool // this tab follows presence
+	watched    bool // another tab asked the leader for presence
+	heard      bool // the leader's stream told the presence
+	stream     *transport.Stream
+	streamFor  string // the token the stream serves; "-" for the availability stream
+	lastID     int64  // the newest message id seen, where the stream resumes
+	waiters    map[string]chan sendResult
+	mine       map[string]js.Value // entries posted to the leader and not yet sent
+	draining   bool
+}
+
+type sendResult struct {
+	m   views.Message
+	err error
 }
 
 // New returns the conversation at the API origin base (e.g.
-// "https://chat.example"), with its token kept in st.
-func New(base string, st *store.Store) *Remote {
-	r := &Remote{client: transport.New(base), public: transport.New(base), store: st}
+// "https://chat.example"), with its token kept in st, sharing its stream
+// and outbox with the visitor's other tabs through tb.
+func New(base string, st *store.Store, tb *tabs.Tabs) *Remote {
+	r := &Remote{client: transport.New(base), public: transport.New(base), store: st, tabs: tb,
+		wake: make(chan struct{}, 1), waiters: map[string]chan sendResult{}, mine: map[string]js.Value{}}
 	var token string
 	if st.Get(tokenKey, &token) {
 		r.client.SetToken(token)
 	}
 	st.OnChange(func(name string) {
 		if name == "" || name == tokenKey {
-			go r.tokenChanged() // not on the event loop: r.mu may be held across a fetch
+			go r.tokenChanged() // not on the event loop: it fetches
 		}
 	})
+	tb.OnLeader(r.leaderChanged)
+	tb.Handle("ev", func(d js.Value) {
+		if d.Type() == js.TypeObject && d.Get("n").Type() == js.TypeString {
+			r.handle(d.Get("n").String(), d.Get("d"), true)
+		}
+	})
+	tb.Handle("send", func(e js.Value) { // to the leader: a message from another tab
+		if tb.Leader() && validEntry(e) {
+			ui.Go(func() { r.enqueue(e) })
+		}
+	})
+	tb.Handle("watch", func(js.Value) {
+		if !tb.Leader() {
+			return
+		}
+		r.mu.Lock()
+		r.watched = true
+		r.connect()
+		if r.heard {
+			tb.Post("ev", js.ValueOf(map[string]any{"n": "presence", "d": map[string]any{"online": r.online.Load()}}))
+		}
+		r.mu.Unlock()
+	})
+	tb.Handle("lead", func(js.Value) { r.greet() })
+	tb.Handle("wait", func(id js.Value) { r.state(id, views.Waiting) })
+	tb.Handle("fail", func(id js.Value) {
+		if id.Type() == js.TypeString {
+			r.resolve(id.String(), sendResult{err: errors.New("send: refused by the server")})
+		}
+	})
+	r.listen(js.Global(), "online", func() { r.kick() })
+	if tb.Leader() {
+		ui.Go(r.drain) // what an earlier page left in the outbox
+	}
 	return r
+}
+
+// leaderChanged follows this tab's leadership: the leader holds the stream
+// and drains the outbox; a follower holds nothing.
+func (r *Remote) leaderChanged(leader bool) {
+	r.mu.Lock()
+	r.watched = false
+	r.connect()
+	mine := r.mine
+	r.mine = map[string]js.Value{}
+	r.mu.Unlock()
+	if !leader {
+		r.greet()
+		return
+	}
+	ui.Go(func() {
+		for _, e := range mine { // what the old leader may not have kept
+			r.enqueue(e)
+		}
+		r.drain()
+	})
+}
+
+// greet tells a new leader what this tab needs: presence, and the messages
+// it posted that are not sent yet.
+func (r *Remote) greet() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.tabs.Leader() {
+		return
+	}
+	if r.watch {
+		r.tabs.Post("watch", js.Undefined())
+	}
+	for _, e := range r.mine {
+		r.tabs.Post("send", e)
+	}
 }
 
 // tokenChanged follows the token in another tab. "Forget me" (here or
@@ -75,10 +179,7 @@ func (r *Remote) tokenChanged() {
 	}
 	r.client.SetToken(token)
 	r.lastID = 0
-	if r.stream != nil {
-		r.stream.Close()
-		r.stream = nil
-	}
+	r.connect()
 	on, onRead := r.on, r.onRead
 	r.mu.Unlock()
 	if token == "" || on == nil {
@@ -96,57 +197,47 @@ func (r *Remote) tokenChanged() {
 	}
 }
 
-// Online reports whether an agent was online when the availability stream
-// last said so (false until WatchPresence has heard from the server).
+// Online reports whether an agent was online when a stream last said so
+// (false until one has).
 func (r *Remote) Online() bool { return r.online.Load() }
 
-// WatchPresence follows the team's presence on the availability stream
-// (GET /api/v1/availability/events, no token): fn gets the current state
-// once the stream opens and every change after, until cancel. A stream the
-// server refuses counts as offline.
+// WatchPresence follows the team's presence: fn gets the current state once
+// known and every change after, until cancel. The leader's stream tells it
+// (the conversation's, or the availability stream before there is one); a
+// stream the server refuses counts as offline.
 func (r *Remote) WatchPresence(fn func(online bool)) (cancel func()) {
-	s := r.public.Stream("/api/v1/availability/events", 0, func(ev transport.Event) {
-		switch ev.Name {
-		case "presence":
-			online := ev.Data.Type() == js.TypeObject && ev.Data.Get("online").Truthy()
-			r.online.Store(online)
-			fn(online)
-		case "closed":
-			r.online.Store(false)
-			fn(false)
-		}
-	})
+	r.mu.Lock()
+	r.onPresence, r.watch = fn, true
+	r.connect()
+	r.mu.Unlock()
+	r.greet()
 	return func() {
-		s.Close()
-		// The aborted request settles in a moment; the program must not end
-		// before (a callback into an exited program is an error on the
-		// page), so ui.Settle waits for the stream to stop. (One waiting to
-		// reconnect stops when its backoff ends, up to 15 s.)
-		ui.Go(func() { <-s.Done() })
+		r.mu.Lock()
+		r.onPresence, r.watch = nil, false
+		r.connect()
+		r.mu.Unlock()
 	}
 }
 
 // History returns the messages so far (none before the visitor's first
-// message) and the visitor's read cursor, then starts the live stream after
-// the last message. A token the server no longer knows is forgotten: the
-// visitor starts afresh.
+// message) followed by the ones still waiting in the outbox, and the
+// visitor's read cursor; then the leader's stream resumes after the last
+// message. A token the server no longer knows is forgotten: the visitor
+// starts afresh.
 func (r *Remote) History() ([]views.Message, string, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.client.Token() == "" {
-		return nil, "", nil
-	}
+	r.net.Lock()
+	defer r.net.Unlock()
 	var msgs []views.Message
-	var read int64
-	for {
-		res, err := r.client.Do("GET", "/api/v1/conversation/messages?limit="+strconv.Itoa(pageSize)+"&after="+strconv.FormatInt(r.lastID, 10), js.Undefined())
+	var read, after int64
+	for r.client.Token() != "" {
+		res, err := r.client.Do("GET", "/api/v1/conversation/messages?limit="+strconv.Itoa(pageSize)+"&after="+strconv.FormatInt(after, 10), js.Undefined())
 		if err != nil {
 			return nil, "", err
 		}
 		if res.Status == 401 || res.Status == 404 {
 			r.client.SetToken("")
 			r.store.Remove(tokenKey)
-			return nil, "", nil
+			break
 		}
 		if res.Status != 200 {
 			return nil, "", apiError("history", res)
@@ -157,75 +248,75 @@ func (r *Remote) History() ([]views.Message, string, error) {
 		for i := 0; i < n; i++ {
 			m, id := message(list.Index(i))
 			msgs = append(msgs, m)
-			r.lastID = max(r.lastID, id)
+			after = max(after, id)
 		}
 		if n < pageSize {
 			break
 		}
 	}
-	r.listen()
+	out := r.outbox()
+	for i := 0; i < out.Length(); i++ {
+		e := out.Index(i)
+		msgs = append(msgs, views.Message{ClientID: e.Get("id").String(), From: "visitor", Text: e.Get("text").String(),
+			At: int64(e.Get("at").Float()), State: views.Waiting})
+	}
+	r.mu.Lock()
+	r.lastID = max(r.lastID, after)
+	r.connect()
+	r.mu.Unlock()
 	return msgs, id(read), nil
 }
 
-// Send delivers text under clientID, starting the conversation first when
-// there is none. A retry with the same clientID returns the stored message.
+// Send puts text under clientID in the outbox (through the leader when
+// this tab is not it) and returns the message once the server has it, or
+// the server's refusal. Without network it waits; a retry with the same
+// clientID never makes a second message.
 func (r *Remote) Send(clientID, text string) (views.Message, error) {
+	ch := make(chan sendResult, 1)
+	e := js.ValueOf(map[string]any{"id": clientID, "text": text, "at": js.Global().Get("Date").Call("now")})
 	r.mu.Lock()
-	if r.client.Token() == "" {
-		if err := r.start(); err != nil {
-			r.mu.Unlock()
-			return views.Message{}, err
-		}
+	r.waiters[clientID] = ch
+	leader := r.tabs.Leader()
+	if !leader {
+		r.mine[clientID] = e
+		r.tabs.Post("send", e)
 	}
 	r.mu.Unlock()
-	res, err := r.client.Do("POST", "/api/v1/conversation/messages", js.ValueOf(map[string]any{"id": clientID, "body": text}))
-	if err != nil {
-		return views.Message{}, err
+	if leader {
+		r.enqueue(e)
+	} else if !js.Global().Get("navigator").Get("onLine").Bool() {
+		r.state(js.ValueOf(clientID), views.Waiting)
 	}
-	if res.Status != 200 && res.Status != 201 {
-		return views.Message{}, apiError("send", res)
-	}
-	r.store.Set(tokenKey, r.client.Token()) // renewed while the visitor uses the chat
-	m, id := message(res.Body.Get("message"))
-	r.mu.Lock()
-	if r.stream == nil {
-		r.lastID = max(r.lastID, id-1) // the stream replays this message and any after it
-	}
-	r.listen()
-	r.mu.Unlock()
-	return m, nil
+	res := <-ch
+	return res.m, res.err
 }
 
-// Subscribe calls fn for every message the stream delivers and read for
+// Subscribe calls fn for every message the stream delivers (and for state
+// changes of messages still on their way: no ID, a State) and read for
 // every move of the visitor's read cursor (this tab's reports and other
 // tabs').
 func (r *Remote) Subscribe(fn func(views.Message), read func(id string)) (cancel func()) {
 	r.mu.Lock()
 	r.on, r.onRead = fn, read
+	r.connect()
 	r.mu.Unlock()
 	return func() {
 		r.mu.Lock()
 		defer r.mu.Unlock()
 		r.on, r.onRead = nil, nil
-		if r.stream != nil {
-			r.stream.Close()
-			r.stream = nil
-		}
+		r.connect()
 	}
 }
 
 // MarkRead moves the visitor's read cursor on the server to message id
 // (POST /conversation/read); the server keeps the furthest one and tells
-// every stream of the conversation, the other tabs' included.
+// every stream of the conversation, and so every tab.
 func (r *Remote) MarkRead(msgID string) error {
 	n, ok := decimal.ParseInt(msgID)
 	if !ok || n <= 0 {
 		return errors.New("mark read: not a message id: " + msgID)
 	}
-	r.mu.Lock()
-	noToken := r.client.Token() == ""
-	r.mu.Unlock()
-	if noToken {
+	if r.client.Token() == "" {
 		return errors.New("mark read: no conversation")
 	}
 	res, err := r.client.Do("POST", "/api/v1/conversation/read", js.ValueOf(map[string]any{"message": n}))
@@ -238,7 +329,7 @@ func (r *Remote) MarkRead(msgID string) error {
 	return nil
 }
 
-// start creates the conversation and keeps its token. r.mu is held.
+// start creates the conversation and keeps its token. r.net is held.
 func (r *Remote) start() error {
 	res, err := r.client.Do("POST", "/api/v1/conversations", js.ValueOf(map[string]any{}))
 	if err != nil {
@@ -258,39 +349,128 @@ func (r *Remote) start() error {
 	return nil
 }
 
-// listen starts the event stream once there is a token and a subscriber,
-// resuming after lastID. r.mu is held.
-func (r *Remote) listen() {
-	if r.stream != nil || r.on == nil || r.client.Token() == "" {
+// connect opens the stream this tab should hold and closes any other: the
+// leader holds the conversation's stream when there is a conversation and
+// a subscriber, else the availability stream while some tab follows
+// presence; a follower holds none. r.mu is held.
+func (r *Remote) connect() {
+	want, token := "", r.client.Token()
+	switch {
+	case !r.tabs.Leader():
+	case token != "" && r.on != nil:
+		want = token
+	case r.watch || r.watched:
+		want = "-"
+	}
+	if r.stream != nil && r.streamFor == want {
 		return
 	}
-	r.stream = r.client.Stream("/api/v1/conversation/events", r.lastID, func(ev transport.Event) {
-		switch ev.Name {
-		case "message":
-			m, id := message(ev.Data)
-			r.mu.Lock()
-			r.lastID = max(r.lastID, id)
-			fn := r.on
-			r.mu.Unlock()
-			if fn != nil {
-				fn(m)
-			}
-		case "read":
-			if stringOf(ev.Data, "reader") != "visitor" {
-				return // the agents' cursor
-			}
-			r.mu.Lock()
-			fn := r.onRead
-			r.mu.Unlock()
-			if fn != nil {
-				fn(id(number(ev.Data, "message")))
-			}
-		case "closed":
-			r.mu.Lock()
-			r.stream = nil
-			r.mu.Unlock()
+	if s := r.stream; s != nil {
+		s.Close()
+		ui.Go(func() { <-s.Done() }) // the program must not end before the aborted request settles
+		r.stream, r.heard = nil, false
+	}
+	r.streamFor = want
+	switch want {
+	case "":
+	case "-":
+		r.stream = r.public.Stream("/api/v1/availability/events", 0, r.fromStream)
+	default:
+		r.stream = r.client.Stream("/api/v1/conversation/events", r.lastID, r.fromStream)
+	}
+}
+
+// fromStream handles an event of the leader's stream and passes it on to
+// the other tabs.
+func (r *Remote) fromStream(ev transport.Event) {
+	switch ev.Name {
+	case "closed": // refused for good (unknown token, banned): offline until something changes
+		r.mu.Lock()
+		r.stream, r.streamFor = nil, ""
+		r.mu.Unlock()
+		r.handle("presence", js.ValueOf(map[string]any{"online": false}), true)
+		return
+	case "open":
+		return
+	}
+	if ev.Name == "presence" {
+		r.mu.Lock()
+		r.heard = true
+		r.mu.Unlock()
+	}
+	r.handle(ev.Name, ev.Data, true)
+	r.tabs.Post("ev", js.ValueOf(map[string]any{"n": ev.Name, "d": ev.Data}))
+}
+
+// handle takes one event of the conversation, from this tab's stream or
+// from the leader's.
+func (r *Remote) handle(name string, data js.Value, live bool) {
+	switch name {
+	case "message":
+		m, n := message(data)
+		r.mu.Lock()
+		r.lastID = max(r.lastID, n)
+		fn := r.on
+		r.mu.Unlock()
+		m.Ring = live && m.From == "agent" && r.tabs.Ring()
+		if fn != nil {
+			fn(m)
 		}
-	})
+		if m.ClientID != "" {
+			r.resolve(m.ClientID, sendResult{m: m})
+		}
+	case "read":
+		if stringOf(data, "reader") != "visitor" {
+			return // the agents' cursor
+		}
+		r.mu.Lock()
+		fn := r.onRead
+		r.mu.Unlock()
+		if fn != nil {
+			fn(id(number(data, "message")))
+		}
+	case "presence":
+		online := data.Type() == js.TypeObject && data.Get("online").Truthy()
+		r.online.Store(online)
+		r.mu.Lock()
+		fn := r.onPresence
+		r.mu.Unlock()
+		if fn != nil {
+			fn(online)
+		}
+	}
+}
+
+// resolve ends the Send waiting for clientID, if any.
+func (r *Remote) resolve(clientID string, res sendResult) {
+	r.mu.Lock()
+	ch := r.waiters[clientID]
+	delete(r.waiters, clientID)
+	delete(r.mine, clientID)
+	r.mu.Unlock()
+	if ch != nil {
+		ch <- res
+	}
+}
+
+// state shows a message still on its way in a new state (views.Waiting).
+func (r *Remote) state(clientID js.Value, state string) {
+	if clientID.Type() != js.TypeString {
+		return
+	}
+	r.mu.Lock()
+	fn := r.on
+	r.mu.Unlock()
+	if fn != nil {
+		fn(views.Message{ClientID: clientID.String(), From: "visitor", State: state})
+	}
+}
+
+func (r *Remote) listen(target js.Value, typ string, fn func()) {
+	target.Call("addEventListener", typ, js.FuncOf(func(js.Value, []js.Value) any {
+		fn()
+		return nil
+	}))
 }
 
 // message converts the API's message JSON and returns its numeric id too.

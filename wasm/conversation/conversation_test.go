@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crumbless/crumbless/wasm/store"
+	"github.com/crumbless/crumbless/wasm/tabs"
 	"github.com/crumbless/crumbless/wasm/transport"
 	"github.com/crumbless/crumbless/wasm/views"
 )
@@ -45,7 +46,7 @@ type tab struct {
 }
 
 func newTab(t *testing.T, base string, st *store.Store) *tab {
-	tb := &tab{r: New(base, st), msgs: make(chan views.Message, 32), reads: make(chan string, 32)}
+	tb := &tab{r: New(base, st, tabs.Join("crumbless-", false)), msgs: make(chan views.Message, 32), reads: make(chan string, 32)}
 	cancel := tb.r.Subscribe(func(m views.Message) { tb.msgs <- m }, func(id string) { tb.reads <- id })
 	t.Cleanup(func() { // close the stream and let it end before the program does
 		tb.r.mu.Lock()

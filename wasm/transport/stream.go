@@ -24,12 +24,16 @@ type Event struct {
 	Data js.Value
 }
 
-// Stream is a live event stream that reconnects by itself.
+// Stream is a live event stream that reconnects by itself. A stream that
+// stays silent for twice the heartbeat interval the server states at its
+// start (a "heartbeat:" field, in ms), plus 2 s, is taken for dead (a
+// connection the browser still thinks open) and reconnected.
 type Stream struct {
 	mu     sync.Mutex
 	closed bool
 	abort  js.Value // the AbortController of the current request
 	lastID int64
+	silent int // ms without a byte after which the connection counts as dead
 	done   chan struct{}
 }
 
@@ -44,7 +48,7 @@ const (
 // reconnects with backoff and sends Last-Event-ID, so messages are neither
 // lost nor repeated; lastID is where to start (0: live events only).
 func (c *Client) Stream(path string, lastID int64, on func(Event)) *Stream {
-	s := &Stream{lastID: lastID, done: make(chan struct{})}
+	s := &Stream{lastID: lastID, silent: 2*15_000 + 2000, done: make(chan struct{})}
 	go s.run(c.base+path, c.token, on)
 	return s
 }
@@ -100,7 +104,10 @@ func (s *Stream) run(url, token string, on func(Event)) {
 		if opened {
 			backoff = minBackoff
 		}
-		sleep(backoff)
+		// Up to half the delay is taken off at random, so that the streams of
+		// many visitors do not come back in step after a server restart;
+		// the browser coming back online ends the wait.
+		wait(backoff - int(js.Global().Get("Math").Call("random").Float()*float64(backoff/2)))
 		backoff = min(backoff*2, maxBackoff)
 	}
 }
@@ -140,12 +147,22 @@ func (s *Stream) once(url, token string, on func(Event)) (status int, body js.Va
 		return status, parseJSON(text.String()), false
 	}
 	on(Event{Name: "open", Data: js.Undefined()})
+	dead := js.FuncOf(func(js.Value, []js.Value) any {
+		ctrl.Call("abort")
+		return nil
+	})
+	defer dead.Release()
 	reader := res.Get("body").Call("getReader")
 	decoder := js.Global().Get("TextDecoder").New()
 	var buf strings.Builder
 	pending := ""
 	for {
+		s.mu.Lock()
+		silent := s.silent
+		s.mu.Unlock()
+		watchdog := js.Global().Call("setTimeout", dead, silent)
 		chunk, err := await(reader.Call("read"))
+		js.Global().Call("clearTimeout", watchdog)
 		if err != nil || chunk.Get("done").Bool() {
 			return 200, js.Undefined(), true
 		}
@@ -158,7 +175,13 @@ func (s *Stream) once(url, token string, on func(Event)) (status int, body js.Va
 			if cut < 0 {
 				break
 			}
-			if ev, ok := parseEvent(text[:cut]); ok && !s.isClosed() {
+			ev, ok, beat := parseEvent(text[:cut])
+			if beat > 0 {
+				s.mu.Lock()
+				s.silent = int(min(beat, 600_000))*2 + 2000
+				s.mu.Unlock()
+			}
+			if ok && !s.isClosed() {
 				if ev.ID != 0 {
 					s.mu.Lock()
 					skip := ev.ID <= s.lastID
@@ -179,9 +202,10 @@ func (s *Stream) once(url, token string, on func(Event)) (status int, body js.Va
 	}
 }
 
-// parseEvent reads one SSE block; comments (heartbeats) yield nothing.
-func parseEvent(block string) (Event, bool) {
-	ev := Event{Name: "message"}
+// parseEvent reads one SSE block; comments (heartbeats) yield nothing. beat
+// is the block's "heartbeat" field (ms; 0 when absent).
+func parseEvent(block string) (ev Event, ok bool, beat int64) {
+	ev = Event{Name: "message"}
 	var data []string
 	for _, line := range strings.Split(block, "\n") {
 		line = strings.TrimSuffix(line, "\r")
@@ -194,26 +218,34 @@ func parseEvent(block string) (Event, bool) {
 			ev.Name = value
 		case "data":
 			data = append(data, value)
+		case "heartbeat":
+			beat, _ = decimal.ParseInt(value)
 		}
 	}
 	if len(data) == 0 {
-		return ev, false
+		return ev, false, beat
 	}
 	ev.Data = parseJSON(strings.Join(data, "\n"))
-	return ev, true
+	return ev, true, beat
 }
 
-// sleep blocks the calling goroutine for ms milliseconds on the browser's
-// setTimeout. The package does not import time: importing it at all costs
-// the wasm about 38 KB brotli.
-func sleep(ms int) {
-	done := make(chan struct{})
-	var wake js.Func
-	wake = js.FuncOf(func(js.Value, []js.Value) any {
-		wake.Release()
-		close(done)
+// wait blocks the calling goroutine for ms milliseconds on the browser's
+// setTimeout, or until the browser's "online" event. The package does not
+// import time: importing it at all costs the wasm about 38 KB brotli.
+func wait(ms int) {
+	done := make(chan struct{}, 1)
+	wake := js.FuncOf(func(js.Value, []js.Value) any {
+		select {
+		case done <- struct{}{}:
+		default:
+		}
 		return nil
 	})
-	js.Global().Call("setTimeout", wake, ms)
+	defer wake.Release()
+	win := js.Global()
+	timer := win.Call("setTimeout", wake, ms)
+	win.Call("addEventListener", "online", wake)
 	<-done
+	win.Call("clearTimeout", timer)
+	win.Call("removeEventListener", "online", wake)
 }

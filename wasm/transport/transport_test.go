@@ -174,17 +174,21 @@ func TestParseEvent(t *testing.T) {
 		id          int64
 		ok          bool
 		body        string
+		beat        int64
 	}{
-		{"id: 7\nevent: message\ndata: {\"body\":\"x\"}", "message", 7, true, "x"},
-		{"event: typing\ndata: {\"body\":\"t\"}", "typing", 0, true, "t"},
-		{"data: {\"body\":\"default name\"}", "message", 0, true, "default name"},
-		{": ping", "", 0, false, ""},
-		{"retry: 2000\n: stream open", "", 0, false, ""},
-		{"id: 9\r\nevent: message\r\ndata: {\"body\":\"crlf\"}", "message", 9, true, "crlf"},
+		{"id: 7\nevent: message\ndata: {\"body\":\"x\"}", "message", 7, true, "x", 0},
+		{"event: typing\ndata: {\"body\":\"t\"}", "typing", 0, true, "t", 0},
+		{"data: {\"body\":\"default name\"}", "message", 0, true, "default name", 0},
+		{": ping", "", 0, false, "", 0},
+		{"retry: 2000\n: stream open", "", 0, false, "", 0},
+		{"retry: 2000\nheartbeat: 15000\n: stream open", "", 0, false, "", 15000},
+		{"heartbeat: soon", "", 0, false, "", 0},
+		{"id: 9\r\nevent: message\r\ndata: {\"body\":\"crlf\"}", "message", 9, true, "crlf", 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.block, func(t *testing.T) {
-			ev, ok := parseEvent(tc.block)
+			ev, ok, beat := parseEvent(tc.block)
+			assert.Equal(t, tc.beat, beat)
 			require.Equal(t, tc.ok, ok)
 			if !ok {
 				return

@@ -23,6 +23,7 @@ const (
 	Sending = "sending"
 	Sent    = "sent"
 	Failed  = "failed"
+	Waiting = "waiting" // queued in the outbox until the network is back
 )
 
 // Message is one chat message. At is unix milliseconds.
@@ -33,7 +34,8 @@ type Message struct {
 	Author   string // the agent's display name
 	Text     string
 	At       int64
-	State    string // visitor messages: Sending, Sent or Failed
+	State    string // visitor messages: Sending, Waiting, Sent or Failed
+	Ring     bool   // a new agent message this tab should make a sound for
 }
 
 // Conversation is the chat backend as the views need it. The real one talks
@@ -196,6 +198,15 @@ func (c *chatState) readElsewhere(id string) {
 // of one the visitor sent (matched by client id).
 func (c *chatState) arrive(m Message) {
 	for i := range c.msgs {
+		if m.ID == "" && m.State != "" { // a message on its way changed state
+			if c.msgs[i].ClientID == m.ClientID && c.msgs[i].ID == "" && c.msgs[i].State != Failed {
+				c.msgs[i].State = m.State
+				if c.view != nil {
+					c.view.update(i)
+				}
+			}
+			continue
+		}
 		if m.ClientID != "" && c.msgs[i].ClientID == m.ClientID || m.ID != "" && c.msgs[i].ID == m.ID {
 			if m.From == "visitor" {
 				m.State = Sent
@@ -207,6 +218,9 @@ func (c *chatState) arrive(m Message) {
 			return
 		}
 	}
+	if m.ID == "" && m.State != "" {
+		return
+	}
 	if m.From == "visitor" && m.State == "" {
 		m.State = Sent
 	}
@@ -214,7 +228,10 @@ func (c *chatState) arrive(m Message) {
 	if c.view != nil {
 		c.view.add(len(c.msgs) - 1)
 	}
-	c.p.frame.Events.Emit("message", map[string]any{"id": m.ID, "from": m.From, "author": m.Author, "text": m.Text, "at": m.At})
+	c.p.frame.Events.Emit("message", map[string]any{"id": m.ID, "from": m.From, "author": m.Author, "text": m.Text, "at": m.At, "sound": m.Ring})
+	if m.Ring {
+		chime()
+	}
 	if m.From == "agent" {
 		name := m.Author
 		if name == "" {
@@ -319,14 +336,18 @@ func (c *chatState) send(clientID, text string) {
 			i = j
 		}
 	}
+	state := Sending
+	if !js.Global().Get("navigator").Get("onLine").Bool() {
+		state = Waiting
+	}
 	if i < 0 {
-		c.msgs = append(c.msgs, Message{ClientID: clientID, From: "visitor", Text: text, At: nowMs(), State: Sending})
+		c.msgs = append(c.msgs, Message{ClientID: clientID, From: "visitor", Text: text, At: nowMs(), State: state})
 		i = len(c.msgs) - 1
 		if c.view != nil {
 			c.view.add(i)
 		}
 	} else {
-		c.msgs[i].State = Sending
+		c.msgs[i].State = state
 		if c.view != nil {
 			c.view.update(i)
 		}
@@ -600,4 +621,32 @@ func newClientID() string {
 	}
 	m := js.Global().Get("Math")
 	return "c" + strconv.FormatInt(nowMs(), 36) + strconv.FormatInt(int64(m.Call("random").Float()*1e12), 36)
+}
+
+// audio is the page's AudioContext for the chime, made on the first one.
+var audio js.Value
+
+// chime plays a short two-note sound for a new agent message. Browsers
+// allow it once the visitor has interacted with the page; otherwise, and
+// where there is no Web Audio, it stays silent.
+func chime() {
+	defer func() { recover() }() // a browser that refuses audio throws; silence is fine
+	if audio.IsUndefined() {
+		ctor := js.Global().Get("AudioContext")
+		if !ctor.Truthy() {
+			return
+		}
+		audio = ctor.New()
+	}
+	now := audio.Get("currentTime").Float()
+	for i, hz := range []float64{660, 880} {
+		osc, gain := audio.Call("createOscillator"), audio.Call("createGain")
+		osc.Get("frequency").Set("value", hz)
+		at := now + float64(i)*0.12
+		gain.Get("gain").Call("setValueAtTime", 0.08, at)
+		gain.Get("gain").Call("exponentialRampToValueAtTime", 0.001, at+0.25)
+		osc.Call("connect", gain).Call("connect", audio.Get("destination"))
+		osc.Call("start", at)
+		osc.Call("stop", at+0.25)
+	}
 }

@@ -172,7 +172,7 @@ const css = `/* Theme: the loader sets --cl-accent, --cl-bg, --cl-fg, --cl-muted
 .bubble{padding:9px 13px;border-radius:18px;white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.45}
 .agent .bubble{background:var(--cl-card);border:1px solid var(--cl-line);border-end-start-radius:6px}
 .visitor .bubble{background:var(--cl-accent);color:var(--cl-accent-fg);border-end-end-radius:6px}
-.visitor.sending .bubble{opacity:.7}
+.visitor.sending .bubble,.visitor.waiting .bubble{opacity:.7}
 .visitor.failed .bubble{background:var(--cl-danger-soft);color:var(--cl-fg);border:1px solid var(--cl-danger)}
 .msg-state.failed{color:var(--cl-danger);font-weight:600}
 .retry{font-size:11.52px}

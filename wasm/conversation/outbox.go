@@ -1,0 +1,189 @@
+//go:build js && wasm
+
+package conversation
+
+import (
+	"syscall/js"
+
+	"github.com/crumbless/crumbless/wasm/transport"
+	"github.com/crumbless/crumbless/wasm/ui"
+	"github.com/crumbless/crumbless/wasm/views"
+)
+
+// outboxKey is the registry key of the messages not sent yet: a JSON array
+// of {"id": client id, "text", "at": unix ms}, oldest first. Only the leader
+// writes it.
+const outboxKey = "outbox"
+
+// Retry delays of the outbox, in milliseconds: doubled after each failure,
+// with up to half of it taken off at random so that many visitors coming
+// back online at once do not retry in step.
+const (
+	minRetry = 1000
+	maxRetry = 30_000
+)
+
+// outbox returns the entries waiting to be sent (an empty array for none).
+func (r *Remote) outbox() js.Value {
+	var v js.Value
+	r.store.Get(outboxKey, &v)
+	if !js.Global().Get("Array").Call("isArray", v).Bool() {
+		return js.Global().Get("Array").New()
+	}
+	return v
+}
+
+// validEntry reports whether e is an outbox entry: what another tab posts,
+// or an earlier page stored, is checked before it is trusted.
+func validEntry(e js.Value) bool {
+	return e.Type() == js.TypeObject && e.Get("id").Type() == js.TypeString && e.Get("id").String() != "" &&
+		e.Get("text").Type() == js.TypeString && e.Get("at").Type() == js.TypeNumber
+}
+
+// enqueue adds e to the outbox unless an entry with its id is there, and
+// wakes the sender.
+func (r *Remote) enqueue(e js.Value) {
+	out := r.outbox()
+	id := e.Get("id").String()
+	for i := 0; i < out.Length(); i++ {
+		if out.Index(i).Get("id").String() == id {
+			r.kick()
+			return
+		}
+	}
+	out.Call("push", e)
+	_ = r.store.Set(outboxKey, out) // the store keeps it in memory when storage fails
+	r.kick()
+	ui.Go(r.drain)
+}
+
+// remove takes the entry with id out of the outbox.
+func (r *Remote) remove(id string) {
+	out := r.outbox()
+	keep := js.Global().Get("Array").New()
+	for i := 0; i < out.Length(); i++ {
+		if e := out.Index(i); e.Get("id").String() != id {
+			keep.Call("push", e)
+		}
+	}
+	if keep.Length() == 0 {
+		r.store.Remove(outboxKey)
+	} else {
+		_ = r.store.Set(outboxKey, keep)
+	}
+}
+
+// kick wakes a drain waiting to retry.
+func (r *Remote) kick() {
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// drain sends the outbox's entries in order while this tab leads, one at a
+// time: an entry goes out only after the one before it is stored, so the
+// server keeps the visitor's order even when a new leader takes over in
+// the middle (the server answers a repeated client id with the stored
+// message). Without network it waits for the "online" event or the next
+// retry; a refusal (a 4xx other than 429) drops the entry and fails its Send.
+func (r *Remote) drain() {
+	r.mu.Lock()
+	if r.draining {
+		r.mu.Unlock()
+		return
+	}
+	r.draining = true
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		r.draining = false
+		r.mu.Unlock()
+	}()
+	delay := minRetry
+	for r.tabs.Leader() {
+		out := r.outbox()
+		if out.Length() == 0 {
+			return
+		}
+		e := out.Index(0)
+		if !validEntry(e) {
+			r.remove(e.Get("id").String())
+			continue
+		}
+		id, text := e.Get("id").String(), e.Get("text").String()
+		if !js.Global().Get("navigator").Get("onLine").Bool() {
+			r.waiting(id)
+			r.pause(maxRetry)
+			continue
+		}
+		m, res, err := r.deliver(id, text)
+		switch {
+		case err == nil && (res.Status == 200 || res.Status == 201):
+			delay = minRetry
+			r.remove(id)
+			m.State, m.ClientID, m.From = views.Sent, id, "visitor"
+			if m.Text == "" {
+				m.Text = text
+			}
+			r.resolve(id, sendResult{m: m})
+		case err == nil && res.Status == 429:
+			r.pause(max(res.RetryAfter*1000, minRetry))
+		case err != nil || res.Status >= 500:
+			r.waiting(id)
+			r.pause(delay - int(js.Global().Get("Math").Call("random").Float()*float64(delay/2)))
+			delay = min(delay*2, maxRetry)
+		default:
+			r.remove(id)
+			r.resolve(id, sendResult{err: apiError("send", res)})
+			r.tabs.Post("fail", js.ValueOf(id))
+		}
+	}
+}
+
+// deliver posts one message, starting the conversation first when there is
+// none. r.net is taken for the start.
+func (r *Remote) deliver(clientID, text string) (views.Message, transport.Response, error) {
+	r.net.Lock()
+	if r.client.Token() == "" {
+		if err := r.start(); err != nil {
+			r.net.Unlock()
+			return views.Message{}, transport.Response{Status: 503}, err
+		}
+	}
+	r.net.Unlock()
+	res, err := r.client.Do("POST", "/api/v1/conversation/messages", js.ValueOf(map[string]any{"id": clientID, "body": text}))
+	if err != nil || res.Status != 200 && res.Status != 201 {
+		return views.Message{}, res, err
+	}
+	r.store.Set(tokenKey, r.client.Token()) // renewed while the visitor uses the chat
+	m, n := message(res.Body.Get("message"))
+	r.mu.Lock()
+	if r.stream == nil {
+		r.lastID = max(r.lastID, n-1) // the stream replays this message and any after it
+	}
+	r.connect()
+	r.mu.Unlock()
+	return m, res, nil
+}
+
+// waiting shows the entry id as waiting for the network, here and in the
+// other tabs.
+func (r *Remote) waiting(id string) {
+	r.state(js.ValueOf(id), views.Waiting)
+	r.tabs.Post("wait", js.ValueOf(id))
+}
+
+// pause waits up to ms milliseconds, or until the network comes back or a
+// new entry is queued.
+func (r *Remote) pause(ms int) {
+	var f js.Func
+	f = js.FuncOf(func(js.Value, []js.Value) any {
+		r.kick()
+		return nil
+	})
+	timer := js.Global().Call("setTimeout", f, ms)
+	<-r.wake
+	js.Global().Call("clearTimeout", timer)
+	f.Release()
+}

@@ -1,0 +1,250 @@
+//go:build js && wasm
+
+// Package tabs lets the widget's tabs in one browser share what must exist
+// once per visitor: one tab, the leader, holds the live connections and
+// passes what it hears to the others over a BroadcastChannel; the others
+// ask it to send for them.
+//
+// The leader is the tab that holds the Web Lock "<prefix>leader". When its
+// tab closes the browser hands the lock to the next tab in line at once; a
+// tab that the browser freezes (Page Lifecycle "freeze", or the back/forward
+// cache) lets go of it first and queues again when it comes back.
+//
+// A tab without Web Locks or BroadcastChannel, or one whose store keeps
+// everything in memory (storage blocked, or no consent yet), is on its own:
+// it leads itself and shares nothing. Nothing here writes to storage.
+package tabs
+
+import (
+	"strconv"
+	"syscall/js"
+)
+
+// Tabs is this tab's membership of the visitor's tabs.
+type Tabs struct {
+	id       string
+	prefix   string
+	bus      js.Value // the BroadcastChannel; undefined while alone
+	leader   bool
+	release  js.Value // resolves the promise that holds the lock; null while queued
+	abort    js.Value // the AbortController of the queued request
+	handlers map[string]func(js.Value)
+	onLeader []func(bool)
+	seenAt   float64 // when the tab the visitor looked at last became visible
+	seenTab  string  // that tab ("" unknown)
+	funcs    []js.Func
+	undo     []func()
+	closed   bool
+}
+
+// Join makes this tab one of the visitor's tabs under prefix. With shared
+// false (the store keeps everything in memory) the tab stays on its own
+// until Share.
+func Join(prefix string, shared bool) *Tabs {
+	t := &Tabs{id: newID(), prefix: prefix, handlers: map[string]func(js.Value){}, bus: js.Undefined(), leader: true}
+	if shared {
+		t.Share()
+	}
+	return t
+}
+
+// Share makes a tab that was on its own one of the visitor's tabs: it stops
+// leading and queues for the lock (granted at once when no other tab holds
+// it). It does nothing when the browser has no Web Locks or
+// BroadcastChannel, or when the tab already shares.
+func (t *Tabs) Share() {
+	if t.Shared() || t.closed || !js.Global().Get("navigator").Get("locks").Truthy() || !js.Global().Get("BroadcastChannel").Truthy() {
+		return
+	}
+	t.bus = js.Global().Get("BroadcastChannel").New(t.prefix + "tabs")
+	t.listen(t.bus, "message", func(ev js.Value) { t.receive(ev.Get("data")) })
+	win := js.Global()
+	doc := win.Get("document")
+	t.listen(doc, "visibilitychange", func(js.Value) { t.look() })
+	t.listen(doc, "freeze", func(js.Value) { t.resign() })
+	t.listen(doc, "resume", func(js.Value) { t.request() })
+	t.listen(win, "pagehide", func(js.Value) {
+		t.Post("bye", js.ValueOf(t.id))
+		t.resign()
+	})
+	t.listen(win, "pageshow", func(ev js.Value) {
+		if ev.Get("persisted").Bool() {
+			t.request()
+		}
+	})
+	t.setLeader(false)
+	t.request()
+	t.Post("hello", js.Undefined())
+	t.look()
+}
+
+// ID is this tab's identity: new on every page load, so a duplicated tab
+// (whose sessionStorage the browser copied) is a tab of its own.
+func (t *Tabs) ID() string { return t.id }
+
+// Leader reports whether this tab holds the live connections.
+func (t *Tabs) Leader() bool { return t.leader }
+
+// Shared reports whether this tab takes part with other tabs.
+func (t *Tabs) Shared() bool { return !t.bus.IsUndefined() }
+
+// OnLeader calls fn whenever this tab becomes the leader (true) or stops
+// being it (false). It runs on the event loop and must not block.
+func (t *Tabs) OnLeader(fn func(bool)) { t.onLeader = append(t.onLeader, fn) }
+
+// Handle calls fn with the data of every message of kind another tab posts.
+// It runs on the event loop and must not block.
+func (t *Tabs) Handle(kind string, fn func(data js.Value)) { t.handlers[kind] = fn }
+
+// Post sends data (anything structured clone takes) to every other tab.
+func (t *Tabs) Post(kind string, data js.Value) {
+	if t.bus.IsUndefined() || t.closed {
+		return
+	}
+	t.bus.Call("postMessage", map[string]any{"k": kind, "f": t.id, "d": data})
+}
+
+// Ring reports whether this tab is the one to make a sound for a new
+// message: the tab the visitor looked at last (visible now, or the last
+// one that was), or the leader when no tab has been looked at.
+func (t *Tabs) Ring() bool {
+	return t.seenTab == t.id || t.seenTab == "" && t.leader
+}
+
+// Close lets go of the lock and the channel (crumbless('destroy')).
+func (t *Tabs) Close() {
+	if t.closed {
+		return
+	}
+	t.resign()
+	t.closed = true
+	for _, undo := range t.undo {
+		undo()
+	}
+	if !t.bus.IsUndefined() {
+		t.bus.Call("close")
+	}
+	// The lock callbacks stay: a queued request may still be granted, and
+	// its callback hands the lock straight back.
+}
+
+// request queues for the leader lock.
+func (t *Tabs) request() {
+	if t.closed || t.leader || !t.release.IsUndefined() {
+		return
+	}
+	var hold, granted, ended js.Func
+	granted = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		return js.Global().Get("Promise").New(hold)
+	})
+	hold = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		t.release = args[0]
+		if t.closed {
+			t.resign()
+			return nil
+		}
+		t.setLeader(true)
+		t.Post("lead", js.Undefined())
+		return nil
+	})
+	ended = js.FuncOf(func(js.Value, []js.Value) any {
+		// Released here, or stolen: either way not the leader any more.
+		t.release = js.Undefined()
+		t.setLeader(false)
+		granted.Release()
+		hold.Release()
+		ended.Release()
+		return nil
+	})
+	t.release = js.Null() // queued: not requested twice
+	t.abort = js.Global().Get("AbortController").New()
+	js.Global().Get("navigator").Get("locks").Call("request", t.prefix+"leader",
+		map[string]any{"signal": t.abort.Get("signal")}, granted).Call("then", ended, ended)
+}
+
+// resign lets go of the lock, or leaves the queue for it: a frozen tab must
+// not be handed the lock it could not use.
+func (t *Tabs) resign() {
+	switch {
+	case t.release.Type() == js.TypeFunction:
+		t.release.Invoke()
+		t.release = js.Null() // the request settles in a moment
+		t.setLeader(false)
+	case t.release.IsNull():
+		t.abort.Call("abort")
+	}
+}
+
+func (t *Tabs) setLeader(v bool) {
+	if t.leader == v {
+		return
+	}
+	t.leader = v
+	for _, fn := range t.onLeader {
+		fn(v)
+	}
+}
+
+// look records that the visitor is looking at this tab, and tells the others.
+func (t *Tabs) look() {
+	if js.Global().Get("document").Get("visibilityState").String() != "visible" {
+		return
+	}
+	at := js.Global().Get("Date").Call("now").Float()
+	t.seen(at, t.id)
+	t.Post("seen", js.ValueOf(map[string]any{"at": at, "tab": t.id}))
+}
+
+// seen keeps the latest tab looked at; ties go to the larger id, so every
+// tab agrees.
+func (t *Tabs) seen(at float64, tab string) {
+	if at > t.seenAt || at == t.seenAt && tab > t.seenTab {
+		t.seenAt, t.seenTab = at, tab
+	}
+}
+
+// receive handles one message from another tab.
+func (t *Tabs) receive(msg js.Value) {
+	if msg.Type() != js.TypeObject || msg.Get("k").Type() != js.TypeString {
+		return
+	}
+	data := msg.Get("d")
+	switch kind := msg.Get("k").String(); kind {
+	case "seen":
+		if data.Type() == js.TypeObject && data.Get("at").Type() == js.TypeNumber && data.Get("tab").Type() == js.TypeString {
+			t.seen(data.Get("at").Float(), data.Get("tab").String())
+		}
+	case "bye":
+		if data.Type() == js.TypeString && data.String() == t.seenTab {
+			t.seenAt, t.seenTab = 0, ""
+		}
+	case "hello":
+		if t.seenTab == t.id { // the newcomer learns who was looked at last
+			t.Post("seen", js.ValueOf(map[string]any{"at": t.seenAt, "tab": t.id}))
+		}
+		fallthrough
+	default:
+		if fn := t.handlers[kind]; fn != nil {
+			fn(data)
+		}
+	}
+}
+
+func (t *Tabs) listen(target js.Value, typ string, fn func(js.Value)) {
+	f := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		fn(args[0])
+		return nil
+	})
+	target.Call("addEventListener", typ, f)
+	t.funcs = append(t.funcs, f)
+	t.undo = append(t.undo, func() {
+		target.Call("removeEventListener", typ, f)
+		f.Release()
+	})
+}
+
+// newID is a random tab id.
+func newID() string {
+	m := js.Global().Get("Math")
+	return strconv.FormatInt(int64(m.Call("random").Float()*(1<<53)), 36)
+}
