@@ -91,11 +91,7 @@ func New(base string, st *store.Store, tb *tabs.Tabs) *Remote {
 		}
 	})
 	tb.OnLeader(r.leaderChanged)
-	tb.Handle("ev", func(d js.Value) {
-		if d.Type() == js.TypeObject && d.Get("n").Type() == js.TypeString {
-			r.handle(d.Get("n").String(), d.Get("d"), true)
-		}
-	})
+	tb.Handle("ev", func(d js.Value) { r.handle(d.Index(0).String(), d.Index(1)) })
 	tb.Handle("send", func(e js.Value) { // to the leader: a message from another tab
 		if tb.Leader() && validEntry(e) {
 			ui.Go(func() { r.enqueue(e) })
@@ -109,7 +105,7 @@ func New(base string, st *store.Store, tb *tabs.Tabs) *Remote {
 		r.watched = true
 		r.connect()
 		if r.heard {
-			tb.Post("ev", js.ValueOf(map[string]any{"n": "presence", "d": map[string]any{"online": r.online.Load()}}))
+			tb.Post("ev", js.ValueOf([]any{"presence", map[string]any{"online": r.online.Load()}}))
 		}
 		r.mu.Unlock()
 	})
@@ -120,7 +116,8 @@ func New(base string, st *store.Store, tb *tabs.Tabs) *Remote {
 			r.resolve(id.String(), sendResult{err: errors.New("send: refused by the server")})
 		}
 	})
-	r.listen(js.Global(), "online", func() { r.kick() })
+	var on ui.Listeners // for the page's life
+	on.On(js.Global(), "online", func(js.Value) { r.kick() })
 	if tb.Leader() {
 		ui.Go(r.drain) // what an earlier page left in the outbox
 	}
@@ -388,7 +385,7 @@ func (r *Remote) fromStream(ev transport.Event) {
 		r.mu.Lock()
 		r.stream, r.streamFor = nil, ""
 		r.mu.Unlock()
-		r.handle("presence", js.ValueOf(map[string]any{"online": false}), true)
+		r.handle("presence", js.Undefined())
 		return
 	case "open":
 		return
@@ -398,13 +395,13 @@ func (r *Remote) fromStream(ev transport.Event) {
 		r.heard = true
 		r.mu.Unlock()
 	}
-	r.handle(ev.Name, ev.Data, true)
-	r.tabs.Post("ev", js.ValueOf(map[string]any{"n": ev.Name, "d": ev.Data}))
+	r.handle(ev.Name, ev.Data)
+	r.tabs.Post("ev", js.ValueOf([]any{ev.Name, ev.Data}))
 }
 
-// handle takes one event of the conversation, from this tab's stream or
-// from the leader's.
-func (r *Remote) handle(name string, data js.Value, live bool) {
+// handle takes one event of the conversation, live from this tab's stream
+// or from the leader's.
+func (r *Remote) handle(name string, data js.Value) {
 	switch name {
 	case "message":
 		m, n := message(data)
@@ -412,7 +409,7 @@ func (r *Remote) handle(name string, data js.Value, live bool) {
 		r.lastID = max(r.lastID, n)
 		fn := r.on
 		r.mu.Unlock()
-		m.Ring = live && m.From == "agent" && r.tabs.Ring()
+		m.Ring = m.From == "agent" && r.tabs.Ring()
 		if fn != nil {
 			fn(m)
 		}
@@ -464,13 +461,6 @@ func (r *Remote) state(clientID js.Value, state string) {
 	if fn != nil {
 		fn(views.Message{ClientID: clientID.String(), From: "visitor", State: state})
 	}
-}
-
-func (r *Remote) listen(target js.Value, typ string, fn func()) {
-	target.Call("addEventListener", typ, js.FuncOf(func(js.Value, []js.Value) any {
-		fn()
-		return nil
-	}))
 }
 
 // message converts the API's message JSON and returns its numeric id too.

@@ -18,6 +18,8 @@ package tabs
 import (
 	"strconv"
 	"syscall/js"
+
+	"github.com/crumbless/crumbless/wasm/ui"
 )
 
 // Tabs is this tab's membership of the visitor's tabs.
@@ -28,12 +30,12 @@ type Tabs struct {
 	leader   bool
 	release  js.Value // resolves the promise that holds the lock; null while queued
 	abort    js.Value // the AbortController of the queued request
+	want     bool     // this tab should be in line for the lock (not frozen, not closed)
 	handlers map[string]func(js.Value)
 	onLeader []func(bool)
 	seenAt   float64 // when the tab the visitor looked at last became visible
 	seenTab  string  // that tab ("" unknown)
-	funcs    []js.Func
-	undo     []func()
+	on       ui.Listeners
 	closed   bool
 }
 
@@ -57,21 +59,19 @@ func (t *Tabs) Share() {
 		return
 	}
 	t.bus = js.Global().Get("BroadcastChannel").New(t.prefix + "tabs")
-	t.listen(t.bus, "message", func(ev js.Value) { t.receive(ev.Get("data")) })
+	t.on.On(t.bus, "message", func(ev js.Value) { t.receive(ev.Get("data")) })
 	win := js.Global()
 	doc := win.Get("document")
-	t.listen(doc, "visibilitychange", func(js.Value) { t.look() })
-	t.listen(doc, "freeze", func(js.Value) { t.resign() })
-	t.listen(doc, "resume", func(js.Value) { t.request() })
-	t.listen(win, "pagehide", func(js.Value) {
-		t.Post("bye", js.ValueOf(t.id))
+	t.on.On(doc, "visibilitychange", func(js.Value) { t.look() })
+	leave := func(js.Value) {
+		t.Post("bye", js.Undefined())
 		t.resign()
-	})
-	t.listen(win, "pageshow", func(ev js.Value) {
-		if ev.Get("persisted").Bool() {
-			t.request()
-		}
-	})
+	}
+	back := func(js.Value) { t.request() }
+	t.on.On(doc, "freeze", leave) // frozen, or into the back/forward cache
+	t.on.On(win, "pagehide", leave)
+	t.on.On(doc, "resume", back)
+	t.on.On(win, "pageshow", back)
 	t.setLeader(false)
 	t.request()
 	t.Post("hello", js.Undefined())
@@ -101,7 +101,7 @@ func (t *Tabs) Post(kind string, data js.Value) {
 	if t.bus.IsUndefined() || t.closed {
 		return
 	}
-	t.bus.Call("postMessage", map[string]any{"k": kind, "f": t.id, "d": data})
+	t.bus.Call("postMessage", []any{kind, t.id, data})
 }
 
 // Ring reports whether this tab is the one to make a sound for a new
@@ -118,9 +118,7 @@ func (t *Tabs) Close() {
 	}
 	t.resign()
 	t.closed = true
-	for _, undo := range t.undo {
-		undo()
-	}
+	t.on.Release()
 	if !t.bus.IsUndefined() {
 		t.bus.Call("close")
 	}
@@ -128,9 +126,11 @@ func (t *Tabs) Close() {
 	// its callback hands the lock straight back.
 }
 
-// request queues for the leader lock.
+// request queues for the leader lock. While an earlier request is still
+// settling, that one queues again when it ends.
 func (t *Tabs) request() {
-	if t.closed || t.leader || !t.release.IsUndefined() {
+	t.want = !t.closed
+	if !t.want || t.leader || !t.release.IsUndefined() {
 		return
 	}
 	var hold, granted, ended js.Func
@@ -154,6 +154,9 @@ func (t *Tabs) request() {
 		granted.Release()
 		hold.Release()
 		ended.Release()
+		if t.want {
+			t.request()
+		}
 		return nil
 	})
 	t.release = js.Null() // queued: not requested twice
@@ -165,6 +168,7 @@ func (t *Tabs) request() {
 // resign lets go of the lock, or leaves the queue for it: a frozen tab must
 // not be handed the lock it could not use.
 func (t *Tabs) resign() {
+	t.want = false
 	switch {
 	case t.release.Type() == js.TypeFunction:
 		t.release.Invoke()
@@ -192,7 +196,7 @@ func (t *Tabs) look() {
 	}
 	at := js.Global().Get("Date").Call("now").Float()
 	t.seen(at, t.id)
-	t.Post("seen", js.ValueOf(map[string]any{"at": at, "tab": t.id}))
+	t.Post("seen", js.ValueOf(at))
 }
 
 // seen keeps the latest tab looked at; ties go to the larger id, so every
@@ -203,44 +207,29 @@ func (t *Tabs) seen(at float64, tab string) {
 	}
 }
 
-// receive handles one message from another tab.
+// receive handles one message from another tab: [kind, sender, data].
 func (t *Tabs) receive(msg js.Value) {
-	if msg.Type() != js.TypeObject || msg.Get("k").Type() != js.TypeString {
+	if !js.Global().Get("Array").Call("isArray", msg).Bool() || msg.Length() != 3 {
 		return
 	}
-	data := msg.Get("d")
-	switch kind := msg.Get("k").String(); kind {
+	kind, from, data := msg.Index(0).String(), msg.Index(1).String(), msg.Index(2)
+	switch kind {
 	case "seen":
-		if data.Type() == js.TypeObject && data.Get("at").Type() == js.TypeNumber && data.Get("tab").Type() == js.TypeString {
-			t.seen(data.Get("at").Float(), data.Get("tab").String())
+		if data.Type() == js.TypeNumber {
+			t.seen(data.Float(), from)
 		}
 	case "bye":
-		if data.Type() == js.TypeString && data.String() == t.seenTab {
+		if from == t.seenTab {
 			t.seenAt, t.seenTab = 0, ""
 		}
 	case "hello":
 		if t.seenTab == t.id { // the newcomer learns who was looked at last
-			t.Post("seen", js.ValueOf(map[string]any{"at": t.seenAt, "tab": t.id}))
-		}
-		fallthrough
-	default:
-		if fn := t.handlers[kind]; fn != nil {
-			fn(data)
+			t.Post("seen", js.ValueOf(t.seenAt))
 		}
 	}
-}
-
-func (t *Tabs) listen(target js.Value, typ string, fn func(js.Value)) {
-	f := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		fn(args[0])
-		return nil
-	})
-	target.Call("addEventListener", typ, f)
-	t.funcs = append(t.funcs, f)
-	t.undo = append(t.undo, func() {
-		target.Call("removeEventListener", typ, f)
-		f.Release()
-	})
+	if fn := t.handlers[kind]; fn != nil {
+		fn(data)
+	}
 }
 
 // newID is a random tab id.
