@@ -87,7 +87,14 @@ func New(base string, st *store.Store, tb *tabs.Tabs) *Remote {
 	}
 	st.OnChange(func(name string) {
 		if name == "" || name == tokenKey {
-			go r.tokenChanged() // not on the event loop: it fetches
+			var token string
+			st.Get(tokenKey, &token)
+			go r.tokenChanged(token) // not on the event loop: it fetches
+		}
+	})
+	tb.Handle("token", func(token js.Value) { // the leader started a conversation
+		if token.Type() == js.TypeString {
+			go r.tokenChanged(token.String())
 		}
 	})
 	tb.OnLeader(r.leaderChanged)
@@ -161,14 +168,12 @@ func (r *Remote) greet() {
 	}
 }
 
-// tokenChanged follows the token in another tab. "Forget me" (here or
-// there) or a token removed elsewhere lets the conversation go: the next
-// message starts a new one. A conversation started in another tab is taken
-// up: its history reaches the subscriber as arriving messages, then its
-// stream stays connected, so replies are counted here too.
-func (r *Remote) tokenChanged() {
-	var token string
-	r.store.Get(tokenKey, &token)
+// tokenChanged follows the token of another tab (from storage, or from the
+// leader that started the conversation). "Forget me" (here or there) or a
+// token removed elsewhere lets the conversation go: the next message starts
+// a new one. A conversation started in another tab is taken up: its history
+// reaches the subscriber as arriving messages, then its events.
+func (r *Remote) tokenChanged(token string) {
 	r.mu.Lock()
 	if token == r.client.Token() {
 		r.mu.Unlock()
@@ -340,6 +345,7 @@ func (r *Remote) start() error {
 		return errors.New("start conversation: no token in the answer")
 	}
 	r.client.SetToken(token.String())
+	r.tabs.Post("token", token)
 	if err := r.store.Set(tokenKey, token.String()); err != nil {
 		return errors.Join(errors.New("start conversation: keep the token"), err)
 	}

@@ -214,3 +214,182 @@ func mustInt(t *testing.T, s string) int {
 	require.NoError(t, err)
 	return n
 }
+
+// sharedTab is a tab of a visitor whose tabs share (prefix: the group).
+func sharedTab(t *testing.T, base, prefix string, st *store.Store) (*tab, *tabs.Tabs) {
+	t.Helper()
+	tb := tabs.Join(prefix, true)
+	t.Cleanup(tb.Close)
+	x := &tab{r: New(base, st, tb), msgs: make(chan views.Message, 64), reads: make(chan string, 32)}
+	cancel := x.r.Subscribe(func(m views.Message) { x.msgs <- m }, func(id string) { x.reads <- id })
+	t.Cleanup(cancel)
+	return x, tb
+}
+
+// eventually polls cond for up to 10 s.
+func eventually(t *testing.T, cond func() bool, what string) {
+	t.Helper()
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("not within 10 s: %s", what)
+}
+
+func (x *tab) streaming() bool {
+	x.r.mu.Lock()
+	defer x.r.mu.Unlock()
+	return x.r.stream != nil
+}
+
+// until reads x's messages until one with text arrives, and returns it with
+// the count of earlier ones that had the same text.
+func (x *tab) until(t *testing.T, text string) views.Message {
+	t.Helper()
+	for {
+		m := recv(t, x.msgs, "message "+text)
+		if m.Text == text && m.ID != "" {
+			return m
+		}
+	}
+}
+
+// TestTabsShareOneStream: of three tabs of one visitor only the leader
+// streams; a message sent from a follower goes out once, through the
+// leader; an agent reply reaches every tab once, and exactly one of them
+// rings; when the leader goes another tab resumes the stream and misses
+// nothing.
+func TestTabsShareOneStream(t *testing.T) {
+	base, agent := api(t)
+	st := memoryStore() // the three tabs' shared localStorage
+	a, ta := sharedTab(t, base, "conv1-", st)
+	eventually(t, ta.Leader, "the first tab leads")
+	b, tb := sharedTab(t, base, "conv1-", st)
+	c, tc := sharedTab(t, base, "conv1-", st)
+
+	sent, err := b.r.Send("c1", "Sent from a follower")
+	require.NoError(t, err, "a follower's message goes out through the leader")
+	assert.NotEmpty(t, sent.ID)
+	token := a.r.client.Token()
+	require.NotEmpty(t, token, "the leader started the conversation")
+	eventually(t, func() bool { return b.r.client.Token() == token && c.r.client.Token() == token }, "the followers take the conversation up")
+	assert.True(t, a.streaming())
+	assert.False(t, b.streaming() || c.streaming(), "followers hold no stream")
+
+	conv := agentCall(t, base, agent, "GET", "/api/v1/agent/conversations", js.Undefined()).Get("conversations")
+	var convID string
+	for i := 0; i < conv.Length(); i++ {
+		if last := conv.Index(i).Get("last"); last.Truthy() && last.Get("clientId").String() == "c1" {
+			convID = strconv.Itoa(conv.Index(i).Get("id").Int())
+		}
+	}
+	require.NotEmpty(t, convID)
+	msgs := agentCall(t, base, agent, "GET", "/api/v1/agent/conversations/"+convID, js.Undefined()).Get("messages")
+	assert.Equal(t, 1, msgs.Length(), "stored once")
+
+	reply := func(id, body string) {
+		agentCall(t, base, agent, "POST", "/api/v1/agent/conversations/"+convID+"/messages", js.ValueOf(map[string]any{"id": id, "body": body}))
+	}
+	reply("r1", "Hello all tabs")
+	rang := 0
+	for _, x := range []*tab{a, b, c} {
+		m := x.until(t, "Hello all tabs")
+		if m.Ring {
+			rang++
+		}
+	}
+	assert.Equal(t, 1, rang, "one tab rings")
+
+	// The leader goes: another tab takes over and resumes where it was.
+	ta.Close()
+	a.r.mu.Lock()
+	a.r.connect()
+	a.r.mu.Unlock()
+	eventually(t, func() bool { return tb.Leader() != tc.Leader() }, "a follower takes over")
+	next := b
+	if tc.Leader() {
+		next = c
+	}
+	eventually(t, next.streaming, "the new leader streams")
+	reply("r2", "After the handover")
+	for _, x := range []*tab{b, c} {
+		x.until(t, "After the handover")
+	}
+	for _, x := range []*tab{b, c} {
+		select {
+		case m := <-x.msgs:
+			t.Errorf("a message twice or out of place: %+v", m)
+		case <-time.After(300 * time.Millisecond):
+		}
+	}
+}
+
+// TestOutboxWaitsAndKeepsOrder: without network the messages wait in the
+// outbox (shown as waiting); when the network is back they go out in order,
+// once each, and the outbox is empty.
+func TestOutboxWaitsAndKeepsOrder(t *testing.T) {
+	base, agent := api(t)
+	st := memoryStore()
+	tb := tabs.Join("conv2-", false)
+	x := &tab{r: New("http://127.0.0.1:9", st, tb), msgs: make(chan views.Message, 64), reads: make(chan string, 32)}
+	t.Cleanup(x.r.Subscribe(func(m views.Message) { x.msgs <- m }, func(string) {}))
+
+	texts := []string{"first", "second", "third"}
+	results := make(chan sendResult, len(texts))
+	for i, text := range texts {
+		id := "o" + strconv.Itoa(i)
+		go func() {
+			m, err := x.r.Send(id, text)
+			results <- sendResult{m, err}
+		}()
+		time.Sleep(50 * time.Millisecond) // queued in this order
+	}
+	m := recv(t, x.msgs, "waiting state")
+	assert.Equal(t, views.Waiting, m.State, "no network: the first waits")
+	assert.Equal(t, "o0", m.ClientID)
+	eventually(t, func() bool { return x.r.outbox().Length() == 3 }, "three entries in the outbox")
+	var stored js.Value
+	require.True(t, st.Get("outbox", &stored), "the outbox is a stored key")
+	assert.Equal(t, "second", stored.Index(1).Get("text").String())
+
+	x.r.client = transport.New(base) // the network is back
+	x.r.kick()
+	for range texts {
+		r := recv(t, results, "a send result")
+		require.NoError(t, r.err)
+	}
+	eventually(t, func() bool { return !st.Get("outbox", &stored) }, "the outbox is empty and its key removed")
+
+	conv := agentCall(t, base, agent, "GET", "/api/v1/agent/conversations", js.Undefined()).Get("conversations")
+	var convID string
+	for i := 0; i < conv.Length(); i++ {
+		if last := conv.Index(i).Get("last"); last.Truthy() && last.Get("clientId").String() == "o2" {
+			convID = strconv.Itoa(conv.Index(i).Get("id").Int())
+		}
+	}
+	require.NotEmpty(t, convID)
+	msgs := agentCall(t, base, agent, "GET", "/api/v1/agent/conversations/"+convID, js.Undefined()).Get("messages")
+	var got []string
+	for i := 0; i < msgs.Length(); i++ {
+		got = append(got, msgs.Index(i).Get("body").String())
+	}
+	assert.Equal(t, texts, got, "in order, once each")
+}
+
+// TestOutboxRefusal: a message the server refuses (too long) fails its
+// Send and leaves the outbox; the next one still goes out.
+func TestOutboxRefusal(t *testing.T) {
+	base, _ := api(t)
+	x := newTab(t, base, memoryStore())
+	long := make([]byte, 20000)
+	for i := range long {
+		long[i] = 'x'
+	}
+	_, err := x.r.Send("bad", string(long))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "status 4")
+	_, err = x.r.Send("good", "fine")
+	require.NoError(t, err)
+	assert.Zero(t, x.r.outbox().Length())
+}
