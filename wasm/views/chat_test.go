@@ -4,10 +4,14 @@ package views
 
 import (
 	"strings"
+	"syscall/js"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/crumbless/crumbless/wasm/events"
+	"github.com/crumbless/crumbless/wasm/store"
 )
 
 func TestUnreadAfter(t *testing.T) {
@@ -182,4 +186,52 @@ func TestNoChatWithoutBackend(t *testing.T) {
 
 func sessionSet(key, data string) {
 	jsSession().Call("setItem", key, `{"v":1,"exp":0,"data":`+data+`}`)
+}
+
+// TestMessageWaitingForNetwork: a message the outbox holds without network
+// shows "Waiting for network…" on its row (a state change adds no row),
+// then "Sent" once the server has it. Agent messages tell the page's
+// listeners whether this tab makes the sound.
+func TestMessageWaitingForNetwork(t *testing.T) {
+	clearStorage(t)
+	conv := newFake()
+	conv.sendHold = make(chan struct{})
+	hub := events.NewHub()
+	hub.Resume()
+	heard := js.Global().Get("Array").New()
+	hub.On("message", js.Global().Get("Function").New("heard", "return d => heard.push(d)").Invoke(heard))
+	f := mountWith(t, true, Options{Chat: conv, Prefix: "crumbless-"}, store.New("crumbless-"), hub)
+	require.True(t, f.p.Navigate("chat"))
+	eventually(t, func() bool { return f.p.chat.loaded }, "history loaded")
+	f.typeInto(t, "#cl-composer", "On the train")
+	f.key(t, "#cl-composer", "Enter", false)
+	assert.Equal(t, "Sending…", f.text(".msg.visitor .msg-state"))
+	clientID := f.q(".msg.visitor").Call("getAttribute", "data-client-id").String()
+
+	tell := func(m Message) {
+		for _, fn := range conv.subs {
+			fn(m)
+		}
+	}
+	tell(Message{ClientID: clientID, From: "visitor", State: Waiting})
+	assert.Equal(t, "Waiting for network…", f.text(".msg.visitor .msg-state"))
+	assert.True(t, f.q(".msg.visitor.waiting").Truthy())
+	assert.Equal(t, "On the train", f.text(".msg.visitor .bubble"), "the text stays")
+	tell(Message{ClientID: "someone-elses", From: "visitor", State: Waiting})
+	assert.Len(t, f.all(".msg"), 1, "a state change adds no row")
+
+	close(conv.sendHold)
+	eventually(t, func() bool { return f.text(".msg.visitor .msg-state") == "Sent" }, "sent when the network is back")
+	assert.Len(t, f.all(".msg"), 1)
+
+	tell(Message{ID: "a1", From: "agent", Text: "Welcome back", Ring: true})
+	tell(Message{ID: "a2", From: "agent", Text: "Heard in another tab"})
+	waitABit() // listeners run in a microtask
+	var sounds []bool
+	for i := 0; i < heard.Length(); i++ {
+		if d := heard.Index(i); d.Get("from").String() == "agent" {
+			sounds = append(sounds, d.Get("sound").Bool())
+		}
+	}
+	assert.Equal(t, []bool{true, false}, sounds)
 }
