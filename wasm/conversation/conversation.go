@@ -50,8 +50,9 @@ type Remote struct {
 	public *transport.Client // no token: the availability stream
 	store  *store.Store
 	tabs   *tabs.Tabs
-	online atomic.Bool // the team's presence, as last heard
-	wake   chan struct{}
+	online  atomic.Bool // the team's presence, as last heard
+	stopped atomic.Bool // the subscriber has gone (the widget is destroyed)
+	wake    chan struct{}
 
 	net sync.Mutex // held across fetches that must not interleave (start, history)
 
@@ -257,8 +258,14 @@ func (r *Remote) History() ([]views.Message, string, error) {
 		}
 	}
 	out := r.outbox()
+entries:
 	for i := 0; i < out.Length(); i++ {
 		e := out.Index(i)
+		for _, m := range msgs {
+			if m.ClientID == e.Get("id").String() {
+				continue entries // stored already; the outbox has not caught up
+			}
+		}
 		msgs = append(msgs, views.Message{ClientID: e.Get("id").String(), From: "visitor", Text: e.Get("text").String(),
 			At: int64(e.Get("at").Float()), State: views.Waiting})
 	}
@@ -303,10 +310,17 @@ func (r *Remote) Subscribe(fn func(views.Message), read func(id string)) (cancel
 	r.connect()
 	r.mu.Unlock()
 	return func() {
+		r.stopped.Store(true)
 		r.mu.Lock()
-		defer r.mu.Unlock()
 		r.on, r.onRead = nil, nil
 		r.connect()
+		waiters := r.waiters
+		r.waiters = map[string]chan sendResult{}
+		r.mu.Unlock()
+		for _, ch := range waiters { // the outbox keeps them for the next page
+			ch <- sendResult{err: errors.New("send: the widget was closed")}
+		}
+		r.kick()
 	}
 }
 
@@ -359,7 +373,7 @@ func (r *Remote) start() error {
 func (r *Remote) connect() {
 	want, token := "", r.client.Token()
 	switch {
-	case !r.tabs.Leader():
+	case !r.tabs.Leader() || r.stopped.Load():
 	case token != "" && r.on != nil:
 		want = token
 	case r.watch || r.watched:

@@ -24,13 +24,18 @@ const (
 )
 
 // outbox returns the entries waiting to be sent (an empty array for none).
+// What is not an entry (a stored value someone altered) is left out.
 func (r *Remote) outbox() js.Value {
 	var v js.Value
-	r.store.Get(outboxKey, &v)
-	if !js.Global().Get("Array").Call("isArray", v).Bool() {
-		return js.Global().Get("Array").New()
+	out := js.Global().Get("Array").New()
+	if r.store.Get(outboxKey, &v) && js.Global().Get("Array").Call("isArray", v).Bool() {
+		for i := 0; i < v.Length(); i++ {
+			if e := v.Index(i); validEntry(e) {
+				out.Call("push", e)
+			}
+		}
 	}
-	return v
+	return out
 }
 
 // validEntry reports whether e is an outbox entry: what another tab posts,
@@ -101,32 +106,28 @@ func (r *Remote) drain() {
 		r.mu.Unlock()
 	}()
 	delay := minRetry
-	for r.tabs.Leader() {
+	for r.tabs.Leader() && !r.stopped.Load() {
 		out := r.outbox()
 		if out.Length() == 0 {
 			return
 		}
 		e := out.Index(0)
-		if !validEntry(e) {
-			r.remove(e.Get("id").String())
-			continue
-		}
 		id, text := e.Get("id").String(), e.Get("text").String()
 		if !js.Global().Get("navigator").Get("onLine").Bool() {
 			r.waiting(id)
 			r.pause(maxRetry)
 			continue
 		}
-		m, res, err := r.deliver(id, text)
+		res, err := r.deliver(id, text)
 		switch {
 		case err == nil && (res.Status == 200 || res.Status == 201):
 			delay = minRetry
 			r.remove(id)
-			m.State, m.ClientID, m.From = views.Sent, id, "visitor"
-			if m.Text == "" {
-				m.Text = text
-			}
-			r.resolve(id, sendResult{m: m})
+			// Every tab shows it sent now, without waiting for the stream
+			// (which does not replay a message sent before a page reload).
+			stored := res.Body.Get("message")
+			r.handle("message", stored)
+			r.tabs.Post("ev", js.ValueOf([]any{"message", stored}))
 		case err == nil && res.Status == 429:
 			r.pause(max(res.RetryAfter*1000, minRetry))
 		case err != nil || res.Status >= 500:
@@ -143,28 +144,28 @@ func (r *Remote) drain() {
 
 // deliver posts one message, starting the conversation first when there is
 // none. r.net is taken for the start.
-func (r *Remote) deliver(clientID, text string) (views.Message, transport.Response, error) {
+func (r *Remote) deliver(clientID, text string) (transport.Response, error) {
 	r.net.Lock()
 	if r.client.Token() == "" {
 		if err := r.start(); err != nil {
 			r.net.Unlock()
-			return views.Message{}, transport.Response{Status: 503}, err
+			return transport.Response{Status: 503}, err
 		}
 	}
 	r.net.Unlock()
 	res, err := r.client.Do("POST", "/api/v1/conversation/messages", js.ValueOf(map[string]any{"id": clientID, "body": text}))
 	if err != nil || res.Status != 200 && res.Status != 201 {
-		return views.Message{}, res, err
+		return res, err
 	}
 	r.store.Set(tokenKey, r.client.Token()) // renewed while the visitor uses the chat
-	m, n := message(res.Body.Get("message"))
+	_, n := message(res.Body.Get("message"))
 	r.mu.Lock()
 	if r.stream == nil {
 		r.lastID = max(r.lastID, n-1) // the stream replays this message and any after it
 	}
 	r.connect()
 	r.mu.Unlock()
-	return m, res, nil
+	return res, nil
 }
 
 // waiting shows the entry id as waiting for the network, here and in the

@@ -104,10 +104,16 @@ func TestOneTabRings(t *testing.T) {
 	t.Cleanup(b.Close)
 	time.Sleep(300 * time.Millisecond)
 	require.Equal(t, "visible", js.Global().Get("document").Get("visibilityState").String())
-	assert.True(t, a.Ring() != b.Ring(), "exactly one of two visible tabs rings")
-	assert.True(t, b.Ring(), "the one the visitor looked at last")
+	assert.True(t, a.Ring() != b.Ring(), "exactly one of two visible tabs rings (same millisecond: the larger id)")
 
-	a.look() // the visitor comes back to a
+	time.Sleep(5 * time.Millisecond)
+	b.look() // the visitor looks at b
+	time.Sleep(200 * time.Millisecond)
+	assert.True(t, b.Ring(), "the one the visitor looked at last")
+	assert.False(t, a.Ring())
+
+	time.Sleep(5 * time.Millisecond)
+	a.look() // and comes back to a
 	time.Sleep(200 * time.Millisecond)
 	assert.True(t, a.Ring())
 	assert.False(t, b.Ring())
