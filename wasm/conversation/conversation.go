@@ -46,10 +46,10 @@ const pageSize = 500
 // network") and go out when the browser is back online, retried with
 // backoff and jitter.
 type Remote struct {
-	client *transport.Client
-	public *transport.Client // no token: the availability stream
-	store  *store.Store
-	tabs   *tabs.Tabs
+	client  *transport.Client
+	public  *transport.Client // no token: the availability stream
+	store   *store.Store
+	tabs    *tabs.Tabs
 	online  atomic.Bool // the team's presence, as last heard
 	stopped atomic.Bool // the subscriber has gone (the widget is destroyed)
 	wake    chan struct{}
