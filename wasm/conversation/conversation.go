@@ -113,7 +113,7 @@ func New(base string, st *store.Store, tb *tabs.Tabs) *Remote {
 		r.watched = true
 		r.connect()
 		if r.heard {
-			tb.Post("ev", js.ValueOf([]any{"presence", map[string]any{"online": r.online.Load()}}))
+			tb.Post("ev", js.ValueOf([]any{"presence", ui.Object("online", r.online.Load())}))
 		}
 		r.mu.Unlock()
 	})
@@ -282,7 +282,7 @@ entries:
 // clientID never makes a second message.
 func (r *Remote) Send(clientID, text string) (views.Message, error) {
 	ch := make(chan sendResult, 1)
-	e := js.ValueOf(map[string]any{"id": clientID, "text": text, "at": js.Global().Get("Date").Call("now")})
+	e := ui.Object("id", clientID, "text", text, "at", js.Global().Get("Date").Call("now"))
 	r.mu.Lock()
 	r.waiters[clientID] = ch
 	leader := r.tabs.Leader()
@@ -335,7 +335,7 @@ func (r *Remote) MarkRead(msgID string) error {
 	if r.client.Token() == "" {
 		return errors.New("mark read: no conversation")
 	}
-	res, err := r.client.Do("POST", "/api/v1/conversation/read", js.ValueOf(map[string]any{"message": n}))
+	res, err := r.client.Do("POST", "/api/v1/conversation/read", ui.Object("message", n))
 	if err != nil {
 		return err
 	}
@@ -347,7 +347,7 @@ func (r *Remote) MarkRead(msgID string) error {
 
 // start creates the conversation and keeps its token. r.net is held.
 func (r *Remote) start() error {
-	res, err := r.client.Do("POST", "/api/v1/conversations", js.ValueOf(map[string]any{}))
+	res, err := r.client.Do("POST", "/api/v1/conversations", ui.Object())
 	if err != nil {
 		return err
 	}

@@ -153,7 +153,7 @@ func (r *Remote) deliver(clientID, text string) (transport.Response, error) {
 		}
 	}
 	r.net.Unlock()
-	res, err := r.client.Do("POST", "/api/v1/conversation/messages", js.ValueOf(map[string]any{"id": clientID, "body": text}))
+	res, err := r.client.Do("POST", "/api/v1/conversation/messages", ui.Object("id", clientID, "body", text))
 	if err != nil || res.Status != 200 && res.Status != 201 {
 		return res, err
 	}

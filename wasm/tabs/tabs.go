@@ -162,7 +162,7 @@ func (t *Tabs) request() {
 	t.release = js.Null() // queued: not requested twice
 	t.abort = js.Global().Get("AbortController").New()
 	js.Global().Get("navigator").Get("locks").Call("request", t.prefix+"leader",
-		map[string]any{"signal": t.abort.Get("signal")}, granted).Call("then", ended, ended)
+		ui.Object("signal", t.abort.Get("signal")), granted).Call("then", ended, ended)
 }
 
 // resign lets go of the lock, or leaves the queue for it: a frozen tab must

@@ -125,16 +125,12 @@ func (s *Stream) once(url, token string, on func(Event)) (status int, body js.Va
 	last := s.lastID
 	s.mu.Unlock()
 
-	headers := map[string]any{"Accept": "text/event-stream"}
-	if token != "" {
-		headers["Authorization"] = "Bearer " + token
-	}
+	init := fetchInit("GET", "text/event-stream", token)
 	if last > 0 {
-		headers["Last-Event-ID"] = strconv.FormatInt(last, 10)
+		init.Get("headers").Set("Last-Event-ID", strconv.FormatInt(last, 10))
 	}
-	res, err := await(js.Global().Call("fetch", url, map[string]any{
-		"headers": headers, "signal": ctrl.Get("signal"), "cache": "no-store", "credentials": "omit",
-	}))
+	init.Set("signal", ctrl.Get("signal"))
+	res, err := await(js.Global().Call("fetch", url, init))
 	if err != nil {
 		return 0, js.Undefined(), false
 	}

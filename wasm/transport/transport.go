@@ -55,14 +55,10 @@ var ErrNetwork = errors.New("transport: network error")
 // js.Undefined() for none) and returns the answer. An HTTP error status is
 // not an error: look at Response.Status and Code.
 func (c *Client) Do(method, path string, body js.Value) (Response, error) {
-	headers := map[string]any{"Accept": "application/json"}
-	if c.token != "" {
-		headers["Authorization"] = "Bearer " + c.token
-	}
-	init := map[string]any{"method": method, "headers": headers, "cache": "no-store", "credentials": "omit"}
+	init := fetchInit(method, "application/json", c.token)
 	if !body.IsUndefined() {
-		headers["Content-Type"] = "application/json"
-		init["body"] = js.Global().Get("JSON").Call("stringify", body)
+		init.Get("headers").Set("Content-Type", "application/json")
+		init.Set("body", js.Global().Get("JSON").Call("stringify", body))
 	}
 	res, err := await(js.Global().Call("fetch", c.base+path, init))
 	if err != nil {
@@ -82,6 +78,23 @@ func (c *Client) Do(method, path string, body js.Value) (Response, error) {
 		out.Body = parseJSON(s)
 	}
 	return out, nil
+}
+
+// fetchInit is the init object of a fetch: never a cookie (credentials
+// omit) or a cached answer, the token only in the Authorization header.
+func fetchInit(method, accept, token string) js.Value {
+	object := js.Global().Get("Object")
+	headers := object.New()
+	headers.Set("Accept", accept)
+	if token != "" {
+		headers.Set("Authorization", "Bearer "+token)
+	}
+	init := object.New()
+	init.Set("method", method)
+	init.Set("headers", headers)
+	init.Set("cache", "no-store")
+	init.Set("credentials", "omit")
+	return init
 }
 
 // result is a settled promise.

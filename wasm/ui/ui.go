@@ -52,6 +52,16 @@ func Sleep(ms int) {
 	<-done
 }
 
+// Object makes a JavaScript object from name, value pairs (values as
+// js.ValueOf takes them). It costs the wasm less than a map literal.
+func Object(kv ...any) js.Value {
+	o := js.Global().Get("Object").New()
+	for i := 0; i+1 < len(kv); i += 2 {
+		o.Set(kv[i].(string), kv[i+1])
+	}
+	return o
+}
+
 // Append adds children to parent in order and returns parent.
 func Append(parent js.Value, children ...js.Value) js.Value {
 	for _, c := range children {
