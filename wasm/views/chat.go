@@ -607,7 +607,7 @@ func initials(name string) string {
 			break
 		}
 	}
-	return js.ValueOf(string(out)).Call("toUpperCase").String() // the browser's: strings.ToUpper's tables cost bytes
+	return js.Global().Get("String").New(string(out)).Call("toUpperCase").String() // the browser's: strings.ToUpper costs bytes
 }
 
 func nowMs() int64 { return int64(js.Global().Get("Date").Call("now").Float()) }
