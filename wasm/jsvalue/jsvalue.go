@@ -6,9 +6,11 @@
 // fmt into the wasm (about 122 KB brotli) and reflect (about 60 KB more).
 //
 // Decode and Encode know the basic types (string, bool, int, int64,
-// float64, js.Value, any) and the few composites the widget stores
-// ([]string, []any, map[string]string, map[string]map[string]string,
-// map[string]any). A struct converts itself by implementing Decoder and
+// float64, js.Value) and the few composites the widget stores ([]string,
+// map[string]string, map[string]map[string]string); Encode also takes any,
+// []any and map[string]any (the JS API's answers). Decoding into an any is
+// left out on purpose: nothing needs it and it cost the wasm 2.6 KB brotli;
+// a js.Value holds what has no Go type. A struct converts itself by implementing Decoder and
 // Encoder, with Object, Slice and Map doing the walking:
 //
 //	func (n *navState) DecodeJS(v js.Value) error {
@@ -66,9 +68,8 @@ var (
 
 // Decode fills the value dst points to from v. null and undefined leave it
 // as it is; otherwise dst is only changed when v fits (a Decoder is trusted
-// to do the same). An object decoded into an any becomes map[string]any, an
-// array []any, a number float64. It never panics on the shape of v; an
-// unsupported dst is an error too.
+// to do the same). It never panics on the shape of v; an unsupported dst
+// (an *any among them) is an error too.
 func Decode(v js.Value, dst any) error {
 	if v.IsNull() || v.IsUndefined() {
 		if dst == nil {
@@ -110,30 +111,6 @@ func Decode(v js.Value, dst any) error {
 	case *js.Value:
 		*d = v
 		return nil
-	case *any:
-		x, err := natural(v)
-		if err == nil {
-			*d = x
-		}
-		return err
-	case *[]any:
-		if !isArray(v) {
-			return mismatch(v, "[]any")
-		}
-		x, err := natural(v)
-		if err == nil {
-			*d = x.([]any)
-		}
-		return err
-	case *map[string]any:
-		if !isObject(v) {
-			return mismatch(v, "map[string]any")
-		}
-		x, err := natural(v)
-		if err == nil {
-			*d = x.(map[string]any)
-		}
-		return err
 	case *[]string:
 		return Slice(v, d, Into[string])
 	case *map[string]string:
@@ -247,45 +224,6 @@ func integer(v js.Value, lo, hi float64, goType string) (int64, error) {
 		return 0, &Error{JS: js.Global().Call("String", v).String(), Go: goType}
 	}
 	return int64(f), nil
-}
-
-// natural returns v as the Go value an any holds for it: nil, bool,
-// float64, string, []any or map[string]any.
-func natural(v js.Value) (any, error) {
-	switch v.Type() {
-	case js.TypeNull, js.TypeUndefined:
-		return nil, nil
-	case js.TypeBoolean:
-		return v.Bool(), nil
-	case js.TypeNumber:
-		return v.Float(), nil
-	case js.TypeString:
-		return v.String(), nil
-	case js.TypeObject:
-		if isArray(v) {
-			out := make([]any, v.Length())
-			for i := range out {
-				x, err := natural(v.Index(i))
-				if err != nil {
-					return nil, within(err, "["+strconv.Itoa(i)+"]")
-				}
-				out[i] = x
-			}
-			return out, nil
-		}
-		keys := objectCtor.Call("keys", v)
-		out := make(map[string]any, keys.Length())
-		for i := 0; i < keys.Length(); i++ {
-			key := keys.Index(i).String()
-			x, err := natural(v.Get(key))
-			if err != nil {
-				return nil, within(err, "."+key)
-			}
-			out[key] = x
-		}
-		return out, nil
-	}
-	return nil, mismatch(v, "any")
 }
 
 func mismatch(v js.Value, goType string) error {
