@@ -29,7 +29,7 @@ func main() {
 	// The tab shares with the visitor's other tabs once the store writes to
 	// the browser's storage (after the first interaction, with consent): a
 	// tab whose state lives in memory keeps to itself.
-	tb := tabs.Join(config.Get("prefix").String(), false)
+	tb := tabs.New(config.Get("prefix").String())
 	st.OnChange(func(name string) {
 		if name == "consent" && st.Storage() == "local" {
 			tb.Share() // consent given here or in another tab
@@ -49,6 +49,8 @@ func main() {
 	}
 	if st.Storage() == "local" {
 		tb.Share()
+	} else {
+		tb.Alone()
 	}
 	a := api.New(panel, st, hub, tb, config)
 	a.Attach(boot)

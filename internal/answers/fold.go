@@ -2,7 +2,6 @@ package answers
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -37,10 +36,10 @@ func Fold(s string) string {
 	b.Grow(len(s))
 	space := true // drop leading separators
 	for _, r := range s {
-		if unicode.Is(unicode.Mn, r) {
+		if isMark(r) {
 			continue
 		}
-		r = unicode.ToLower(r)
+		r = toLower(r)
 		if to, ok := foldTable[r]; ok {
 			r = to
 		}
@@ -54,7 +53,7 @@ func Fold(s string) string {
 		case r == 'œ':
 			b.WriteString("oe")
 			space = false
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
+		case isWord(r):
 			b.WriteRune(r)
 			space = false
 		case !space:
@@ -68,7 +67,7 @@ func Fold(s string) string {
 // foldRune folds one rune for Snippet, keeping positions: lower case,
 // accents removed, separators become ' ' (ß, æ, œ keep their first letter).
 func foldRune(r rune) rune {
-	r = unicode.ToLower(r)
+	r = toLower(r)
 	if to, ok := foldTable[r]; ok {
 		return to
 	}
@@ -79,7 +78,7 @@ func foldRune(r rune) rune {
 		return 'a'
 	case r == 'œ':
 		return 'o'
-	case unicode.IsLetter(r) || unicode.IsDigit(r):
+	case isWord(r):
 		return r
 	}
 	return ' '

@@ -118,7 +118,11 @@ func New(base string, st *store.Store, tb *tabs.Tabs) *Remote {
 		r.mu.Unlock()
 	})
 	tb.Handle("lead", func(js.Value) { r.greet() })
-	tb.Handle("wait", func(id js.Value) { r.state(id, views.Waiting) })
+	tb.Handle("wait", func(e js.Value) {
+		if validEntry(e) {
+			r.state(e)
+		}
+	})
 	tb.Handle("fail", func(id js.Value) {
 		if id.Type() == js.TypeString {
 			r.resolve(id.String(), sendResult{err: errors.New("send: refused by the server")})
@@ -226,7 +230,8 @@ func (r *Remote) WatchPresence(fn func(online bool)) (cancel func()) {
 // message) followed by the ones still waiting in the outbox, and the
 // visitor's read cursor; then the leader's stream resumes after the last
 // message. A token the server no longer knows is forgotten: the visitor
-// starts afresh.
+// starts afresh. When the server cannot be reached it returns the waiting
+// messages with the error.
 func (r *Remote) History() ([]views.Message, string, error) {
 	r.net.Lock()
 	defer r.net.Unlock()
@@ -235,7 +240,7 @@ func (r *Remote) History() ([]views.Message, string, error) {
 	for r.client.Token() != "" {
 		res, err := r.client.Do("GET", "/api/v1/conversation/messages?limit="+strconv.Itoa(pageSize)+"&after="+strconv.FormatInt(after, 10), js.Undefined())
 		if err != nil {
-			return nil, "", err
+			return r.waitingMessages(nil), "", err
 		}
 		if res.Status == 401 || res.Status == 404 {
 			r.client.SetToken("")
@@ -257,23 +262,35 @@ func (r *Remote) History() ([]views.Message, string, error) {
 			break
 		}
 	}
-	out := r.outbox()
-entries:
-	for i := 0; i < out.Length(); i++ {
-		e := out.Index(i)
-		for _, m := range msgs {
-			if m.ClientID == e.Get("id").String() {
-				continue entries // stored already; the outbox has not caught up
-			}
-		}
-		msgs = append(msgs, views.Message{ClientID: e.Get("id").String(), From: "visitor", Text: e.Get("text").String(),
-			At: int64(e.Get("at").Float()), State: views.Waiting})
-	}
+	msgs = r.waitingMessages(msgs)
 	r.mu.Lock()
 	r.lastID = max(r.lastID, after)
 	r.connect()
 	r.mu.Unlock()
 	return msgs, id(read), nil
+}
+
+// waitingMessages appends to msgs the outbox's entries that msgs does not
+// have (an entry stored before the page went away may still be there).
+func (r *Remote) waitingMessages(msgs []views.Message) []views.Message {
+	out := r.outbox()
+entries:
+	for i := 0; i < out.Length(); i++ {
+		m := waitingMessage(out.Index(i))
+		for _, have := range msgs {
+			if have.ClientID == m.ClientID {
+				continue entries
+			}
+		}
+		msgs = append(msgs, m)
+	}
+	return msgs
+}
+
+// waitingMessage is an outbox entry as the views show it.
+func waitingMessage(e js.Value) views.Message {
+	return views.Message{ClientID: e.Get("id").String(), From: "visitor", Text: e.Get("text").String(),
+		At: int64(e.Get("at").Float()), State: views.Waiting}
 }
 
 // Send puts text under clientID in the outbox (through the leader when
@@ -294,7 +311,7 @@ func (r *Remote) Send(clientID, text string) (views.Message, error) {
 	if leader {
 		r.enqueue(e)
 	} else if !js.Global().Get("navigator").Get("onLine").Bool() {
-		r.state(js.ValueOf(clientID), views.Waiting)
+		r.state(e)
 	}
 	res := <-ch
 	return res.m, res.err
@@ -470,16 +487,14 @@ func (r *Remote) resolve(clientID string, res sendResult) {
 	}
 }
 
-// state shows a message still on its way in a new state (views.Waiting).
-func (r *Remote) state(clientID js.Value, state string) {
-	if clientID.Type() != js.TypeString {
-		return
-	}
+// state shows the outbox entry e as waiting for the network (added to the
+// views of tabs that did not send it).
+func (r *Remote) state(e js.Value) {
 	r.mu.Lock()
 	fn := r.on
 	r.mu.Unlock()
 	if fn != nil {
-		fn(views.Message{ClientID: clientID.String(), From: "visitor", State: state})
+		fn(waitingMessage(e))
 	}
 }
 

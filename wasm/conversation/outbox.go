@@ -7,7 +7,6 @@ import (
 
 	"github.com/crumbless/crumbless/wasm/transport"
 	"github.com/crumbless/crumbless/wasm/ui"
-	"github.com/crumbless/crumbless/wasm/views"
 )
 
 // outboxKey is the registry key of the messages not sent yet: a JSON array
@@ -114,7 +113,7 @@ func (r *Remote) drain() {
 		e := out.Index(0)
 		id, text := e.Get("id").String(), e.Get("text").String()
 		if !js.Global().Get("navigator").Get("onLine").Bool() {
-			r.waiting(id)
+			r.waiting(out)
 			r.pause(maxRetry)
 			continue
 		}
@@ -131,7 +130,7 @@ func (r *Remote) drain() {
 		case err == nil && res.Status == 429:
 			r.pause(max(res.RetryAfter*1000, minRetry))
 		case err != nil || res.Status >= 500:
-			r.waiting(id)
+			r.waiting(out)
 			r.pause(delay - int(js.Global().Get("Math").Call("random").Float()*float64(delay/2)))
 			delay = min(delay*2, maxRetry)
 		default:
@@ -168,11 +167,14 @@ func (r *Remote) deliver(clientID, text string) (transport.Response, error) {
 	return res, nil
 }
 
-// waiting shows the entry id as waiting for the network, here and in the
-// other tabs.
-func (r *Remote) waiting(id string) {
-	r.state(js.ValueOf(id), views.Waiting)
-	r.tabs.Post("wait", js.ValueOf(id))
+// waiting shows the entries of out as waiting for the network, here and in
+// the other tabs.
+func (r *Remote) waiting(out js.Value) {
+	for i := 0; i < out.Length(); i++ {
+		e := out.Index(i)
+		r.state(e)
+		r.tabs.Post("wait", e)
+	}
 }
 
 // pause waits up to ms milliseconds, or until the network comes back or a

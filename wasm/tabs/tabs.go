@@ -39,23 +39,40 @@ type Tabs struct {
 	closed   bool
 }
 
-// Join makes this tab one of the visitor's tabs under prefix. With shared
-// false (the store keeps everything in memory) the tab stays on its own
-// until Share.
+// New returns this tab under prefix, undecided: it leads nothing and
+// shares nothing until Share or Alone.
+func New(prefix string) *Tabs {
+	return &Tabs{id: newID(), prefix: prefix, handlers: map[string]func(js.Value){}, bus: js.Undefined()}
+}
+
+// Join is New followed by Share (shared) or Alone.
 func Join(prefix string, shared bool) *Tabs {
-	t := &Tabs{id: newID(), prefix: prefix, handlers: map[string]func(js.Value){}, bus: js.Undefined(), leader: true}
+	t := New(prefix)
 	if shared {
 		t.Share()
+	} else {
+		t.Alone()
 	}
 	return t
 }
 
-// Share makes a tab that was on its own one of the visitor's tabs: it stops
-// leading and queues for the lock (granted at once when no other tab holds
-// it). It does nothing when the browser has no Web Locks or
-// BroadcastChannel, or when the tab already shares.
+// Alone makes an undecided tab keep to itself: it leads itself.
+func (t *Tabs) Alone() {
+	if !t.Shared() {
+		t.setLeader(true)
+	}
+}
+
+// Share makes the tab one of the visitor's tabs: it stops leading (if it
+// led itself) and queues for the lock, granted at once when no other tab
+// holds it. Without Web Locks or BroadcastChannel the tab stays (or
+// becomes) alone. It does nothing when the tab already shares.
 func (t *Tabs) Share() {
-	if t.Shared() || t.closed || !js.Global().Get("navigator").Get("locks").Truthy() || !js.Global().Get("BroadcastChannel").Truthy() {
+	if t.Shared() || t.closed {
+		return
+	}
+	if !js.Global().Get("navigator").Get("locks").Truthy() || !js.Global().Get("BroadcastChannel").Truthy() {
+		t.Alone()
 		return
 	}
 	t.bus = js.Global().Get("BroadcastChannel").New(t.prefix + "tabs")

@@ -135,6 +135,7 @@ type chatState struct {
 	shown     int       // the unread count shown and stored
 	view      *chatView // the chat view while it is shown
 	on        ui.Listeners
+	released  bool
 }
 
 func newChatState(p *Panel, conv Conversation) *chatState {
@@ -145,11 +146,22 @@ func newChatState(p *Panel, conv Conversation) *chatState {
 	c.cancel = conv.Subscribe(c.arrive, c.readElsewhere)
 	c.on.On(js.Global().Get("document"), "visibilitychange", func(js.Value) { c.changed() })
 	p.store.OnChange(c.storeChanged)
-	ui.Go(func() {
-		msgs, read, err := conv.History()
+	ui.Go(c.load)
+	return c
+}
+
+// load gets the history; while that fails (offline) it shows what the
+// backend has at hand (messages waiting to be sent) and tries again every
+// few seconds until it succeeds or the panel goes.
+func (c *chatState) load() {
+	for {
+		msgs, read, err := c.conv.History()
+		if c.released {
+			return
+		}
 		c.err = err
+		c.msgs = merge(msgs, c.msgs) // keep what arrived meanwhile
 		if err == nil {
-			c.msgs = append(msgs, c.msgs...) // keep what arrived meanwhile
 			if newer(c.msgs, read, c.read) {
 				c.read = read
 			}
@@ -160,8 +172,27 @@ func newChatState(p *Panel, conv Conversation) *chatState {
 		if c.view != nil {
 			c.view.renderAll()
 		}
-	})
-	return c
+		if err == nil {
+			return
+		}
+		ui.Sleep(3000)
+	}
+}
+
+// merge returns msgs followed by the ones of held that msgs does not have
+// (by id or client id).
+func merge(msgs, held []Message) []Message {
+	out := msgs
+next:
+	for _, h := range held {
+		for _, m := range msgs {
+			if h.ID != "" && h.ID == m.ID || h.ClientID != "" && h.ClientID == m.ClientID {
+				continue next
+			}
+		}
+		out = append(out, h)
+	}
+	return out
 }
 
 // storeChanged follows another tab: the unread count it stored, and a
@@ -197,16 +228,27 @@ func (c *chatState) readElsewhere(id string) {
 // arrive takes a message from the backend: a new one, or the server's copy
 // of one the visitor sent (matched by client id).
 func (c *chatState) arrive(m Message) {
-	for i := range c.msgs {
-		if m.ID == "" && m.State != "" { // a message on its way changed state
-			if c.msgs[i].ClientID == m.ClientID && c.msgs[i].ID == "" && c.msgs[i].State != Failed {
-				c.msgs[i].State = m.State
-				if c.view != nil {
-					c.view.update(i)
+	if m.ID == "" && m.State != "" { // a message on its way: a new state, or queued in another tab
+		for i := range c.msgs {
+			if c.msgs[i].ClientID == m.ClientID {
+				if c.msgs[i].ID == "" && c.msgs[i].State != Failed {
+					c.msgs[i].State = m.State
+					if c.view != nil {
+						c.view.update(i)
+					}
 				}
+				return
 			}
-			continue
 		}
+		if m.Text != "" {
+			c.msgs = append(c.msgs, m)
+			if c.view != nil {
+				c.view.add(len(c.msgs) - 1)
+			}
+		}
+		return
+	}
+	for i := range c.msgs {
 		if m.ClientID != "" && c.msgs[i].ClientID == m.ClientID || m.ID != "" && c.msgs[i].ID == m.ID {
 			if m.From == "visitor" {
 				m.State = Sent
@@ -217,9 +259,6 @@ func (c *chatState) arrive(m Message) {
 			}
 			return
 		}
-	}
-	if m.ID == "" && m.State != "" {
-		return
 	}
 	if m.From == "visitor" && m.State == "" {
 		m.State = Sent
@@ -322,6 +361,7 @@ func (c *chatState) visibilityChanged() {
 func (c *chatState) unread() int { return c.shown }
 
 func (c *chatState) release() {
+	c.released = true
 	if c.cancel != nil {
 		c.cancel()
 	}
@@ -484,11 +524,9 @@ func (v *chatView) renderAll() {
 		ui.Append(v.log, ui.Append(ui.El("div", "class", "state", "role", "status"), ui.El("span", "class", "spinner", "aria-hidden", "true")))
 		return
 	}
-	if v.c.err != nil {
+	if v.c.err != nil { // and below it what is waiting to be sent
 		ui.Append(v.log, ui.Append(ui.El("div", "class", "state", "role", "alert"), ui.TextEl("p", v.p.T.T("chat.unavailable"))))
-		return
-	}
-	if len(v.c.msgs) == 0 {
+	} else if len(v.c.msgs) == 0 {
 		ui.Append(v.log, ui.Append(ui.El("div", "class", "empty"), ui.Append(ui.El("span", "class", "card-icon"), icon("chat")), ui.TextEl("p", v.p.T.T("chat.empty"))))
 	}
 	dividerAt := v.dividerIndex()
