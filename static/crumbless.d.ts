@@ -21,6 +21,10 @@ declare namespace Crumbless {
     storage: "local" | "memory";
     /** Whether the Go runtime has started and replayed the queue. */
     ready: boolean;
+    /** This tab's identity among the visitor's tabs (new on every page load); set once ready. */
+    tab?: string;
+    /** Whether this tab holds the visitor's one live connection and sends the shared outbox; set once ready. */
+    leader?: boolean;
     /** The bundle's version (VERSION plus the commit, e.g. "0.1.0-8803b86"), as in the dist's name. */
     version: string;
   }
@@ -46,7 +50,8 @@ declare namespace Crumbless {
     close: {};
     navigate: { view: string };
     /** A chat message arrived or was sent; at is unix ms. */
-    message: { id: string; from: string; author: string; text: string; at: number };
+    /** sound is true in exactly one of the visitor's tabs for each new agent message: the one that plays the chime. */
+    message: { id: string; from: string; author: string; text: string; at: number; sound: boolean };
     unread: { unread: number };
     theme: { theme: Theme };
     lang: { lang: string };

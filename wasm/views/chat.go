@@ -263,9 +263,23 @@ func (c *chatState) arrive(m Message) {
 	if m.From == "visitor" && m.State == "" {
 		m.State = Sent
 	}
-	c.msgs = append(c.msgs, m)
+	// In the server's order: before the first message it numbered later or
+	// that is still on its way (another tab's message can be sent first but
+	// reach this tab after one sent here).
+	at := len(c.msgs)
+	if n, ok := decimal.ParseInt(m.ID); ok {
+		for j := range c.msgs {
+			if k, ok := decimal.ParseInt(c.msgs[j].ID); c.msgs[j].ID == "" || ok && k > n {
+				at = j
+				break
+			}
+		}
+	}
+	c.msgs = append(c.msgs, Message{})
+	copy(c.msgs[at+1:], c.msgs[at:])
+	c.msgs[at] = m
 	if c.view != nil {
-		c.view.add(len(c.msgs) - 1)
+		c.view.add(at)
 	}
 	c.p.frame.Events.Emit("message", map[string]any{"id": m.ID, "from": m.From, "author": m.Author, "text": m.Text, "at": m.At, "sound": m.Ring})
 	if m.Ring {

@@ -235,3 +235,30 @@ func TestMessageWaitingForNetwork(t *testing.T) {
 	}
 	assert.Equal(t, []bool{true, false}, sounds)
 }
+
+// TestMessagesKeepTheServersOrder: a message that reaches this tab late (sent
+// from another tab before one sent here) goes where the server put it,
+// before the messages still on their way.
+func TestMessagesKeepTheServersOrder(t *testing.T) {
+	clearStorage(t)
+	conv := newFake(Message{ID: "4", From: "agent", Text: "Hi"})
+	conv.sendHold = make(chan struct{})
+	f := mount(t, true, Options{Chat: conv})
+	require.True(t, f.p.Navigate("chat"))
+	eventually(t, func() bool { return f.p.chat.loaded }, "history loaded")
+	f.typeInto(t, "#cl-composer", "Mine, on its way")
+	f.key(t, "#cl-composer", "Enter", false)
+	tell := func(m Message) {
+		for _, fn := range conv.subs {
+			fn(m)
+		}
+	}
+	tell(Message{ID: "7", From: "visitor", ClientID: "other-tab", Text: "From the other tab"})
+	tell(Message{ID: "6", From: "agent", Text: "Sent before it"})
+	var texts []string
+	for _, el := range f.all(".msg .bubble") {
+		texts = append(texts, el.Get("textContent").String())
+	}
+	assert.Equal(t, []string{"Hi", "Sent before it", "From the other tab", "Mine, on its way"}, texts)
+	close(conv.sendHold)
+}
