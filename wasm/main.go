@@ -47,6 +47,9 @@ func main() {
 	if panel.IsOpen() {
 		st.Interact() // the click (or open call) that started the runtime
 	}
+	var tab string
+	st.Get("tab", &tab)
+	tb.Claim(tab, func(id string) { st.Set("tab", id) })
 	if st.Storage() == "local" {
 		tb.Share()
 	} else {

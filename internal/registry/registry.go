@@ -165,6 +165,13 @@ var Keys = []Key{
 		Written:  "you type a message or fill in a form",
 	},
 	{
+		Name:     "tab",
+		Area:     Session,
+		Purpose:  "This tab's identity among your open tabs of the site, so that they share one connection without mixing themselves up; a duplicated tab gets a new one.",
+		Category: StrictlyNecessary,
+		Written:  "the chat starts in this tab",
+	},
+	{
 		Name:     "markers",
 		Area:     Session,
 		Purpose:  "When the panel opened by itself, when you opened or closed it, closed the teaser or saw the first message, so that the widget does not nag you.",

@@ -95,9 +95,54 @@ func (t *Tabs) Share() {
 	t.look()
 }
 
-// ID is this tab's identity: new on every page load, so a duplicated tab
-// (whose sessionStorage the browser copied) is a tab of its own.
+// ID is this tab's identity.
 func (t *Tabs) ID() string { return t.id }
+
+// Claim takes up the identity this tab had before a reload (stored, ""
+// for none) unless another live tab holds it: a duplicated tab, whose
+// sessionStorage the browser copied, keeps the identity New gave it. A tab
+// holds the Web Lock "<prefix>tab:<id>" for its life, which is how the
+// copy learns that the original is alive. keep is called with the identity
+// to store when it is not the stored one. Without Web Locks the stored
+// identity is taken up (such a tab shares nothing anyway).
+func (t *Tabs) Claim(stored string, keep func(id string)) {
+	locks := js.Global().Get("navigator").Get("locks")
+	if !locks.Truthy() {
+		if stored != "" {
+			t.id = stored
+		} else {
+			keep(t.id)
+		}
+		return
+	}
+	var hold, got js.Func
+	hold = js.FuncOf(func(js.Value, []js.Value) any { return nil }) // never resolves: held until the tab goes
+	got = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		got.Release()
+		if args[0].IsNull() { // the original is alive: hold a new identity of our own
+			keep(t.id)
+			locks.Call("request", t.prefix+"tab:"+t.id, holdForever(hold))
+			return nil
+		}
+		if t.seenTab == t.id {
+			t.seenTab = stored
+		}
+		t.id = stored
+		t.look()
+		return js.Global().Get("Promise").New(hold)
+	})
+	if stored == "" {
+		keep(t.id)
+		locks.Call("request", t.prefix+"tab:"+t.id, holdForever(hold))
+		return
+	}
+	locks.Call("request", t.prefix+"tab:"+stored, ui.Object("ifAvailable", true), got)
+}
+
+// holdForever is a lock callback that holds the lock for the page's life.
+func holdForever(hold js.Func) js.Func {
+	return js.FuncOf(func(js.Value, []js.Value) any { return js.Global().Get("Promise").New(hold) })
+}
 
 // Leader reports whether this tab holds the live connections.
 func (t *Tabs) Leader() bool { return t.leader }
