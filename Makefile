@@ -114,6 +114,8 @@ bench: build $(WASMEXEC)
 	$(GO) run ./internal/cmd/loaderbench -bin bin/crumbless
 	@echo; echo "views: render a 500-message conversation, switch views (Chromium, ns per op)"
 	PATH="$(TOOLS):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench . -benchtime 20x ./wasm/views/ | grep -E '^Benchmark'
+	@echo; echo "tabs and networks: server streams per visitor, leader takeover, outbox drain (Chromium)"
+	$(GO) run ./internal/cmd/tabsbench -bin bin/crumbless
 
 ## bench-chat: chat delivery latency with 1,000 agent streams, messages/s, RSS with 10,000 idle streams;
 ## then the same on PostgreSQL (a throwaway cluster, fsync on): one instance, and two (POST on one, streams on the other)
