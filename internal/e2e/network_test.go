@@ -119,7 +119,8 @@ func TestOfflineOutbox(t *testing.T) {
 				a.send(t, "Five")
 				b.send(t, "Six")
 				sent = append(sent, "Five", "Six")
-				eventually(t, func() bool { return len(r.stored(t, "visitor")) >= len(sent) }, "everything gets through the losses")
+				require.Eventually(t, func() bool { return len(r.stored(t, "visitor")) >= len(sent) }, time.Minute, 50*time.Millisecond,
+					"everything gets through the losses (retries back off)")
 				t.Logf("the proxy lost %d requests", r.proxy.Dropped())
 				r.proxy.SetLoss(0)
 			}

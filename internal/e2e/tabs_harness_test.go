@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
@@ -121,10 +122,26 @@ type tab struct {
 }
 
 // newTabs starts a browser and opens n tabs in it. The browser's own first
-// target stays on about:blank, so that any tab can be closed.
+// target stays on about:blank, so that any tab can be closed. It is
+// newBrowser with more time: these tests wait for reconnections and
+// restarts on a shared, loaded machine.
 func newTabs(t *testing.T, n int) (anchor *browser, tabs []*tab) {
 	t.Helper()
-	anchor = newBrowser(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath()),
+		chromedp.DisableGPU,
+		chromedp.NoSandbox,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.WindowSize(1280, 860),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 5*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	anchor = &browser{ctx: ctx}
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate("about:blank")))
 	for i := range n {
 		tabs = append(tabs, openTab(t, anchor, string(rune('A'+i))))
 	}
