@@ -21,19 +21,21 @@ func holds(t *testing.T, cond func() bool, d time.Duration, msg string) {
 	}
 }
 
-// oneStreamEach is the steady state of a visitor with a conversation: the
-// server sees one conversation stream and one availability stream, however
-// many tabs are open.
-func oneStreamEach(t *testing.T, r *rig) {
+// oneStream is the steady state of a visitor with a conversation: the
+// server sees exactly one live stream, the conversation's (it carries the
+// team's presence too, so no availability stream is left), however many
+// tabs are open.
+func oneStream(t *testing.T, r *rig) {
 	t.Helper()
-	one := func() bool { c, a := r.liveStreams(); return c == 1 && a == 1 }
-	eventually(t, one, "the server sees one conversation stream and one availability stream")
+	var c, a int
+	one := func() bool { c, a = r.liveStreams(); return c == 1 && a == 0 }
+	require.Eventually(t, one, 20*time.Second, 20*time.Millisecond,
+		"the server sees one conversation stream and no availability stream (last seen: %d conversation, %d availability)", &c, &a)
 	holds(t, one, 1500*time.Millisecond, "and it stays so")
 }
 
 // TestThreeTabsOneStream: three tabs of one browser on a visitor's
-// conversation. The server sees one conversation stream and one
-// availability stream; exactly one tab leads and every tab has its own
+// conversation. The server sees one live stream; exactly one tab leads and every tab has its own
 // identity; an agent reply shows once in every tab and exactly one tab asks
 // for the sound; a message sent from any tab shows once in every tab and is
 // stored once.
@@ -51,7 +53,7 @@ func TestThreeTabsOneStream(t *testing.T) {
 	for _, tb := range tabs {
 		tb.recordMessages(t)
 	}
-	oneStreamEach(t, r)
+	oneStream(t, r)
 
 	leaderOf(t, tabs)
 	ids := map[string]string{}
@@ -89,13 +91,13 @@ func TestThreeTabsOneStream(t *testing.T) {
 		assert.Equal(t, []string{"Hello from A", "Hello from C"}, tb.bubbles(t, ".msg.visitor"), "tab %s", tb.name)
 	}
 	assert.Equal(t, []string{"Hello from A", "Hello from C"}, r.stored(t, "visitor"))
-	oneStreamEach(t, r)
+	oneStream(t, r)
 	assert.Empty(t, a.cookies(t), "no cookies")
 }
 
 // TestLeaderHandover: the leader tab of three goes away, closed or frozen
 // (as Chromium freezes a background tab). Another tab leads, the server
-// again sees one stream of each kind, and agent messages sent during and
+// again sees one live stream, and agent messages sent during and
 // after the handover show exactly once in every remaining tab, with one
 // sound each. A frozen leader that thaws catches up without repeats.
 func TestLeaderHandover(t *testing.T) {
@@ -112,7 +114,7 @@ func TestLeaderHandover(t *testing.T) {
 			for _, tb := range tabs {
 				tb.recordMessages(t)
 			}
-			oneStreamEach(t, r)
+			oneStream(t, r)
 			r.reply(t, "a0", "Before")
 			for _, tb := range tabs {
 				tb.waitFor(t, showsAgent("Before"))
@@ -129,7 +131,7 @@ func TestLeaderHandover(t *testing.T) {
 			r.reply(t, "a1", "During the handover")
 			lead := leaderOf(t, rest)
 			t.Logf("leader %s -> %s", old.name, lead.name)
-			oneStreamEach(t, r)
+			oneStream(t, r)
 			r.reply(t, "a2", "After the handover")
 
 			for _, tb := range rest {
@@ -150,7 +152,7 @@ func TestLeaderHandover(t *testing.T) {
 				old.thaw(t)
 				old.waitFor(t, showsAgent(want...))
 				assert.Equal(t, []string{lead.name}, leaders(t, tabs), "the thawed tab follows")
-				oneStreamEach(t, r)
+				oneStream(t, r)
 				time.Sleep(300 * time.Millisecond)
 				for _, text := range want[1:] {
 					sounds, _ := soundsFor(t, tabs, text)
@@ -193,7 +195,8 @@ func TestDuplicatedTabDiverges(t *testing.T) {
 	b.waitFor(t, launcher+` != null`)
 	require.NotZero(t, eval[int](t, b.browser, `Object.keys(sessionStorage).filter(k => k.startsWith('crumbless-')).length`),
 		"the browser copied A's sessionStorage")
-	b.waitFor(t, panelReady) // the copied state reopens the panel
+	b.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('open')`))
+	b.waitFor(t, panelReady)
 	idB, _ := b.state(t)["tab"].(string)
 	require.NotEmpty(t, idB)
 	assert.NotEqual(t, idA, idB, "the duplicate gets its own identity")
@@ -249,8 +252,8 @@ func TestMemoryOnlyChat(t *testing.T) {
 	assert.Equal(t, false, st["consent"])
 	assert.Equal(t, true, st["leader"], "the only tab leads")
 	assert.NotEmpty(t, st["tab"])
-	c, _ := r.liveStreams()
-	assert.Equal(t, 1, c, "one conversation stream")
+	convs, avails := r.liveStreams()
+	assert.Equal(t, []int{1, 0}, []int{convs, avails}, "one live stream: the conversation's")
 	assert.Zero(t, eval[int](t, a.browser, `localStorage.length + sessionStorage.length`), "nothing stored at all")
 	assert.Empty(t, a.cookies(t))
 }
