@@ -150,7 +150,9 @@ func eval[T any](t *testing.T, b *browser, expr string) T {
 // waitFor polls a JS boolean expression until it is true.
 func (b *browser) waitFor(t *testing.T, expr string) {
 	t.Helper()
-	_, err := chromedp.Run(b.ctx, chromedp.Poll[any](expr, chromedp.WithPollingTimeout(30*time.Second)))
+	// Interval polling, not requestAnimationFrame (chromedp's default): a tab
+	// in the background renders no frames, so a rAF poll there never ends.
+	_, err := chromedp.Run(b.ctx, chromedp.Poll[any](expr, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second)))
 	require.NoError(t, err, "waiting for %s", expr)
 }
 

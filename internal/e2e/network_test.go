@@ -97,7 +97,7 @@ func TestOfflineOutbox(t *testing.T) {
 			if tc.reload {
 				a.do(t, chromedp.Reload())
 				a.waitFor(t, launcher+` != null`)
-				a.waitFor(t, viewName+` == 'chat'`)
+				a.waitFor(t, panel+`?.getAttribute('data-view') == 'chat'`)
 				for _, text := range []string{"One", "Two"} {
 					a.waitFor(t, waiting(text))
 				}
@@ -208,7 +208,7 @@ func TestServerKilledMidConversation(t *testing.T) {
 	oneStream(t, r)
 
 	a.do(t, chromedp.Reload())
-	a.waitFor(t, viewName+` == 'chat'`)
+	a.waitFor(t, panel+`?.getAttribute('data-view') == 'chat'`)
 	a.waitFor(t, allSent(sent...))
 	a.waitFor(t, showsAgent("Before the crash", "After the restart"))
 	assert.Equal(t, []string{"Before the crash", "After the restart"}, r.stored(t, "agent"))

@@ -213,7 +213,7 @@ func TestDuplicatedTabDiverges(t *testing.T) {
 	}{{a, "answers", idA}, {b, "forms", idB}, {a, "answers", idA}} {
 		tc.tb.do(t, chromedp.Reload())
 		tc.tb.waitFor(t, launcher+` != null`)
-		tc.tb.waitFor(t, viewName+` == `+jsString(tc.view))
+		tc.tb.waitFor(t, panel+`?.getAttribute('data-view') == `+jsString(tc.view))
 		st := tc.tb.state(t)
 		assert.Equal(t, tc.view, st["view"], "tab %s restores its own view", tc.tb.name)
 		assert.Equal(t, tc.id, st["tab"], "tab %s keeps its identity across a reload", tc.tb.name)
