@@ -49,7 +49,9 @@ func main() {
 	}
 	var tab string
 	st.Get("tab", &tab)
-	tb.Claim(tab, func(id string) { st.Set("tab", id) })
+	if id, fresh := tb.Claim(tab); fresh {
+		st.Set("tab", id)
+	}
 	if st.Storage() == "local" {
 		tb.Share()
 	} else {

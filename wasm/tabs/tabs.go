@@ -99,49 +99,51 @@ func (t *Tabs) Share() {
 func (t *Tabs) ID() string { return t.id }
 
 // Claim takes up the identity this tab had before a reload (stored, ""
-// for none) unless another live tab holds it: a duplicated tab, whose
-// sessionStorage the browser copied, keeps the identity New gave it. A tab
-// holds the Web Lock "<prefix>tab:<id>" for its life, which is how the
-// copy learns that the original is alive. keep is called with the identity
-// to store when it is not the stored one. Without Web Locks the stored
-// identity is taken up (such a tab shares nothing anyway).
-func (t *Tabs) Claim(stored string, keep func(id string)) {
-	locks := js.Global().Get("navigator").Get("locks")
-	if !locks.Truthy() {
+// for none) unless another live tab holds it, and returns the identity and
+// whether it is new (to be stored). A duplicated tab, whose sessionStorage
+// the browser copied, finds the original's identity held and keeps the new
+// one New gave it. A tab holds the Web Lock "<prefix>tab:<id>" for its
+// life; the page a reload replaces may still hold it for a moment, so a
+// held lock is asked for again a few times before the identity counts as
+// taken. Without Web Locks the stored identity is taken up (such a tab
+// shares nothing anyway). Claim waits for the browser: call it from a
+// goroutine, never from an event callback, and before Share.
+func (t *Tabs) Claim(stored string) (id string, fresh bool) {
+	if !js.Global().Get("navigator").Get("locks").Truthy() {
 		if stored != "" {
 			t.id = stored
-		} else {
-			keep(t.id)
 		}
-		return
+		return t.id, stored == ""
 	}
-	var hold, got js.Func
-	hold = js.FuncOf(func(js.Value, []js.Value) any { return nil }) // never resolves: held until the tab goes
-	got = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		got.Release()
-		if args[0].IsNull() { // the original is alive: hold a new identity of our own
-			keep(t.id)
-			locks.Call("request", t.prefix+"tab:"+t.id, holdForever(hold))
-			return nil
+	if stored != "" {
+		for try := 0; try < 5; try++ {
+			if t.hold(stored) {
+				t.id = stored
+				return t.id, false
+			}
+			ui.Sleep(100)
 		}
-		if t.seenTab == t.id {
-			t.seenTab = stored
-		}
-		t.id = stored
-		t.look()
-		return js.Global().Get("Promise").New(hold)
-	})
-	if stored == "" {
-		keep(t.id)
-		locks.Call("request", t.prefix+"tab:"+t.id, holdForever(hold))
-		return
 	}
-	locks.Call("request", t.prefix+"tab:"+stored, ui.Object("ifAvailable", true), got)
+	t.hold(t.id)
+	return t.id, true
 }
 
-// holdForever is a lock callback that holds the lock for the page's life.
-func holdForever(hold js.Func) js.Func {
-	return js.FuncOf(func(js.Value, []js.Value) any { return js.Global().Get("Promise").New(hold) })
+// hold asks for the identity lock of id without waiting in line and, when
+// it is free, keeps it for the page's life.
+func (t *Tabs) hold(id string) bool {
+	got := make(chan bool, 1)
+	var f js.Func
+	f = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		f.Release()
+		if args[0].IsNull() {
+			got <- false
+			return nil
+		}
+		got <- true
+		return js.Global().Get("Promise").New(js.FuncOf(func(js.Value, []js.Value) any { return nil })) // never settles
+	})
+	js.Global().Get("navigator").Get("locks").Call("request", t.prefix+"tab:"+id, ui.Object("ifAvailable", true), f)
+	return <-got
 }
 
 // Leader reports whether this tab holds the live connections.

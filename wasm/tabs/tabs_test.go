@@ -159,32 +159,28 @@ func TestAloneLeadsAndSharesNothing(t *testing.T) {
 
 // TestClaimKeepsIdentityAndSplitsDuplicates: a reloaded tab takes its
 // stored identity up again; a duplicate (same stored identity while the
-// original is alive) keeps a new one and asks for it to be stored.
+// original is alive) keeps a new one, to be stored.
 func TestClaimKeepsIdentityAndSplitsDuplicates(t *testing.T) {
-	var kept []string
-	keep := func(id string) { kept = append(kept, id) }
-
 	original := New("t6-")
-	original.Claim("", keep)
-	eventually(t, func() bool { return len(kept) == 1 }, "a first identity is stored")
-	assert.Equal(t, original.ID(), kept[0])
+	id, fresh := original.Claim("")
+	assert.True(t, fresh, "a first identity is stored")
+	assert.Equal(t, original.ID(), id)
 
 	duplicate := New("t6-")
 	mine := duplicate.ID()
-	duplicate.Claim(original.ID(), keep)
-	eventually(t, func() bool { return len(kept) == 2 }, "the duplicate stores its own identity")
-	assert.Equal(t, mine, duplicate.ID())
-	assert.Equal(t, mine, kept[1])
+	id, fresh = duplicate.Claim(original.ID())
+	assert.True(t, fresh, "the duplicate stores its own identity")
+	assert.Equal(t, mine, id)
 	assert.NotEqual(t, original.ID(), duplicate.ID())
 
 	reloaded := New("t6-")
-	reloaded.Claim("before-the-reload", keep)
-	eventually(t, func() bool { return reloaded.ID() == "before-the-reload" }, "a reload takes its identity up")
-	time.Sleep(100 * time.Millisecond)
-	assert.Len(t, kept, 2, "nothing new to store")
+	id, fresh = reloaded.Claim("before-the-reload")
+	assert.False(t, fresh, "a reload takes its identity up")
+	assert.Equal(t, "before-the-reload", id)
+	assert.Equal(t, id, reloaded.ID())
 
 	again := New("t6-") // a duplicate of the reloaded tab
-	again.Claim("before-the-reload", keep)
-	eventually(t, func() bool { return len(kept) == 3 }, "the second duplicate stores its own")
-	assert.NotEqual(t, "before-the-reload", again.ID())
+	id, fresh = again.Claim("before-the-reload")
+	assert.True(t, fresh)
+	assert.NotEqual(t, "before-the-reload", id)
 }
