@@ -199,6 +199,19 @@ func (tb *tab) state(t *testing.T) map[string]any {
 	return evalPromise[map[string]any](t, tb.browser, `crumbless('state')`)
 }
 
+// readyState is state() once the runtime answers it (the loader answers
+// before, with ready: false and no tab).
+func (tb *tab) readyState(t *testing.T) map[string]any {
+	t.Helper()
+	for end := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		st := tb.state(t)
+		if st["ready"] == true || time.Now().After(end) {
+			require.Equal(t, true, st["ready"], "the runtime answers state")
+			return st
+		}
+	}
+}
+
 // bubbles are the texts of the shown messages from sel (".msg.agent",
 // ".msg.visitor"), in order.
 func (tb *tab) bubbles(t *testing.T, sel string) []string {

@@ -197,7 +197,7 @@ func TestDuplicatedTabDiverges(t *testing.T) {
 		"the browser copied A's sessionStorage")
 	b.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('open')`))
 	b.waitFor(t, panelReady)
-	idB, _ := b.state(t)["tab"].(string)
+	idB, _ := b.readyState(t)["tab"].(string)
 	require.NotEmpty(t, idB)
 	assert.NotEqual(t, idA, idB, "the duplicate gets its own identity")
 	assert.Equal(t, idA, a.state(t)["tab"], "the original keeps its identity")
@@ -214,7 +214,7 @@ func TestDuplicatedTabDiverges(t *testing.T) {
 		tc.tb.do(t, chromedp.Reload())
 		tc.tb.waitFor(t, launcher+` != null`)
 		tc.tb.waitFor(t, panel+`?.getAttribute('data-view') == `+jsString(tc.view))
-		st := tc.tb.state(t)
+		st := tc.tb.readyState(t)
 		assert.Equal(t, tc.view, st["view"], "tab %s restores its own view", tc.tb.name)
 		assert.Equal(t, tc.id, st["tab"], "tab %s keeps its identity across a reload", tc.tb.name)
 	}
