@@ -32,7 +32,7 @@ func main() {
 	tb := tabs.New(config.Get("prefix").String())
 	st.OnChange(func(name string) {
 		if name == "consent" && st.Storage() == "local" {
-			tb.Share() // consent given here or in another tab
+			tb.Share(st) // consent given here or in another tab
 		}
 	})
 	panel := views.NewPanel(views.Frame{
@@ -53,7 +53,7 @@ func main() {
 		st.Set("tab", id)
 	}
 	if st.Storage() == "local" {
-		tb.Share()
+		tb.Share(st)
 	} else {
 		tb.Alone()
 	}

@@ -127,6 +127,22 @@ var Keys = []Key{
 		Written:  "you send a message, until the server confirms it",
 	},
 	{
+		Name:     "leader",
+		Area:     Local,
+		Purpose:  "Which of your open tabs holds the one connection to the chat, in browsers without Web Locks; renewed while that tab is open.",
+		Category: StrictlyNecessary,
+		TTL:      Minute,
+		Written:  "the chat runs in a browser without Web Locks or BroadcastChannel",
+	},
+	{
+		Name:     "bus",
+		Area:     Local,
+		Purpose:  "The last message one of your open tabs passed to the others (a new reply, a message to send), in browsers without BroadcastChannel.",
+		Category: StrictlyNecessary,
+		TTL:      Minute,
+		Written:  "the chat runs in a browser without Web Locks or BroadcastChannel",
+	},
+	{
 		Name:     "forget",
 		Area:     Local,
 		Purpose:  "A momentary signal that tells your other open tabs you asked the widget to forget you; it is removed at once.",

@@ -55,6 +55,8 @@ func TestIssueKeys(t *testing.T) {
 		{"last-seen", Local, Functional, 30 * day, false},
 		{"unread", Local, Functional, 30 * day, false},
 		{"outbox", Local, StrictlyNecessary, 7 * day, false},
+		{"leader", Local, StrictlyNecessary, Minute, false},
+		{"bus", Local, StrictlyNecessary, Minute, false},
 		{"forget", Local, StrictlyNecessary, Minute, false},
 		{"nav", Session, Functional, 0, false},
 		{"last-read", Session, Functional, 0, false},

@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"syscall/js"
 
+	"github.com/crumbless/crumbless/wasm/store"
 	"github.com/crumbless/crumbless/wasm/ui"
 )
 
@@ -37,6 +38,12 @@ type Tabs struct {
 	seenTab  string  // that tab ("" unknown)
 	on       ui.Listeners
 	closed   bool
+
+	// The storage transport (lease.go), without Web Locks or BroadcastChannel.
+	st     *store.Store
+	ticker js.Value // the interval that renews the lease
+	tickFn js.Value
+	n      int // makes every "bus" value new, so that each fires a storage event
 }
 
 // New returns this tab under prefix, undecided: it leads nothing and
@@ -49,7 +56,7 @@ func New(prefix string) *Tabs {
 func Join(prefix string, shared bool) *Tabs {
 	t := New(prefix)
 	if shared {
-		t.Share()
+		t.Share(nil)
 	} else {
 		t.Alone()
 	}
@@ -65,18 +72,28 @@ func (t *Tabs) Alone() {
 
 // Share makes the tab one of the visitor's tabs: it stops leading (if it
 // led itself) and queues for the lock, granted at once when no other tab
-// holds it. Without Web Locks or BroadcastChannel the tab stays (or
-// becomes) alone. It does nothing when the tab already shares.
-func (t *Tabs) Share() {
+// holds it. Without Web Locks or BroadcastChannel the tabs share through
+// st (a lease and storage events, lease.go); with neither those nor st the
+// tab stays (or becomes) alone. It does nothing when the tab already
+// shares.
+func (t *Tabs) Share(st *store.Store) {
 	if t.Shared() || t.closed {
 		return
 	}
-	if !js.Global().Get("navigator").Get("locks").Truthy() || !js.Global().Get("BroadcastChannel").Truthy() {
+	switch {
+	case native():
+		t.bus = js.Global().Get("BroadcastChannel").New(t.prefix + "tabs")
+		t.on.On(t.bus, "message", func(ev js.Value) {
+			if msg := ev.Get("data"); js.Global().Get("Array").Call("isArray", msg).Bool() && msg.Length() == 3 {
+				t.receive(msg.Index(0).String(), msg.Index(1).String(), msg.Index(2))
+			}
+		})
+	case st != nil:
+		t.shareByStorage(st)
+	default:
 		t.Alone()
 		return
 	}
-	t.bus = js.Global().Get("BroadcastChannel").New(t.prefix + "tabs")
-	t.on.On(t.bus, "message", func(ev js.Value) { t.receive(ev.Get("data")) })
 	win := js.Global()
 	doc := win.Get("document")
 	t.on.On(doc, "visibilitychange", func(js.Value) { t.look() })
@@ -95,6 +112,11 @@ func (t *Tabs) Share() {
 	t.look()
 }
 
+// native reports whether the browser has Web Locks and BroadcastChannel.
+func native() bool {
+	return js.Global().Get("navigator").Get("locks").Truthy() && js.Global().Get("BroadcastChannel").Truthy()
+}
+
 // ID is this tab's identity.
 func (t *Tabs) ID() string { return t.id }
 
@@ -105,15 +127,12 @@ func (t *Tabs) ID() string { return t.id }
 // one New gave it. A tab holds the Web Lock "<prefix>tab:<id>" for its
 // life; the page a reload replaces may still hold it for a moment, so a
 // held lock is asked for again a few times before the identity counts as
-// taken. Without Web Locks the stored identity is taken up (such a tab
-// shares nothing anyway). Claim waits for the browser: call it from a
+// taken. Without Web Locks a duplicate cannot be told from a reload: every
+// page load gets a new identity. Claim waits for the browser: call it from a
 // goroutine, never from an event callback, and before Share.
 func (t *Tabs) Claim(stored string) (id string, fresh bool) {
 	if !js.Global().Get("navigator").Get("locks").Truthy() {
-		if stored != "" {
-			t.id = stored
-		}
-		return t.id, stored == ""
+		return t.id, true // no way to tell a duplicate from a reload: a new identity every time
 	}
 	if stored != "" {
 		for try := 0; try < 5; try++ {
@@ -162,10 +181,14 @@ func (t *Tabs) Handle(kind string, fn func(data js.Value)) { t.handlers[kind] = 
 
 // Post sends data (anything structured clone takes) to every other tab.
 func (t *Tabs) Post(kind string, data js.Value) {
-	if t.bus.IsUndefined() || t.closed {
-		return
+	switch {
+	case t.closed:
+	case t.st != nil:
+		t.n++
+		t.st.Set("bus", js.ValueOf([]any{kind, t.id, data, t.n}))
+	case !t.bus.IsUndefined():
+		t.bus.Call("postMessage", []any{kind, t.id, data})
 	}
-	t.bus.Call("postMessage", []any{kind, t.id, data})
 }
 
 // Ring reports whether this tab is the one to make a sound for a new
@@ -194,6 +217,10 @@ func (t *Tabs) Close() {
 // settling, that one queues again when it ends.
 func (t *Tabs) request() {
 	t.want = !t.closed
+	if t.st != nil {
+		t.startLease()
+		return
+	}
 	if !t.want || t.leader || !t.release.IsUndefined() {
 		return
 	}
@@ -234,6 +261,8 @@ func (t *Tabs) request() {
 func (t *Tabs) resign() {
 	t.want = false
 	switch {
+	case t.st != nil:
+		t.stopLease()
 	case t.release.Type() == js.TypeFunction:
 		t.release.Invoke()
 		t.release = js.Null() // the request settles in a moment
@@ -271,12 +300,11 @@ func (t *Tabs) seen(at float64, tab string) {
 	}
 }
 
-// receive handles one message from another tab: [kind, sender, data].
-func (t *Tabs) receive(msg js.Value) {
-	if !js.Global().Get("Array").Call("isArray", msg).Bool() || msg.Length() != 3 {
-		return
+// receive handles one message from another tab.
+func (t *Tabs) receive(kind, from string, data js.Value) {
+	if from == t.id {
+		return // the storage transport: another tab with this identity is a duplicate not yet told apart
 	}
-	kind, from, data := msg.Index(0).String(), msg.Index(1).String(), msg.Index(2)
 	switch kind {
 	case "seen":
 		if data.Type() == js.TypeNumber {

@@ -149,7 +149,7 @@ func TestAloneLeadsAndSharesNothing(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	assert.False(t, heard, "nothing leaves a tab on its own")
 
-	a.Share() // consent given: it joins and queues behind b
+	a.Share(nil) // consent given: it joins and queues behind b
 	time.Sleep(200 * time.Millisecond)
 	assert.True(t, a.Shared())
 	assert.Equal(t, 1, leaders(a, b))
