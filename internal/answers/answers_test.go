@@ -32,7 +32,12 @@ func TestFold(t *testing.T) {
 
 func TestFoldTableAligned(t *testing.T) {
 	assert.Equal(t, len([]rune(foldFrom)), len([]rune(foldTo)))
-	assert.Len(t, foldTable, len([]rune(foldFrom)), "no letter listed twice")
+	seen := map[rune]bool{}
+	for _, r := range foldFrom {
+		assert.False(t, seen[r], "%q listed twice", r)
+		seen[r] = true
+		assert.True(t, r >= 0xe0 && r <= 0x17e, "%q is outside the range unaccent looks at", r)
+	}
 }
 
 var sample = Content{Articles: []Article{

@@ -14,18 +14,22 @@ const (
 	foldTo   = "aaaaaaaaacccccddeeeeeeeeegggghhiiiiiiiiijklllllnnnnnooooooooorrrsssstttuuuuuuuuuuwyyyzzz"
 )
 
-var foldTable = func() map[rune]rune {
-	from := []rune(foldFrom)
-	to := []rune(foldTo)
-	if len(from) != len(to) {
-		panic("crumbless: answers fold table is misaligned")
+var foldFromRunes, foldToRunes = []rune(foldFrom), []rune(foldTo)
+
+// unaccent returns the base letter of an accented Latin lower-case letter.
+// A linear search over the 90 letters: a map[rune]rune would cost the wasm
+// its own map code.
+func unaccent(r rune) (rune, bool) {
+	if r < 0xe0 || r > 0x17e {
+		return r, false
 	}
-	m := make(map[rune]rune, len(from))
-	for i, r := range from {
-		m[r] = to[i]
+	for i, from := range foldFromRunes {
+		if from == r {
+			return foldToRunes[i], true
+		}
 	}
-	return m
-}()
+	return r, false
+}
 
 // Fold returns s in lower case with accents removed and every run of
 // non-letter, non-digit characters replaced by one space, so that "Café,
@@ -40,7 +44,7 @@ func Fold(s string) string {
 			continue
 		}
 		r = toLower(r)
-		if to, ok := foldTable[r]; ok {
+		if to, ok := unaccent(r); ok {
 			r = to
 		}
 		switch {
@@ -68,7 +72,7 @@ func Fold(s string) string {
 // accents removed, separators become ' ' (ß, æ, œ keep their first letter).
 func foldRune(r rune) rune {
 	r = toLower(r)
-	if to, ok := foldTable[r]; ok {
+	if to, ok := unaccent(r); ok {
 		return to
 	}
 	switch {

@@ -46,13 +46,14 @@ const pageSize = 500
 // network") and go out when the browser is back online, retried with
 // backoff and jitter.
 type Remote struct {
-	client  *transport.Client
-	public  *transport.Client // no token: the availability stream
-	store   *store.Store
-	tabs    *tabs.Tabs
-	online  atomic.Bool // the team's presence, as last heard
-	stopped atomic.Bool // the subscriber has gone (the widget is destroyed)
-	wake    chan struct{}
+	client    *transport.Client
+	public    *transport.Client // no token: the availability stream
+	store     *store.Store
+	tabs      *tabs.Tabs
+	online    atomic.Bool  // the team's presence, as last heard
+	stopped   atomic.Bool  // the subscriber has gone (the widget is destroyed)
+	listeners ui.Listeners // released with the subscriber
+	wake      chan struct{}
 
 	net sync.Mutex // held across fetches that must not interleave (start, history)
 
@@ -128,8 +129,7 @@ func New(base string, st *store.Store, tb *tabs.Tabs) *Remote {
 			r.resolve(id.String(), sendResult{err: errors.New("send: refused by the server")})
 		}
 	})
-	var on ui.Listeners // for the page's life
-	on.On(js.Global(), "online", func(js.Value) { r.kick() })
+	r.listeners.On(js.Global(), "online", func(js.Value) { r.kick() })
 	if tb.Leader() {
 		ui.Go(r.drain) // what an earlier page left in the outbox
 	}
@@ -328,6 +328,7 @@ func (r *Remote) Subscribe(fn func(views.Message), read func(id string)) (cancel
 	r.mu.Unlock()
 	return func() {
 		r.stopped.Store(true)
+		r.listeners.Release()
 		r.mu.Lock()
 		r.on, r.onRead = nil, nil
 		r.connect()

@@ -29,9 +29,10 @@ type Tabs struct {
 	prefix   string
 	bus      js.Value // the BroadcastChannel; undefined while alone
 	leader   bool
-	release  js.Value // resolves the promise that holds the lock; null while queued
-	abort    js.Value // the AbortController of the queued request
-	want     bool     // this tab should be in line for the lock (not frozen, not closed)
+	release  js.Value      // resolves the promise that holds the lock; null while queued
+	abort    js.Value      // the AbortController of the queued request
+	want     bool          // this tab should be in line for the lock (not frozen, not closed)
+	settled  chan struct{} // closed when the last lock request has ended
 	handlers map[string]func(js.Value)
 	onLeader []func(bool)
 	seenAt   float64 // when the tab the visitor looked at last became visible
@@ -206,11 +207,14 @@ func (t *Tabs) Close() {
 	t.resign()
 	t.closed = true
 	t.on.Release()
-	if !t.bus.IsUndefined() {
+	if t.bus.Type() == js.TypeObject {
 		t.bus.Call("close")
 	}
-	// The lock callbacks stay: a queued request may still be granted, and
-	// its callback hands the lock straight back.
+	// The lock request settles in a moment: the program must not end before
+	// (its callback would call into a program that is gone).
+	if settled := t.settled; settled != nil {
+		ui.Go(func() { <-settled })
+	}
 }
 
 // request queues for the leader lock. While an earlier request is still
@@ -225,6 +229,7 @@ func (t *Tabs) request() {
 		return
 	}
 	var hold, granted, ended js.Func
+	settled := make(chan struct{})
 	granted = js.FuncOf(func(_ js.Value, args []js.Value) any {
 		return js.Global().Get("Promise").New(hold)
 	})
@@ -245,12 +250,14 @@ func (t *Tabs) request() {
 		granted.Release()
 		hold.Release()
 		ended.Release()
+		close(settled)
 		if t.want {
 			t.request()
 		}
 		return nil
 	})
 	t.release = js.Null() // queued: not requested twice
+	t.settled = settled
 	t.abort = js.Global().Get("AbortController").New()
 	js.Global().Get("navigator").Get("locks").Call("request", t.prefix+"leader",
 		ui.Object("signal", t.abort.Get("signal")), granted).Call("then", ended, ended)
