@@ -339,7 +339,7 @@ func TestCrossOriginEmbedIsolated(t *testing.T) {
 	assert.Equal(t, "40px", eval[string](t, b, `getComputedStyle(document.getElementById('page-button')).fontSize`))
 	assert.NotEqual(t, "50%", eval[string](t, b, `getComputedStyle(document.getElementById('page-button')).borderRadius`))
 
-	assert.ElementsMatch(t, []string{"shop-theme", "shop-open", "shop-nav"}, prefixedKeys(t, b, "shop-"), "storage in the host page's origin, under the prefix")
+	assert.ElementsMatch(t, []string{"shop-theme", "shop-open", "shop-nav", "shop-tab"}, prefixedKeys(t, b, "shop-"), "storage in the host page's origin, under the prefix")
 	assert.Empty(t, prefixedKeys(t, b, "crumbless-"))
 	assert.Empty(t, eval[[]string](t, b, `__errors`))
 	assert.Empty(t, eval[[]string](t, b, `__uncaught`))

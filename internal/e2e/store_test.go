@@ -51,7 +51,7 @@ func TestExplicitConsentMode(t *testing.T) {
 	assert.Equal(t, "memory", st["storage"])
 
 	eval[any](t, b, `crumbless('consent', true), 0`)
-	assert.ElementsMatch(t, []string{"shop-consent", "shop-theme", "shop-nav", "shop-open"}, prefixedKeys(t, b, "shop-"), "with the open panel on the settings view")
+	assert.ElementsMatch(t, []string{"shop-consent", "shop-theme", "shop-nav", "shop-open", "shop-tab"}, prefixedKeys(t, b, "shop-"), "with the open panel on the settings view (and this tab's identity)")
 	st = evalPromise[map[string]any](t, b, `crumbless('state')`)
 	assert.Equal(t, true, st["consent"])
 	assert.Equal(t, "local", st["storage"])

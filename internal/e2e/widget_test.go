@@ -55,8 +55,8 @@ func TestOpenChooseThemeReload(t *testing.T) {
 	assert.EqualValues(t, 1, env["v"])
 	assert.Equal(t, "dark", env["data"])
 	assert.Greater(t, env["exp"], eval[float64](t, b, `Date.now()`), "theme must carry an expiry in the future")
-	assert.ElementsMatch(t, []string{"crumbless-theme", "crumbless-open", "crumbless-nav"}, prefixedKeys(t, b, "crumbless-"),
-		"the theme, and for this tab that the panel is open on the settings view")
+	assert.ElementsMatch(t, []string{"crumbless-theme", "crumbless-open", "crumbless-nav", "crumbless-tab"}, prefixedKeys(t, b, "crumbless-"),
+		"the theme, and for this tab that the panel is open on the settings view and its identity")
 	b.screenshot(t, "2-dark")
 
 	// Closed before the reload: a reload of a tab whose panel was open
