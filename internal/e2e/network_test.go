@@ -45,8 +45,13 @@ func waiting(text string) string {
 func storedExactly(t *testing.T, r *rig, texts ...string) {
 	t.Helper()
 	var got []string
-	eventually(t, func() bool { got = r.stored(t, "visitor"); return len(got) >= len(texts) }, "the server gets every message")
-	holds(t, func() bool { got = r.stored(t, "visitor"); return len(got) == len(texts) }, time.Second, "no more than that")
+	require.Eventually(t, func() bool { got = r.stored(t, "visitor"); return len(got) >= len(texts) }, time.Minute, polled,
+		"the server gets every message")
+	for range 4 {
+		time.Sleep(polled)
+		got = r.stored(t, "visitor")
+		require.Len(t, got, len(texts), "no more than that: %q", got)
+	}
 	assert.Equal(t, texts, got, "once each, in order")
 }
 
@@ -97,7 +102,7 @@ func TestOfflineOutbox(t *testing.T) {
 			if tc.reload {
 				a.do(t, chromedp.Reload())
 				a.waitFor(t, launcher+` != null`)
-				a.waitFor(t, panel+`?.getAttribute('data-view') == 'chat'`)
+				a.waitFor(t, viewIs("chat"))
 				for _, text := range []string{"One", "Two"} {
 					a.waitFor(t, waiting(text))
 				}
@@ -118,7 +123,7 @@ func TestOfflineOutbox(t *testing.T) {
 				a.send(t, "Five")
 				b.send(t, "Six")
 				sent = append(sent, "Five", "Six")
-				require.Eventually(t, func() bool { return len(r.stored(t, "visitor")) >= len(sent) }, time.Minute, 50*time.Millisecond,
+				require.Eventually(t, func() bool { return len(r.stored(t, "visitor")) >= len(sent) }, time.Minute, polled,
 					"everything gets through the losses (retries back off)")
 				t.Logf("the proxy lost %d requests", r.proxy.Dropped())
 				r.proxy.SetLoss(0)
@@ -208,7 +213,7 @@ func TestServerKilledMidConversation(t *testing.T) {
 	oneStream(t, r)
 
 	a.do(t, chromedp.Reload())
-	a.waitFor(t, panel+`?.getAttribute('data-view') == 'chat'`)
+	a.waitFor(t, viewIs("chat"))
 	a.waitFor(t, allSent(sent...))
 	a.waitFor(t, showsAgent("Before the crash", "After the restart"))
 	assert.Equal(t, []string{"Before the crash", "After the restart"}, r.stored(t, "agent"))

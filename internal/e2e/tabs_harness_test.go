@@ -42,6 +42,7 @@ type rig struct {
 	proc  *chatProcess
 	proxy *sseproxy.Proxy
 	agent string // ana's session token
+	conv  int64  // the visitor's conversation, once known
 }
 
 func newRig(t *testing.T, flags ...string) *rig {
@@ -76,16 +77,24 @@ func (r *rig) start(t *testing.T) {
 	require.NoError(t, r.proxy.SetTarget(r.proc.base))
 }
 
-// conversationURL is the agent API address of the one conversation.
+// conversationURL is the agent API address of the one conversation. (The
+// agent API shares the per-address rate limit with the browser: tests poll
+// it gently, and the conversation is looked up once.)
 func (r *rig) conversationURL(t *testing.T) string {
 	t.Helper()
-	code, list := call(t, "GET", r.proc.base+"/api/v1/agent/conversations", r.agent, "")
-	require.Equal(t, http.StatusOK, code)
-	convs := list["conversations"].([]any)
-	require.Len(t, convs, 1, "one conversation for the visitor, whatever the tabs")
-	id := int64(convs[0].(map[string]any)["id"].(float64))
-	return r.proc.base + "/api/v1/agent/conversations/" + strconv.FormatInt(id, 10)
+	if r.conv == 0 {
+		code, list := call(t, "GET", r.proc.base+"/api/v1/agent/conversations", r.agent, "")
+		require.Equal(t, http.StatusOK, code)
+		convs := list["conversations"].([]any)
+		require.Len(t, convs, 1, "one conversation for the visitor, whatever the tabs")
+		r.conv = int64(convs[0].(map[string]any)["id"].(float64))
+	}
+	return r.proc.base + "/api/v1/agent/conversations/" + strconv.FormatInt(r.conv, 10)
 }
+
+// polled is how often tests ask the server (its rate limit per address is
+// shared with the browser under test).
+const polled = 250 * time.Millisecond
 
 // reply sends an agent message (id is the agent's client id) and returns
 // its server id.
@@ -168,6 +177,26 @@ func attachTab(t *testing.T, anchor *browser, id string, name string) *tab {
 	_, err := chromedp.Call(ctx, network.Enable, network.EnableParams{})
 	require.NoError(t, err)
 	return tb
+}
+
+// waitFor polls a JS condition in the tab until it holds, on a timer
+// rather than animation frames (a thawed or background page may draw no
+// frame), with a deadline on this side too; on failure it shows the
+// visitor's and agent's messages as the tab has them.
+func (tb *tab) waitFor(t *testing.T, expr string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
+	defer cancel()
+	_, err := chromedp.Run(ctx, chromedp.Poll[any](expr, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second)))
+	if err != nil {
+		rows, _ := chromedp.Run(tb.ctx, chromedp.Evaluate[any](`[`+visitorRows+`, [...`+shadow+`?.querySelectorAll('.msg.agent .bubble') ?? []].map(e => e.textContent)]`))
+		require.NoError(t, err, "tab %s: waiting for %s\n(visitor rows, agent rows: %v)", tb.name, expr, rows)
+	}
+}
+
+// viewIs is the JS condition that the panel is there and shows view.
+func viewIs(view string) string {
+	return panel + `?.getAttribute('data-view') == ` + jsString(view)
 }
 
 // recordMessages collects the widget's message events in window.__msgs

@@ -179,7 +179,7 @@ func TestDuplicatedTabDiverges(t *testing.T) {
 	a := tabs[0]
 	openWidget(t, a.browser, r.base())
 	a.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('navigate', 'privacy')`))
-	a.waitFor(t, viewName+` == 'privacy'`)
+	a.waitFor(t, viewIs("privacy"))
 	idA, _ := a.state(t)["tab"].(string)
 	require.NotEmpty(t, idA, "state().tab")
 
@@ -204,8 +204,8 @@ func TestDuplicatedTabDiverges(t *testing.T) {
 
 	a.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('navigate', 'answers')`))
 	b.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('navigate', 'forms')`))
-	a.waitFor(t, viewName+` == 'answers'`)
-	b.waitFor(t, viewName+` == 'forms'`)
+	a.waitFor(t, viewIs("answers"))
+	b.waitFor(t, viewIs("forms"))
 	for _, tc := range []struct {
 		tb   *tab
 		view string
@@ -213,7 +213,7 @@ func TestDuplicatedTabDiverges(t *testing.T) {
 	}{{a, "answers", idA}, {b, "forms", idB}, {a, "answers", idA}} {
 		tc.tb.do(t, chromedp.Reload())
 		tc.tb.waitFor(t, launcher+` != null`)
-		tc.tb.waitFor(t, panel+`?.getAttribute('data-view') == `+jsString(tc.view))
+		tc.tb.waitFor(t, viewIs(tc.view))
 		st := tc.tb.readyState(t)
 		assert.Equal(t, tc.view, st["view"], "tab %s restores its own view", tc.tb.name)
 		assert.Equal(t, tc.id, st["tab"], "tab %s keeps its identity across a reload", tc.tb.name)
