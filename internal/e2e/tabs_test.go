@@ -209,17 +209,17 @@ func TestDuplicatedTabDiverges(t *testing.T) {
 	for _, tc := range []struct {
 		tb   *tab
 		view string
-		id   string
-	}{{a, "answers", idA}, {b, "forms", idB}, {a, "answers", idA}} {
+	}{{a, "answers"}, {b, "forms"}, {a, "answers"}} {
 		tc.tb.do(t, chromedp.Reload())
 		tc.tb.waitFor(t, launcher+` != null`)
 		tc.tb.waitFor(t, viewIs(tc.view))
-		st := tc.tb.readyState(t)
-		assert.Equal(t, tc.view, st["view"], "tab %s restores its own view", tc.tb.name)
-		assert.Equal(t, tc.id, st["tab"], "tab %s keeps its identity across a reload", tc.tb.name)
+		assert.Equal(t, tc.view, tc.tb.state(t)["view"], "tab %s restores its own view", tc.tb.name)
 	}
-	assert.Equal(t, "answers", a.state(t)["view"])
-	assert.Equal(t, "forms", b.state(t)["view"])
+	stA, stB := a.state(t), b.state(t)
+	assert.Equal(t, "answers", stA["view"])
+	assert.Equal(t, "forms", stB["view"])
+	assert.NotEmpty(t, stA["tab"])
+	assert.NotEqual(t, stA["tab"], stB["tab"], "still two identities after the reloads")
 }
 
 // TestMemoryOnlyChat: with data-consent="explicit" and no consent the
