@@ -45,6 +45,7 @@ type Proxy struct {
 	loss    float64
 	rnd     *rand.Rand
 	dropped int
+	lose    map[string]int // "METHOD /path": answers still to lose
 }
 
 // New starts a proxy on a free loopback port in front of target (a base URL
@@ -54,6 +55,7 @@ func New(target string, seed uint64) (*Proxy, error) {
 		closed: make(chan struct{}),
 		live:   map[*liveBody]struct{}{},
 		opened: map[string]int{},
+		lose:   map[string]int{},
 		rnd:    rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 	}
 	if err := p.SetTarget(target); err != nil {
@@ -136,6 +138,16 @@ func (p *Proxy) SetLoss(share float64) {
 	p.mu.Unlock()
 }
 
+// LoseAnswers makes the next n requests to route ("POST /api/v1/...")
+// reach the server and lose their answers: the client sees the connection
+// close after the server did the work (the case a retry must not turn into
+// a duplicate).
+func (p *Proxy) LoseAnswers(route string, n int) {
+	p.mu.Lock()
+	p.lose[route] += n
+	p.mu.Unlock()
+}
+
 // Dropped is the number of requests lost so far.
 func (p *Proxy) Dropped() int {
 	p.mu.Lock()
@@ -164,9 +176,14 @@ const (
 	loseAnswer
 )
 
-func (p *Proxy) decide() fate {
+func (p *Proxy) decide(r *http.Request) fate {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if route := r.Method + " " + r.URL.Path; p.lose[route] > 0 {
+		p.lose[route]--
+		p.dropped++
+		return loseAnswer
+	}
 	if p.loss <= 0 || p.rnd.Float64() >= p.loss {
 		return deliver
 	}
@@ -181,7 +198,7 @@ type fateKey struct{}
 
 func (p *Proxy) handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		f := p.decide()
+		f := p.decide(r)
 		if f == loseRequest {
 			hangUp(w)
 			return

@@ -208,3 +208,23 @@ func TestLoss(t *testing.T) {
 	_, err := get(p.URL() + "/x")
 	assert.NoError(t, err)
 }
+
+func TestLoseAnswers(t *testing.T) {
+	up := newUpstream(t, "one")
+	p := newProxy(t, up.URL)
+	p.LoseAnswers("POST /send", 2)
+	post := func() error {
+		res, err := oneShot.Post(p.URL()+"/send", "text/plain", strings.NewReader("x"))
+		if err == nil {
+			res.Body.Close()
+		}
+		return err
+	}
+	_, err := get(p.URL() + "/send")
+	require.NoError(t, err, "another method is another route")
+	require.Error(t, post())
+	require.Error(t, post())
+	require.NoError(t, post(), "only the next two")
+	assert.Equal(t, int64(4), up.handled.Load(), "the lost ones reached the server")
+	assert.Equal(t, 2, p.Dropped())
+}
