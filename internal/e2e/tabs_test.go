@@ -214,7 +214,7 @@ func TestDuplicatedTabDiverges(t *testing.T) {
 		tc.tb.do(t, chromedp.Reload())
 		tc.tb.waitFor(t, launcher+` != null`)
 		tc.tb.waitFor(t, viewIs(tc.view))
-		st := tc.tb.state(t)
+		st := tc.tb.readyState(t)
 		assert.Equal(t, tc.view, st["view"], "tab %s restores its own view", tc.tb.name)
 		assert.Equal(t, tc.id, st["tab"], "tab %s keeps its identity across a reload", tc.tb.name)
 	}
