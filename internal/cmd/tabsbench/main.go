@@ -59,25 +59,32 @@ func main() {
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("tabsbench: ")
-
-	srv, err := startServer(*bin)
-	if err != nil {
+	if err := run(*bin, *chromium, *runs); err != nil {
 		log.Fatal(err)
+	}
+}
+
+// run measures and prints; the server and proxy it starts are stopped
+// before it returns, also on an error.
+func run(bin, chromium string, runs int) error {
+	srv, err := startServer(bin)
+	if err != nil {
+		return err
 	}
 	defer srv.stop()
 	proxy, err := sseproxy.New(srv.base, 1)
 	if err != nil {
-		log.Fatal(err)
+		return err
 	}
 	defer proxy.Close()
-	b := bench{chromium: *chromium, base: proxy.URL(), proxy: proxy, server: srv}
+	b := bench{chromium: chromium, base: proxy.URL(), proxy: proxy, server: srv}
 
-	fmt.Printf("### Tabs and networks (median of %d where a time)\n\n", *runs)
+	fmt.Printf("### Tabs and networks (median of %d where a time)\n\n", runs)
 	fmt.Println("| measure | value |\n|---|---:|")
 	for _, n := range []int{1, 3, 10} {
 		s, err := retry(func() (streams, error) { return b.streams(n) })
 		if err != nil {
-			log.Fatalf("streams with %d tabs: %v", n, err)
+			return fmt.Errorf("streams with %d tabs: %w", n, err)
 		}
 		stuck := ""
 		if s.stuck > 0 {
@@ -89,14 +96,14 @@ func main() {
 
 	var lead, stream []float64
 	var why string
-	for range *runs {
+	for range runs {
 		r, err := retry(b.takeover)
 		if errors.Is(err, errUnsupported) {
 			why = err.Error()
 			break
 		}
 		if err != nil {
-			log.Fatalf("takeover: %v", err)
+			return fmt.Errorf("takeover: %w", err)
 		}
 		lead, stream = append(lead, r.leader), append(stream, r.stream)
 	}
@@ -105,18 +112,19 @@ func main() {
 
 	var drain []float64
 	why = ""
-	for range *runs {
+	for range runs {
 		ms, err := retry(b.drain)
 		if errors.Is(err, errUnsupported) {
 			why = err.Error()
 			break
 		}
 		if err != nil {
-			log.Fatalf("drain: %v", err)
+			return fmt.Errorf("drain: %w", err)
 		}
 		drain = append(drain, ms)
 	}
 	fmt.Printf("| back online → outbox of 5 drained (all stored on the server) | %s |\n", timing(drain, why))
+	return nil
 }
 
 // errUnsupported marks a measurement the widget under test cannot give.
