@@ -124,7 +124,11 @@ func TestOfflineOutbox(t *testing.T) {
 				tb.setNetwork(t, back)
 			}
 			if tc.flaky {
+				// Six is written once Five is in the shared outbox (or
+				// out): the order across tabs is the order the outbox got
+				// them in.
 				a.send(t, "Five")
+				a.waitFor(t, `(localStorage.getItem('crumbless-outbox') || '').includes('"Five"') || `+sentCount("Five")+` == 1`)
 				b.send(t, "Six")
 				sent = append(sent, "Five", "Six")
 				require.Eventually(t, func() bool { return len(r.stored(t, "visitor")) >= len(sent) }, time.Minute, polled,

@@ -253,31 +253,15 @@ func (c *chatState) arrive(m Message) {
 			if m.From == "visitor" {
 				m.State = Sent
 			}
-			c.msgs[i] = m
-			if c.view != nil {
-				c.view.update(i)
-			}
+			c.settle(i, m)
 			return
 		}
 	}
 	if m.From == "visitor" && m.State == "" {
 		m.State = Sent
 	}
-	// In the server's order: before the first message it numbered later or
-	// that is still on its way (another tab's message can be sent first but
-	// reach this tab after one sent here).
-	at := len(c.msgs)
-	if n, ok := decimal.ParseInt(m.ID); ok {
-		for j := range c.msgs {
-			if k, ok := decimal.ParseInt(c.msgs[j].ID); c.msgs[j].ID == "" || ok && k > n {
-				at = j
-				break
-			}
-		}
-	}
-	c.msgs = append(c.msgs, Message{})
-	copy(c.msgs[at+1:], c.msgs[at:])
-	c.msgs[at] = m
+	at := c.place(m.ID)
+	c.insert(at, m)
 	if c.view != nil {
 		c.view.add(at)
 	}
@@ -293,6 +277,50 @@ func (c *chatState) arrive(m Message) {
 		c.p.announce(c.p.T.T("chat.announce", "name", name, "text", m.Text))
 	}
 	c.changed()
+}
+
+// place is where a message numbered id goes in the server's order: before
+// the first message the server numbered later or that is still on its way.
+// Another tab's message can be sent first but reach this tab after one sent
+// here; a message without a number goes last.
+func (c *chatState) place(id string) int {
+	n, ok := decimal.ParseInt(id)
+	if !ok {
+		return len(c.msgs)
+	}
+	for j := range c.msgs {
+		if k, ok := decimal.ParseInt(c.msgs[j].ID); c.msgs[j].ID == "" || ok && k > n {
+			return j
+		}
+	}
+	return len(c.msgs)
+}
+
+func (c *chatState) insert(at int, m Message) {
+	c.msgs = append(c.msgs, Message{})
+	copy(c.msgs[at+1:], c.msgs[at:])
+	c.msgs[at] = m
+}
+
+// settle replaces message i, one on its way, with the server's copy m and
+// moves it where the server's order puts it: two tabs' messages on their
+// way show in the order they were written here, the server may have taken
+// them the other way round, and every tab must end up showing the same.
+func (c *chatState) settle(i int, m Message) {
+	c.msgs = append(c.msgs[:i], c.msgs[i+1:]...)
+	at := i
+	if _, ok := decimal.ParseInt(m.ID); ok {
+		at = c.place(m.ID)
+	}
+	c.insert(at, m)
+	if c.view == nil {
+		return
+	}
+	if at == i {
+		c.view.update(i)
+	} else {
+		c.view.renderAll()
+	}
 }
 
 // changed marks messages read when the visitor can see them and updates the
@@ -422,7 +450,8 @@ func (c *chatState) send(clientID, text string) {
 				if m.At == 0 {
 					m.At = c.msgs[j].At
 				}
-				c.msgs[j] = m
+				c.settle(j, m)
+				break
 			}
 			if c.view != nil {
 				c.view.update(j)

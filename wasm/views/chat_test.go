@@ -262,3 +262,48 @@ func TestMessagesKeepTheServersOrder(t *testing.T) {
 	assert.Equal(t, []string{"Hi", "Sent before it", "From the other tab", "Mine, on its way"}, texts)
 	close(conv.sendHold)
 }
+
+// TestMessagesOnTheirWaySettleInTheServersOrder: this tab's message and
+// another tab's, both on their way, show in the order they were written
+// here; once the server has numbered both, every tab shows them in the
+// server's order, whichever copy comes first.
+func TestMessagesOnTheirWaySettleInTheServersOrder(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		copies []string // the order in which the server's copies arrive
+	}{
+		{"the other tab's first", []string{"other", "mine"}},
+		{"mine first", []string{"mine", "other"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clearStorage(t)
+			conv := newFake(Message{ID: "4", From: "agent", Text: "Hi"})
+			conv.sendHold = make(chan struct{})
+			defer close(conv.sendHold)
+			f := mount(t, true, Options{Chat: conv})
+			require.True(t, f.p.Navigate("chat"))
+			eventually(t, func() bool { return f.p.chat.loaded }, "history loaded")
+			f.typeInto(t, "#cl-composer", "Six")
+			f.key(t, "#cl-composer", "Enter", false)
+			mine := f.q(".msg.visitor").Call("getAttribute", "data-client-id").String()
+			tell := func(m Message) {
+				for _, fn := range conv.subs {
+					fn(m)
+				}
+			}
+			tell(Message{ClientID: "other", From: "visitor", Text: "Five", State: Sending})
+			assert.Equal(t, []string{"Hi", "Six", "Five"}, f.texts(".bubble"), "on their way: as written here")
+
+			copies := map[string]Message{
+				"other": {ID: "8", ClientID: "other", From: "visitor", Text: "Five"},
+				"mine":  {ID: "9", ClientID: mine, From: "visitor", Text: "Six"},
+			}
+			for _, c := range tc.copies {
+				tell(copies[c])
+			}
+			assert.Equal(t, []string{"Hi", "Five", "Six"}, f.texts(".bubble"), "in the server's order")
+			assert.Len(t, f.all(".msg.visitor.sent"), 2)
+			assert.Equal(t, []string{"4", "8", "9"}, []string{f.p.chat.msgs[0].ID, f.p.chat.msgs[1].ID, f.p.chat.msgs[2].ID})
+		})
+	}
+}
