@@ -17,6 +17,12 @@ CHROMIUM := /usr/bin/chromium
 ESBUILD_VERSION := v0.27.7
 ESBUILD  := $(TOOLS)/esbuild-$(ESBUILD_VERSION)
 MINIFY   := --minify --target=es2020 --charset=utf8 --log-level=warning
+# wasm_exec.js keeps its stand-ins for Node's fs, process and path in locals
+# instead of globals of the host page, where a library that looks for Node
+# would find them (the widget links no syscall package, which would look them
+# up through js.Global). Only Go stays global.
+WASMEXEC_LOCALS := --define:globalThis.fs=_fs --define:globalThis.process=_process --define:globalThis.path=_path \
+	--define:fs=_fs '--banner:js="use strict";(()=>{let _fs,_process,_path;' '--footer:js=})();'
 # axe-core for the e2e accessibility scan, from npm, pinned; test-only, under build/.
 AXE_VERSION := 4.10.3
 AXE      := $(CURDIR)/build/axe/node_modules/axe-core/axe.min.js
@@ -35,7 +41,7 @@ wasm:
 stage: wasm $(ESBUILD)
 	$(ESBUILD) $(MINIFY) static/crumbless.js --outfile=$(STAGE)/crumbless.js
 	$(ESBUILD) $(MINIFY) static/panel.css --outfile=$(STAGE)/panel.css
-	$(ESBUILD) $(MINIFY) "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" --outfile=$(STAGE)/wasm_exec.js
+	$(ESBUILD) $(MINIFY) $(WASMEXEC_LOCALS) "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" --outfile=$(STAGE)/wasm_exec.js
 	cp static/index.html static/strict.html static/demo.css $(STAGE)/
 	cp static/content/answers.json static/content/forms.json $(STAGE)/
 

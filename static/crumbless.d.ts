@@ -21,7 +21,7 @@ declare namespace Crumbless {
     storage: "local" | "memory";
     /** Whether the Go runtime has started and replayed the queue. */
     ready: boolean;
-    /** This tab's identity among the visitor's tabs (new on every page load); set once ready. */
+    /** This tab's identity among the visitor's tabs: kept across reloads of the tab (session key "tab"), a new one for a duplicated tab (and, without Web Locks, on every page load); set once ready. */
     tab?: string;
     /** Whether this tab holds the visitor's one live connection and sends the shared outbox; set once ready. */
     leader?: boolean;

@@ -48,7 +48,14 @@
     ".launcher:focus-visible{outline:3px solid var(--cl-accent);outline-offset:3px}" +
     // The icon, a speech bubble, is drawn by CSS: no SVG for the HTML parser.
     ".launcher::before{content:'';width:24px;height:22px;background:currentColor;border-radius:12px 12px 12px 2px}" +
-    ".badge{position:absolute;top:-4px;right:-4px;padding:0 6px;border-radius:9px;background:#d92d20;font:700 12px/18px system-ui}";
+    ".badge{position:absolute;top:-4px;right:-4px;padding:0 6px;border-radius:9px;background:#d92d20;font:700 12px/18px system-ui}" +
+    // The panel's frame with its loading state, shown at once on a click;
+    // the runtime list's styles then give it the theme's colours (until
+    // then the browser's, in the theme's colour scheme).
+    "[data-theme=dark]{color-scheme:dark}[data-theme=auto]{color-scheme:light dark}" +
+    ".panel{position:absolute;bottom:72px;right:0;width:380px;height:600px;max-width:calc(100vw - 40px);max-height:calc(100vh - 112px);" +
+    "display:flex;flex-direction:column;overflow:hidden;background:Canvas;color:CanvasText;border-radius:16px;box-shadow:0 12px 48px #0004}" +
+    ".cl[data-position=left] .panel{right:auto;left:0}.panel[hidden]{display:none}.state{margin:auto;padding:24px;text-align:center}";
 
   // ---- storage -------------------------------------------------------------
   // read returns the data of a prefixed key in the Crumbless envelope, or
@@ -174,10 +181,7 @@
     if (on) load();
   }
 
-  // status shows the loading state, or an error with a retry button. The
-  // frame is empty, so unseen, until the runtime list brought the panel's
-  // styles (at once after a hover prefetch); a failure shows even without
-  // them.
+  // status shows the loading state, or an error with a retry button.
   function status(text, retry) {
     var p = el("div", "state", { role: retry ? "alert" : "status" }), b = el("button", "");
     p.textContent = text;
@@ -193,10 +197,12 @@
   // runtime; a failure shows an error with a retry button.
   var loading, added;
   function load() {
-    loading ||= files().then(async (m) => {
-      status("Loading…");
+    if (loading) return;
+    status("Loading…");
+    loading = files().then(async (m) => {
       var url = base + m.wasm[0], res = get(url, m.wasm[1]);
       res.catch(() => { /* reported below, unless wasm_exec.js failed first */ });
+      if (destroyed) return;
       if (!w.Go) await addScript(base + m.exec[0], m.exec[1]);
       var go = new w.Go();
       // Streaming compiles while downloading; it refuses a wrong MIME type.

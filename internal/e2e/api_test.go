@@ -89,6 +89,8 @@ crumbless('theme', 'light');
 `)
 	b.do(t, chromedp.Navigate(base+"/"))
 	b.waitFor(t, launcher+` != null`)
+	eval[any](t, b, `window.__globals = Object.getOwnPropertyNames(window), 0`)
+	newGlobals := `Object.getOwnPropertyNames(window).filter(k => k != '__globals' && !__globals.includes(k))`
 
 	// Before interaction: the loader answers state itself and loads nothing.
 	st := evalPromise[map[string]any](t, b, `crumbless('state')`)
@@ -117,6 +119,10 @@ crumbless('theme', 'light');
 	st = evalPromise[map[string]any](t, b, `crumbless('state')`)
 	assert.Equal(t, true, st["ready"])
 	assert.Equal(t, "light", st["theme"])
+	// wasm_exec.js keeps its stand-ins for Node's fs, process and path to
+	// itself (a page's code that looks for Node must not find them): the
+	// runtime adds one global, Go.
+	assert.Equal(t, []string{"Go"}, eval[[]string](t, b, newGlobals), "globals the runtime added")
 
 	// destroy: every node, listener and the Go program gone.
 	before := eval[[]string](t, b, `__leftovers()`)

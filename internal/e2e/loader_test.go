@@ -259,6 +259,62 @@ func TestFailedDownloadShowsRetry(t *testing.T) {
 	}
 }
 
+// TestLoadingShowsAtOnce: a click shows the panel's frame with its loading
+// state at once, before anything was downloaded, in the page's theme (the
+// runtime list with the panel's styles is held back by the server here, as
+// on a slow network without a hover prefetch); it becomes the panel once
+// the runtime arrives.
+func TestLoadingShowsAtOnce(t *testing.T) {
+	for _, theme := range []string{"light", "dark"} {
+		t.Run(theme, func(t *testing.T) {
+			release := make(chan struct{})
+			var held atomic.Int32
+			files := http.FileServer(http.Dir(filepath.Join("..", "..", "server", "bundle")))
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				switch {
+				case r.URL.Path == "/host.html":
+					w.Header().Set("Content-Type", "text/html; charset=utf-8")
+					w.Write([]byte(`<!doctype html><title>Host</title><p>A host page.</p>` +
+						`<script src="/crumbless.js" data-chat="off" data-prefetch="none" data-theme="` + theme + `"></script>`))
+					return
+				case strings.HasPrefix(r.URL.Path, "/a/runtime."):
+					held.Add(1)
+					select {
+					case <-release:
+					case <-r.Context().Done():
+						return
+					}
+				}
+				files.ServeHTTP(w, r)
+			}))
+			t.Cleanup(srv.Close)
+			released := sync.OnceFunc(func() { close(release) })
+			t.Cleanup(released)
+
+			b := newBrowser(t)
+			b.do(t, chromedp.Navigate(srv.URL+"/host.html"))
+			b.waitFor(t, launcher+` != null && document.readyState == 'complete'`)
+			b.click(t, launcher)
+			b.waitFor(t, panel+` != null`)
+			assert.Equal(t, int32(1), held.Load(), "the runtime list is on its way, held by the server")
+			status := panel + `.querySelector('[role=status]')`
+			assert.Equal(t, "Loading…", eval[string](t, b, status+`?.textContent`))
+			assert.False(t, eval[bool](t, b, panel+`.hidden`))
+			box := eval[map[string]float64](t, b, `(() => { const r = `+panel+`.getBoundingClientRect(); return {width: r.width, height: r.height} })()`)
+			assert.GreaterOrEqual(t, box["width"], 300.0, "a frame, styled by the loader alone")
+			assert.GreaterOrEqual(t, box["height"], 300.0)
+			assert.NotEqual(t, "rgba(0, 0, 0, 0)", eval[string](t, b, `getComputedStyle(`+panel+`).backgroundColor`), "the frame has a background")
+			scheme := eval[string](t, b, `getComputedStyle(`+panel+`).colorScheme`)
+			assert.Equal(t, theme == "dark", scheme == "dark", "in the page's theme: %s", scheme)
+
+			b.screenshot(t, "loading-"+theme)
+			released()
+			b.waitFor(t, panelReady)
+			assert.Equal(t, theme, eval[string](t, b, `getComputedStyle(`+panel+`).colorScheme`))
+		})
+	}
+}
+
 func setOffline(t *testing.T, b *browser, offline bool) {
 	t.Helper()
 	params := network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: []*network.Conditions{}}

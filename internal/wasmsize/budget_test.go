@@ -49,6 +49,7 @@ var heavy = map[string]string{
 	"honnef.co/go/js/dom/v2":    "a wrapper per DOM node; use syscall/js (wasm/ui)",
 	"text/template":             "reflection-driven method calls keep every exported method alive",
 	"html/template":             "reflection-driven method calls keep every exported method alive",
+	"syscall":                   "looks up Node's fs and process through js.Global, which make build keeps out of the host page's globals (Makefile WASMEXEC_LOCALS)",
 }
 
 // TestNoHeavyImports lists the widget's dependencies for GOOS=js
