@@ -135,13 +135,19 @@ func TestPrefetch(t *testing.T) {
 		beforeHover   bool // wasm requested after load, before any hover
 		afterHover    bool // wasm requested after the hover, before the click
 		fromCacheLoad bool // the click's wasm comes from the HTTP cache
+		focus         bool // the keyboard's focus reaches the launcher instead of the pointer
 	}{
-		{"hover", false, true, true},
-		{"idle", true, true, true},
-		{"none", false, false, false},
+		{"hover", false, true, true, false},
+		{"hover", false, true, true, true},
+		{"idle", true, true, true, false},
+		{"none", false, false, false, false},
 	}
 	for _, c := range cases {
-		t.Run(c.mode, func(t *testing.T) {
+		name := c.mode
+		if c.focus {
+			name += "-focus"
+		}
+		t.Run(name, func(t *testing.T) {
 			b := newBrowser(t)
 			var mu sync.Mutex
 			var cached []bool // fromDiskCache of each wasm response
@@ -161,7 +167,11 @@ func TestPrefetch(t *testing.T) {
 				time.Sleep(500 * time.Millisecond)
 				assert.Zero(t, b.requestsEndingIn(".wasm"), "wasm before hover")
 			}
-			b.hover(t)
+			if c.focus {
+				eval[any](t, b, launcher+`.focus(), 0`)
+			} else {
+				b.hover(t)
+			}
 			if c.afterHover {
 				eventually(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(cached) == 1 }, "prefetched")
 			} else {
@@ -172,9 +182,12 @@ func TestPrefetch(t *testing.T) {
 			b.click(t, launcher)
 			if c.afterHover {
 				// The prefetched list brought the panel's styles: the frame
-				// is there, styled, as soon as the click is handled.
+				// is there, in the theme's colours (its status in the muted
+				// colour only they set), as soon as the click is handled.
 				assert.Equal(t, "absolute", eval[string](t, b, `getComputedStyle(`+panel+`).position`), "the frame at once, styled")
 				assert.NotEqual(t, "rgba(0, 0, 0, 0)", eval[string](t, b, panelBg), "the frame has the theme's background")
+				assert.Equal(t, "rgb(91, 91, 102)", eval[string](t, b, `(s => s ? getComputedStyle(s).color : 'no status')(`+panel+`.querySelector('.state'))`),
+					"the status in the theme's muted colour")
 			}
 			b.waitFor(t, panelReady)
 			mu.Lock()

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/target"
@@ -349,13 +348,6 @@ func (tb *tab) freeze(t *testing.T) {
 func (tb *tab) thaw(t *testing.T) {
 	t.Helper()
 	_, err := chromedp.Call(tb.ctx, page.SetWebLifecycleState, page.SetWebLifecycleStateParams{State: page.SetWebLifecycleStateStateActive})
-	require.NoError(t, err)
-}
-
-// front brings a tab to the front.
-func (tb *tab) front(t *testing.T) {
-	t.Helper()
-	_, err := chromedp.Call(tb.ctx, page.BringToFront, cdp.Empty{})
 	require.NoError(t, err)
 }
 

@@ -3,10 +3,13 @@
 package e2e
 
 import (
+	"context"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
@@ -95,13 +98,82 @@ func TestThreeTabsOneStream(t *testing.T) {
 	assert.Empty(t, a.cookies(t), "no cookies")
 }
 
-// TestLeaderHandover: the leader tab of three goes away, closed or frozen
-// (as Chromium freezes a background tab). Another tab leads, the server
+// visibility stands in for the browser's tab switching, which headless
+// Chromium does not do (every tab of it is visible, Page.bringToFront
+// changes nothing): the page's document.visibilityState reads __visible,
+// and __show changes it and fires visibilitychange, as switching tabs does.
+// Tabs start hidden.
+const visibility = `
+window.__visible = 'hidden';
+Object.defineProperty(Document.prototype, 'visibilityState', {configurable: true, get() { return __visible; }});
+Object.defineProperty(Document.prototype, 'hidden', {configurable: true, get() { return __visible != 'visible'; }});
+window.__show = v => { __visible = v; document.dispatchEvent(new Event('visibilitychange')); };
+`
+
+// TestSoundInTheTabLookedAt: of three tabs, the one the visitor is looking
+// at asks for the sound; with none visible, the one looked at last; once
+// that one is closed, the leader. Every tab shows every message.
+func TestSoundInTheTabLookedAt(t *testing.T) {
+	r := newRig(t)
+	_, tabs := newTabs(t, 3)
+	for _, tb := range tabs {
+		tb.onNewDocument(t, visibility)
+	}
+	a, b, c := tabs[0], tabs[1], tabs[2]
+	a.openChat(t, r.base())
+	a.send(t, "Hello")
+	a.waitFor(t, allSent("Hello"))
+	for _, tb := range tabs[1:] {
+		tb.openChat(t, r.base())
+		tb.waitFor(t, allSent("Hello"))
+	}
+	for _, tb := range tabs {
+		tb.recordMessages(t)
+	}
+	oneStream(t, r)
+
+	// ringsIn sends an agent reply and checks that every tab shows it and
+	// that only the tab named asks for the sound.
+	n := 0
+	ringsIn := func(want *tab, live []*tab) {
+		t.Helper()
+		n++
+		text := "Reply " + strconv.Itoa(n)
+		r.reply(t, "s"+strconv.Itoa(n), text)
+		for _, tb := range live {
+			tb.waitFor(t, `__msgs.some(m => m.text == `+jsString(text)+`)`)
+		}
+		time.Sleep(300 * time.Millisecond) // a late second sound would show by now
+		for _, tb := range live {
+			sounds := eval[int](t, tb.browser, `__msgs.filter(m => m.text == `+jsString(text)+` && m.sound === true).length`)
+			if tb == want {
+				assert.Equal(t, 1, sounds, "%q: tab %s asks for the sound", text, tb.name)
+			} else {
+				assert.Zero(t, sounds, "%q: tab %s stays silent", text, tb.name)
+			}
+		}
+	}
+
+	b.do(t, chromedp.Evaluate[chromedp.Void](`__show('visible')`))
+	ringsIn(b, tabs)
+	b.do(t, chromedp.Evaluate[chromedp.Void](`__show('hidden')`))
+	c.do(t, chromedp.Evaluate[chromedp.Void](`__show('visible')`))
+	ringsIn(c, tabs)
+	c.do(t, chromedp.Evaluate[chromedp.Void](`__show('hidden')`))
+	ringsIn(c, tabs) // no tab visible: the one looked at last
+
+	c.close()
+	ringsIn(leaderOf(t, tabs[:2]), tabs[:2])
+}
+
+// TestLeaderHandover: the leader tab of three goes away, closed, frozen
+// (as Chromium freezes a background tab) or crashed (its renderer dies
+// without pagehide). Another tab leads, the server
 // again sees one live stream, and agent messages sent during and
 // after the handover show exactly once in every remaining tab, with one
 // sound each. A frozen leader that thaws catches up without repeats.
 func TestLeaderHandover(t *testing.T) {
-	for _, how := range []string{"close", "freeze"} {
+	for _, how := range []string{"close", "freeze", "crash"} {
 		t.Run(how, func(t *testing.T) {
 			r := newRig(t)
 			_, tabs := newTabs(t, 3)
@@ -127,6 +199,11 @@ func TestLeaderHandover(t *testing.T) {
 				old.close()
 			case "freeze":
 				old.freeze(t)
+			case "crash": // no pagehide, no goodbye: the browser lets go of its lock
+				// Page.crash gets no answer from the renderer it kills.
+				ctx, cancel := context.WithTimeout(old.ctx, 2*time.Second)
+				_, _ = chromedp.Call(ctx, page.Crash, cdp.Empty{})
+				cancel()
 			}
 			r.reply(t, "a1", "During the handover")
 			lead := leaderOf(t, rest)

@@ -14,9 +14,9 @@
 //     and availability streams open once every tab shows the conversation
 //     (the most seen at once over 3 s after that, and the streams opened
 //     in all);
-//   - takeover: from closing the leader tab of three until a follower's
-//     crumbless('state').leader is true, and until the server sees the new
-//     conversation stream (median of -runs);
+//   - takeover: from closing, freezing or crashing the leader tab of three
+//     until a follower's crumbless('state').leader is true, and until the
+//     server sees the new conversation stream (median of -runs);
 //   - outbox drain: five messages queued while the API is unreachable, then
 //     the network comes back: from then until the server has stored all
 //     five, as the agents' event stream tells (median of -runs).
@@ -39,7 +39,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/crumbless/crumbless/internal/e2e/sseproxy"
@@ -94,24 +96,26 @@ func run(bin, chromium string, runs int) error {
 			n, plural(n), s.conv, s.avail, s.maxConv, s.maxAvail, s.openedConv, s.openedAvail, stuck)
 	}
 
-	var lead, stream []float64
-	var why string
-	for range runs {
-		r, err := retry(b.takeover)
-		if errors.Is(err, errUnsupported) {
-			why = err.Error()
-			break
+	for _, how := range []string{"closed", "frozen", "crashed"} {
+		var lead, stream []float64
+		var why string
+		for range runs {
+			r, err := retry(func() (takeoverRun, error) { return b.takeover(how) })
+			if errors.Is(err, errUnsupported) {
+				why = err.Error()
+				break
+			}
+			if err != nil {
+				return fmt.Errorf("takeover (%s): %w", how, err)
+			}
+			lead, stream = append(lead, r.leader), append(stream, r.stream)
 		}
-		if err != nil {
-			return fmt.Errorf("takeover: %w", err)
-		}
-		lead, stream = append(lead, r.leader), append(stream, r.stream)
+		fmt.Printf("| leader tab of 3 %s → a follower's state().leader | %s |\n", how, timing(lead, why))
+		fmt.Printf("| leader tab of 3 %s → the server sees the new stream | %s |\n", how, timing(stream, why))
 	}
-	fmt.Printf("| leader tab of 3 closed → a follower's state().leader | %s |\n", timing(lead, why))
-	fmt.Printf("| leader tab of 3 closed → the server sees the new stream | %s |\n", timing(stream, why))
 
 	var drain []float64
-	why = ""
+	var why string
 	for range runs {
 		ms, err := retry(b.drain)
 		if errors.Is(err, errUnsupported) {
@@ -304,8 +308,10 @@ type takeoverRun struct{ leader, stream float64 }
 // checking every 5 ms.
 const leaderWatch = `window.__leadAt = 0; setInterval(() => crumbless('state').then(s => { if (s.leader && !__leadAt) __leadAt = Date.now() }), 5), 0`
 
-// takeover closes the leader tab of three and times the handover.
-func (b bench) takeover() (takeoverRun, error) {
+// takeover closes, freezes (as Chromium freezes a background tab) or
+// crashes (no pagehide: the renderer dies) the leader tab of three and times
+// the handover.
+func (b bench) takeover(how string) (takeoverRun, error) {
 	var r takeoverRun
 	v, tabs, _, err := b.startVisitor(3, 0)
 	if err != nil {
@@ -342,10 +348,17 @@ func (b bench) takeover() (takeoverRun, error) {
 	}
 	opened := b.proxy.Opened(conversationEvents)
 	began := time.Now()
-	go leader.close()
+	switch how {
+	case "closed":
+		go leader.close()
+	case "frozen":
+		go chromedp.Call(leader.ctx, page.SetWebLifecycleState, page.SetWebLifecycleStateParams{State: page.SetWebLifecycleStateStateFrozen})
+	case "crashed":
+		go chromedp.Call(leader.ctx, page.Crash, cdp.Empty{}) // no answer comes from a renderer it kills
+	}
 	for b.proxy.Opened(conversationEvents) == opened {
 		if time.Since(began) > 20*time.Second {
-			return r, errors.New("no new stream within 20 s of closing the leader")
+			return r, fmt.Errorf("no new stream within 20 s of the leader %s", how)
 		}
 		time.Sleep(time.Millisecond)
 	}
