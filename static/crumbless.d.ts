@@ -49,7 +49,7 @@ declare namespace Crumbless {
     open: {};
     close: {};
     navigate: { view: string };
-    /** A chat message arrived or was sent; at is unix ms. */
+    /** A chat message arrived, or one the visitor sent was stored; once per message and tab; at is unix ms. */
     /** sound is true in exactly one of the visitor's tabs for each new agent message: the one that plays the chime. */
     message: { id: string; from: string; author: string; text: string; at: number; sound: boolean };
     unread: { unread: number };

@@ -5,6 +5,7 @@ package e2e
 import (
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
@@ -51,8 +52,9 @@ crumbless('off', 'theme', __gone);
 }
 
 // TestMessageEvent: a listener queued before the loader ran hears the
-// message event for the agent's reply, with {id, from, author, text, at}
-// (at in unix ms).
+// message event for the visitor's own message once it is stored, and for
+// the agent's reply, with {id, from, author, text, at, sound} (at in unix
+// ms).
 func TestMessageEvent(t *testing.T) {
 	data := t.TempDir()
 	addAgent(t, data, "ana", "correct horse")
@@ -72,9 +74,17 @@ crumbless('on', 'message', d => __msgs.push(d));
 	b.do(t, chromedp.SendKeys(chromedp.JSPath(q(`#cl-composer`)), "Where is my parcel?"))
 	b.click(t, q(`.composer .send`))
 	b.waitFor(t, q(`.msg.visitor .msg-state.sent`)+` != null`)
-	// The visitor's own message fires no event yet (the runtime emits on
-	// arrival only; README's "or is sent" is not met): not asserted here.
+	// The visitor's own message, once stored; once, though the stream
+	// brings the server's copy too.
+	b.waitFor(t, `__msgs.length == 1`)
+	mine := eval[map[string]any](t, b, `__msgs[0]`)
+	assert.Equal(t, "visitor", mine["from"])
+	assert.Equal(t, "Where is my parcel?", mine["text"])
+	assert.NotEmpty(t, mine["id"])
+	assert.Equal(t, false, mine["sound"])
+	time.Sleep(300 * time.Millisecond)
 	sent := eval[int](t, b, `__msgs.length`)
+	assert.Equal(t, 1, sent, "told once")
 
 	code, list := call(t, "GET", p.base+"/api/v1/agent/conversations", agent, "")
 	require.Equal(t, 200, code)

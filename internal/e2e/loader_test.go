@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -168,6 +169,10 @@ func TestPrefetch(t *testing.T) {
 				assert.Zero(t, b.requestsEndingIn(".wasm"), "wasm before hover")
 			}
 			if c.focus {
+				// A page without the system's focus gets no focus events
+				// (headless Chromium's first tab has none): emulate it.
+				_, err := chromedp.Call(b.ctx, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})
+				require.NoError(t, err)
 				eval[any](t, b, launcher+`.focus(), 0`)
 			} else {
 				b.hover(t)

@@ -92,6 +92,8 @@ func TestThreeTabsOneStream(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	for _, tb := range tabs {
 		assert.Equal(t, []string{"Hello from A", "Hello from C"}, tb.bubbles(t, ".msg.visitor"), "tab %s", tb.name)
+		assert.Equal(t, 1, eval[int](t, tb.browser, `__msgs.filter(m => m.text == 'Hello from C' && m.from == 'visitor').length`),
+			"tab %s: one message event for it, the sending tab's included", tb.name)
 	}
 	assert.Equal(t, []string{"Hello from A", "Hello from C"}, r.stored(t, "visitor"))
 	oneStream(t, r)

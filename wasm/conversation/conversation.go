@@ -453,6 +453,12 @@ func (r *Remote) handle(name string, data js.Value) {
 		}
 		if m.ClientID != "" {
 			r.resolve(m.ClientID, sendResult{m: m})
+			// Stored, though the leader may not have heard the answer (lost
+			// on a bad network): it leaves the outbox now, and the ones
+			// behind it do not wait for a retry.
+			if r.tabs.Leader() && r.remove(m.ClientID) {
+				r.kick()
+			}
 		}
 	case "read":
 		if stringOf(data, "reader") != "visitor" {

@@ -61,8 +61,9 @@ func (r *Remote) enqueue(e js.Value) {
 	ui.Go(r.drain)
 }
 
-// remove takes the entry with id out of the outbox.
-func (r *Remote) remove(id string) {
+// remove takes the entry with id out of the outbox and reports whether it
+// was there.
+func (r *Remote) remove(id string) bool {
 	out := r.outbox()
 	keep := js.Global().Get("Array").New()
 	for i := 0; i < out.Length(); i++ {
@@ -70,11 +71,15 @@ func (r *Remote) remove(id string) {
 			keep.Call("push", e)
 		}
 	}
+	if keep.Length() == out.Length() {
+		return false
+	}
 	if keep.Length() == 0 {
 		r.store.Remove(outboxKey)
 	} else {
 		_ = r.store.Set(outboxKey, keep)
 	}
+	return true
 }
 
 // kick wakes a drain waiting to retry.

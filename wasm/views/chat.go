@@ -248,22 +248,31 @@ func (c *chatState) arrive(m Message) {
 		}
 		return
 	}
+	at := -1
 	for i := range c.msgs {
 		if m.ClientID != "" && c.msgs[i].ClientID == m.ClientID || m.ID != "" && c.msgs[i].ID == m.ID {
-			if m.From == "visitor" {
-				m.State = Sent
-			}
-			c.settle(i, m)
-			return
+			at = i
+			break
 		}
 	}
-	if m.From == "visitor" && m.State == "" {
+	if m.From == "visitor" && (at >= 0 || m.State == "") {
 		m.State = Sent
 	}
-	at := c.place(m.ID)
-	c.insert(at, m)
-	if c.view != nil {
-		c.view.add(at)
+	if at >= 0 {
+		// The server's copy of one shown already: the page hears of it
+		// once, when one on its way (sent from this page, or shown as
+		// waiting in another tab) is stored.
+		known := c.msgs[at].ID != "" || m.ID == ""
+		c.settle(at, m)
+		if known {
+			return
+		}
+	} else {
+		at = c.place(m.ID)
+		c.insert(at, m)
+		if c.view != nil {
+			c.view.add(at)
+		}
 	}
 	c.p.frame.Events.Emit("message", map[string]any{"id": m.ID, "from": m.From, "author": m.Author, "text": m.Text, "at": m.At, "sound": m.Ring})
 	if m.Ring {
@@ -450,7 +459,7 @@ func (c *chatState) send(clientID, text string) {
 				if m.At == 0 {
 					m.At = c.msgs[j].At
 				}
-				c.settle(j, m)
+				c.arrive(m) // in place, in the server's order, told to the page
 				break
 			}
 			if c.view != nil {

@@ -307,3 +307,35 @@ func TestMessagesOnTheirWaySettleInTheServersOrder(t *testing.T) {
 		})
 	}
 }
+
+// TestSentMessageIsToldOnce: the visitor's own message reaches the page's
+// message listeners once it is stored, once, even when the stream brings
+// the server's copy again.
+func TestSentMessageIsToldOnce(t *testing.T) {
+	clearStorage(t)
+	conv := newFake()
+	hub := events.NewHub()
+	hub.Resume()
+	heard := js.Global().Get("Array").New()
+	hub.On("message", js.Global().Get("Function").New("heard", "return d => heard.push(d)").Invoke(heard))
+	f := mountWith(t, true, Options{Chat: conv, Prefix: "crumbless-"}, store.New("crumbless-"), hub)
+	require.True(t, f.p.Navigate("chat"))
+	eventually(t, func() bool { return f.p.chat.loaded }, "history loaded")
+	f.typeInto(t, "#cl-composer", "Where is my parcel?")
+	f.key(t, "#cl-composer", "Enter", false)
+	eventually(t, func() bool { return f.text(".msg.visitor .msg-state") == "Sent" }, "sent")
+	waitABit() // listeners run in a microtask
+	require.Equal(t, 1, heard.Length(), "one message event")
+	d := heard.Index(0)
+	assert.Equal(t, "visitor", d.Get("from").String())
+	assert.Equal(t, "Where is my parcel?", d.Get("text").String())
+	assert.Equal(t, f.p.chat.msgs[0].ID, d.Get("id").String())
+	assert.NotEmpty(t, d.Get("id").String())
+	assert.False(t, d.Get("sound").Bool())
+
+	for _, fn := range conv.subs { // the stream's copy of it
+		fn(f.p.chat.msgs[0])
+	}
+	waitABit()
+	assert.Equal(t, 1, heard.Length(), "told once")
+}
