@@ -188,6 +188,20 @@ func sessionSet(key, data string) {
 	jsSession().Call("setItem", key, `{"v":1,"exp":0,"data":`+data+`}`)
 }
 
+// chatHearingMessages mounts the panel on conv with its chat view shown;
+// heard collects the details of its message events.
+func chatHearingMessages(t *testing.T, conv *fakeConversation) (f *fixture, heard js.Value) {
+	t.Helper()
+	hub := events.NewHub()
+	hub.Resume()
+	heard = js.Global().Get("Array").New()
+	hub.On("message", js.Global().Get("Function").New("heard", "return d => heard.push(d)").Invoke(heard))
+	f = mountWith(t, true, Options{Chat: conv, Prefix: "crumbless-"}, store.New("crumbless-"), hub)
+	require.True(t, f.p.Navigate("chat"))
+	eventually(t, func() bool { return f.p.chat.loaded }, "history loaded")
+	return f, heard
+}
+
 // TestMessageWaitingForNetwork: a message the outbox holds without network
 // shows "Waiting for network…" on its row (a state change adds no row),
 // then "Sent" once the server has it. Agent messages tell the page's
@@ -196,13 +210,7 @@ func TestMessageWaitingForNetwork(t *testing.T) {
 	clearStorage(t)
 	conv := newFake()
 	conv.sendHold = make(chan struct{})
-	hub := events.NewHub()
-	hub.Resume()
-	heard := js.Global().Get("Array").New()
-	hub.On("message", js.Global().Get("Function").New("heard", "return d => heard.push(d)").Invoke(heard))
-	f := mountWith(t, true, Options{Chat: conv, Prefix: "crumbless-"}, store.New("crumbless-"), hub)
-	require.True(t, f.p.Navigate("chat"))
-	eventually(t, func() bool { return f.p.chat.loaded }, "history loaded")
+	f, heard := chatHearingMessages(t, conv)
 	f.typeInto(t, "#cl-composer", "On the train")
 	f.key(t, "#cl-composer", "Enter", false)
 	assert.Equal(t, "Sending…", f.text(".msg.visitor .msg-state"))
@@ -314,13 +322,7 @@ func TestMessagesOnTheirWaySettleInTheServersOrder(t *testing.T) {
 func TestSentMessageIsToldOnce(t *testing.T) {
 	clearStorage(t)
 	conv := newFake()
-	hub := events.NewHub()
-	hub.Resume()
-	heard := js.Global().Get("Array").New()
-	hub.On("message", js.Global().Get("Function").New("heard", "return d => heard.push(d)").Invoke(heard))
-	f := mountWith(t, true, Options{Chat: conv, Prefix: "crumbless-"}, store.New("crumbless-"), hub)
-	require.True(t, f.p.Navigate("chat"))
-	eventually(t, func() bool { return f.p.chat.loaded }, "history loaded")
+	f, heard := chatHearingMessages(t, conv)
 	f.typeInto(t, "#cl-composer", "Where is my parcel?")
 	f.key(t, "#cl-composer", "Enter", false)
 	eventually(t, func() bool { return f.text(".msg.visitor .msg-state") == "Sent" }, "sent")
