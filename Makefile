@@ -10,7 +10,7 @@ DATA     ?= ./data
 VERSION  := $(or $(VERSION),$(shell cat VERSION 2>/dev/null || echo 0.0.0)-$(shell git describe --tags --always --dirty 2>/dev/null || echo dev))
 export VERSION
 STAGE    := build/stage
-BUNDLE   := server/bundle
+WEB      := server/web
 TOOLS    := $(CURDIR)/bin/tools
 WASMEXEC := $(TOOLS)/go_js_wasm_exec
 CHROMIUM := /usr/bin/chromium
@@ -27,11 +27,11 @@ WASMEXEC_LOCALS := --define:globalThis.fs=_fs --define:globalThis.process=_proce
 AXE_VERSION := 4.10.3
 AXE      := $(CURDIR)/build/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: all build wasm stage bundle server run test test-host test-wasm test-e2e deps bench clean
+.PHONY: all build wasm stage pack server run test test-host test-wasm test-e2e deps bench clean
 
 all: build
 
-## build: the wasm runtime, the hashed + precompressed bundle, bin/crumbless
+## build: the wasm runtime, the hashed + precompressed web files, bin/crumbless
 build: server
 
 wasm:
@@ -45,11 +45,11 @@ stage: wasm $(ESBUILD)
 	cp static/index.html static/strict.html static/demo.css $(STAGE)/
 	cp static/content/answers.json static/content/forms.json $(STAGE)/
 
-bundle: stage
-	$(GO) run ./internal/cmd/bundle -in $(STAGE) -out $(BUNDLE) -version $(VERSION)
+pack: stage
+	$(GO) run ./internal/tools/pack -in $(STAGE) -out $(WEB) -version $(VERSION)
 
-server: bundle
-	$(GO) build -trimpath -o bin/crumbless ./server
+server: pack
+	$(GO) build -trimpath -o bin/crumbless ./cmd/crumbless
 
 # esbuild, run as a Go program (no npm), minifies the loader and wasm_exec.js.
 $(ESBUILD):
@@ -64,11 +64,11 @@ run: build
 ## dist: the self-hostable distribution dist/crumbless-$(VERSION)/ and its .tar.gz
 .PHONY: dist
 dist: stage
-	$(GO) run ./internal/cmd/bundle -in $(STAGE) -dist dist -version $(VERSION) -license LICENSE -types static/crumbless.d.ts
+	$(GO) run ./internal/tools/pack -in $(STAGE) -dist dist -version $(VERSION) -license LICENSE -types static/crumbless.d.ts
 
 ## test: install what is missing, then run the host, wasm and end-to-end tiers
 test: deps build dist
-	gofmt_out="$$(gofmt -l server wasm internal bundle)"; if [ -n "$$gofmt_out" ]; then echo "gofmt needed: $$gofmt_out"; exit 1; fi
+	gofmt_out="$$(gofmt -l cmd server wasm internal bundle)"; if [ -n "$$gofmt_out" ]; then echo "gofmt needed: $$gofmt_out"; exit 1; fi
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
 	$(GO) vet -tags e2e ./internal/e2e/
@@ -109,9 +109,9 @@ $(WASMEXEC):
 	GOBIN=$(TOOLS) $(GO) install $(WASMBROWSERTEST)
 	mv $(TOOLS)/wasmbrowsertest $@
 
-## bench: bundle sizes (raw, gzip, brotli), store Get/Set cost and size; never part of make test
+## bench: web file sizes (raw, gzip, brotli), store Get/Set cost and size; never part of make test
 bench: build $(WASMEXEC)
-	$(GO) run ./internal/cmd/sizes $(BUNDLE)
+	$(GO) run ./internal/cmd/sizes $(WEB)
 	@echo; echo "store: Get/Set in Chromium (ns per op)"
 	PATH="$(TOOLS):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench . -benchtime 1s ./wasm/store/ | grep -E '^Benchmark'
 	@echo; echo "store: brotli cost (a program touching storage through syscall/js alone, then through package store)"
@@ -135,7 +135,7 @@ bench-chat: server
 ## (installs nginx-light, caddy, wrk when missing; about 8 minutes; never part of make test)
 .PHONY: bench-server
 bench-server: build
-	$(GO) run ./internal/cmd/benchserver -bundle $(BUNDLE) -bin bin/crumbless -out out/bench-server $(BENCH_FLAGS)
+	$(GO) run ./internal/cmd/benchserver -web $(WEB) -bin bin/crumbless -out out/bench-server $(BENCH_FLAGS)
 
 clean:
-	rm -rf bin build out dist $(BUNDLE)/*
+	rm -rf bin build out dist $(WEB)/*

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"fmt"
@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// newLogger returns the server's logger writing to w in format "text"
-// (logfmt) or "json".
-func newLogger(format string, w io.Writer) (*slog.Logger, error) {
+// NewLogger returns a logger for Config.Logger that writes to w in format
+// "text" (logfmt) or "json"; wrap a slow w in a LogWriter.
+func NewLogger(format string, w io.Writer) (*slog.Logger, error) {
 	switch format {
 	case "text":
 		return slog.New(slog.NewTextHandler(w, nil)), nil

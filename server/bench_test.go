@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"io"
@@ -11,7 +11,7 @@ import (
 // log, path guard, router, table) without the network: go test -bench .
 func BenchmarkHandler(b *testing.B) {
 	table := testTableB(b)
-	logger, err := newLogger("text", io.Discard)
+	logger, err := NewLogger("text", io.Discard)
 	if err != nil {
 		b.Fatal(err)
 	}

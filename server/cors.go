@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"fmt"
@@ -7,19 +7,20 @@ import (
 	"strings"
 )
 
-// origins is the -origins allow-list: the pages (scheme://host[:port]) that
-// may call the API cross-origin. The bundle does not need it: its public
-// files carry Access-Control-Allow-Origin: * (see server/assets).
+// origins is the Config.Origins allow-list (the -origins flag): the pages
+// (scheme://host[:port]) that may call the API cross-origin. The widget's
+// files do not need it: they carry Access-Control-Allow-Origin: * (see server/assets).
 type origins struct {
 	any  bool
 	list map[string]bool
 }
 
-// parseOrigins reads a comma-separated list of origins, or "*" for any.
-// Each must be an http or https origin without path, query or user info.
-func parseOrigins(s string) (origins, error) {
+// parseOrigins reads a list of origins, where "*" allows any and empty
+// items are skipped. Each must be an http or https origin without path,
+// query or user info.
+func parseOrigins(items []string) (origins, error) {
 	o := origins{list: map[string]bool{}}
-	for _, item := range strings.Split(s, ",") {
+	for _, item := range items {
 		item = strings.TrimSpace(item)
 		switch item {
 		case "":

@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bufio"
@@ -7,13 +7,13 @@ import (
 	"time"
 )
 
-// logWriter batches log lines in memory and writes them out every
+// LogWriter batches log lines in memory and writes them out every
 // flushEvery, when its buffer fills, and on Close, so that a busy server
 // pays one write(2) per batch instead of one per request (nginx's
 // "access_log … buffer= flush=" does the same). At most flushEvery of
 // lines can be lost if the process is killed with SIGKILL. slog handlers
 // write one record per Write call, so lines are never interleaved.
-type logWriter struct {
+type LogWriter struct {
 	mu   sync.Mutex
 	buf  *bufio.Writer
 	stop chan struct{}
@@ -25,19 +25,22 @@ const (
 	flushEvery    = 100 * time.Millisecond
 )
 
-func newLogWriter(w io.Writer) *logWriter {
-	l := &logWriter{buf: bufio.NewWriterSize(w, logBufferSize), stop: make(chan struct{}), done: make(chan struct{})}
+// NewLogWriter returns a LogWriter in front of w; Close it to write out
+// the last lines.
+func NewLogWriter(w io.Writer) *LogWriter {
+	l := &LogWriter{buf: bufio.NewWriterSize(w, logBufferSize), stop: make(chan struct{}), done: make(chan struct{})}
 	go l.flushLoop()
 	return l
 }
 
-func (l *logWriter) Write(p []byte) (int, error) {
+// Write buffers p, one log line.
+func (l *LogWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.buf.Write(p)
 }
 
-func (l *logWriter) flushLoop() {
+func (l *LogWriter) flushLoop() {
 	defer close(l.done)
 	tick := time.NewTicker(flushEvery)
 	defer tick.Stop()
@@ -51,7 +54,7 @@ func (l *logWriter) flushLoop() {
 	}
 }
 
-func (l *logWriter) flush() error {
+func (l *LogWriter) flush() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.buf.Buffered() == 0 {
@@ -62,7 +65,7 @@ func (l *logWriter) flush() error {
 
 // Close stops the background flushes and writes out what is buffered.
 // Writes after Close are buffered and written by the next Close only.
-func (l *logWriter) Close() error {
+func (l *LogWriter) Close() error {
 	select {
 	case <-l.stop:
 	default:

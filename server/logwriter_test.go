@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bytes"
@@ -32,7 +32,7 @@ func (l *lockedBuffer) String() string {
 
 func TestLogWriterFlushesInTheBackground(t *testing.T) {
 	var out lockedBuffer
-	w := newLogWriter(&out)
+	w := NewLogWriter(&out)
 	defer w.Close()
 	_, err := w.Write([]byte("one line\n"))
 	require.NoError(t, err)
@@ -42,14 +42,14 @@ func TestLogWriterFlushesInTheBackground(t *testing.T) {
 
 func TestLogWriterKeepsLinesWholeAndFlushesOnClose(t *testing.T) {
 	var out lockedBuffer
-	w := newLogWriter(&out)
+	w := NewLogWriter(&out)
 	var wg sync.WaitGroup
 	const writers, lines = 8, 2000
 	for g := range writers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			logger, err := newLogger("text", w)
+			logger, err := NewLogger("text", w)
 			if err != nil {
 				t.Error(err)
 				return

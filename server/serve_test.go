@@ -1,4 +1,4 @@
-package main
+package server
 
 import (
 	"bufio"
@@ -34,7 +34,7 @@ var testLimits = limits{readHeader: time.Minute, read: time.Minute, write: time.
 // at cleanup) and returns serve's result.
 func startServer(t *testing.T, h http.Handler, l limits, tlsConfig *tls.Config) (addr string, shutdown func() error) {
 	t.Helper()
-	logger, err := newLogger("text", io.Discard)
+	logger, err := NewLogger("text", io.Discard)
 	require.NoError(t, err)
 	srv := newServer(h, logger, l)
 	srv.TLSConfig = tlsConfig

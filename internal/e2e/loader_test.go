@@ -203,12 +203,12 @@ func TestPrefetch(t *testing.T) {
 	}
 }
 
-// bundleServer serves the built bundle (server/bundle) from its own loopback
+// bundleServer serves the built web files (server/web) from its own loopback
 // port, uncompressed, and breaks the wasm download the way *mode says:
 // "404", "mime" (served as text/html) or "" (works).
 func bundleServer(t *testing.T, mode *atomic.Value) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "server", "bundle")
+	dir := filepath.Join("..", "..", "server", "web")
 	files := http.FileServer(http.Dir(dir))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, ".wasm") {

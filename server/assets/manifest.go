@@ -2,7 +2,7 @@
 // runtime files and the demo pages, each held in memory with its brotli and
 // gzip variants, strong ETags and the caching rules of the public contract.
 //
-// The bundle is made by internal/cmd/bundle at build time; this package only
+// The bundle is made by internal/tools/pack at build time; this package only
 // reads it, once, at start.
 package assets
 

@@ -36,10 +36,10 @@ type Config struct {
 	Logger  *slog.Logger
 	Now     func() time.Time // default time.Now
 
-	Heartbeat         time.Duration // SSE comment every 15 s
-	StreamWriteTimout time.Duration // per SSE write, 10 s
-	MaxStreams        int           // open streams per visitor, 4
-	MaxPublicStreams  int           // availability streams per client address, 16
+	Heartbeat          time.Duration // SSE comment every 15 s
+	StreamWriteTimeout time.Duration // per SSE write, 10 s
+	MaxStreams         int           // open streams per visitor, 4
+	MaxPublicStreams   int           // availability streams per client address, 16
 	// NetworkKey keys the hashes of the networks visitors come from (network
 	// bans); the server keeps it in its data folder (LoadOrCreateKey). Empty:
 	// a random key for this process, so bans by network end with it.
@@ -100,7 +100,7 @@ func New(cfg Config) *Server {
 		}
 	}
 	def(&cfg.Heartbeat, 15*time.Second)
-	def(&cfg.StreamWriteTimout, 10*time.Second)
+	def(&cfg.StreamWriteTimeout, 10*time.Second)
 	def(&cfg.SessionTTL, 12*time.Hour)
 	def(&cfg.TicketTTL, 60*time.Second)
 	def(&cfg.PresenceGrace, 15*time.Second)

@@ -49,7 +49,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, conversation int
 	w.WriteHeader(http.StatusOK)
 
 	write := func(chunk string) bool {
-		_ = rc.SetWriteDeadline(time.Now().Add(s.cfg.StreamWriteTimout))
+		_ = rc.SetWriteDeadline(time.Now().Add(s.cfg.StreamWriteTimeout))
 		if _, err := io.WriteString(w, chunk); err != nil {
 			return false
 		}

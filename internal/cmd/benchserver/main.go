@@ -1,8 +1,8 @@
 // Command benchserver measures Crumbless's static server against nginx and
-// Caddy serving the same bundle on loopback, and prints a table. It is what
+// Caddy serving the same files on loopback, and prints a table. It is what
 // make bench-server runs; it is never part of make test.
 //
-//	go run ./internal/cmd/benchserver -bundle server/bundle -bin bin/crumbless
+//	go run ./internal/cmd/benchserver -web server/web -bin bin/crumbless
 //
 // It installs nginx-light (+ the brotli_static module), caddy and wrk with
 // apt-get when they are missing, then pins each server to one core and wrk
@@ -44,7 +44,7 @@ type scenario struct {
 }
 
 func main() {
-	bundle := flag.String("bundle", "server/bundle", "the bundle folder (raw, .br, .gz side by side); bin must embed the same")
+	web := flag.String("web", "server/web", "the folder of web files made by make build (raw, .br, .gz side by side); bin must embed the same")
 	bin := flag.String("bin", "bin/crumbless", "the Crumbless server binary")
 	runs := flag.Int("runs", 5, "runs per server and scenario (the median is reported)")
 	duration := flag.Duration("duration", 10*time.Second, "length of one wrk run")
@@ -59,16 +59,16 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *bundle, *bin, *out, *runs, *duration, *connections, *profile); err != nil {
+	if err := run(ctx, *web, *bin, *out, *runs, *duration, *connections, *profile); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(ctx context.Context, bundle, bin, out string, runs int, d time.Duration, connections int, withProfile bool) error {
+func run(ctx context.Context, web, bin, out string, runs int, d time.Duration, connections int, withProfile bool) error {
 	if err := ensureTools(ctx); err != nil {
 		return err
 	}
-	dir, err := filepath.Abs(bundle)
+	dir, err := filepath.Abs(web)
 	if err != nil {
 		return err
 	}
@@ -245,7 +245,7 @@ func median(v []float64) float64 {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
-// findWasm returns the bundle path of the hashed wasm from the manifest.
+// findWasm returns the path of the hashed wasm from the manifest.
 func findWasm(dir string) (string, error) {
 	raw, err := os.ReadFile(filepath.Join(dir, assets.ManifestName))
 	if err != nil {

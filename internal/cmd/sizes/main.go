@@ -1,7 +1,7 @@
-// Command sizes prints the bundle's file sizes (raw, gzip, brotli) from its
+// Command sizes prints the sizes of the server's web files (raw, gzip, brotli) from its
 // manifest, as a Markdown table. make bench runs it.
 //
-//	go run ./internal/cmd/sizes server/bundle
+//	go run ./internal/cmd/sizes server/web
 package main
 
 import (
@@ -17,7 +17,7 @@ import (
 
 func main() {
 	log.SetFlags(0)
-	dir := "server/bundle"
+	dir := "server/web"
 	if len(os.Args) > 1 {
 		dir = os.Args[1]
 	}

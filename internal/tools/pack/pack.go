@@ -22,7 +22,7 @@ import (
 	"github.com/crumbless/crumbless/server/assets"
 )
 
-// Names of the files the bundle cannot work without.
+// Names of the files the widget cannot work without.
 const (
 	loaderName = "crumbless.js"
 	wasmName   = "crumbless.wasm"
@@ -49,17 +49,17 @@ const runtimeListName = "runtime.json"
 // [list, sri, version]: the path of the runtime list (relative to the
 // loader's URL), its sha256 SRI hash (the loader fetches the list with
 // integrity, and the list holds the runtime's sha384 hashes, so a tampered
-// list, wasm_exec.js or wasm is refused) and the bundle version it reports
+// list, wasm_exec.js or wasm is refused) and the version it reports
 // in crumbless('state'). One hash instead of two, and no paths, keep the
 // loader within its 2,500-byte budget.
 
-// File is one bundled file with its compressed variants.
+// File is one packed file with its compressed variants.
 type File struct {
 	assets.Entry
 	Raw, Gzip, Brotli []byte
 }
 
-// Build reads the staged files from src and returns the bundle: hashed
+// Build reads the staged files from src and returns the packed files: hashed
 // assets first, then the pages and the loader with the hashed names filled in.
 func Build(src fs.FS, version string) ([]File, error) {
 	staged, err := readStage(src)
@@ -67,14 +67,14 @@ func Build(src fs.FS, version string) ([]File, error) {
 		return nil, err
 	}
 	var files []File
-	renamed := map[string]string{}   // staged name → bundle path
+	renamed := map[string]string{}   // staged name → packed path
 	integrity := map[string]string{} // staged name → sha384 SRI value
 	for _, name := range sortedKeys(staged) {
 		if name == loaderName || name == panelStyles || strings.HasSuffix(name, ".html") {
 			continue
 		}
 		if name == runtimeListName {
-			return nil, fmt.Errorf("%s is a reserved name in the bundle", name)
+			return nil, fmt.Errorf("%s is a reserved name in the packed files", name)
 		}
 		f := newFile(name, hashedPath(name, staged[name]), staged[name], true)
 		renamed[name] = f.Path
@@ -229,7 +229,7 @@ func manifestFile(version string, files []File) File {
 // variants. Dotfiles in dir (such as .keep) are left alone.
 func Write(dir string, files []File) error {
 	if len(files) == 0 {
-		return errors.New("refusing to write an empty bundle")
+		return errors.New("refusing to write an empty file set")
 	}
 	old, err := os.ReadDir(dir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -249,7 +249,7 @@ func Write(dir string, files []File) error {
 		}
 		for suffix, b := range map[string][]byte{"": f.Raw, ".br": f.Brotli, ".gz": f.Gzip} {
 			if err := os.WriteFile(p+suffix, b, 0o644); err != nil {
-				return fmt.Errorf("write bundle: %w", err)
+				return fmt.Errorf("write packed files: %w", err)
 			}
 		}
 	}

@@ -29,7 +29,7 @@ type DistInputs struct {
 	Types   []byte // crumbless.d.ts; nil when the loader has none yet
 }
 
-// Dist turns a built bundle into the self-hostable distribution: the
+// Dist turns the packed files into the self-hostable distribution: the
 // loader under its stable name and under a versioned, content-hashed name
 // (for pinning with SRI), the hashed runtime files, wasm_exec.js and styles,
 // crumbless.d.ts, disclosure.json, LICENSE, a README on hosting and an
@@ -51,7 +51,7 @@ func Dist(files []File, version string, in DistInputs) ([]File, error) {
 		out = append(out, f)
 	}
 	if loader.Raw == nil {
-		return nil, fmt.Errorf("the bundle has no %s", loaderName)
+		return nil, fmt.Errorf("the packed files have no %s", loaderName)
 	}
 	pinned := newFile(loaderName, pinnedLoaderPath(loader.Raw), loader.Raw, true)
 	out = append(out, pinned)

@@ -123,7 +123,7 @@ func TestBuildRefusesBrokenStage(t *testing.T) {
 	}
 }
 
-// TestServedBytesDecompressToOriginal writes a bundle, loads it the way the
+// TestServedBytesDecompressToOriginal writes the packed files, loads it the way the
 // server does, and checks every manifest entry in every encoding.
 func TestServedBytesDecompressToOriginal(t *testing.T) {
 	files, err := Build(stage(), "dev")
@@ -163,6 +163,6 @@ func TestServedBytesDecompressToOriginal(t *testing.T) {
 	}
 }
 
-func TestWriteRefusesEmptyBundle(t *testing.T) {
+func TestWriteRefusesEmptySet(t *testing.T) {
 	assert.Error(t, Write(t.TempDir(), nil))
 }

@@ -1,13 +1,13 @@
-// Command bundle turns the staged widget files into the bundle the server
+// Command pack turns the staged widget files into the web files the server
 // embeds: every asset except the loader and the pages gets a content-hashed
 // name under a/, every file gets brotli (quality 11) and gzip (level 9)
 // variants, and manifest.json lists them all.
 //
-//	go run ./internal/cmd/bundle -in build/stage -out server/bundle -version v0.1.0
+//	go run ./internal/tools/pack -in build/stage -out server/web -version v0.1.0
 //
 // With -dist it writes the self-hostable distribution instead (see Dist):
 //
-//	go run ./internal/cmd/bundle -in build/stage -dist dist -version v0.1.0 -license LICENSE -types static/crumbless.d.ts
+//	go run ./internal/tools/pack -in build/stage -dist dist -version v0.1.0 -license LICENSE -types static/crumbless.d.ts
 //
 // It fails, and writes nothing, when a required file is missing or broken.
 package main
@@ -23,14 +23,14 @@ import (
 
 func main() {
 	in := flag.String("in", "build/stage", "folder with the staged files")
-	out := flag.String("out", "server/bundle", "folder to write the bundle to (its contents are replaced)")
+	out := flag.String("out", "server/web", "folder to write the packed files to (its contents are replaced)")
 	version := flag.String("version", "dev", "version recorded in the manifest")
 	dist := flag.String("dist", "", "write the distribution into this folder (crumbless-<version>/ and .tar.gz) instead of -out")
 	license := flag.String("license", "LICENSE", "with -dist: the licence file to ship")
 	types := flag.String("types", "static/crumbless.d.ts", "with -dist: the TypeScript declarations to ship, when the file exists")
 	flag.Parse()
 	log.SetFlags(0)
-	log.SetPrefix("bundle: ")
+	log.SetPrefix("pack: ")
 
 	files, err := Build(os.DirFS(*in), *version)
 	if err != nil {

@@ -1,10 +1,11 @@
-package main
+package server
 
 import (
 	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -18,13 +19,18 @@ func testTable(t *testing.T) *assets.Table { return testTableB(t) }
 
 func testTableB(t testing.TB) *assets.Table {
 	t.Helper()
-	table, err := assets.Load(fstest.MapFS{
+	table, err := assets.Load(testFiles())
+	require.NoError(t, err)
+	return table
+}
+
+// testFiles are the widget's files in small: a demo page and a loader.
+func testFiles() fstest.MapFS {
+	return fstest.MapFS{
 		"manifest.json": {Data: []byte(`{"version":"t","files":[{"name":"index.html","path":"index.html"},{"name":"crumbless.js","path":"crumbless.js"}]}`)},
 		"index.html":    {Data: []byte("<!doctype html>demo")},
 		"crumbless.js":  {Data: []byte("loader()")},
-	})
-	require.NoError(t, err)
-	return table
+	}
 }
 
 func request(h http.Handler, method, target string, header ...string) *httptest.ResponseRecorder {
@@ -92,7 +98,7 @@ func TestParseOrigins(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.in, func(t *testing.T) {
-			o, err := parseOrigins(c.in)
+			o, err := parseOrigins(strings.Split(c.in, ","))
 			if c.wantErr {
 				assert.ErrorContains(t, err, "-origins")
 				return
@@ -107,9 +113,9 @@ func TestParseOrigins(t *testing.T) {
 
 func TestCORS(t *testing.T) {
 	table := testTable(t)
-	listed, err := parseOrigins("https://shop.example")
+	listed, err := parseOrigins([]string{"https://shop.example"})
 	require.NoError(t, err)
-	anyOrigin, err := parseOrigins("*")
+	anyOrigin, err := parseOrigins([]string{"*"})
 	require.NoError(t, err)
 	cases := []struct {
 		name              string
@@ -160,7 +166,7 @@ func TestAccessLog(t *testing.T) {
 	for _, format := range []string{"json", "text"} {
 		t.Run(format, func(t *testing.T) {
 			var out bytes.Buffer
-			logger, err := newLogger(format, &out)
+			logger, err := NewLogger(format, &out)
 			require.NoError(t, err)
 			h := accessLog(logger, newHandler(testTable(t), origins{}))
 			request(h, "GET", "/crumbless.js?secret=1")
@@ -201,13 +207,13 @@ func TestAccessLog(t *testing.T) {
 		})
 	}
 	t.Run("unknown format", func(t *testing.T) {
-		_, err := newLogger("xml", &bytes.Buffer{})
+		_, err := NewLogger("xml", &bytes.Buffer{})
 		assert.ErrorContains(t, err, "want text or json")
 	})
 }
 
 func TestAccessLogKeepsTheWriterReachable(t *testing.T) {
-	logger, err := newLogger("text", &bytes.Buffer{})
+	logger, err := NewLogger("text", &bytes.Buffer{})
 	require.NoError(t, err)
 	var flushErr error
 	h := accessLog(logger, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -217,26 +223,4 @@ func TestAccessLogKeepsTheWriterReachable(t *testing.T) {
 	rec := request(h, "GET", "/")
 	assert.NoError(t, flushErr)
 	assert.True(t, rec.Flushed, "SSE handlers can flush through the access log")
-}
-
-// TestRunRejectsBadFlags checks the flag errors that stop the server before
-// it listens.
-func TestRunRejectsBadFlags(t *testing.T) {
-	cases := []struct {
-		name string
-		args []string
-		want string
-	}{
-		{"log format", []string{"-log", "xml"}, "want text or json"},
-		{"origin", []string{"-origins", "shop.example"}, "-origins"},
-		{"cert without key", []string{"-tls-cert", "cert.pem"}, "go together"},
-		{"missing key pair", []string{"-tls-cert", "/nonexistent/c.pem", "-tls-key", "/nonexistent/k.pem"}, "load TLS key pair"},
-		{"unknown flag", []string{"-nope"}, "flag provided but not defined"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			err := run(append(c.args, "-addr", "127.0.0.1:0", "-data", t.TempDir()))
-			assert.ErrorContains(t, err, c.want)
-		})
-	}
 }

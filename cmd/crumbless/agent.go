@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/crumbless/crumbless/server"
+	"github.com/crumbless/crumbless/server/chat"
+	"github.com/crumbless/crumbless/server/storage"
+)
+
+// command is a subcommand: crumbless <name> <args>.
+type command struct {
+	name string // "agent add"
+	args string // synopsis of its flags and arguments
+	help string // one line
+	run  func(c command, args []string, stdin io.Reader, stdout, stderr io.Writer) error
+}
+
+// commands are the subcommands; usage lists them all.
+var commands = []command{
+	{"agent add", "[-data ./data] [-db sqlite|postgres://…] NAME", "add an agent who signs in to the inbox at /agent/ (password on stdin)", runAgentAdd},
+}
+
+// runCommand runs the command whose name begins args.
+func runCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	var near []string
+	for _, c := range commands {
+		words := strings.Fields(c.name)
+		if len(args) >= len(words) && strings.Join(args[:len(words)], " ") == c.name {
+			return c.run(c, args[len(words):], stdin, stdout, stderr)
+		}
+		if words[0] == args[0] {
+			near = append(near, "crumbless "+c.name+" "+c.args)
+		}
+	}
+	if len(near) == 0 {
+		return fmt.Errorf("unknown command %q (crumbless -h lists the commands)", args[0])
+	}
+	return errors.New("usage: " + strings.Join(near, "\n       "))
+}
+
+// commandFlags returns the flag set of c, whose usage goes to out.
+func commandFlags(c command, out io.Writer) *flag.FlagSet {
+	flags := flag.NewFlagSet("crumbless "+c.name, flag.ContinueOnError)
+	flags.SetOutput(out)
+	flags.Usage = func() {
+		fmt.Fprintf(out, "Usage: crumbless %s %s\n  %s\n\nFlags:\n", c.name, c.args, c.help)
+		flags.PrintDefaults()
+	}
+	return flags
+}
+
+// runAgentAdd is `crumbless agent add [-data ./data] [-db sqlite|postgres://…] NAME`:
+// it reads the password from the first line of standard input (so that it
+// never shows in the process list or shell history) and stores its bcrypt
+// hash.
+func runAgentAdd(c command, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	flags := commandFlags(c, stderr)
+	data := flags.String("data", "./data", "folder for the server's data")
+	db := flags.String("db", "sqlite", "database: sqlite (a file in -data) or a postgres:// URL")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	if flags.NArg() != 1 {
+		return fmt.Errorf("usage: crumbless %s %s", c.name, c.args)
+	}
+	name := flags.Arg(0)
+	if !chat.ValidAgentName(name) {
+		return fmt.Errorf("agent name %q: use 1-64 characters of a-z, A-Z, 0-9, '.', '-' and '_'", name)
+	}
+	if f, ok := stdin.(*os.File); ok && isTerminal(f) {
+		fmt.Fprint(stdout, "password (8-72 bytes, echoed): ")
+	}
+	line, err := bufio.NewReader(io.LimitReader(stdin, 1024)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("read password: %w", err)
+	}
+	password := strings.TrimRight(line, "\r\n")
+	if err := os.MkdirAll(*data, 0o700); err != nil {
+		return fmt.Errorf("data folder: %w", err)
+	}
+	ctx := context.Background()
+	st, err := server.OpenStore(ctx, *db, *data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := st.AgentByName(ctx, name); err == nil {
+		return fmt.Errorf("agent %q exists already", name)
+	}
+	if err := chat.AddAgent(ctx, st, name, password, chat.BcryptCost, time.Now()); err != nil {
+		if errors.Is(err, storage.ErrConflict) {
+			return fmt.Errorf("agent %q exists already", name)
+		}
+		return fmt.Errorf("agent add: %w", err)
+	}
+	fmt.Fprintf(stdout, "agent %q added\n", name)
+	return nil
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,216 @@
+// Package server is the Crumbless server as a library: the widget's built
+// files, the storage disclosure, the chat API and the agent inbox behind one
+// http.Handler, and an http.Server with the limits, TLS and graceful
+// shutdown the crumbless command runs it with.
+//
+//	s, err := server.New(ctx, server.Config{Data: "./data", Logger: logger})
+//	if err != nil { … }
+//	defer s.Close()
+//	err = s.ListenAndServe(ctx, "127.0.0.1:8080") // until ctx is done
+//
+// Or mount s.Handler() in a server of your own. The command that parses the
+// flags is cmd/crumbless.
+package server
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/crumbless/crumbless/server/assets"
+	"github.com/crumbless/crumbless/server/chat"
+	"github.com/crumbless/crumbless/server/disclosure"
+	"github.com/crumbless/crumbless/server/storage"
+)
+
+// Config configures a Server. Data is required; the zero value of every
+// other field takes the default given with it.
+type Config struct {
+	// Data is the folder for the server's data: the SQLite database, the
+	// key of the network bans' hashes and content that overrides the
+	// shipped samples. It is created (mode 0700) when missing.
+	Data string
+	// DB names the database: "sqlite" or "" for crumbless.db in Data, or a
+	// postgres:// URL, which several instances may share.
+	DB string
+	// Origins lists the pages (https://shop.example) allowed to call
+	// /api/v1/ cross-origin; "*" allows any. Empty: same-origin calls only.
+	Origins []string
+	// Files is the built widget (manifest.json at its root), such as a
+	// distribution made by make dist. Nil: the files make build embedded.
+	Files fs.FS
+	// Logger receives the access log (one line per request) and the
+	// server's own messages. Nil: nothing is logged.
+	Logger *slog.Logger
+	// TLSCert and TLSKey name a PEM certificate chain and its private key;
+	// when set, Serve speaks HTTPS (HTTP/2 and HTTP/1.1) instead of HTTP.
+	TLSCert, TLSKey string
+	// PresenceGrace is how long the team still shows as online after the
+	// last agent closed the inbox (15 s).
+	PresenceGrace time.Duration
+	// Heartbeat is how often an idle event stream sends a comment (15 s).
+	Heartbeat time.Duration
+}
+
+// Server is a configured Crumbless server: its files in memory, its store
+// open and its chat backend running until Close.
+type Server struct {
+	cfg     Config
+	logger  *slog.Logger
+	table   *assets.Table
+	allowed origins
+	tls     *tls.Config
+	chat    *chat.Server
+	store   storage.Store
+	handler http.Handler
+}
+
+// New checks cfg, loads the widget's files, opens the store and starts the
+// chat backend. A bad origin, TLS pair or database stops it with an error
+// that names the setting.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.Data == "" {
+		return nil, errors.New("server: Config.Data names no folder")
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	allowed, err := parseOrigins(cfg.Origins)
+	if err != nil {
+		return nil, err
+	}
+	tlsConfig, err := loadTLS(cfg.TLSCert, cfg.TLSKey)
+	if err != nil {
+		return nil, err
+	}
+	files := cfg.Files
+	if files == nil {
+		files = builtFiles()
+	}
+	table, err := assets.Load(files)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	chatServer, store, err := openChat(ctx, cfg.DB, cfg.Data, logger, func(c *chat.Config) {
+		c.PresenceGrace = cfg.PresenceGrace
+		c.Heartbeat = cfg.Heartbeat
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Server{
+		cfg:     cfg,
+		logger:  logger,
+		table:   table,
+		allowed: allowed,
+		tls:     tlsConfig,
+		chat:    chatServer,
+		store:   store,
+		handler: accessLog(logger, newHandler(table, allowed, chatServer.Mount)),
+	}, nil
+}
+
+// Handler serves every route, with the access log in front.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Version is the version of the widget's files, from their manifest.
+func (s *Server) Version() string { return s.table.Version() }
+
+// Close stops the chat backend (ending its event streams) and closes the
+// store. Call it after Serve has returned.
+func (s *Server) Close() error {
+	s.chat.Close()
+	if err := s.store.Close(); err != nil {
+		return fmt.Errorf("close store: %w", err)
+	}
+	return nil
+}
+
+// ListenAndServe listens on the TCP address addr ("127.0.0.1:0" picks a
+// free port) and serves there until ctx is done, as Serve does.
+func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Serve serves on ln until ctx is done, then shuts down gracefully: it
+// stops accepting, ends the event streams and lets the requests in flight
+// finish for up to 20 s. Its first log line is "listening" with the URL of
+// the address ln really bound, so that whoever started the server on port 0
+// learns where it is.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := newServer(s.handler, s.logger, defaultLimits)
+	srv.RegisterOnShutdown(s.chat.Close) // Shutdown does not end SSE streams by itself
+	srv.TLSConfig = s.tls
+	scheme := "http"
+	if s.tls != nil {
+		scheme = "https"
+	}
+	s.logger.Info("listening", "url", scheme+"://"+ln.Addr().String()+"/", "version", s.table.Version(), "data", s.cfg.Data, "db", storage.RedactURL(s.cfg.DB), "origins", s.allowed.String())
+	err := serve(ctx, srv, ln, shutdownGrace)
+	s.logger.Info("stopped")
+	return err
+}
+
+// newHandler mounts every route behind the path guard: /healthz, the
+// storage disclosure, the chat API (its routes go on api, under /api/v1/,
+// where the Origins CORS policy applies), and the widget's files for
+// everything not routed elsewhere. Their names are made by the build (a/…,
+// crumbless.js, pages, manifest.json) and never collide with a route.
+// Each mount adds routes to both muxes (the chat backend: its API on api,
+// the agent inbox page on mux).
+func newHandler(table *assets.Table, allowed origins, mounts ...func(mux, api *http.ServeMux)) http.Handler {
+	api := http.NewServeMux()
+	mux := http.NewServeMux()
+	for _, mount := range mounts {
+		mount(mux, api)
+	}
+	mux.HandleFunc("GET /healthz", healthz(table.Version()))
+	mux.Handle("/disclosure.json", disclosure.Handler())
+	mux.Handle("/api/v1/", allowed.wrap(api))
+	mux.Handle("/", table)
+	return assets.Guard(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if table.Has(r.URL.Path) { // fast path: a file of the widget skips the router
+			table.ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	}))
+}
+
+// healthz answers 200 ok once the server is serving; with ?detail it
+// answers {"status":"ok","version":"…"} (the widget files' version).
+func healthz(version string) http.HandlerFunc {
+	detail, _ := json.Marshal(map[string]string{"status": "ok", "version": version})
+	return func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Content-Type-Options", "nosniff")
+		if r.URL.Query().Has("detail") {
+			h.Set("Content-Type", "application/json")
+			h.Set("Content-Length", strconv.Itoa(len(detail)))
+			w.Write(detail)
+			return
+		}
+		h.Set("Content-Type", "text/plain; charset=utf-8")
+		h.Set("Content-Length", "3")
+		fmt.Fprintln(w, "ok")
+	}
+}
