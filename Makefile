@@ -109,9 +109,11 @@ $(WASMEXEC):
 	GOBIN=$(TOOLS) $(GO) install $(WASMBROWSERTEST)
 	mv $(TOOLS)/wasmbrowsertest $@
 
-## bench: web file sizes (raw, gzip, brotli), store Get/Set cost and size; never part of make test
+## bench: web file sizes (raw, gzip, brotli), the wasm budget, store Get/Set cost and size; never part of make test
 bench: build $(WASMEXEC)
 	$(GO) run ./internal/cmd/sizes $(WEB)
+	@echo; echo "wasm: the Go hello world and the widget, brotli; the widget's budget is 1.5 × the hello world"
+	$(GO) run ./internal/cmd/wasmcost -budget
 	@echo; echo "store: Get/Set in Chromium (ns per op)"
 	PATH="$(TOOLS):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench . -benchtime 1s ./wasm/store/ | grep -E '^Benchmark'
 	@echo; echo "store: brotli cost (a program touching storage through syscall/js alone, then through package store)"

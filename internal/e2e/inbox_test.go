@@ -139,3 +139,73 @@ func TestAgentInbox(t *testing.T) {
 		return code == 401
 	}, 5e9, 1e8)
 }
+
+// inboxDirections walks the inbox page: every text node holding the marker
+// (text from a visitor, an agent or a form) must sit in an element with
+// dir="auto" or in a <bdi>, and every field an agent types into must have
+// dir="auto". It returns the texts found and the elements that break it.
+const inboxDirections = `(() => {
+  const marker = 'Zulu', found = [], bad = [];
+  const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n; (n = w.nextNode());) {
+    if (!n.data.includes(marker)) continue;
+    found.push(n.data);
+    const el = n.parentElement;
+    if (el.getAttribute('dir') !== 'auto' && el.localName !== 'bdi') bad.push('no dir=auto on <' + el.localName + '> holding ' + JSON.stringify(n.data));
+  }
+  for (const el of document.querySelectorAll('textarea, input:not([type=checkbox]):not([type=radio]):not([type=password])')) {
+    if (el.getAttribute('dir') !== 'auto') bad.push('no dir=auto on the field #' + el.id);
+  }
+  return {found, bad};
+})()`
+
+type directions struct {
+	Found []string `json:"found"`
+	Bad   []string `json:"bad"`
+}
+
+// TestInboxContentTakesItsOwnDirection: in the (English) inbox, a visitor's
+// Arabic message reads right to left and an English one left to right, each
+// in its own element with dir="auto"; the agent's name and reply, the
+// conversation list's preview and the form submissions' values likewise.
+func TestInboxContentTakesItsOwnDirection(t *testing.T) {
+	data := t.TempDir()
+	addAgent(t, data, "Zulu_ana", "correct horse")
+	p := startChatProcess(t, data)
+	b := newBrowser(t)
+	inboxLogin(t, b, p.base, "Zulu_ana", "correct horse")
+
+	code, start := call(t, "POST", p.base+"/api/v1/conversations", "", `{"site":"demo"}`)
+	require.Equal(t, 201, code)
+	visitor := start["token"].(string)
+	const english, arabic = "Zulu, where is my parcel?", "مرحبا Zulu، أين طردي؟"
+	code, _ = call(t, "POST", p.base+"/api/v1/conversation/messages", visitor, `{"id":"v1","body":"`+english+`"}`)
+	require.Equal(t, 201, code)
+	code, _ = call(t, "POST", p.base+"/api/v1/conversation/messages", visitor, `{"id":"v2","body":"`+arabic+`"}`)
+	require.Equal(t, 201, code)
+	code, _ = call(t, "POST", p.base+"/api/v1/forms/contact/submissions", visitor,
+		`{"id":"s1","fields":{"name":"Zulu Ada","email":"ada@example.com","topic":"Order","message":"Zulu أين طردي؟","consent":"true"}}`)
+	require.Equal(t, 201, code)
+
+	b.waitFor(t, `document.querySelector('#conversation-list .preview')?.textContent.includes('مرحبا')`)
+	b.click(t, `document.querySelector('#conversation-list button')`)
+	b.waitFor(t, `document.querySelectorAll('#transcript li.visitor').length === 2`)
+	inboxReply(t, b, "Zulu: on its way!")
+
+	got := eval[directions](t, b, inboxDirections)
+	for _, want := range []string{english, arabic, "Zulu: on its way!", "Zulu_ana"} {
+		assert.Contains(t, got.Found, want)
+	}
+	assert.Empty(t, got.Bad)
+	assert.True(t, eval[bool](t, b, `document.querySelector('#transcript li.visitor:nth-child(1) .body').matches(':dir(ltr)')`), "the English message reads left to right")
+	assert.True(t, eval[bool](t, b, `document.querySelector('#transcript li.visitor:nth-child(2) .body').matches(':dir(rtl)')`), "the Arabic message reads right to left")
+
+	b.click(t, `document.getElementById('tab-submissions')`)
+	b.waitFor(t, `document.querySelectorAll('#submission-list li').length === 1`)
+	got = eval[directions](t, b, inboxDirections)
+	for _, want := range []string{"Zulu Ada", "Zulu أين طردي؟"} {
+		assert.Contains(t, got.Found, want)
+	}
+	assert.Empty(t, got.Bad)
+	b.screenshot(t, "inbox-directions")
+}

@@ -23,12 +23,11 @@ import (
 )
 
 // loaderBudget is the most the widget may transfer before the visitor
-// interacts: the loader with its launcher styles, brotli-compressed (issue
-// 6: 2.5 KB, counted as 2,500 bytes as the wasm's 650 KB is 650,000). The
-// panel's styles travel in the runtime list, fetched on hover, focus or
-// click. The loader carries one hash, of the runtime list, which holds the
-// sha384 of wasm_exec.js and the wasm (issue 9: a tampered file is
-// refused); it was 2,775 bytes when it carried both runtime hashes.
+// interacts: the loader with its launcher styles, brotli-compressed (2.5 KB,
+// counted as 2,500 bytes). The panel's styles travel in the runtime list,
+// fetched on hover, focus or click. The loader carries one hash, of the
+// runtime list, which holds the sha384 of wasm_exec.js and the wasm: a
+// tampered file is refused for the bytes of one hash rather than two.
 const loaderBudget = 2500
 
 // storageWrites makes the page record every call that would change Web

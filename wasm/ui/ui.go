@@ -37,6 +37,24 @@ func TextEl(tag, s string, attrs ...string) js.Value {
 	return el
 }
 
+// Content creates an element holding text that comes from content (answers,
+// forms), agents or visitors rather than from the widget's catalogs. Besides
+// textContent it gets dir="auto": the browser takes the text's direction
+// from its first strong character, so an English answer in an Arabic panel
+// keeps its punctuation at the end of the sentence, and an Arabic message in
+// an English panel reads right to left.
+func Content(tag, s string, attrs ...string) js.Value {
+	el := TextEl(tag, s, attrs...)
+	el.Call("setAttribute", "dir", "auto")
+	return el
+}
+
+// Isolate wraps s, text from content, agents or visitors placed inside a
+// catalog string, in FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE (the
+// text form of <bdi>), so that its direction neither takes nor gives to
+// the sentence around it.
+func Isolate(s string) string { return "\u2068" + s + "\u2069" }
+
 // Sleep blocks the calling goroutine (never the event loop's) for ms
 // milliseconds on the browser's setTimeout: the widget does not import
 // time, which costs the wasm about 25 KB brotli.

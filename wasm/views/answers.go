@@ -28,7 +28,7 @@ type answersList struct {
 func newAnswersList(p *Panel) *answersList {
 	v := &answersList{p: p}
 	T := p.T
-	v.input = ui.El("input", "type", "search", "id", "cl-search", "class", "search-input",
+	v.input = ui.El("input", "type", "search", "id", "cl-search", "class", "search-input", "dir", "auto",
 		"autocomplete", "off", "spellcheck", "false", "maxlength", "200",
 		"aria-controls", "cl-results", "aria-describedby", "cl-count", "placeholder", T.T("answers.search"))
 	v.input.Set("value", p.query)
@@ -83,7 +83,7 @@ func (v *answersList) render() {
 			shown = append(shown, r.Article)
 		}
 		if len(shown) == 0 {
-			ui.SetText(v.count, T.T("answers.none", "q", query))
+			ui.SetText(v.count, T.T("answers.none", "q", ui.Isolate(query)))
 		} else {
 			ui.SetText(v.count, T.N("answers.results", len(shown)))
 		}
@@ -93,8 +93,8 @@ func (v *answersList) render() {
 		btn := ui.Append(ui.El("button", "type", "button", "class", "row", "data-go", route),
 			ui.Append(ui.El("span", "class", "row-icon"), icon("doc")),
 			ui.Append(ui.El("span", "class", "row-text"),
-				ui.TextEl("span", a.Title, "class", "row-title"),
-				ui.TextEl("span", answers.Snippet(a.Body, query, snippetLength), "class", "row-sub")),
+				ui.Content("span", a.Title, "class", "row-title"),
+				ui.Content("span", answers.Snippet(a.Body, query, snippetLength), "class", "row-sub")),
 			icon("next"))
 		v.on.On(btn, "click", func(js.Value) { v.p.Navigate(route) })
 		ui.Append(list, ui.Append(ui.El("li"), btn))
@@ -145,14 +145,14 @@ func (v *articleView) render() {
 		return
 	}
 	v.p.retitle()
-	ui.Append(v.el, ui.TextEl("h3", a.Title, "id", "cl-article-h", "class", "article-h"))
+	ui.Append(v.el, ui.Content("h3", a.Title, "id", "cl-article-h", "class", "article-h"))
 	if a.Updated > 0 {
 		ui.Append(v.el, ui.TextEl("p", T.T("answers.updated", "date", formatDate(T.Lang, a.Updated)), "class", "meta"))
 	}
 	if len(a.Headings) > 0 {
 		toc := ui.El("ul", "class", "toc")
 		for _, h := range a.Headings {
-			ui.Append(toc, ui.TextEl("li", h))
+			ui.Append(toc, ui.Content("li", h))
 		}
 		ui.Append(v.el, toc)
 	}
@@ -164,7 +164,7 @@ func (v *articleView) render() {
 				tag = "h4"
 			}
 		}
-		ui.Append(body, ui.TextEl(tag, para))
+		ui.Append(body, ui.Content(tag, para))
 	}
 	ui.Append(v.el, body, v.stillNeedHelp())
 	v.p.contentArrived()
@@ -176,17 +176,22 @@ func (v *articleView) stillNeedHelp() js.Value {
 	box := ui.Append(ui.El("aside", "class", "still", "aria-labelledby", "cl-still-h"),
 		ui.TextEl("h3", T.T("answers.still"), "id", "cl-still-h"))
 	actions := ui.El("div", "class", "still-actions")
-	add := func(label, route, iconName string, primary bool) {
+	// add offers a way on; content marks a label that is a form's title.
+	add := func(label, route, iconName string, primary, content bool) {
 		class := "btn"
 		if !primary {
 			class = "btn ghost"
 		}
-		btn := ui.Append(ui.El("button", "type", "button", "class", class, "data-go", route), icon(iconName), ui.TextEl("span", label))
+		text := ui.TextEl("span", label)
+		if content {
+			text.Call("setAttribute", "dir", "auto")
+		}
+		btn := ui.Append(ui.El("button", "type", "button", "class", class, "data-go", route), icon(iconName), text)
 		v.on.On(btn, "click", func(js.Value) { v.p.Navigate(route) })
 		ui.Append(actions, btn)
 	}
 	if v.p.chat != nil {
-		add(T.T("answers.ask"), "chat", "chat", true)
+		add(T.T("answers.ask"), "chat", "chat", true, false)
 	}
 	if v.p.content.forms.offered() {
 		v.p.content.forms.get(func() {
@@ -194,7 +199,7 @@ func (v *articleView) stillNeedHelp() js.Value {
 				return
 			}
 			for i, f := range v.p.content.forms.value.Forms {
-				add(f.Title, "forms/"+f.ID, "mail", i == 0 && v.p.chat == nil)
+				add(f.Title, "forms/"+f.ID, "mail", i == 0 && v.p.chat == nil, true)
 			}
 		})
 	}

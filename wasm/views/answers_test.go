@@ -37,7 +37,7 @@ func TestSearchRanksTitleHeadingsBodyIgnoringAccents(t *testing.T) {
 
 	f.typeInto(t, "#cl-search", "zebra")
 	assert.Empty(t, f.all(".results .row"))
-	assert.Equal(t, "No answer matches “zebra”.", f.text("#cl-count"))
+	assert.Equal(t, "No answer matches “\u2068zebra\u2069”.", f.text("#cl-count"))
 }
 
 func TestHomeSearchEntryFocusesTheSearchBox(t *testing.T) {

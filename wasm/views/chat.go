@@ -283,7 +283,7 @@ func (c *chatState) arrive(m Message) {
 		if name == "" {
 			name = c.p.T.T("chat.agent")
 		}
-		c.p.announce(c.p.T.T("chat.announce", "name", name, "text", m.Text))
+		c.p.announce(c.p.T.T("chat.announce", "name", ui.Isolate(name), "text", ui.Isolate(m.Text)))
 	}
 	c.changed()
 }
@@ -496,7 +496,7 @@ func newChatView(p *Panel) *chatView {
 	}
 	v.timeFmt = js.Global().Get("Intl").Get("DateTimeFormat").New(T.Lang, map[string]any{"hour": "numeric", "minute": "2-digit"})
 	v.log = ui.El("div", "class", "log", "role", "log", "aria-label", T.T("chat.log"))
-	v.input = ui.El("textarea", "id", "cl-composer", "rows", "1", "class", "composer-input",
+	v.input = ui.El("textarea", "id", "cl-composer", "rows", "1", "class", "composer-input", "dir", "auto",
 		"placeholder", T.T("chat.composer"), "aria-describedby", "cl-composer-hint cl-composer-count")
 	v.input.Set("value", p.drafts().Chat)
 	v.counter = ui.El("p", "id", "cl-composer-count", "class", "counter", "aria-live", "polite")
@@ -648,16 +648,16 @@ func (v *chatView) row(i int) js.Value {
 	T := v.p.T
 	at := ui.TextEl("time", v.timeFmt.Call("format", js.Global().Get("Date").New(float64(m.At))).String())
 	at.Call("setAttribute", "datetime", js.Global().Get("Date").New(float64(m.At)).Call("toISOString").String())
-	bubble := ui.TextEl("p", m.Text, "class", "bubble")
+	bubble := ui.Content("p", m.Text, "class", "bubble")
 	if m.From == "agent" {
 		name := m.Author
 		if name == "" {
 			name = T.T("chat.agent")
 		}
 		return ui.Append(ui.El("div", "class", "msg agent", "data-id", m.ID),
-			ui.TextEl("span", initials(name), "class", "avatar", "aria-hidden", "true"),
+			ui.Content("span", initials(name), "class", "avatar", "aria-hidden", "true"),
 			ui.Append(ui.El("div", "class", "msg-body"),
-				ui.Append(ui.El("p", "class", "msg-meta"), ui.TextEl("span", name, "class", "author"), at),
+				ui.Append(ui.El("p", "class", "msg-meta"), ui.Content("span", name, "class", "author"), at),
 				bubble))
 	}
 	meta := ui.Append(ui.El("p", "class", "msg-meta"), ui.TextEl("span", T.T("chat.you"), "class", "sr"), at)

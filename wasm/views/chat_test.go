@@ -85,7 +85,7 @@ func TestNewAgentMessageIsCountedAndAnnounced(t *testing.T) {
 	assert.Equal(t, 1, f.p.Unread(), "home view: not read yet")
 	assert.Equal(t, "1", f.text(".launcher .badge"))
 	assert.False(t, f.q(`.tab[data-route=chat] .dot`).Get("hidden").Bool(), "tab shows a dot")
-	assert.Equal(t, "Ben says: We shipped it today.", f.text("[aria-live=polite].sr"))
+	assert.Equal(t, "\u2068Ben\u2069 says: \u2068We shipped it today.\u2069", f.text("[aria-live=polite].sr"))
 
 	conv.agentSays("a2", "Ben", "Tracking: 123.")
 	assert.Equal(t, "2 new messages", f.text(".home .pill"))
@@ -93,7 +93,7 @@ func TestNewAgentMessageIsCountedAndAnnounced(t *testing.T) {
 	assert.Zero(t, f.p.Unread())
 	conv.agentSays("a3", "", "Anything else?")
 	assert.Zero(t, f.p.Unread(), "a message arriving while the chat is shown is read")
-	assert.Equal(t, "Support says: Anything else?", f.text("[aria-live=polite].sr"))
+	assert.Equal(t, "\u2068Support\u2069 says: \u2068Anything else?\u2069", f.text("[aria-live=polite].sr"))
 	f.p.Close()
 	conv.agentSays("a4", "Ben", "Bye")
 	assert.Equal(t, 1, f.p.Unread(), "closed panel: unread again")

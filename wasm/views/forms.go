@@ -59,7 +59,7 @@ func (v *formsList) render() {
 		btn := ui.Append(ui.El("button", "type", "button", "class", "row", "data-go", route),
 			ui.Append(ui.El("span", "class", "row-icon"), icon("mail")),
 			ui.Append(ui.El("span", "class", "row-text"),
-				ui.TextEl("span", f.Title, "class", "row-title"), ui.TextEl("span", f.Intro, "class", "row-sub")),
+				ui.Content("span", f.Title, "class", "row-title"), ui.Content("span", f.Intro, "class", "row-sub")),
 			icon("next"))
 		v.on.On(btn, "click", func(js.Value) { v.p.Navigate(route) })
 		ui.Append(rows, ui.Append(ui.El("li"), btn))
@@ -142,11 +142,11 @@ func (v *formView) render() {
 		v.fields = append(v.fields, f)
 	}
 	v.status = ui.El("div", "class", "form-status", "role", "status")
-	v.submit = ui.Append(ui.El("button", "type", "submit", "class", "btn block"), icon("send"), ui.TextEl("span", def.Submit))
+	v.submit = ui.Append(ui.El("button", "type", "submit", "class", "btn block"), icon("send"), ui.Content("span", def.Submit))
 	ui.Append(v.form, v.status, v.submit, ui.TextEl("p", T.T("forms.draft"), "class", "fine"))
-	ui.Append(v.el, ui.TextEl("h3", def.Title, "id", "cl-form-h", "class", "sr"))
+	ui.Append(v.el, ui.Content("h3", def.Title, "id", "cl-form-h", "class", "sr"))
 	if def.Intro != "" {
-		ui.Append(v.el, ui.TextEl("p", def.Intro, "class", "intro"))
+		ui.Append(v.el, ui.Content("p", def.Intro, "class", "intro"))
 	}
 	ui.Append(v.el, v.form)
 	v.on.On(v.form, "submit", func(ev js.Value) {
@@ -163,7 +163,7 @@ func (v *formView) renderField(fd forms.Field, value string) *fieldUI {
 	described := ""
 	help := js.Undefined()
 	if fd.Help != "" {
-		help = ui.TextEl("p", fd.Help, "id", id+"-help", "class", "help")
+		help = ui.Content("p", fd.Help, "id", id+"-help", "class", "help")
 		described = id + "-help "
 	}
 	f.err = ui.El("p", "id", id+"-err", "class", "err", "hidden", "")
@@ -176,7 +176,7 @@ func (v *formView) renderField(fd forms.Field, value string) *fieldUI {
 		f.input = ui.El("select")
 		ui.Append(f.input, ui.TextEl("option", T.T("forms.choose"), "value", ""))
 		for _, o := range fd.Options {
-			ui.Append(f.input, ui.TextEl("option", o, "value", o))
+			ui.Append(f.input, ui.Content("option", o, "value", o))
 		}
 	default:
 		f.input = ui.El("input", "type", fd.Type)
@@ -194,11 +194,15 @@ func (v *formView) renderField(fd forms.Field, value string) *fieldUI {
 	if fd.Required {
 		f.input.Call("setAttribute", "aria-required", "true")
 	}
-	if fd.Type != forms.TypeCheckbox && fd.Type != forms.TypeSelect && fd.MaxLength > 0 {
-		f.input.Call("setAttribute", "maxlength", strconv.Itoa(fd.MaxLength))
+	if fd.Type != forms.TypeCheckbox && fd.Type != forms.TypeSelect {
+		// What the visitor types takes its own direction.
+		f.input.Call("setAttribute", "dir", "auto")
+		if fd.MaxLength > 0 {
+			f.input.Call("setAttribute", "maxlength", strconv.Itoa(fd.MaxLength))
+		}
 	}
 	label := ui.El("label", "for", id, "class", "label")
-	ui.Append(label, ui.TextEl("span", fd.Label))
+	ui.Append(label, ui.Content("span", fd.Label))
 	if fd.Required {
 		ui.Append(label, ui.TextEl("span", T.T("forms.required"), "class", "req"))
 	}
@@ -400,7 +404,7 @@ func (v *formView) showServerProblems(res js.Value) {
 		if msg := fields.Get(f.def.Name); msg.Type() == js.TypeString {
 			f.input.Call("setAttribute", "aria-invalid", "true")
 			ui.Clear(f.err)
-			ui.Append(f.err, icon("alert"), ui.TextEl("span", msg.String()))
+			ui.Append(f.err, icon("alert"), ui.Content("span", msg.String()))
 			ui.Show(f.err, true)
 		}
 	}
@@ -412,7 +416,7 @@ func (v *formView) showSummary(bad []*fieldUI) {
 	list := ui.El("ul")
 	for _, f := range bad {
 		f := f
-		link := ui.TextEl("a", f.def.Label, "href", "#cl-f-"+f.def.Name)
+		link := ui.Content("a", f.def.Label, "href", "#cl-f-"+f.def.Name)
 		v.on.On(link, "click", func(ev js.Value) {
 			ev.Call("preventDefault")
 			f.input.Call("focus")
@@ -436,7 +440,7 @@ func (v *formView) succeed() {
 	done := ui.Append(ui.El("div", "class", "success", "role", "status", "tabindex", "-1"),
 		ui.Append(ui.El("span", "class", "success-icon"), icon("check")),
 		ui.TextEl("h3", T.T("forms.done"), "id", "cl-form-h"),
-		ui.TextEl("p", v.def.Success),
+		ui.Content("p", v.def.Success),
 		ui.Append(ui.El("div", "class", "still-actions"), again, home))
 	ui.Clear(v.el)
 	ui.Append(v.el, done)

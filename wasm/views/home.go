@@ -126,9 +126,9 @@ func (v *homeView) renderForms() {
 
 // row is a button leading to route, with a title and an optional line below.
 func (v *homeView) row(title, sub, route, iconName string) js.Value {
-	text := ui.Append(ui.El("span", "class", "row-text"), ui.TextEl("span", title, "class", "row-title"))
+	text := ui.Append(ui.El("span", "class", "row-text"), ui.Content("span", title, "class", "row-title"))
 	if sub != "" {
-		ui.Append(text, ui.TextEl("span", sub, "class", "row-sub"))
+		ui.Append(text, ui.Content("span", sub, "class", "row-sub"))
 	}
 	btn := ui.Append(ui.El("button", "type", "button", "class", "row", "data-go", route),
 		ui.Append(ui.El("span", "class", "row-icon"), icon(iconName)), text, icon("next"))

@@ -305,7 +305,7 @@ func (p *Panel) show(route string) {
 	p.frame.Panel.Call("setAttribute", "data-view", name)
 	ui.Show(p.back, name != "home")
 	ui.Show(p.gear, name != "settings")
-	ui.SetText(p.title, p.titleFor(route))
+	p.setTitle(route)
 	for tab, btn := range p.tabBtns {
 		if tab == name {
 			btn.Call("setAttribute", "aria-current", "page")
@@ -328,37 +328,51 @@ func (p *Panel) contentArrived() {
 	}
 }
 
-func (p *Panel) titleFor(route string) string {
+// titleFor is the header's title for route, and whether it is content
+// (an article's or a form's title) rather than a catalog string.
+func (p *Panel) titleFor(route string) (string, bool) {
 	name, arg := splitRoute(route)
 	switch name {
 	case "home":
-		return p.T.T("home.title")
+		return p.T.T("home.title"), false
 	case "chat":
-		return p.T.T("chat.title")
+		return p.T.T("chat.title"), false
 	case "answers":
 		if arg != "" {
 			if a, ok := p.content.article(arg); ok {
-				return a.Title
+				return a.Title, true
 			}
 		}
-		return p.T.T("answers.title")
+		return p.T.T("answers.title"), false
 	case "forms":
 		if arg != "" {
 			if f, ok := p.content.form(arg); ok {
-				return f.Title
+				return f.Title, true
 			}
 		}
-		return p.T.T("forms.title")
+		return p.T.T("forms.title"), false
 	case "privacy":
-		return p.T.T("privacy.title")
+		return p.T.T("privacy.title"), false
 	case "settings":
-		return p.T.T("settings.title")
+		return p.T.T("settings.title"), false
 	}
-	return ""
+	return "", false
+}
+
+// setTitle shows the title of route in the header: a content title gets
+// dir="auto" (its own direction), a catalog title the panel's.
+func (p *Panel) setTitle(route string) {
+	text, content := p.titleFor(route)
+	ui.SetText(p.title, text)
+	if content {
+		p.title.Call("setAttribute", "dir", "auto")
+	} else {
+		p.title.Call("removeAttribute", "dir")
+	}
 }
 
 // retitle refreshes the header once content named in the title has loaded.
-func (p *Panel) retitle() { ui.SetText(p.title, p.titleFor(p.route)) }
+func (p *Panel) retitle() { p.setTitle(p.route) }
 
 // saveNav stores the route, the search and the scroll position for a reload.
 func (p *Panel) saveNav() {

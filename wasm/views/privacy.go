@@ -58,9 +58,13 @@ func (v *privacyView) refresh() {
 		if on {
 			stored++
 		}
-		purpose := k.Purpose
+		// A purpose without a translation is the registry's English: it
+		// takes its own direction, a translated one the panel's.
+		var purpose js.Value
 		if T.Has("key." + k.Name) {
-			purpose = T.T("key." + k.Name)
+			purpose = ui.TextEl("p", T.T("key."+k.Name), "class", "key-purpose")
+		} else {
+			purpose = ui.Content("p", k.Purpose, "class", "key-purpose")
 		}
 		state := T.T("privacy.absent")
 		class := "key"
@@ -73,7 +77,7 @@ func (v *privacyView) refresh() {
 			ui.Append(ui.El("div", "class", "key-head"),
 				ui.TextEl("code", v.p.opts.Prefix+k.Name),
 				ui.TextEl("span", state, "class", "key-state")),
-			ui.TextEl("p", purpose, "class", "key-purpose"),
+			purpose,
 			ui.TextEl("p", T.T("privacy.kept", "where", where, "ttl", lifetime(v.p, k))+" · "+T.T("privacy.category."+k.Category), "class", "key-meta"),
 		))
 	}

@@ -5,9 +5,11 @@
 //
 //	go run ./internal/cmd/wasmcost ./wasm/store/internal/probe/without ./wasm/store/internal/probe/with
 //
-// With -bytes and one package it prints only "RAW BROTLI", for the budget
-// test of internal/wasmsize (which runs under -race, where compressing in
-// the test itself takes minutes).
+// With -budget it measures the Go hello world and the widget and prints
+// both with the widget's budget (1.5 times the hello world, see
+// internal/wasmsize). With -bytes it prints only "RAW BROTLI", one line per
+// package, for the budget test of internal/wasmsize (which runs under
+// -race, where compressing in the test itself takes minutes).
 package main
 
 import (
@@ -30,27 +32,40 @@ func main() {
 	}
 	defer os.RemoveAll(dir)
 
-	if os.Args[1] == "-bytes" && len(os.Args) == 3 {
-		raw, br, err := wasmsize.Measure(dir, os.Args[2])
-		if err != nil {
-			log.Fatalf("wasmcost: %s: %v", os.Args[2], err)
+	switch os.Args[1] {
+	case "-bytes":
+		for _, pkg := range os.Args[2:] {
+			raw, br, err := wasmsize.Measure(dir, pkg)
+			if err != nil {
+				log.Fatalf("wasmcost: %s: %v", pkg, err)
+			}
+			fmt.Println(raw, br)
 		}
-		fmt.Println(raw, br)
+		return
+	case "-budget":
+		brs := table(dir, []string{wasmsize.Hello, wasmsize.Widget})
+		budget := wasmsize.Budget(brs[0])
+		fmt.Printf("\nwidget budget: 1.5 × %d = %d bytes brotli; the widget weighs %d, %d left\n", brs[0], budget, brs[1], budget-brs[1])
 		return
 	}
+	table(dir, os.Args[1:])
+}
+
+// table measures pkgs and prints them as a Markdown table; it returns their
+// brotli sizes.
+func table(dir string, pkgs []string) []int {
 	fmt.Printf("| %-44s | %10s | %10s | %14s |\n", "package", "raw", "brotli", "brotli vs first")
 	fmt.Printf("|%s|%s|%s|%s|\n", dashes(46), dashes(12), dashes(12), dashes(16))
-	var first int
-	for i, pkg := range os.Args[1:] {
+	brs := make([]int, len(pkgs))
+	for i, pkg := range pkgs {
 		raw, br, err := wasmsize.Measure(dir, pkg)
 		if err != nil {
 			log.Fatalf("wasmcost: %s: %v", pkg, err)
 		}
-		if i == 0 {
-			first = br
-		}
-		fmt.Printf("| %-44s | %10d | %10d | %+14d |\n", pkg, raw, br, br-first)
+		brs[i] = br
+		fmt.Printf("| %-44s | %10d | %10d | %+14d |\n", pkg, raw, br, br-brs[0])
 	}
+	return brs
 }
 
 func dashes(n int) string { return string(bytes.Repeat([]byte("-"), n)) }

@@ -1,6 +1,8 @@
 // Crumbless agent inbox. Plain script, no inline code (the page's CSP allows
 // only this file). The session token lives in sessionStorage: no cookies.
-// Text from visitors is always set with textContent.
+// Text from visitors is always set with textContent, in an element with
+// dir="auto" (or a <bdi>): an Arabic message takes its own direction in this
+// English page, and its punctuation stays where its writer put it.
 'use strict';
 (function () {
   const KEY = 'crumbless-agent-session';
@@ -11,6 +13,13 @@
     const e = document.createElement(tag);
     if (cls) e.className = cls;
     if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  // content is el for text from visitors, agents or forms: its direction is
+  // its own (dir="auto"), not the page's.
+  function content(tag, cls, text) {
+    const e = el(tag, cls, text);
+    e.dir = 'auto';
     return e;
   }
   function time(ms) { return new Date(ms).toLocaleString(); }
@@ -98,7 +107,9 @@
         b.append(badge);
       }
       if (c.banned) b.append(el('span', 'banned', ' banned: ' + c.banned));
-      b.append(el('span', 'preview', c.last ? (c.last.author === 'agent' ? 'You: ' : '') + c.last.body : 'No messages yet'));
+      const preview = el('span', 'preview', c.last ? (c.last.author === 'agent' ? 'You: ' : '') : 'No messages yet');
+      if (c.last) preview.append(el('bdi', '', c.last.body));
+      b.append(preview);
       b.addEventListener('click', () => open(c.id));
       li.append(b);
       list.append(li);
@@ -111,8 +122,11 @@
     if (document.querySelector('#transcript li[data-id="' + m.id + '"]')) return;
     const li = el('li', m.author);
     li.dataset.id = String(m.id);
-    li.append(el('small', '', (m.author === 'agent' ? (m.agent || 'agent') : 'visitor') + ' · ' + time(m.created)));
-    li.append(document.createTextNode(m.body));
+    const meta = el('small');
+    if (m.author === 'agent' && m.agent) meta.append(el('bdi', '', m.agent));
+    else meta.append(m.author === 'agent' ? 'agent' : 'visitor');
+    meta.append(' · ' + time(m.created));
+    li.append(meta, content('div', 'body', m.body));
     $('transcript').append(li);
     li.scrollIntoView({ block: 'end' });
   }
@@ -220,9 +234,9 @@
     list.replaceChildren();
     for (const s of state.submissions) {
       const li = el('li');
-      li.append(el('strong', '', s.form), el('small', '', ' · ' + time(s.created) + (s.conversation ? ' · visitor #' + s.conversation : '')));
+      li.append(content('strong', '', s.form), el('small', '', ' · ' + time(s.created) + (s.conversation ? ' · visitor #' + s.conversation : '')));
       const dl = el('dl');
-      for (const [k, v] of Object.entries(s.fields)) dl.append(el('dt', '', k), el('dd', '', v));
+      for (const [k, v] of Object.entries(s.fields)) dl.append(content('dt', '', k), content('dd', '', v));
       li.append(dl);
       list.append(li);
     }
