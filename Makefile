@@ -109,6 +109,13 @@ $(WASMEXEC):
 	GOBIN=$(TOOLS) $(GO) install $(WASMBROWSERTEST)
 	mv $(TOOLS)/wasmbrowsertest $@
 
+## screenshots: the README's pictures, taken by the e2e tier (TestReadmeScreenshots), into docs/images/
+.PHONY: screenshots
+screenshots: build
+	CRUMBLESS_BIN=$(CURDIR)/bin/crumbless $(GO) test -tags e2e -count=1 -run '^TestReadmeScreenshots$$' ./internal/e2e/
+	@mkdir -p docs/images
+	cp out/e2e/readme-home.png out/e2e/readme-chat.png docs/images/
+
 ## bench: web file sizes (raw, gzip, brotli), the wasm budget, store Get/Set cost and size; never part of make test
 bench: build $(WASMEXEC)
 	$(GO) run ./internal/cmd/sizes $(WEB)

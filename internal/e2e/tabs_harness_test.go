@@ -21,7 +21,7 @@ import (
 	"github.com/crumbless/crumbless/internal/e2e/sseproxy"
 )
 
-// The harness of the many-tabs and bad-network tests (issue 10): the built
+// The harness of the many-tabs and bad-network tests: the built
 // server behind a test proxy (internal/e2e/sseproxy) that counts its live
 // streams, stalls them, loses requests and follows the server across a
 // kill -9 and restart on the same data; several tabs of one browser; CDP

@@ -53,7 +53,7 @@ func TestEveryViewAsAVisitor(t *testing.T) {
 	setScheme(t, b, "light")
 	openWidget(t, b, base)
 
-	// Home: the chat entry and tab, now that the server is the chat backend.
+	// Home: the chat entry and tab, as the server is a chat backend.
 	b.waitFor(t, q(`.home-list .row`)+` != null`)
 	assert.Equal(t, "Hi there", eval[string](t, b, title+`.textContent`))
 	assert.True(t, eval[bool](t, b, q(`[data-go=chat]`)+` != null`), "a chat entry on home")

@@ -8,7 +8,7 @@ import (
 // Entry is one row of the disclosure: a key as the visitor's browser shows it
 // (with its prefix), what it is for and how long it lives. The same rows are
 // returned by crumbless('disclosure'), served as GET /disclosure.json and
-// printed in the README, so the three cannot disagree.
+// printed in docs/privacy.md, so the three cannot disagree.
 type Entry struct {
 	Key      string `json:"key" js:"key"`           // prefixed name, e.g. "crumbless-theme"
 	Area     string `json:"area" js:"area"`         // "local" or "session"
@@ -73,7 +73,7 @@ func plural(n int64, unit string) string {
 	return s
 }
 
-// Markdown returns the README's "What it stores" table for prefix: a header
+// Markdown returns the table of docs/privacy.md for prefix: a header
 // and one row per declared key, each line ending in a newline.
 func Markdown(prefix string) string {
 	var b strings.Builder

@@ -1,5 +1,5 @@
 // Package content embeds the sample help articles and contact forms that
-// ship with Crumbless (answers.json, forms.json; formats in README.md). The
+// ship with Crumbless (answers.json, forms.json; formats in docs/embedding.md). The
 // server uses them when its -data folder has no content of its own.
 package content
 

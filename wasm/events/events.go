@@ -10,8 +10,8 @@ package events
 
 import "syscall/js"
 
-// Names are the events a page can listen to (CONTRACT §4), in the order the
-// README documents them.
+// Names are the events a page can listen to (CONTRACT §4), in the order
+// docs/embedding.md documents them.
 var Names = []string{"ready", "open", "close", "navigate", "message", "unread", "theme", "lang", "consent"}
 
 // Known reports whether name is one of Names.

@@ -1,5 +1,5 @@
 // Command tabsbench measures the widget across many tabs and bad networks
-// (issue 10) in headless Chromium over loopback, and prints a Markdown
+// in headless Chromium over loopback, and prints a Markdown
 // table. make bench runs it; it is a benchmark, never a test: it fails only
 // when it cannot measure, and a row whose measurement the widget does not
 // support says so instead of a number.
