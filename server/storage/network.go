@@ -5,13 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // SetConversationNetwork implements Store.
-func (s *SQLite) SetConversationNetwork(ctx context.Context, conversationID int64, networkHash []byte) error {
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO conversation_networks (conversation_id, network_hash) VALUES (?, ?)
+func (s *store) SetConversationNetwork(ctx context.Context, conversationID int64, networkHash []byte) error {
+	if _, err := s.exec(ctx, `INSERT INTO conversation_networks (conversation_id, network_hash) VALUES (?, ?)
 		ON CONFLICT (conversation_id) DO UPDATE SET network_hash = excluded.network_hash`, conversationID, networkHash); err != nil {
 		return fmt.Errorf("set conversation network: %w", err)
 	}
@@ -19,15 +17,15 @@ func (s *SQLite) SetConversationNetwork(ctx context.Context, conversationID int6
 }
 
 // BanNetwork implements Store.
-func (s *SQLite) BanNetwork(ctx context.Context, conversationID int64, reason string, now, expires int64) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+func (s *store) BanNetwork(ctx context.Context, conversationID int64, reason string, now, expires int64) error {
+	err := s.tx(ctx, func(tx runner) error {
 		if reason == "" {
-			_, err := tx.ExecContext(ctx, `DELETE FROM network_bans WHERE conversation_id = ?
+			_, err := tx.exec(ctx, `DELETE FROM network_bans WHERE conversation_id = ?
 				OR network_hash = (SELECT network_hash FROM conversation_networks WHERE conversation_id = ?)`, conversationID, conversationID)
 			return err
 		}
 		var hash []byte
-		err := tx.QueryRowContext(ctx, `SELECT network_hash FROM conversation_networks WHERE conversation_id = ?`, conversationID).Scan(&hash)
+		err := tx.row(ctx, `SELECT network_hash FROM conversation_networks WHERE conversation_id = ?`, conversationID).Scan(&hash)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -35,10 +33,10 @@ func (s *SQLite) BanNetwork(ctx context.Context, conversationID int64, reason st
 			return err
 		}
 		// Expired bans are swept here rather than by a timer.
-		if _, err := tx.ExecContext(ctx, `DELETE FROM network_bans WHERE expires_at <= ?`, now); err != nil {
+		if _, err := tx.exec(ctx, `DELETE FROM network_bans WHERE expires_at <= ?`, now); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO network_bans (network_hash, reason, conversation_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
+		_, err = tx.exec(ctx, `INSERT INTO network_bans (network_hash, reason, conversation_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (network_hash) DO UPDATE SET reason = excluded.reason, conversation_id = excluded.conversation_id,
 				created_at = excluded.created_at, expires_at = excluded.expires_at`,
 			hash, reason, conversationID, now, expires)
@@ -51,85 +49,21 @@ func (s *SQLite) BanNetwork(ctx context.Context, conversationID int64, reason st
 }
 
 // NetworkBan implements Store.
-func (s *SQLite) NetworkBan(ctx context.Context, networkHash []byte, now int64) (NetworkBan, error) {
+func (s *store) NetworkBan(ctx context.Context, networkHash []byte, now int64) (NetworkBan, error) {
 	return s.networkBan(ctx, `WHERE network_hash = ? AND expires_at > ?`, networkHash, now)
 }
 
 // ConversationNetworkBan implements Store.
-func (s *SQLite) ConversationNetworkBan(ctx context.Context, conversationID, now int64) (NetworkBan, error) {
+func (s *store) ConversationNetworkBan(ctx context.Context, conversationID, now int64) (NetworkBan, error) {
 	return s.networkBan(ctx, `WHERE network_hash = (SELECT network_hash FROM conversation_networks WHERE conversation_id = ?) AND expires_at > ?`,
 		conversationID, now)
 }
 
-func (s *SQLite) networkBan(ctx context.Context, where string, args ...any) (NetworkBan, error) {
+func (s *store) networkBan(ctx context.Context, where string, args ...any) (NetworkBan, error) {
 	var b NetworkBan
-	err := s.db.QueryRowContext(ctx, `SELECT reason, coalesce(conversation_id, 0), created_at, expires_at FROM network_bans `+where, args...).
+	err := s.row(ctx, `SELECT reason, coalesce(conversation_id, 0), created_at, expires_at FROM network_bans `+where, args...).
 		Scan(&b.Reason, &b.ConversationID, &b.Created, &b.Expires)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
-	}
-	if err != nil {
-		return b, fmt.Errorf("network ban: %w", err)
-	}
-	return b, nil
-}
-
-// SetConversationNetwork implements Store.
-func (s *Postgres) SetConversationNetwork(ctx context.Context, conversationID int64, networkHash []byte) error {
-	if _, err := s.pool.Exec(ctx, `INSERT INTO conversation_networks (conversation_id, network_hash) VALUES ($1, $2)
-		ON CONFLICT (conversation_id) DO UPDATE SET network_hash = excluded.network_hash`, conversationID, networkHash); err != nil {
-		return fmt.Errorf("set conversation network: %w", err)
-	}
-	return nil
-}
-
-// BanNetwork implements Store.
-func (s *Postgres) BanNetwork(ctx context.Context, conversationID int64, reason string, now, expires int64) error {
-	err := s.tx(ctx, func(tx pgx.Tx) error {
-		if reason == "" {
-			_, err := tx.Exec(ctx, `DELETE FROM network_bans WHERE conversation_id = $1
-				OR network_hash = (SELECT network_hash FROM conversation_networks WHERE conversation_id = $1)`, conversationID)
-			return err
-		}
-		var hash []byte
-		err := tx.QueryRow(ctx, `SELECT network_hash FROM conversation_networks WHERE conversation_id = $1`, conversationID).Scan(&hash)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM network_bans WHERE expires_at <= $1`, now); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO network_bans (network_hash, reason, conversation_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (network_hash) DO UPDATE SET reason = excluded.reason, conversation_id = excluded.conversation_id,
-				created_at = excluded.created_at, expires_at = excluded.expires_at`,
-			hash, reason, conversationID, now, expires)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("ban network: %w", err)
-	}
-	return nil
-}
-
-// NetworkBan implements Store.
-func (s *Postgres) NetworkBan(ctx context.Context, networkHash []byte, now int64) (NetworkBan, error) {
-	return s.networkBan(ctx, `WHERE network_hash = $1 AND expires_at > $2`, networkHash, now)
-}
-
-// ConversationNetworkBan implements Store.
-func (s *Postgres) ConversationNetworkBan(ctx context.Context, conversationID, now int64) (NetworkBan, error) {
-	return s.networkBan(ctx, `WHERE network_hash = (SELECT network_hash FROM conversation_networks WHERE conversation_id = $1) AND expires_at > $2`,
-		conversationID, now)
-}
-
-func (s *Postgres) networkBan(ctx context.Context, where string, args ...any) (NetworkBan, error) {
-	var b NetworkBan
-	err := s.pool.QueryRow(ctx, `SELECT reason, coalesce(conversation_id, 0), created_at, expires_at FROM network_bans `+where, args...).
-		Scan(&b.Reason, &b.ConversationID, &b.Created, &b.Expires)
-	if errors.Is(err, pgx.ErrNoRows) {
 		err = ErrNotFound
 	}
 	if err != nil {

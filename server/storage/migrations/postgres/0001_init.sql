@@ -1,5 +1,5 @@
 -- 0001 (PostgreSQL): conversations, messages, agents, sessions, form
--- submissions; the same tables as migrations/0001_init.sql for SQLite.
+-- submissions; the same tables as sqlite/0001_init.sql.
 -- Times are unix milliseconds. Tokens are stored as SHA-256 hashes only.
 
 CREATE TABLE conversations (

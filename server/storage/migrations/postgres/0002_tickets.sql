@@ -1,4 +1,4 @@
--- 0002 (PostgreSQL): stream tickets, as migrations/0002_tickets.sql.
+-- 0002 (PostgreSQL): stream tickets, as sqlite/0002_tickets.sql.
 
 CREATE TABLE tickets (
 	token_hash      bytea  PRIMARY KEY,

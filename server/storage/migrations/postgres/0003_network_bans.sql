@@ -1,4 +1,4 @@
--- 0003 (PostgreSQL): bans by network, as migrations/0003_network_bans.sql.
+-- 0003 (PostgreSQL): bans by network, as sqlite/0003_network_bans.sql.
 
 CREATE TABLE conversation_networks (
 	conversation_id bigint PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,

@@ -1,0 +1,113 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"io/fs"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crumbless/crumbless/internal/pgtest"
+)
+
+// oldLayout is how databases were migrated before the per-dialect
+// folders: the SQLite files sat at the top of migrations/ (moved unchanged
+// to migrations/sqlite/), and each engine made its schema_migrations table
+// with the statement below.
+var oldLayout = []struct {
+	name, driver, migrations, table, insert string
+}{
+	{
+		name: "sqlite", driver: "sqlite", migrations: "migrations/sqlite",
+		table:  `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`,
+		insert: `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`,
+	},
+	{
+		name: "postgres", driver: "pgx", migrations: "migrations/postgres",
+		table:  `CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL)`,
+		insert: `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`,
+	},
+}
+
+// TestOpensOldLayout: a database migrated the old way, with a conversation
+// in it, opens without a migration applied again, keeps its bookkeeping
+// and its rows, and takes new writes.
+func TestOpensOldLayout(t *testing.T) {
+	for _, old := range oldLayout {
+		t.Run(old.name, func(t *testing.T) {
+			ctx := context.Background()
+			var dsn string
+			var open func() (Store, *store, error)
+			if old.name == "sqlite" {
+				path := filepath.Join(t.TempDir(), "crumbless.db")
+				dsn = "file:" + path
+				open = func() (Store, *store, error) {
+					s, err := OpenSQLite(ctx, path)
+					if err != nil {
+						return nil, nil, err
+					}
+					return s, &s.store, nil
+				}
+			} else {
+				dsn = pgtest.Database(t)
+				open = func() (Store, *store, error) {
+					s, err := OpenPostgres(ctx, dsn)
+					if err != nil {
+						return nil, nil, err
+					}
+					return s, &s.store, nil
+				}
+			}
+			db, err := sql.Open(old.driver, dsn)
+			require.NoError(t, err)
+			_, err = db.ExecContext(ctx, old.table)
+			require.NoError(t, err)
+			names, err := fs.Glob(migrationFiles, old.migrations+"/*.sql")
+			require.NoError(t, err)
+			require.Len(t, names, 3)
+			for i, name := range names {
+				body, err := migrationFiles.ReadFile(name)
+				require.NoError(t, err)
+				_, err = db.ExecContext(ctx, string(body))
+				require.NoError(t, err, name)
+				_, err = db.ExecContext(ctx, old.insert, i+1, filepath.Base(name))
+				require.NoError(t, err)
+			}
+			_, err = db.ExecContext(ctx, `INSERT INTO conversations (token_hash, site, created_at, updated_at) VALUES ('\x01', 'old', 1, 1)`)
+			require.NoError(t, err)
+			require.NoError(t, db.Close())
+
+			s, st, err := open()
+			require.NoError(t, err)
+			defer s.Close()
+			v, err := st.Version(ctx)
+			require.NoError(t, err)
+			assert.Equal(t, 3, v)
+			var applied []string
+			rows, err := st.query(ctx, `SELECT name FROM schema_migrations ORDER BY version`)
+			require.NoError(t, err)
+			for rows.Next() {
+				var name string
+				require.NoError(t, rows.Scan(&name))
+				applied = append(applied, name)
+			}
+			require.NoError(t, rows.Err())
+			assert.Equal(t, []string{"0001_init.sql", "0002_tickets.sql", "0003_network_bans.sql"}, applied)
+
+			list, err := s.Conversations(ctx, 10)
+			require.NoError(t, err)
+			require.Len(t, list, 1)
+			assert.Equal(t, "old", list[0].Site)
+			m, created, err := s.AddMessage(ctx, Message{ConversationID: list[0].ID, ClientID: "c", Author: Visitor, Body: "after the move", Created: 2})
+			require.NoError(t, err)
+			assert.True(t, created)
+			got, err := s.Conversation(ctx, list[0].ID)
+			require.NoError(t, err)
+			require.NotNil(t, got.Last)
+			assert.Equal(t, m.ID, got.Last.ID)
+		})
+	}
+}
