@@ -7,39 +7,40 @@ import (
 	"fmt"
 )
 
-// conversationSelect reads a conversation with its counts: unread for each
-// side and the id of the last message (0 for none).
+// conversationSelect reads a conversation with its counts (unread for
+// each side) and its last message, whose columns are zero when it has none.
 const conversationSelect = `SELECT c.id, c.site, c.created_at, c.updated_at, c.visitor_read, c.agent_read,
 	c.banned_reason, c.banned_at,
 	(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.author = 'agent' AND m.id > c.visitor_read),
 	(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.author = 'visitor' AND m.id > c.agent_read),
-	(SELECT coalesce(max(m.id), 0) FROM messages m WHERE m.conversation_id = c.id)
-	FROM conversations c `
+	coalesce(l.id, 0), coalesce(l.client_id, ''), coalesce(l.author, ''), coalesce(la.name, ''), coalesce(l.agent_id, 0),
+	coalesce(l.body, ''), coalesce(l.created_at, 0)
+	FROM conversations c
+	LEFT JOIN messages l ON l.id = (SELECT max(m.id) FROM messages m WHERE m.conversation_id = c.id)
+	LEFT JOIN agents la ON la.id = l.agent_id `
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanConversation(row scanner) (Conversation, int64, error) {
+func scanConversation(row scanner) (Conversation, error) {
 	var c Conversation
-	var last int64
+	var m Message
 	err := row.Scan(&c.ID, &c.Site, &c.Created, &c.Updated, &c.VisitorRead, &c.AgentRead,
-		&c.BannedReason, &c.BannedAt, &c.UnreadVisitor, &c.UnreadAgent, &last)
+		&c.BannedReason, &c.BannedAt, &c.UnreadVisitor, &c.UnreadAgent,
+		&m.ID, &m.ClientID, &m.Author, &m.AgentName, &m.AgentID, &m.Body, &m.Created)
 	if errors.Is(err, sql.ErrNoRows) {
-		return c, 0, ErrNotFound
+		err = ErrNotFound
 	}
-	return c, last, err
+	if m.ID > 0 {
+		m.ConversationID = c.ID
+		c.Last = &m
+	}
+	return c, err
 }
 
 func (s *store) conversation(ctx context.Context, where string, arg any) (Conversation, error) {
-	c, last, err := scanConversation(s.row(ctx, conversationSelect+where, arg))
+	c, err := scanConversation(s.row(ctx, conversationSelect+where, arg))
 	if err != nil {
 		return c, fmt.Errorf("conversation: %w", err)
-	}
-	if last > 0 {
-		m, err := s.message(ctx, last)
-		if err != nil {
-			return c, err
-		}
-		c.Last = &m
 	}
 	return c, nil
 }
@@ -76,27 +77,15 @@ func (s *store) Conversations(ctx context.Context, limit int) ([]Conversation, e
 	}
 	defer rows.Close()
 	var out []Conversation
-	var lasts []int64
 	for rows.Next() {
-		c, last, err := scanConversation(rows)
+		c, err := scanConversation(rows)
 		if err != nil {
 			return nil, fmt.Errorf("conversations: %w", err)
 		}
 		out = append(out, c)
-		lasts = append(lasts, last)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("conversations: %w", err)
-	}
-	rows.Close() // frees its connection before the queries below
-	for i, last := range lasts {
-		if last > 0 {
-			m, err := s.message(ctx, last)
-			if err != nil {
-				return nil, err
-			}
-			out[i].Last = &m
-		}
 	}
 	return out, nil
 }
