@@ -19,8 +19,6 @@ const conversationSelect = `SELECT c.id, c.site, c.created_at, c.updated_at, c.v
 	LEFT JOIN messages l ON l.id = (SELECT max(m.id) FROM messages m WHERE m.conversation_id = c.id)
 	LEFT JOIN agents la ON la.id = l.agent_id `
 
-type scanner interface{ Scan(dest ...any) error }
-
 func scanConversation(row scanner) (Conversation, error) {
 	var c Conversation
 	var m Message
@@ -72,22 +70,11 @@ func (s *store) Conversation(ctx context.Context, id int64) (Conversation, error
 // Conversations implements Store.
 func (s *store) Conversations(ctx context.Context, limit int) ([]Conversation, error) {
 	rows, err := s.query(ctx, conversationSelect+`ORDER BY c.updated_at DESC, c.id DESC LIMIT ?`, limit)
+	list, err := scanAll(rows, err, scanConversation)
 	if err != nil {
 		return nil, fmt.Errorf("conversations: %w", err)
 	}
-	defer rows.Close()
-	var out []Conversation
-	for rows.Next() {
-		c, err := scanConversation(rows)
-		if err != nil {
-			return nil, fmt.Errorf("conversations: %w", err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("conversations: %w", err)
-	}
-	return out, nil
+	return list, nil
 }
 
 // Ban implements Store.

@@ -29,19 +29,11 @@ func (s *store) message(ctx context.Context, id int64) (Message, error) {
 
 func (s *store) messages(ctx context.Context, query string, args ...any) ([]Message, error) {
 	rows, err := s.query(ctx, messageSelect+query, args...)
+	list, err := scanAll(rows, err, scanMessage)
 	if err != nil {
 		return nil, fmt.Errorf("messages: %w", err)
 	}
-	defer rows.Close()
-	var out []Message
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return nil, fmt.Errorf("messages: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return list, nil
 }
 
 // AddMessage implements Store in one transaction. On PostgreSQL it first

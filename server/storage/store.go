@@ -79,6 +79,25 @@ func (r runner) row(ctx context.Context, query string, args ...any) *sql.Row {
 	return r.q.QueryRowContext(ctx, r.d.bind(query), args...)
 }
 
+type scanner interface{ Scan(dest ...any) error }
+
+// scanAll reads every row of a query (rows, err) with scan.
+func scanAll[T any](rows *sql.Rows, err error, scan func(scanner) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 // store is the Store over database/sql that SQLite and Postgres share;
 // each adds how it opens and closes, and Postgres the Fanout.
 type store struct {

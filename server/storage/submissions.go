@@ -73,21 +73,21 @@ func (s *store) Submission(ctx context.Context, id int64) (Submission, error) {
 
 func (s *store) submissions(ctx context.Context, query string, args ...any) ([]Submission, error) {
 	rows, err := s.query(ctx, `SELECT id, form_id, coalesce(conversation_id, 0), client_id, CAST(fields AS TEXT), created_at FROM submissions `+query, args...)
+	list, err := scanAll(rows, err, scanSubmission)
 	if err != nil {
 		return nil, fmt.Errorf("submissions: %w", err)
 	}
-	defer rows.Close()
-	var out []Submission
-	for rows.Next() {
-		var sub Submission
-		var fields string
-		if err := rows.Scan(&sub.ID, &sub.FormID, &sub.ConversationID, &sub.ClientID, &fields, &sub.Created); err != nil {
-			return nil, fmt.Errorf("submissions: %w", err)
-		}
-		if err := json.Unmarshal([]byte(fields), &sub.Fields); err != nil {
-			return nil, fmt.Errorf("submission %d: %w", sub.ID, err)
-		}
-		out = append(out, sub)
+	return list, nil
+}
+
+func scanSubmission(row scanner) (Submission, error) {
+	var sub Submission
+	var fields string
+	if err := row.Scan(&sub.ID, &sub.FormID, &sub.ConversationID, &sub.ClientID, &fields, &sub.Created); err != nil {
+		return sub, err
 	}
-	return out, rows.Err()
+	if err := json.Unmarshal([]byte(fields), &sub.Fields); err != nil {
+		return sub, fmt.Errorf("submission %d: %w", sub.ID, err)
+	}
+	return sub, nil
 }
