@@ -36,52 +36,6 @@ func (s *store) messages(ctx context.Context, query string, args ...any) ([]Mess
 	return list, nil
 }
 
-// AddMessage implements Store in one transaction. On PostgreSQL it first
-// takes the dialect's messages lock and holds it until the commit, so that
-// ids become visible in increasing order on every instance sharing the
-// database; SQLite has one writer at a time and needs no lock.
-func (s *store) AddMessage(ctx context.Context, m Message) (Message, bool, error) {
-	var agent any
-	if m.AgentID != 0 {
-		agent = m.AgentID
-	}
-	var id int64
-	created := false
-	err := s.tx(ctx, func(tx runner) error {
-		if s.d.lockMessages != "" {
-			if _, err := tx.exec(ctx, s.d.lockMessages); err != nil {
-				return err
-			}
-		}
-		err := tx.row(ctx, `INSERT INTO messages (conversation_id, client_id, author, agent_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (conversation_id, author, client_id) DO NOTHING RETURNING id`,
-			m.ConversationID, m.ClientID, m.Author, agent, m.Body, m.Created).Scan(&id)
-		if errors.Is(err, sql.ErrNoRows) { // sent before: the same body, or a conflict
-			var body string
-			err = tx.row(ctx, `SELECT id, body FROM messages WHERE conversation_id = ? AND author = ? AND client_id = ?`,
-				m.ConversationID, m.Author, m.ClientID).Scan(&id, &body)
-			if err == nil && body != m.Body {
-				err = ErrConflict
-			}
-			return err
-		}
-		if err != nil {
-			return err
-		}
-		created = true
-		// The author has read their own message.
-		cursor := readCursor(m.Author)
-		_, err = tx.exec(ctx, `UPDATE conversations SET updated_at = ?, `+cursor+` = `+s.d.greatest+`(`+cursor+`, ?) WHERE id = ?`,
-			m.Created, id, m.ConversationID)
-		return err
-	})
-	if err != nil {
-		return Message{}, false, fmt.Errorf("add message: %w", err)
-	}
-	stored, err := s.message(ctx, id)
-	return stored, created, err
-}
-
 // Messages implements Store.
 func (s *store) Messages(ctx context.Context, conversationID, after int64, limit int) ([]Message, error) {
 	return s.messages(ctx, `WHERE m.conversation_id = ? AND m.id > ? ORDER BY m.id LIMIT ?`, conversationID, after, limit)

@@ -58,3 +58,42 @@ func (s *SQLite) Close() error { return s.db.Close() }
 
 // DB returns the underlying database, for tests and maintenance tools.
 func (s *SQLite) DB() *sql.DB { return s.db }
+
+// AddMessage implements Store in one transaction. SQLite has one writer at
+// a time, so ids become visible in increasing order without a lock.
+func (s *SQLite) AddMessage(ctx context.Context, m Message) (Message, bool, error) {
+	var agent any
+	if m.AgentID != 0 {
+		agent = m.AgentID
+	}
+	var id int64
+	created := false
+	err := s.tx(ctx, func(tx runner) error {
+		err := tx.row(ctx, `INSERT INTO messages (conversation_id, client_id, author, agent_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (conversation_id, author, client_id) DO NOTHING RETURNING id`,
+			m.ConversationID, m.ClientID, m.Author, agent, m.Body, m.Created).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) { // sent before: the same body, or a conflict
+			var body string
+			err = tx.row(ctx, `SELECT id, body FROM messages WHERE conversation_id = ? AND author = ? AND client_id = ?`,
+				m.ConversationID, m.Author, m.ClientID).Scan(&id, &body)
+			if err == nil && body != m.Body {
+				err = ErrConflict
+			}
+			return err
+		}
+		if err != nil {
+			return err
+		}
+		created = true
+		// The author has read their own message.
+		cursor := readCursor(m.Author)
+		_, err = tx.exec(ctx, `UPDATE conversations SET updated_at = ?, `+cursor+` = max(`+cursor+`, ?) WHERE id = ?`,
+			m.Created, id, m.ConversationID)
+		return err
+	})
+	if err != nil {
+		return Message{}, false, fmt.Errorf("add message: %w", err)
+	}
+	stored, err := s.message(ctx, id)
+	return stored, created, err
+}

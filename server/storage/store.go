@@ -23,9 +23,6 @@ type dialect struct {
 	// lockMigrations, when set, runs first in each migration's
 	// transaction, so that instances starting together apply it once.
 	lockMigrations string
-	// lockMessages, when set, runs first in AddMessage's transaction and
-	// holds a lock until the commit: ids are handed out in commit order.
-	lockMessages string
 	// numbered placeholders ($1, $2 …) instead of ?.
 	numbered bool
 	// greatest and least name the two-argument max and min functions.
@@ -99,7 +96,8 @@ func scanAll[T any](rows *sql.Rows, err error, scan func(scanner) (T, error)) ([
 }
 
 // store is the Store over database/sql that SQLite and Postgres share;
-// each adds how it opens and closes, and Postgres the Fanout.
+// each adds how it opens and closes and its AddMessage, and Postgres the
+// Fanout.
 type store struct {
 	runner
 	db *sql.DB

@@ -13,10 +13,11 @@ import (
 	"github.com/crumbless/crumbless/internal/pgtest"
 )
 
-// oldLayout is how databases were migrated before the per-dialect
-// folders: the SQLite files sat at the top of migrations/ (moved unchanged
-// to migrations/sqlite/), and each engine made its schema_migrations table
-// with the statement below.
+// oldLayout replays how earlier releases migrated a database, so that
+// their data/crumbless.db files and PostgreSQL databases keep opening: the
+// SQLite files sat at the top of migrations/ (the same files are in
+// migrations/sqlite/), and each engine made schema_migrations with the
+// statement below and recorded each file's version and base name.
 var oldLayout = []struct {
 	name, driver, migrations, table, insert string
 }{
@@ -32,9 +33,9 @@ var oldLayout = []struct {
 	},
 }
 
-// TestOpensOldLayout: a database migrated the old way, with a conversation
-// in it, opens without a migration applied again, keeps its bookkeeping
-// and its rows, and takes new writes.
+// TestOpensOldLayout: a database migrated by an earlier release, with a
+// conversation in it, opens without a migration applied again, keeps its
+// bookkeeping and its rows, and takes new writes.
 func TestOpensOldLayout(t *testing.T) {
 	for _, old := range oldLayout {
 		t.Run(old.name, func(t *testing.T) {
