@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/crumbless/crumbless/server/forwarded"
 )
 
 // origins is the Config.Origins allow-list (the -origins flag): the pages
@@ -104,11 +106,9 @@ func (o origins) wrap(next http.Handler) http.Handler {
 }
 
 // sameOrigin reports whether origin is the server's own, as the browser
-// reached it (the demo page and the agent inbox call the API that way).
+// reached it (the demo page and the agent inbox call the API that way):
+// the public URL, or the request's scheme (through trusted proxies, the
+// forwarded one) and Host.
 func sameOrigin(r *http.Request, origin string) bool {
-	scheme := "http://"
-	if r.TLS != nil {
-		scheme = "https://"
-	}
-	return strings.EqualFold(origin, scheme+r.Host)
+	return strings.EqualFold(origin, forwarded.ClientOf(r).Origin)
 }

@@ -25,11 +25,13 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/crumbless/crumbless/server/assets"
 	"github.com/crumbless/crumbless/server/chat"
 	"github.com/crumbless/crumbless/server/disclosure"
+	"github.com/crumbless/crumbless/server/forwarded"
 	"github.com/crumbless/crumbless/server/storage"
 )
 
@@ -49,6 +51,19 @@ type Config struct {
 	// Files is the built widget (manifest.json at its root), such as a
 	// distribution made by make dist. Nil: the files make build embedded.
 	Files fs.FS
+	// TrustedProxies lists the reverse proxies (CIDRs or addresses, the
+	// -trusted-proxies flag) whose X-Forwarded-For, X-Forwarded-Proto and
+	// Forwarded headers are believed: from those peers the client is the
+	// first untrusted address of the chain read from the right, and the
+	// scheme the one they report. Empty: the headers are ignored and the
+	// client is the connection's peer.
+	TrustedProxies []string
+	// PublicURL is the origin browsers use (https://chat.example, the
+	// -public-url flag) when a proxy stands in front. The agent API's
+	// same-origin check compares Origin with it, requests for another Host
+	// get 421, and an https URL turns on HSTS. Empty: the origin is the
+	// request's scheme and Host.
+	PublicURL string
 	// Logger receives the access log (one line per request) and the
 	// server's own messages. Nil: nothing is logged.
 	Logger *slog.Logger
@@ -90,6 +105,14 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	trusted, err := forwarded.ParseTrusted(strings.Join(cfg.TrustedProxies, ","))
+	if err != nil {
+		return nil, err
+	}
+	public, err := parsePublicURL(cfg.PublicURL)
+	if err != nil {
+		return nil, err
+	}
 	tlsConfig, err := loadTLS(cfg.TLSCert, cfg.TLSKey)
 	if err != nil {
 		return nil, err
@@ -120,7 +143,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		tls:     tlsConfig,
 		chat:    chatServer,
 		store:   store,
-		handler: accessLog(logger, newHandler(table, allowed, chatServer.Mount)),
+		handler: accessLog(logger, clientResolver(trusted, public, newHandler(table, allowed, chatServer.Mount))),
 	}, nil
 }
 
@@ -163,7 +186,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if s.tls != nil {
 		scheme = "https"
 	}
-	s.logger.Info("listening", "url", scheme+"://"+ln.Addr().String()+"/", "version", s.table.Version(), "data", s.cfg.Data, "db", storage.RedactURL(s.cfg.DB), "origins", s.allowed.String())
+	s.logger.Info("listening", "url", scheme+"://"+ln.Addr().String()+"/", "version", s.table.Version(), "data", s.cfg.Data, "db", storage.RedactURL(s.cfg.DB), "origins", s.allowed.String(), "public_url", s.cfg.PublicURL, "trusted_proxies", strings.Join(s.cfg.TrustedProxies, ","))
 	err := serve(ctx, srv, ln, shutdownGrace)
 	s.logger.Info("stopped")
 	return err

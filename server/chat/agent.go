@@ -95,7 +95,7 @@ func agentFrom(r *http.Request) storage.AgentAccount {
 
 // login checks HTTP Basic credentials and returns a bearer session.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
-	if ok, wait := s.loginLimit.allow(clientIP(r), s.now()); !ok {
+	if ok, wait := s.loginLimit.allow(clientKey(r), s.now()); !ok {
 		s.writeError(w, r, &Error{Code: CodeRateLimited, Message: "Too many login attempts; wait a moment.", RetryAfter: wait})
 		return
 	}
@@ -104,18 +104,32 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, errorf(CodeUnauthorized, "Send the agent name and password with HTTP Basic authentication."))
 		return
 	}
+	if wait := s.backoff.wait(name, s.now()); wait > 0 {
+		s.writeError(w, r, &Error{Code: CodeRateLimited, Message: "Too many failed logins for this name; wait a moment.", RetryAfter: wait})
+		return
+	}
+	release, ok := s.checkSlot()
+	if !ok {
+		s.writeError(w, r, &Error{Code: CodeRateLimited, Message: "The server is checking many logins; try again in a moment.", RetryAfter: time.Second})
+		return
+	}
 	a, err := s.store.AgentByName(r.Context(), name)
 	hash := []byte(a.PasswordHash)
 	if errors.Is(err, storage.ErrNotFound) {
 		hash = s.dummyHash()
 	} else if err != nil {
+		release()
 		s.writeError(w, r, err)
 		return
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || a.ID == 0 {
+	wrong := bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || a.ID == 0
+	release()
+	if wrong {
+		s.backoff.failed(name, s.now())
 		s.writeError(w, r, errorf(CodeUnauthorized, "Wrong name or password."))
 		return
 	}
+	s.backoff.succeeded(name)
 	token := newToken(prefixAgent)
 	now := s.now()
 	expires := now.Add(s.cfg.SessionTTL)

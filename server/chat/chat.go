@@ -15,6 +15,7 @@ import (
 	"crypto/rand"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,6 +41,19 @@ type Config struct {
 	StreamWriteTimeout time.Duration // per SSE write, 10 s
 	MaxStreams         int           // open streams per visitor, 4
 	MaxPublicStreams   int           // availability streams per client address, 16
+	// MaxAddressStreams caps the open streams of every kind from one client
+	// network (an IPv4 address or IPv6 /64), 128: a 429 beyond.
+	MaxAddressStreams int
+	// MaxTotalStreams caps the open streams of this process, 20,000: a 503
+	// beyond, so that a flood cannot exhaust memory or file descriptors.
+	MaxTotalStreams int
+	// MaxLimiterKeys bounds the client networks each rate limit
+	// remembers (10,000); the least recently seen are forgotten first.
+	MaxLimiterKeys int
+	// MaxLogins caps the password checks (bcrypt) running at once,
+	// 2 × GOMAXPROCS: a login beyond gets 429 with Retry-After, so that
+	// parallel guessing cannot take every core.
+	MaxLogins int
 	// NetworkKey keys the hashes of the networks visitors come from (network
 	// bans); the server keeps it in its data folder (LoadOrCreateKey). Empty:
 	// a random key for this process, so bans by network end with it.
@@ -75,6 +89,8 @@ type Server struct {
 	cfg     Config
 
 	ipLimit, messageLimit, startLimit, loginLimit *limiters
+	logins                                        chan struct{} // a slot per password check running
+	backoff                                       *loginBackoff
 
 	presence      *presence
 	networkKey    []byte
@@ -113,6 +129,15 @@ func New(cfg Config) *Server {
 	if cfg.MaxStreams <= 0 {
 		cfg.MaxStreams = 4
 	}
+	if cfg.MaxAddressStreams <= 0 {
+		cfg.MaxAddressStreams = 128
+	}
+	if cfg.MaxTotalStreams <= 0 {
+		cfg.MaxTotalStreams = 20000
+	}
+	if cfg.MaxLogins <= 0 {
+		cfg.MaxLogins = 2 * runtime.GOMAXPROCS(0)
+	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -129,7 +154,7 @@ func New(cfg Config) *Server {
 		if rate < 0 {
 			return nil
 		}
-		return newLimiters(rate, burst)
+		return newLimiters(rate, burst, cfg.MaxLimiterKeys)
 	}
 	s := &Server{
 		store:        cfg.Store,
@@ -137,13 +162,15 @@ func New(cfg Config) *Server {
 		forms:        cfg.Forms,
 		log:          cfg.Logger,
 		now:          cfg.Now,
-		hub:          newHub(),
+		hub:          newHub(hubLimits{perConversation: cfg.MaxStreams, perAddress: cfg.MaxAddressStreams, total: cfg.MaxTotalStreams}),
 		cfg:          cfg,
 		ipLimit:      limit(cfg.IPRate, cfg.IPBurst, 20, 60),
 		messageLimit: limit(cfg.MessageRate, cfg.MessageBurst, 2, 10),
 		startLimit:   limit(cfg.StartRate, cfg.StartBurst, 0.2, 5),
 		loginLimit:   limit(cfg.LoginRate, cfg.LoginBurst, 1, 5),
 		done:         make(chan struct{}),
+		logins:       make(chan struct{}, cfg.MaxLogins),
+		backoff:      newLoginBackoff(cfg.MaxLimiterKeys),
 
 		publicStreams: map[string]int{},
 		dummyHash: sync.OnceValue(func() []byte { // made on first use, not at start
@@ -240,7 +267,7 @@ func (s *Server) guard(api *http.ServeMux) http.Handler {
 			s.writeError(w, r, errorf(CodeForbidden, "The agent API answers only the inbox page on this server."))
 			return
 		}
-		if ok, wait := s.ipLimit.allow(clientIP(r), s.now()); !ok {
+		if ok, wait := s.ipLimit.allow(clientKey(r), s.now()); !ok {
 			s.writeError(w, r, &Error{Code: CodeRateLimited, Message: "Too many requests; slow down.", RetryAfter: wait})
 			return
 		}

@@ -128,7 +128,7 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) {
 		}
 		conversation = c.ID
 	}
-	if ok, wait := s.messageLimit.allow("f"+clientIP(r), s.now()); !ok {
+	if ok, wait := s.messageLimit.allow("f"+clientKey(r), s.now()); !ok {
 		s.writeError(w, r, &Error{Code: CodeRateLimited, Message: "Too many submissions; try again later.", RetryAfter: wait})
 		return
 	}

@@ -26,6 +26,7 @@ const (
 	CodeTooMany      = "too_many_streams"   // 429: stream cap reached
 	CodeInternal     = "internal"           // 500
 	CodeUnavailable  = "unavailable"        // 503: shutting down
+	CodeBusy         = "busy"               // 503: the server's stream cap reached; see Retry-After
 	CodeMethod       = "method_not_allowed" // 405
 )
 
@@ -73,7 +74,7 @@ func status(code string) int {
 		return http.StatusUnsupportedMediaType
 	case CodeRateLimited, CodeTooMany:
 		return http.StatusTooManyRequests
-	case CodeUnavailable:
+	case CodeUnavailable, CodeBusy:
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError

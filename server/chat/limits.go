@@ -1,32 +1,50 @@
 package chat
 
 import (
-	"net"
+	"container/list"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/crumbless/crumbless/server/forwarded"
 )
 
-// limiters keeps one token bucket per key (an IP address or a
-// conversation), forgetting keys unused for ten minutes.
+// defaultMaxKeys bounds the keys a limiter remembers: with every entry
+// about 250 bytes, one limiter holds at most a few megabytes however many
+// addresses visit.
+const defaultMaxKeys = 10000
+
+// idleKey is how long an unused key is kept.
+const idleKey = 10 * time.Minute
+
+// limiters keeps one token bucket per key (a client's network or a
+// conversation). It remembers at most maxKeys keys: when full, the least
+// recently used one is forgotten (its client starts again with a full
+// bucket, which only ever loosens a limit), and keys unused for ten
+// minutes are forgotten as well.
 type limiters struct {
-	mu    sync.Mutex
-	every rate.Limit
-	burst int
-	m     map[string]*limiterEntry
-	swept time.Time
+	mu      sync.Mutex
+	every   rate.Limit
+	burst   int
+	maxKeys int
+	m       map[string]*list.Element // of *limiterEntry
+	lru     list.List                // front: most recently used
 }
 
 type limiterEntry struct {
+	key  string
 	lim  *rate.Limiter
 	seen time.Time
 }
 
-func newLimiters(perSecond float64, burst int) *limiters {
-	return &limiters{every: rate.Limit(perSecond), burst: burst, m: map[string]*limiterEntry{}}
+func newLimiters(perSecond float64, burst, maxKeys int) *limiters {
+	if maxKeys <= 0 {
+		maxKeys = defaultMaxKeys
+	}
+	return &limiters{every: rate.Limit(perSecond), burst: burst, maxKeys: maxKeys, m: map[string]*list.Element{}}
 }
 
 // allow takes one token for key at now; when none is left it returns how
@@ -37,18 +55,20 @@ func (l *limiters) allow(key string, now time.Time) (bool, time.Duration) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if now.Sub(l.swept) > time.Minute {
-		for k, e := range l.m {
-			if now.Sub(e.seen) > 10*time.Minute {
-				delete(l.m, k)
-			}
-		}
-		l.swept = now
+	// Forget the idle keys, oldest first (the back of the list).
+	for b := l.lru.Back(); b != nil && now.Sub(b.Value.(*limiterEntry).seen) > idleKey; b = l.lru.Back() {
+		l.remove(b)
 	}
-	e, ok := l.m[key]
-	if !ok {
-		e = &limiterEntry{lim: rate.NewLimiter(l.every, l.burst)}
-		l.m[key] = e
+	var e *limiterEntry
+	if el, ok := l.m[key]; ok {
+		l.lru.MoveToFront(el)
+		e = el.Value.(*limiterEntry)
+	} else {
+		if len(l.m) >= l.maxKeys {
+			l.remove(l.lru.Back())
+		}
+		e = &limiterEntry{key: key, lim: rate.NewLimiter(l.every, l.burst)}
+		l.m[key] = l.lru.PushFront(e)
 	}
 	e.seen = now
 	r := e.lim.ReserveN(now, 1)
@@ -59,22 +79,28 @@ func (l *limiters) allow(key string, now time.Time) (bool, time.Duration) {
 	return true, 0
 }
 
-// clientIP is the connection's remote address. X-Forwarded-For is not
-// trusted: a proxy in front should rate-limit on its own.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
+func (l *limiters) remove(el *list.Element) {
+	delete(l.m, el.Value.(*limiterEntry).key)
+	l.lru.Remove(el)
 }
 
-// sameOrigin reports whether origin is the server's own (as the browser
-// reached it).
+// size is how many keys l remembers.
+func (l *limiters) size() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.m)
+}
+
+// clientKey names the network r comes from (package forwarded): the
+// client's IPv4 address or IPv6 /64, behind trusted proxies the forwarded
+// one.
+func clientKey(r *http.Request) string {
+	return forwarded.ClientOf(r).Key()
+}
+
+// sameOrigin reports whether origin is the server's own, as the browser
+// reached it: the -public-url, or the scheme (a trusted proxy's
+// X-Forwarded-Proto) and Host of the request.
 func sameOrigin(r *http.Request, origin string) bool {
-	scheme := "http://"
-	if r.TLS != nil {
-		scheme = "https://"
-	}
-	return strings.EqualFold(origin, scheme+r.Host)
+	return strings.EqualFold(origin, forwarded.ClientOf(r).Origin)
 }

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
+
+	"github.com/crumbless/crumbless/server/forwarded"
 )
 
 // NetworkKeySize is the length of the secret that keys the network hashes.
@@ -24,26 +26,23 @@ const (
 // networkHash is the keyed hash (HMAC-SHA256 with the server's secret) of
 // the network r came from: its IPv4 address, or the /64 its IPv6 address
 // is in (one household or phone usually holds a whole /64). The address
-// itself is never stored; without the secret the hash cannot be tied back
-// to it by trying every address.
-//
-// The address is the connection's (RemoteAddr), like the rate limits':
-// behind a reverse proxy every visitor shares the proxy's.
+// is the client's as package forwarded resolves it (behind trusted proxies,
+// the forwarded one). The address itself is never stored; without the
+// secret the hash cannot be tied back to it by trying every address.
 func (s *Server) networkHash(r *http.Request) []byte {
-	return networkHash(s.networkKey, clientIP(r))
+	return hashNetwork(s.networkKey, clientKey(r))
 }
 
+// networkHash is the hash of the network of the address ip.
 func networkHash(key []byte, ip string) []byte {
 	name := "raw " + ip
 	if addr, err := netip.ParseAddr(ip); err == nil {
-		addr = addr.Unmap().WithZone("")
-		bits := 32
-		if addr.Is6() {
-			bits = 64
-		}
-		p, _ := addr.Prefix(bits)
-		name = p.String()
+		name = forwarded.Key(addr)
 	}
+	return hashNetwork(key, name)
+}
+
+func hashNetwork(key []byte, name string) []byte {
 	mac := hmac.New(sha256.New, key)
 	mac.Write([]byte(name))
 	return mac.Sum(nil)

@@ -110,7 +110,7 @@ func (s *Server) availability(w http.ResponseWriter, r *http.Request) {
 // conversation yet: the current state at once, then every change. No token
 // is needed, so the streams per client address are capped.
 func (s *Server) availabilityEvents(w http.ResponseWriter, r *http.Request) {
-	ip := clientIP(r)
+	ip := clientKey(r)
 	s.publicMu.Lock()
 	if s.publicStreams[ip] >= s.cfg.MaxPublicStreams {
 		s.publicMu.Unlock()

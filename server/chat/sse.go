@@ -32,9 +32,9 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, conversation int
 		}
 		lastID = id
 	}
-	sub := s.hub.subscribe(conversation)
-	if sub == nil {
-		s.writeError(w, r, errorf(CodeUnavailable, "The server is shutting down."))
+	sub, err := s.hub.subscribe(conversation, clientKey(r))
+	if err != nil {
+		s.writeError(w, r, streamRefused(err))
 		return
 	}
 	defer s.hub.unsubscribe(sub)
@@ -118,6 +118,19 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, conversation int
 			}
 		}
 	}
+}
+
+// streamRefused is the API error for a stream the hub refused.
+func streamRefused(err error) *Error {
+	switch err {
+	case errConversationFull:
+		return errorf(CodeTooMany, "Too many open streams for this visitor.")
+	case errAddressFull:
+		return errorf(CodeTooMany, "Too many open streams from this address.")
+	case errHubFull:
+		return &Error{Code: CodeBusy, Message: "The server has as many open streams as it takes; try again shortly.", RetryAfter: 5 * time.Second}
+	}
+	return errorf(CodeUnavailable, "The server is shutting down.")
 }
 
 // formatEvent renders one SSE event. Data is single-line JSON.

@@ -350,9 +350,11 @@ func TestStreamTicket(t *testing.T) {
 }
 
 func TestStreamSlowSubscriberDropped(t *testing.T) {
-	h := newHub()
-	slow := h.subscribe(7)
-	agent := h.subscribe(0)
+	h := newHub(hubLimits{})
+	slow, err := h.subscribe(7, "a")
+	require.NoError(t, err)
+	agent, err := h.subscribe(0, "b")
+	require.NoError(t, err)
 	for i := 0; i < cap(slow.ch)+1; i++ {
 		h.publish(event{ID: int64(i + 1), Name: "message", Conversation: 7, ToVisitor: true})
 	}
@@ -366,6 +368,9 @@ func TestStreamSlowSubscriberDropped(t *testing.T) {
 		_, open = <-slow.ch
 	}
 	assert.Equal(t, 0, h.count(7), "the slow stream was dropped")
+	total, fromA := h.open("a")
+	assert.Equal(t, 1, total, "the dropped stream no longer counts")
+	assert.Zero(t, fromA)
 }
 
 func TestServerCloseEndsStreams(t *testing.T) {

@@ -47,7 +47,7 @@ type startResponse struct {
 // is shown once; only its hash is stored, with the keyed hash of the
 // visitor's network (for network bans). A blocked network gets 403 banned.
 func (s *Server) startConversation(w http.ResponseWriter, r *http.Request) {
-	if ok, wait := s.startLimit.allow(clientIP(r), s.now()); !ok {
+	if ok, wait := s.startLimit.allow(clientKey(r), s.now()); !ok {
 		s.writeError(w, r, &Error{Code: CodeRateLimited, Message: "Too many new conversations; try again later.", RetryAfter: wait})
 		return
 	}
@@ -248,10 +248,6 @@ func (s *Server) visitorEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.writeError(w, r, err)
-		return
-	}
-	if s.hub.count(c.ID) >= s.cfg.MaxStreams {
-		s.writeError(w, r, errorf(CodeTooMany, "Too many open streams for this visitor."))
 		return
 	}
 	s.stream(w, r, c.ID, func(ctx context.Context, after int64) ([]storage.Message, error) {

@@ -1,0 +1,177 @@
+package chat
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestHubCaps(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		limits hubLimits
+		open   []struct {
+			conv int64
+			addr string
+		}
+		want error // for one more stream: conversation 1 from "a"
+	}{
+		{name: "per conversation", limits: hubLimits{perConversation: 2},
+			open: []struct {
+				conv int64
+				addr string
+			}{{1, "x"}, {1, "y"}}, want: errConversationFull},
+		{name: "per address", limits: hubLimits{perAddress: 2},
+			open: []struct {
+				conv int64
+				addr string
+			}{{0, "a"}, {publicStream, "a"}}, want: errAddressFull},
+		{name: "in all", limits: hubLimits{total: 3},
+			open: []struct {
+				conv int64
+				addr string
+			}{{0, "x"}, {2, "y"}, {publicStream, "z"}}, want: errHubFull},
+		{name: "under every cap", limits: hubLimits{perConversation: 2, perAddress: 2, total: 3},
+			open: []struct {
+				conv int64
+				addr string
+			}{{1, "x"}, {0, "a"}}, want: nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHub(tc.limits)
+			for _, o := range tc.open {
+				_, err := h.subscribe(o.conv, o.addr)
+				require.NoError(t, err)
+			}
+			s, err := h.subscribe(1, "a")
+			assert.Equal(t, tc.want, err)
+			if tc.want != nil {
+				return
+			}
+			h.unsubscribe(s)
+			h.unsubscribe(s) // twice is harmless
+			total, fromA := h.open("a")
+			assert.Equal(t, len(tc.open), total)
+			assert.Equal(t, 1, fromA)
+		})
+	}
+}
+
+// TestHubReservesAtomically opens streams from many goroutines at once:
+// exactly the cap gets through.
+func TestHubReservesAtomically(t *testing.T) {
+	h := newHub(hubLimits{perConversation: 4, perAddress: 10, total: 12})
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	got := map[error]int{}
+	for i := 0; i < 64; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := h.subscribe(int64(1+i%2), "a") // conversations 1 and 2, one address
+			mu.Lock()
+			got[err]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, 8, got[nil], "4 per conversation × 2 conversations")
+	assert.Equal(t, 56, got[errConversationFull])
+	assert.Equal(t, 4, h.count(1))
+	assert.Equal(t, 4, h.count(2))
+}
+
+// TestHubDeliversByConversation: an event for one conversation reaches
+// its visitor streams and the agents, nobody else; presence reaches every
+// visitor and availability stream.
+func TestHubDeliversByConversation(t *testing.T) {
+	h := newHub(hubLimits{})
+	sub := func(conv int64) *subscriber {
+		s, err := h.subscribe(conv, "a")
+		require.NoError(t, err)
+		return s
+	}
+	one, two, agent, public := sub(1), sub(2), sub(0), sub(publicStream)
+	pending := func(s *subscriber) []string {
+		var names []string
+		for len(s.ch) > 0 {
+			names = append(names, (<-s.ch).Name)
+		}
+		return names
+	}
+	h.deliver(event{Name: "message", Conversation: 1, ToVisitor: true, ToAgents: true})
+	h.deliver(event{Name: "typing", Conversation: 2, ToVisitor: true})
+	h.deliver(event{Name: "presence", ToVisitors: true, ToPublic: true})
+	assert.Equal(t, []string{"message", "presence"}, pending(one))
+	assert.Equal(t, []string{"typing", "presence"}, pending(two))
+	assert.Equal(t, []string{"message"}, pending(agent))
+	assert.Equal(t, []string{"presence"}, pending(public))
+}
+
+// TestStreamCapsOverHTTP: concurrent opens for one visitor get exactly
+// MaxStreams streams and 429s; the process-wide cap answers 503 "busy"
+// with Retry-After.
+func TestStreamCapsOverHTTP(t *testing.T) {
+	t.Run("per visitor, concurrent", func(t *testing.T) {
+		fx := newFixture(t, func(c *Config) { c.MaxStreams = 3 })
+		ts := serve(t, fx)
+		token, _ := fx.start()
+		var wg sync.WaitGroup
+		codes := make(chan int, 12)
+		for i := 0; i < 12; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, res := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(token, 0))
+				codes <- res.StatusCode
+			}()
+		}
+		wg.Wait()
+		close(codes)
+		got := map[int]int{}
+		for c := range codes {
+			got[c]++
+		}
+		assert.Equal(t, map[int]int{200: 3, 429: 9}, got)
+	})
+	t.Run("per address", func(t *testing.T) {
+		fx := newFixture(t, func(c *Config) { c.MaxAddressStreams = 2 })
+		ts := serve(t, fx)
+		for i := 0; i < 2; i++ {
+			token, _ := fx.start()
+			s, _ := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(token, 0))
+			require.NotNil(t, s, "stream "+strconv.Itoa(i))
+		}
+		token, _ := fx.start()
+		_, res := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(token, 0))
+		assert.Equal(t, http.StatusTooManyRequests, res.StatusCode)
+		assert.Equal(t, CodeTooMany, errorCode(t, res))
+	})
+	t.Run("in all", func(t *testing.T) {
+		fx := newFixture(t, func(c *Config) { c.MaxTotalStreams = 2 })
+		ts := serve(t, fx)
+		for i := 0; i < 2; i++ {
+			s, _ := openStream(t, ts.URL, "/api/v1/availability/events", nil)
+			require.NotNil(t, s)
+		}
+		_, res := openStream(t, ts.URL, "/api/v1/availability/events", nil)
+		assert.Equal(t, http.StatusServiceUnavailable, res.StatusCode)
+		assert.Equal(t, "5", res.Header.Get("Retry-After"))
+		assert.Equal(t, CodeBusy, errorCode(t, res))
+	})
+}
+
+func errorCode(t *testing.T, res *http.Response) string {
+	t.Helper()
+	defer res.Body.Close()
+	var body struct {
+		Code string `json:"code"`
+	}
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&body))
+	return body.Code
+}
