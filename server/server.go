@@ -84,6 +84,7 @@ type Server struct {
 	logger  *slog.Logger
 	table   *assets.Table
 	allowed origins
+	trusted forwarded.Trusted
 	tls     *tls.Config
 	chat    *chat.Server
 	store   storage.Store
@@ -140,6 +141,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		logger:  logger,
 		table:   table,
 		allowed: allowed,
+		trusted: trusted,
 		tls:     tlsConfig,
 		chat:    chatServer,
 		store:   store,
@@ -186,7 +188,14 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if s.tls != nil {
 		scheme = "https"
 	}
-	s.logger.Info("listening", "url", scheme+"://"+ln.Addr().String()+"/", "version", s.table.Version(), "data", s.cfg.Data, "db", storage.RedactURL(s.cfg.DB), "origins", s.allowed.String(), "public_url", s.cfg.PublicURL, "trusted_proxies", strings.Join(s.cfg.TrustedProxies, ","))
+	attrs := []any{"url", scheme + "://" + ln.Addr().String() + "/", "version", s.table.Version(), "data", s.cfg.Data, "db", storage.RedactURL(s.cfg.DB), "origins", s.allowed.String()}
+	if s.cfg.PublicURL != "" { // behind a proxy: the address browsers use
+		attrs = append(attrs, "public_url", s.cfg.PublicURL)
+	}
+	if !s.trusted.Empty() {
+		attrs = append(attrs, "trusted_proxies", s.trusted.String())
+	}
+	s.logger.Info("listening", attrs...)
 	err := serve(ctx, srv, ln, shutdownGrace)
 	s.logger.Info("stopped")
 	return err

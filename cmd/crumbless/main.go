@@ -2,7 +2,8 @@
 // and the agent inbox (package server), and manages the agents who answer.
 //
 //	crumbless [-addr 127.0.0.1:8080] [-data ./data] [-db sqlite|postgres://…] [-origins https://a,https://b]
-//	          [-log text|json] [-tls-cert cert.pem -tls-key key.pem] …
+//	          [-log text|json] [-tls-cert cert.pem -tls-key key.pem]
+//	          [-trusted-proxies CIDR,… -public-url https://chat.example] …
 //	crumbless agent add [-data ./data] [-db sqlite|postgres://…] NAME   (password on stdin)
 //
 // crumbless -h lists every flag. The widget's files are embedded at build
@@ -57,6 +58,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 // options are the server's flags.
 type options struct {
 	addr, data, db, origins, log string
+	trustedProxies, publicURL    string
 	tlsCert, tlsKey, cpuProfile  string
 	presenceGrace, heartbeat     time.Duration
 }
@@ -70,6 +72,8 @@ func newFlags(out io.Writer) (*flag.FlagSet, *options) {
 	flags.StringVar(&o.data, "data", "./data", "folder for the server's data")
 	flags.StringVar(&o.db, "db", "sqlite", "database: sqlite (crumbless.db in -data) or postgres://user:password@host/db (shared by several instances)")
 	flags.StringVar(&o.origins, "origins", "", "comma-separated origins (https://shop.example) allowed to call /api/v1/ from their pages; * for any")
+	flags.StringVar(&o.trustedProxies, "trusted-proxies", "", "comma-separated CIDRs (127.0.0.1/32,10.0.0.0/8) of reverse proxies whose X-Forwarded-For, X-Forwarded-Proto and Forwarded headers are believed; empty: none")
+	flags.StringVar(&o.publicURL, "public-url", "", "the origin browsers use (https://chat.example) when a proxy is in front: same-origin checks use it, other Host headers get 421, https turns on HSTS")
 	flags.StringVar(&o.log, "log", "text", "access and server log format: text or json (on stderr)")
 	flags.StringVar(&o.tlsCert, "tls-cert", "", "PEM certificate chain: serve HTTPS (HTTP/2 and HTTP/1.1) instead of HTTP")
 	flags.StringVar(&o.tlsKey, "tls-key", "", "PEM private key for -tls-cert")
@@ -109,14 +113,16 @@ func serve(o *options, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	s, err := server.New(ctx, server.Config{
-		Data:          o.data,
-		DB:            o.db,
-		Origins:       strings.Split(o.origins, ","),
-		Logger:        logger,
-		TLSCert:       o.tlsCert,
-		TLSKey:        o.tlsKey,
-		PresenceGrace: o.presenceGrace,
-		Heartbeat:     o.heartbeat,
+		Data:           o.data,
+		DB:             o.db,
+		Origins:        strings.Split(o.origins, ","),
+		TrustedProxies: strings.Split(o.trustedProxies, ","),
+		PublicURL:      o.publicURL,
+		Logger:         logger,
+		TLSCert:        o.tlsCert,
+		TLSKey:         o.tlsKey,
+		PresenceGrace:  o.presenceGrace,
+		Heartbeat:      o.heartbeat,
 	})
 	if err != nil {
 		return err

@@ -65,6 +65,9 @@ func TestRunRejectsBadArguments(t *testing.T) {
 		{"origin", []string{"-origins", "shop.example"}, "-origins"},
 		{"cert without key", []string{"-tls-cert", "cert.pem"}, "go together"},
 		{"missing key pair", []string{"-tls-cert", "/nonexistent/c.pem", "-tls-key", "/nonexistent/k.pem"}, "load TLS key pair"},
+		{"trusted proxy", []string{"-trusted-proxies", "127.0.0.1/32,proxy.example"}, "-trusted-proxies"},
+		{"public URL with a path", []string{"-public-url", "https://chat.example/app"}, "-public-url"},
+		{"public URL without scheme", []string{"-public-url", "chat.example"}, "-public-url"},
 		{"unknown flag", []string{"-nope"}, "flag provided but not defined"},
 		{"argument after the flags", []string{"-log", "text", "serve"}, "unexpected argument \"serve\""},
 	}
