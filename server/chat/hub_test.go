@@ -175,3 +175,29 @@ func errorCode(t *testing.T, res *http.Response) string {
 	require.NoError(t, json.NewDecoder(res.Body).Decode(&body))
 	return body.Code
 }
+
+// BenchmarkHubDeliver delivers one conversation's event with many other
+// conversations' streams open: the cost follows that conversation's
+// streams (and the agents'), not the number of streams in all.
+func BenchmarkHubDeliver(b *testing.B) {
+	for _, others := range []int{10, 10000} {
+		b.Run("others="+strconv.Itoa(others), func(b *testing.B) {
+			h := newHub(hubLimits{})
+			for i := 0; i < others; i++ {
+				if _, err := h.subscribe(int64(2+i), "o"); err != nil {
+					b.Fatal(err)
+				}
+			}
+			s, err := h.subscribe(1, "v")
+			if err != nil {
+				b.Fatal(err)
+			}
+			ev := event{Name: "message", Conversation: 1, ToVisitor: true}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				h.deliver(ev)
+				<-s.ch
+			}
+		})
+	}
+}
