@@ -384,9 +384,14 @@ func (s *Server) agentSubmissions(w http.ResponseWriter, r *http.Request) {
 // agentEvents streams every conversation's events to an agent. While it
 // is open the team counts as online (presence).
 func (s *Server) agentEvents(w http.ResponseWriter, r *http.Request) {
+	sub, lastID, ok := s.subscribe(w, r, 0)
+	if !ok {
+		return // refused: the team's presence is unchanged
+	}
+	defer s.hub.unsubscribe(sub)
 	s.presence.connect()
 	defer s.presence.disconnect()
-	s.stream(w, r, 0, func(ctx context.Context, after int64) ([]storage.Message, error) {
+	s.serveStream(w, r, sub, lastID, func(ctx context.Context, after int64) ([]storage.Message, error) {
 		return s.store.AllMessages(ctx, after, 500)
 	})
 }

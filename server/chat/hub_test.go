@@ -201,3 +201,15 @@ func BenchmarkHubDeliver(b *testing.B) {
 		})
 	}
 }
+
+// TestRefusedAgentStreamLeavesPresence: an agent stream refused by a cap
+// does not show the team online.
+func TestRefusedAgentStreamLeavesPresence(t *testing.T) {
+	fx := newFixture(t, func(c *Config) { c.MaxTotalStreams = 1 })
+	ts := serve(t, fx)
+	s, _ := openStream(t, ts.URL, "/api/v1/availability/events", nil)
+	require.NotNil(t, s)
+	_, res := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader(fx.login(), 0))
+	assert.Equal(t, http.StatusServiceUnavailable, res.StatusCode)
+	assert.False(t, fx.srv.presence.Online(), "the team is not online")
+}

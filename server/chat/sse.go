@@ -23,22 +23,37 @@ type backlogFunc func(ctx context.Context, after int64) ([]storage.Message, erro
 // when the client leaves, falls too far behind (it reconnects and resumes),
 // is banned, or the server closes.
 func (s *Server) stream(w http.ResponseWriter, r *http.Request, conversation int64, backlog backlogFunc) {
+	sub, lastID, ok := s.subscribe(w, r, conversation)
+	if !ok {
+		return
+	}
+	defer s.hub.unsubscribe(sub)
+	s.serveStream(w, r, sub, lastID, backlog)
+}
+
+// subscribe reads Last-Event-ID and takes a stream under the hub's caps;
+// on failure it has answered r.
+func (s *Server) subscribe(w http.ResponseWriter, r *http.Request, conversation int64) (*subscriber, int64, bool) {
 	lastID := int64(0)
 	if v := strings.TrimSpace(r.Header.Get("Last-Event-ID")); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id < 0 {
 			s.writeError(w, r, &Error{Code: CodeInvalid, Message: "Last-Event-ID must be a message id."})
-			return
+			return nil, 0, false
 		}
 		lastID = id
 	}
 	sub, err := s.hub.subscribe(conversation, clientKey(r))
 	if err != nil {
 		s.writeError(w, r, streamRefused(err))
-		return
+		return nil, 0, false
 	}
-	defer s.hub.unsubscribe(sub)
+	return sub, lastID, true
+}
 
+// serveStream writes sub's events to w (see stream) until it ends.
+func (s *Server) serveStream(w http.ResponseWriter, r *http.Request, sub *subscriber, lastID int64, backlog backlogFunc) {
+	conversation := sub.conversation
 	rc := http.NewResponseController(w)
 	_ = rc.SetReadDeadline(time.Time{}) // the server's ReadTimeout must not end a stream
 	h := w.Header()
