@@ -28,6 +28,14 @@ import (
 // tokenKey is the registry key that holds the visitor token.
 const tokenKey = "visitor"
 
+// bannedKey is the registry key of the flag that the site's team blocked
+// the chat for this visitor (true while it lives).
+const bannedKey = "banned"
+
+// errBanned is what calls return once the visitor is banned: none of them
+// reaches the server.
+var errBanned = errors.New("conversation: the site's team blocked the chat for this visitor")
+
 // pageSize is how many messages History asks for per request (the API's maximum).
 const pageSize = 500
 
@@ -45,6 +53,12 @@ const pageSize = 500
 // leader. Without network the entries wait (the visitor sees "waiting for
 // network") and go out when the browser is back online, retried with
 // backoff and jitter.
+//
+// A visitor the site's team blocked (403 "banned" on any call, or the
+// stream's "banned" event) is remembered under the registry key "banned":
+// from then on, in every tab and on later pages, the Remote makes no chat
+// call at all (no stream, no history, no send) until the flag expires or
+// a forget removes it.
 type Remote struct {
 	client    *transport.Client
 	public    *transport.Client // no token: the availability stream
@@ -52,6 +66,7 @@ type Remote struct {
 	tabs      *tabs.Tabs
 	online    atomic.Bool  // the team's presence, as last heard
 	stopped   atomic.Bool  // the subscriber has gone (the widget is destroyed)
+	banned    atomic.Bool  // the site's team blocked the chat for this visitor
 	listeners ui.Listeners // released with the subscriber
 	wake      chan struct{}
 
@@ -60,6 +75,7 @@ type Remote struct {
 	mu         sync.Mutex // quick state only: never held across a fetch, so the event loop may take it
 	on         func(views.Message)
 	onRead     func(id string)
+	onBanned   func()
 	onPresence func(online bool)
 	watch      bool // this tab follows presence
 	watched    bool // another tab asked the leader for presence
@@ -87,7 +103,18 @@ func New(base string, st *store.Store, tb *tabs.Tabs) *Remote {
 	if st.Get(tokenKey, &token) {
 		r.client.SetToken(token)
 	}
+	var banned bool
+	r.banned.Store(st.Get(bannedKey, &banned) && banned)
 	st.OnChange(func(name string) {
+		if name == "" { // forgotten: the chat is offered again
+			r.banned.Store(false)
+		}
+		if name == bannedKey { // another tab was refused
+			var banned bool
+			if st.Get(bannedKey, &banned) && banned {
+				r.ban()
+			}
+		}
 		if name == "" || name == tokenKey {
 			var token string
 			st.Get(tokenKey, &token)
@@ -237,10 +264,16 @@ func (r *Remote) History() ([]views.Message, string, error) {
 	defer r.net.Unlock()
 	var msgs []views.Message
 	var read, after int64
+	if r.banned.Load() {
+		return nil, "", errBanned
+	}
 	for r.client.Token() != "" {
 		res, err := r.client.Do("GET", "/api/v1/conversation/messages?limit="+strconv.Itoa(pageSize)+"&after="+strconv.FormatInt(after, 10), js.Undefined())
 		if err != nil {
 			return r.waitingMessages(nil), "", err
+		}
+		if r.refused(res) {
+			return nil, "", errBanned
 		}
 		if res.Status == 401 || res.Status == 404 {
 			r.client.SetToken("")
@@ -298,6 +331,9 @@ func waitingMessage(e js.Value) views.Message {
 // the server's refusal. Without network it waits; a retry with the same
 // clientID never makes a second message.
 func (r *Remote) Send(clientID, text string) (views.Message, error) {
+	if r.banned.Load() {
+		return views.Message{}, errBanned
+	}
 	ch := make(chan sendResult, 1)
 	e := ui.Object("id", clientID, "text", text, "at", js.Global().Get("Date").Call("now"))
 	r.mu.Lock()
@@ -317,27 +353,23 @@ func (r *Remote) Send(clientID, text string) (views.Message, error) {
 	return res.m, res.err
 }
 
-// Subscribe calls fn for every message the stream delivers (and for state
-// changes of messages still on their way: no ID, a State) and read for
-// every move of the visitor's read cursor (this tab's reports and other
-// tabs').
-func (r *Remote) Subscribe(fn func(views.Message), read func(id string)) (cancel func()) {
+// Subscribe reports to s every message the stream delivers (and state
+// changes of messages still on their way: no ID, a State), every move of
+// the visitor's read cursor (this tab's reports and other tabs') and a ban
+// learnt from then on (a ban stored before is the flag the caller reads).
+func (r *Remote) Subscribe(s views.Subscriber) (cancel func()) {
 	r.mu.Lock()
-	r.on, r.onRead = fn, read
+	r.on, r.onRead, r.onBanned = s.Message, s.Read, s.Banned
 	r.connect()
 	r.mu.Unlock()
 	return func() {
 		r.stopped.Store(true)
 		r.listeners.Release()
 		r.mu.Lock()
-		r.on, r.onRead = nil, nil
+		r.on, r.onRead, r.onBanned = nil, nil, nil
 		r.connect()
-		waiters := r.waiters
-		r.waiters = map[string]chan sendResult{}
 		r.mu.Unlock()
-		for _, ch := range waiters { // the outbox keeps them for the next page
-			ch <- sendResult{err: errors.New("send: the widget was closed")}
-		}
+		r.failWaiting(errors.New("send: the widget was closed")) // the outbox keeps them for the next page
 		r.kick()
 	}
 }
@@ -357,6 +389,9 @@ func (r *Remote) MarkRead(msgID string) error {
 	if err != nil {
 		return err
 	}
+	if r.refused(res) {
+		return errBanned
+	}
 	if res.Status != 200 {
 		return apiError("mark read", res)
 	}
@@ -368,6 +403,9 @@ func (r *Remote) start() error {
 	res, err := r.client.Do("POST", "/api/v1/conversations", ui.Object())
 	if err != nil {
 		return err
+	}
+	if r.refused(res) { // a blocked network
+		return errBanned
 	}
 	if res.Status != 201 {
 		return apiError("start conversation", res)
@@ -391,7 +429,7 @@ func (r *Remote) start() error {
 func (r *Remote) connect() {
 	want, token := "", r.client.Token()
 	switch {
-	case !r.tabs.Leader() || r.stopped.Load():
+	case !r.tabs.Leader() || r.stopped.Load() || r.banned.Load():
 	case token != "" && r.on != nil:
 		want = token
 	case r.watch || r.watched:
@@ -423,6 +461,10 @@ func (r *Remote) fromStream(ev transport.Event) {
 		r.mu.Lock()
 		r.stream, r.streamFor = nil, ""
 		r.mu.Unlock()
+		if stringOf(ev.Data, "code") == "banned" {
+			r.ban()
+			return
+		}
 		r.handle("presence", js.Undefined())
 		return
 	case "open":
@@ -470,6 +512,8 @@ func (r *Remote) handle(name string, data js.Value) {
 		if fn != nil {
 			fn(id(number(data, "message")))
 		}
+	case "banned": // the stream's event, here or in the leader's tab
+		r.ban()
 	case "presence":
 		online := data.Type() == js.TypeObject && data.Get("online").Truthy()
 		r.online.Store(online)
@@ -479,6 +523,50 @@ func (r *Remote) handle(name string, data js.Value) {
 		if fn != nil {
 			fn(online)
 		}
+	}
+}
+
+// refused reports whether res is the server's refusal of a banned visitor,
+// and then takes the ban.
+func (r *Remote) refused(res transport.Response) bool {
+	if res.Status != 403 || res.Code() != "banned" {
+		return false
+	}
+	r.ban()
+	return true
+}
+
+// ban stops the chat for a visitor the site's team blocked: the flag is
+// stored (later pages read it, and the other tabs hear its storage event:
+// tabs share only while storage is written), the outbox is dropped (the server would
+// refuse every entry), the stream is closed, waiting Sends fail and the
+// subscriber is told. Once is enough: it does nothing when the flag is
+// already up.
+func (r *Remote) ban() {
+	if r.banned.Swap(true) {
+		return
+	}
+	_ = r.store.Set(bannedKey, true) // kept in memory when storage fails
+	r.store.Remove(outboxKey)
+	r.mu.Lock()
+	r.connect()
+	fn := r.onBanned
+	r.mine = map[string]js.Value{}
+	r.mu.Unlock()
+	r.failWaiting(errBanned)
+	if fn != nil {
+		fn()
+	}
+}
+
+// failWaiting ends every Send still waiting with err.
+func (r *Remote) failWaiting(err error) {
+	r.mu.Lock()
+	waiters := r.waiters
+	r.waiters = map[string]chan sendResult{}
+	r.mu.Unlock()
+	for _, ch := range waiters {
+		ch <- sendResult{err: err}
 	}
 }
 

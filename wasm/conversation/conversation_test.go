@@ -43,11 +43,18 @@ type tab struct {
 	r     *Remote
 	msgs  chan views.Message
 	reads chan string
+	bans  chan struct{}
+}
+
+// subscriber reports to x's channels.
+func (x *tab) subscriber() views.Subscriber {
+	return views.Subscriber{Message: func(m views.Message) { x.msgs <- m }, Read: func(id string) { x.reads <- id },
+		Banned: func() { x.bans <- struct{}{} }}
 }
 
 func newTab(t *testing.T, base string, st *store.Store) *tab {
-	tb := &tab{r: New(base, st, tabs.Join("crumbless-", false)), msgs: make(chan views.Message, 32), reads: make(chan string, 32)}
-	cancel := tb.r.Subscribe(func(m views.Message) { tb.msgs <- m }, func(id string) { tb.reads <- id })
+	tb := &tab{r: New(base, st, tabs.Join("crumbless-", false)), msgs: make(chan views.Message, 32), reads: make(chan string, 32), bans: make(chan struct{}, 4)}
+	cancel := tb.r.Subscribe(tb.subscriber())
 	t.Cleanup(func() { // close the stream and let it end before the program does
 		tb.r.mu.Lock()
 		s := tb.r.stream
@@ -220,8 +227,8 @@ func sharedTab(t *testing.T, base, prefix string, st *store.Store) (*tab, *tabs.
 	t.Helper()
 	tb := tabs.Join(prefix, true)
 	t.Cleanup(tb.Close)
-	x := &tab{r: New(base, st, tb), msgs: make(chan views.Message, 64), reads: make(chan string, 32)}
-	cancel := x.r.Subscribe(func(m views.Message) { x.msgs <- m }, func(id string) { x.reads <- id })
+	x := &tab{r: New(base, st, tb), msgs: make(chan views.Message, 64), reads: make(chan string, 32), bans: make(chan struct{}, 4)}
+	cancel := x.r.Subscribe(x.subscriber())
 	t.Cleanup(cancel)
 	return x, tb
 }
@@ -333,7 +340,7 @@ func TestOutboxWaitsAndKeepsOrder(t *testing.T) {
 	st := memoryStore()
 	tb := tabs.Join("conv2-", false)
 	x := &tab{r: New("http://127.0.0.1:9", st, tb), msgs: make(chan views.Message, 64), reads: make(chan string, 32)}
-	t.Cleanup(x.r.Subscribe(func(m views.Message) { x.msgs <- m }, func(string) {}))
+	t.Cleanup(x.r.Subscribe(views.Subscriber{Message: func(m views.Message) { x.msgs <- m }, Read: func(string) {}, Banned: func() {}}))
 
 	texts := []string{"first", "second", "third"}
 	results := make(chan sendResult, len(texts))

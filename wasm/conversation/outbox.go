@@ -44,9 +44,12 @@ func validEntry(e js.Value) bool {
 		e.Get("text").Type() == js.TypeString && e.Get("at").Type() == js.TypeNumber
 }
 
-// enqueue adds e to the outbox unless an entry with its id is there, and
-// wakes the sender.
+// enqueue adds e to the outbox unless an entry with its id is there (or the
+// visitor is banned), and wakes the sender.
 func (r *Remote) enqueue(e js.Value) {
+	if r.banned.Load() {
+		return // nothing is sent for a banned visitor
+	}
 	out := r.outbox()
 	id := e.Get("id").String()
 	for i := 0; i < out.Length(); i++ {
@@ -110,7 +113,7 @@ func (r *Remote) drain() {
 		r.mu.Unlock()
 	}()
 	delay := minRetry
-	for r.tabs.Leader() && !r.stopped.Load() {
+	for r.tabs.Leader() && !r.stopped.Load() && !r.banned.Load() {
 		out := r.outbox()
 		if out.Length() == 0 {
 			return
@@ -124,6 +127,8 @@ func (r *Remote) drain() {
 		}
 		res, err := r.deliver(id, text)
 		switch {
+		case r.banned.Load(), err == nil && r.refused(res): // the outbox went with the ban
+			return
 		case err == nil && (res.Status == 200 || res.Status == 201):
 			delay = minRetry
 			r.remove(id)

@@ -52,13 +52,26 @@ type Conversation interface {
 	// Send delivers text under clientID and returns the stored message. Sending
 	// the same clientID again must not create a second message.
 	Send(clientID, text string) (Message, error)
-	// Subscribe calls fn for every message that arrives from now on, and read
-	// with a message id whenever the visitor's read cursor moves on the
-	// backend (reported here or in another tab), until cancel is called.
-	Subscribe(fn func(Message), read func(id string)) (cancel func())
+	// Subscribe reports to s from now on, until cancel is called.
+	Subscribe(s Subscriber) (cancel func())
 	// MarkRead tells the backend that the visitor has seen every message up
 	// to and including id. The backend's cursor only moves forward.
 	MarkRead(id string) error
+}
+
+// Subscriber is what a Conversation reports to. Every field must be set.
+type Subscriber struct {
+	// Message gets every message that arrives, and state changes of the
+	// visitor's messages still on their way (no ID, a State).
+	Message func(Message)
+	// Read gets a message id whenever the visitor's read cursor moves on
+	// the backend (reported here or in another tab).
+	Read func(id string)
+	// Banned is called when the backend learns, here or in another tab,
+	// that the site's team blocked the chat for this visitor: from then on
+	// it makes no chat call. The registry key "banned" remembers it; a
+	// forget (store listeners, name "") lifts it.
+	Banned func()
 }
 
 // readDelay is how long the widget waits before it reports the messages the
@@ -136,6 +149,7 @@ type chatState struct {
 	view      *chatView // the chat view while it is shown
 	on        ui.Listeners
 	released  bool
+	banned    bool
 }
 
 func newChatState(p *Panel, conv Conversation) *chatState {
@@ -143,7 +157,8 @@ func newChatState(p *Panel, conv Conversation) *chatState {
 	p.store.Get("last-read", &c.lastRead)
 	p.store.Get("unread", &c.shown) // what the loader showed, until the history is here
 	c.shown = max(c.shown, 0)
-	c.cancel = conv.Subscribe(c.arrive, c.readElsewhere)
+	p.store.Get("banned", &c.banned)
+	c.cancel = conv.Subscribe(Subscriber{Message: c.arrive, Read: c.readElsewhere, Banned: c.ban})
 	c.on.On(js.Global().Get("document"), "visibilitychange", func(js.Value) { c.changed() })
 	p.store.OnChange(c.storeChanged)
 	ui.Go(c.load)
@@ -154,9 +169,9 @@ func newChatState(p *Panel, conv Conversation) *chatState {
 // backend has at hand (messages waiting to be sent) and tries again every
 // few seconds until it succeeds or the panel goes.
 func (c *chatState) load() {
-	for {
+	for !c.banned {
 		msgs, read, err := c.conv.History()
-		if c.released {
+		if c.released || c.banned {
 			return
 		}
 		c.err = err
@@ -203,14 +218,29 @@ func (c *chatState) storeChanged(name string) {
 		n := 0
 		c.p.store.Get("unread", &n)
 		c.show(max(n, 0), false)
-	case "":
-		c.msgs, c.read, c.reported, c.lastRead = nil, "", "", ""
+	case "": // the flag goes too: the chat is offered again
+		c.msgs, c.read, c.reported, c.lastRead, c.banned = nil, "", "", "", false
+		c.p.presenceChanged(c.conv.Online())
 		c.show(0, false)
 		if c.view != nil {
 			c.view.divider = ""
 			c.view.renderAll()
 		}
 	}
+}
+
+// ban shows that the site's team blocked the chat for this visitor: no
+// messages, no composer, no unread count. The backend stored the flag.
+func (c *chatState) ban() {
+	if c.banned {
+		return
+	}
+	c.banned, c.msgs, c.loaded, c.err = true, nil, true, nil
+	c.show(0, true)
+	if c.view != nil {
+		c.view.renderAll()
+	}
+	c.p.presenceChanged(false)
 }
 
 // readElsewhere follows the read cursor moved on the backend, by this tab
@@ -228,6 +258,9 @@ func (c *chatState) readElsewhere(id string) {
 // arrive takes a message from the backend: a new one, or the server's copy
 // of one the visitor sent (matched by client id).
 func (c *chatState) arrive(m Message) {
+	if c.banned {
+		return // the backend stopped; nothing more is shown
+	}
 	if m.ID == "" && m.State != "" { // a message on its way: a new state, or queued in another tab
 		for i := range c.msgs {
 			if c.msgs[i].ClientID == m.ClientID {
@@ -389,7 +422,7 @@ func (c *chatState) report() {
 	ui.Go(func() {
 		defer func() { c.reporting = false }()
 		ui.Sleep(readDelay)
-		for newer(c.msgs, c.read, c.reported) {
+		for !c.banned && newer(c.msgs, c.read, c.reported) {
 			id := c.read
 			if c.conv.MarkRead(id) != nil {
 				return
@@ -481,6 +514,7 @@ type chatView struct {
 	input    js.Value
 	counter  js.Value
 	sendBtn  js.Value
+	form     js.Value
 	divider  string // id of the last message read when the view opened
 	timeFmt  js.Value
 	on       ui.Listeners
@@ -501,14 +535,14 @@ func newChatView(p *Panel) *chatView {
 	v.input.Set("value", p.drafts().Chat)
 	v.counter = ui.El("p", "id", "cl-composer-count", "class", "counter", "aria-live", "polite")
 	v.sendBtn = ui.Append(ui.El("button", "type", "submit", "class", "send", "aria-label", T.T("chat.send")), icon("send"))
-	form := ui.Append(ui.El("form", "class", "composer"),
+	v.form = ui.Append(ui.El("form", "class", "composer"),
 		ui.TextEl("label", T.T("chat.composer"), "for", "cl-composer", "class", "sr"),
 		ui.Append(ui.El("div", "class", "composer-row"), v.input, v.sendBtn),
 		v.counter,
 		ui.TextEl("p", T.T("chat.hint"), "id", "cl-composer-hint", "class", "sr"))
 	v.el = ui.Append(ui.El("section", "class", "view chat", "aria-labelledby", "cl-chat-h"),
-		ui.TextEl("h3", T.T("chat.title"), "id", "cl-chat-h", "class", "sr"), v.log, form)
-	v.on.On(form, "submit", func(ev js.Value) {
+		ui.TextEl("h3", T.T("chat.title"), "id", "cl-chat-h", "class", "sr"), v.log, v.form)
+	v.on.On(v.form, "submit", func(ev js.Value) {
 		ev.Call("preventDefault")
 		v.submit()
 	})
@@ -530,8 +564,13 @@ func newChatView(p *Panel) *chatView {
 	return v
 }
 
-// focusTarget puts the caret in the composer.
-func (v *chatView) focusTarget() js.Value { return v.input }
+// focusTarget puts the caret in the composer, when there is one.
+func (v *chatView) focusTarget() js.Value {
+	if v.c.banned {
+		return js.Undefined()
+	}
+	return v.input
+}
 
 // count shows the characters left once the text nears MaxMessage.
 func (v *chatView) count() {
@@ -572,6 +611,11 @@ func (v *chatView) renderAll() {
 	ui.Clear(v.log)
 	v.rowFuncs.Release()
 	v.rows = v.rows[:0]
+	ui.Show(v.form, !v.c.banned)
+	if v.c.banned {
+		ui.Append(v.log, ui.Append(ui.El("div", "class", "state banned", "role", "status"), ui.TextEl("p", v.p.T.T("chat.banned"))))
+		return
+	}
 	if !v.c.loaded {
 		ui.Append(v.log, ui.Append(ui.El("div", "class", "state", "role", "status"), ui.El("span", "class", "spinner", "aria-hidden", "true")))
 		return

@@ -185,16 +185,19 @@ type fakeConversation struct {
 	sent     []string
 	subs     map[int]func(Message)
 	reads    map[int]func(string)
+	bans     map[int]func()
+	calls    int // History, Send and MarkRead calls: a banned chat makes none
 	next     int
 	ids      int
 }
 
 func newFake(history ...Message) *fakeConversation {
-	return &fakeConversation{online: true, history: history, subs: map[int]func(Message){}, reads: map[int]func(string){}}
+	return &fakeConversation{online: true, history: history, subs: map[int]func(Message){}, reads: map[int]func(string){}, bans: map[int]func(){}}
 }
 
 func (c *fakeConversation) Online() bool { return c.online }
 func (c *fakeConversation) History() ([]Message, string, error) {
+	c.calls++
 	if c.hold != nil {
 		<-c.hold
 	}
@@ -202,6 +205,7 @@ func (c *fakeConversation) History() ([]Message, string, error) {
 }
 
 func (c *fakeConversation) Send(clientID, text string) (Message, error) {
+	c.calls++
 	if c.sendHold != nil {
 		<-c.sendHold
 	}
@@ -214,16 +218,27 @@ func (c *fakeConversation) Send(clientID, text string) (Message, error) {
 	return Message{ID: "v" + string(rune('0'+c.ids)), ClientID: clientID, From: "visitor", Text: text, At: nowMs()}, nil
 }
 
-func (c *fakeConversation) Subscribe(fn func(Message), read func(string)) func() {
+func (c *fakeConversation) Subscribe(s Subscriber) func() {
 	id := c.next
 	c.next++
-	c.subs[id] = fn
-	c.reads[id] = read
-	return func() { delete(c.subs, id); delete(c.reads, id) }
+	c.subs[id] = s.Message
+	c.reads[id] = s.Read
+	c.bans[id] = s.Banned
+	return func() { delete(c.subs, id); delete(c.reads, id); delete(c.bans, id) }
+}
+
+// ban is the server's refusal of a banned visitor: like the real backend,
+// the fake stores the flag and tells every subscriber.
+func (c *fakeConversation) ban(st *store.Store) {
+	_ = st.Set("banned", true)
+	for _, fn := range c.bans {
+		fn()
+	}
 }
 
 // MarkRead records the report and, like the server, tells every subscriber.
 func (c *fakeConversation) MarkRead(id string) error {
+	c.calls++
 	time.Sleep(time.Millisecond) // a network round trip
 	c.marked = append(c.marked, id)
 	c.read = id

@@ -37,14 +37,18 @@ func (p *Panel) presenceChanged(online bool) {
 	}
 }
 
-// setOnline shows whether the team is online in the home view's hero.
+// setOnline shows whether the team is online in the home view's hero, or
+// that the chat is not available to a visitor the team blocked.
 func (v *homeView) setOnline(online bool) {
-	status := "offline"
-	if online {
-		status = "online"
+	status, text := "offline", "home.offline"
+	switch {
+	case v.p.chat != nil && v.p.chat.banned:
+		text = "chat.banned"
+	case online:
+		status, text = "online", "home.online"
 	}
 	v.avail.Call("setAttribute", "class", "avail "+status)
-	ui.SetText(v.availText, v.p.T.T("home."+status))
+	ui.SetText(v.availText, v.p.T.T(text))
 }
 
 // newAvailability is the home view's "team availability" line.

@@ -1,0 +1,134 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// chatBanned is the banned state's text, as a JS string.
+const chatBanned = `'This chat is not available.'`
+
+var bannedState = q(`.log .state.banned`) + `?.textContent`
+
+// chatRequests counts the browser's requests to the chat API: the
+// conversation (create, history, messages, stream) and the availability.
+func (b *browser) chatRequests() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := 0
+	for _, u := range b.requests {
+		if strings.Contains(u, "/api/v1/conversation") || strings.Contains(u, "/api/v1/availability") {
+			n++
+		}
+	}
+	return n
+}
+
+// TestBannedVisitorInTheWidget: an agent bans a visitor (and their network)
+// through the agent API. The open widget says "This chat is not available"
+// instead of a composer, and keeps the flag crumbless-banned for a year.
+// A reload keeps the state and makes no chat request (counted through CDP);
+// answers and forms still work. Forget removes the flag and offers the chat
+// again, but the server refuses a new conversation from the blocked network
+// and the widget is banned again.
+func TestBannedVisitorInTheWidget(t *testing.T) {
+	data := t.TempDir()
+	addAgent(t, data, "ana", "correct horse")
+	p := startChatProcess(t, data)
+	agent := agentLogin(t, p.base, "ana", "correct horse")
+
+	b := newBrowser(t)
+	openWidget(t, b, p.base)
+	b.click(t, q(`[data-go=chat]`))
+	b.waitFor(t, q(`#cl-composer`)+` != null`)
+	b.do(t, chromedp.SendKeys(chromedp.JSPath(q(`#cl-composer`)), "Hello"))
+	b.click(t, q(`.composer .send`))
+	b.waitFor(t, q(`.msg.visitor .msg-state.sent`)+` != null`)
+
+	code, list := call(t, "GET", p.base+"/api/v1/agent/conversations", agent, "")
+	require.Equal(t, 200, code)
+	convs := list["conversations"].([]any)
+	require.Len(t, convs, 1)
+	convURL := p.base + "/api/v1/agent/conversations/" + strconv.FormatInt(int64(convs[0].(map[string]any)["id"].(float64)), 10)
+	code, _ = call(t, "POST", convURL+"/ban", agent, `{"reason":"abuse","network":true,"days":7}`)
+	require.Equal(t, 200, code)
+
+	// The open widget hears the ban on its stream.
+	b.waitFor(t, bannedState+` == `+chatBanned)
+	assert.True(t, eval[bool](t, b, q(`form.composer`)+`.hidden`), "no composer")
+	assert.Zero(t, eval[int](t, b, shadow+`.querySelectorAll('.log .msg, .msg-state.failed').length`), "no messages, nothing 'Not sent'")
+	b.waitFor(t, `localStorage.getItem('crumbless-banned') != null`)
+	flag := eval[map[string]any](t, b, `JSON.parse(localStorage.getItem('crumbless-banned'))`)
+	assert.Equal(t, true, flag["data"])
+	now := float64(time.Now().UnixMilli())
+	assert.InDelta(t, now+365*24*3600*1000, flag["exp"].(float64), 60_000, "the flag lives a year")
+	b.screenshot(t, "chat-banned")
+
+	// A reload keeps the state and asks the chat API nothing.
+	before := b.chatRequests()
+	b.do(t, chromedp.Reload())
+	b.waitFor(t, launcher+` != null`)
+	b.waitFor(t, panel+`?.getAttribute('data-view') == 'chat'`)
+	b.waitFor(t, bannedState+` == `+chatBanned)
+	b.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('navigate', 'home')`))
+	b.waitFor(t, availText+` == `+chatBanned)
+
+	// Answers and forms still work.
+	b.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('navigate', 'answers')`))
+	b.waitFor(t, shadow+`.querySelectorAll('.results .row').length > 0`)
+	b.click(t, q(`.results .row`))
+	b.waitFor(t, q(`article.article #cl-article-h`)+` != null`)
+	b.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('navigate', 'forms/contact')`))
+	b.waitFor(t, q(`#cl-f-name`)+` != null`)
+	time.Sleep(500 * time.Millisecond) // a stream or fetch would have started by now
+	assert.Equal(t, before, b.chatRequests(), "no chat request after the reload")
+
+	// Forget removes the flag and offers the chat again; the blocked network
+	// cannot start a new conversation, and the widget is banned again.
+	eval[any](t, b, `crumbless('forget'), 0`)
+	b.waitFor(t, `localStorage.getItem('crumbless-banned') == null`)
+	b.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('navigate', 'chat')`))
+	b.waitFor(t, q(`#cl-composer`)+` != null && !`+q(`form.composer`)+`.hidden`)
+	b.do(t, chromedp.SendKeys(chromedp.JSPath(q(`#cl-composer`)), "let me back"))
+	b.click(t, q(`.composer .send`))
+	b.waitFor(t, bannedState+` == `+chatBanned)
+	b.waitFor(t, `localStorage.getItem('crumbless-banned') != null`)
+	assert.True(t, eval[bool](t, b, `localStorage.getItem('crumbless-visitor') == null`), "no conversation was started")
+	assert.Empty(t, b.cookies(t), "no cookies")
+}
+
+// TestBanReachesEveryTab: of two tabs of a banned visitor, the one holding
+// the stream hears the ban and the other follows (tab bus, storage event);
+// a tab opened later starts banned.
+func TestBanReachesEveryTab(t *testing.T) {
+	r := newRig(t)
+	anchor, tabs := newTabs(t, 2)
+	a, b := tabs[0], tabs[1]
+	a.openChat(t, r.base())
+	a.send(t, "Hello from A")
+	a.waitFor(t, q(`.msg.visitor.sent`)+` != null`)
+	b.openChat(t, r.base())
+	b.waitFor(t, q(`.msg.visitor .bubble`)+`?.textContent == 'Hello from A'`)
+
+	code, _ := call(t, "POST", r.conversationURL(t)+"/ban", r.agent, `{"reason":"spam"}`)
+	require.Equal(t, 200, code)
+	for _, tb := range tabs {
+		tb.waitFor(t, bannedState+` == `+chatBanned)
+		tb.waitFor(t, q(`form.composer`)+`.hidden`)
+	}
+	assert.NotNil(t, eval[any](t, b.browser, `localStorage.getItem('crumbless-banned')`))
+
+	c := openTab(t, anchor, "C")
+	openWidget(t, c.browser, r.base())
+	c.waitFor(t, availText+` == `+chatBanned)
+	c.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('navigate', 'chat')`))
+	c.waitFor(t, bannedState+` == `+chatBanned)
+}
