@@ -97,18 +97,10 @@ var Keys = []Key{
 	{
 		Name:     "banned",
 		Area:     Local,
-		Purpose:  "Remembers that this site's team blocked the chat from this browser because of abuse.",
+		Purpose:  "Remembers that this site's team blocked the chat for this browser, so that the widget shows the chat as not available instead of sending what the server refuses; forgetting removes it, the server's block stays.",
 		Category: StrictlyNecessary,
 		TTL:      365 * day,
-		Written:  "the site's team blocks the chat for you",
-	},
-	{
-		Name:     "last-seen",
-		Area:     Local,
-		Purpose:  "The time you last used the widget, so that it can tell you about replies that arrived since.",
-		Category: Functional,
-		TTL:      30 * day,
-		Written:  "you use the chat",
+		Written:  "the server refuses the chat because the site's team blocked it",
 	},
 	{
 		Name:     "unread",
@@ -186,13 +178,6 @@ var Keys = []Key{
 		Purpose:  "This tab's identity among your open tabs of the site, so that they share one connection without mixing themselves up; a duplicated tab gets a new one.",
 		Category: StrictlyNecessary,
 		Written:  "the chat starts in this tab",
-	},
-	{
-		Name:     "markers",
-		Area:     Session,
-		Purpose:  "When the panel opened by itself, when you opened or closed it, closed the teaser or saw the first message, so that the widget does not nag you.",
-		Category: Functional,
-		Written:  "you open or close the panel or the teaser",
 	},
 }
 

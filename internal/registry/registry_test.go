@@ -53,7 +53,6 @@ func TestPromisedKeys(t *testing.T) {
 		{"visitor", Local, StrictlyNecessary, 30 * day, true},
 		{"consent", Local, StrictlyNecessary, 180 * day, false},
 		{"banned", Local, StrictlyNecessary, 365 * day, false},
-		{"last-seen", Local, Functional, 30 * day, false},
 		{"unread", Local, Functional, 30 * day, false},
 		{"outbox", Local, StrictlyNecessary, 7 * day, false},
 		{"leader", Local, StrictlyNecessary, Minute, false},
@@ -64,7 +63,6 @@ func TestPromisedKeys(t *testing.T) {
 		{"open", Session, Functional, 0, false},
 		{"draft", Session, Functional, 0, false},
 		{"tab", Session, StrictlyNecessary, 0, false},
-		{"markers", Session, Functional, 0, false},
 	}
 	require.Len(t, Keys, len(cases), "every declared key is pinned here")
 	for i, c := range cases {

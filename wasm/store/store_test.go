@@ -84,8 +84,8 @@ func TestValueKinds(t *testing.T) {
 		assert.True(t, b)
 
 		var n int64
-		require.NoError(t, s.Set("last-seen", t0.UnixMilli()))
-		require.True(t, s.Get("last-seen", &n))
+		require.NoError(t, s.Set("unread", t0.UnixMilli()))
+		require.True(t, s.Get("unread", &n))
 		assert.Equal(t, t0.UnixMilli(), n)
 
 		var v testNav
