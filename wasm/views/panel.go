@@ -1,9 +1,13 @@
 //go:build js && wasm
 
 // Package views renders what the visitor sees inside the widget's shadow
-// root: the panel frame (header, navigation, focus handling, restore across
-// reloads) and, one file each, the home, chat, answers, forms, privacy and
-// settings views inside it.
+// root: the panel frame (panel.go: header, navigation, focus handling,
+// restore across reloads; routes.go: the table of its views) and the views
+// inside it, a file each: home, chat, answers, forms, privacy, settings.
+// content.go loads the answers and forms and holds the loading and error
+// states their views share. The chat is three files: chat.go (messages and
+// the backend as the views need it), chatstate.go (the conversation, kept
+// while views come and go) and chatview.go (the log and the composer).
 package views
 
 import (
@@ -234,8 +238,8 @@ func (p *Panel) Toggle() {
 }
 
 // Navigate shows the view named by route and moves focus to its heading.
-// It reports false, changing nothing, for an unknown route (or "chat" when
-// there is no chat backend).
+// It reports false, changing nothing, for an unknown route or one to a view
+// the deployment does not offer ("chat" when there is no chat backend).
 func (p *Panel) Navigate(route string) bool {
 	if !p.valid(route) {
 		return false
@@ -252,20 +256,6 @@ func (p *Panel) Navigate(route string) bool {
 	return true
 }
 
-// valid reports whether route names a view this panel can show.
-func (p *Panel) valid(route string) bool {
-	name, arg := splitRoute(route)
-	switch name {
-	case "home", "privacy", "settings":
-		return arg == ""
-	case "chat":
-		return arg == "" && p.chat != nil
-	case "answers", "forms":
-		return arg == "" || validID(arg)
-	}
-	return false
-}
-
 // show replaces the current view with the one for route.
 func (p *Panel) show(route string) {
 	if p.current != nil {
@@ -275,30 +265,9 @@ func (p *Panel) show(route string) {
 	if !p.starting { // before the view is built: the privacy view lists it
 		p.set("nav", navState{Route: route, Scroll: p.restore, Query: p.query})
 	}
-	name, arg := splitRoute(route)
-	var v view
-	switch name {
-	case "home":
-		v = newHome(p)
-	case "chat":
-		v = newChatView(p)
-	case "answers":
-		if arg == "" {
-			v = newAnswersList(p)
-		} else {
-			v = newArticle(p, arg)
-		}
-	case "forms":
-		if arg == "" {
-			v = newFormsList(p)
-		} else {
-			v = newFormView(p, arg)
-		}
-	case "privacy":
-		v = newPrivacy(p)
-	case "settings":
-		v = newSettings(p)
-	}
+	pg, id := lookup(route)
+	name := pg.name
+	v := p.build(pg, id)
 	p.current = v
 	ui.Clear(p.body)
 	ui.Append(p.body, v.element())
@@ -329,34 +298,14 @@ func (p *Panel) contentArrived() {
 }
 
 // titleFor is the header's title for route, and whether it is content
-// (an article's or a form's title) rather than a catalog string.
+// (an article's or a form's title, once loaded) rather than the view's
+// catalog string.
 func (p *Panel) titleFor(route string) (string, bool) {
-	name, arg := splitRoute(route)
-	switch name {
-	case "home":
-		return p.T.T("home.title"), false
-	case "chat":
-		return p.T.T("chat.title"), false
-	case "answers":
-		if arg != "" {
-			if a, ok := p.content.article(arg); ok {
-				return a.Title, true
-			}
-		}
-		return p.T.T("answers.title"), false
-	case "forms":
-		if arg != "" {
-			if f, ok := p.content.form(arg); ok {
-				return f.Title, true
-			}
-		}
-		return p.T.T("forms.title"), false
-	case "privacy":
-		return p.T.T("privacy.title"), false
-	case "settings":
-		return p.T.T("settings.title"), false
+	pg, id := lookup(route)
+	if title, ok := p.itemTitle(pg, id); ok {
+		return title, true
 	}
-	return "", false
+	return p.T.T(pg.name + ".title"), false
 }
 
 // setTitle shows the title of route in the header: a content title gets
@@ -523,20 +472,13 @@ func (p *Panel) applyLang(lang string) {
 func (p *Panel) renderTabs() {
 	ui.Clear(p.tabs)
 	p.tabBtns = map[string]js.Value{}
-	tabs := []struct{ route, icon string }{{"home", "home"}}
-	if p.chat != nil {
-		tabs = append(tabs, struct{ route, icon string }{"chat", "chat"})
-	}
-	if p.content.answers.offered() {
-		tabs = append(tabs, struct{ route, icon string }{"answers", "help"})
-	}
-	if p.content.forms.offered() {
-		tabs = append(tabs, struct{ route, icon string }{"forms", "mail"})
-	}
-	for _, t := range tabs {
-		route := t.route
+	for _, pg := range pages {
+		if pg.tab == "" || !p.offers(pg) {
+			continue
+		}
+		route := pg.name
 		btn := ui.Append(ui.El("button", "type", "button", "class", "tab", "data-route", route),
-			icon(t.icon), ui.TextEl("span", p.T.T("nav."+route)))
+			icon(pg.tab), ui.TextEl("span", p.T.T("nav."+route)))
 		if route == "chat" {
 			ui.Append(btn, ui.El("span", "class", "dot", "hidden", ""))
 		}
@@ -627,37 +569,4 @@ func pickTheme(s *store.Store, fallback string) string {
 		return fallback
 	}
 	return "auto"
-}
-
-// splitRoute splits "answers/shipping" into "answers" and "shipping".
-func splitRoute(route string) (name, arg string) {
-	for i := 0; i < len(route); i++ {
-		if route[i] == '/' {
-			return route[:i], route[i+1:]
-		}
-	}
-	return route, ""
-}
-
-// parent is where the back button leads from route.
-func parent(route string) string {
-	name, arg := splitRoute(route)
-	if arg != "" {
-		return name
-	}
-	return "home"
-}
-
-// validID accepts the ids of articles and forms: 1–64 of a-z, 0-9 and '-'.
-func validID(id string) bool {
-	if id == "" || len(id) > 64 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-			return false
-		}
-	}
-	return true
 }
