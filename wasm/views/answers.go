@@ -59,15 +59,11 @@ func (v *answersList) focusTarget() js.Value {
 }
 
 func (v *answersList) render() {
+	src := &v.p.content.answers
 	if v.gone {
 		return
 	}
-	src := &v.p.content.answers
-	if !loadState(v.p, &v.on, v.results, src.loading, src.err, "answers.loading", "answers.error", func() {
-		src.retry()
-		src.get(v.render)
-		v.render()
-	}) {
+	if !loadState(v.p, &v.on, v.results, src, v.render) {
 		ui.SetText(v.count, "")
 		return
 	}
@@ -126,22 +122,14 @@ func newArticle(p *Panel, id string) *articleView {
 }
 
 func (v *articleView) render() {
-	if v.gone {
-		return
-	}
 	src := &v.p.content.answers
-	if !loadState(v.p, &v.on, v.el, src.loading, src.err, "answers.loading", "answers.error", func() {
-		src.retry()
-		src.get(v.render)
-		v.render()
-	}) {
+	if v.gone || !loadState(v.p, &v.on, v.el, src, v.render) {
 		return
 	}
 	T := v.p.T
 	a, ok := src.value.Find(v.id)
 	if !ok {
-		ui.Append(v.el, ui.Append(ui.El("div", "class", "state", "role", "alert"),
-			ui.TextEl("h3", T.T("answers.missing"), "id", "cl-article-h")))
+		missing(v.p, v.el, "answers.missing", "cl-article-h")
 		return
 	}
 	v.p.retitle()

@@ -57,6 +57,7 @@ func (m *manifest) lookup(name string) (string, error) {
 type source[T any] struct {
 	url     string
 	name    string    // file name in the manifest, when url is not given
+	key     string    // the catalog's texts: key+".loading", key+".error"
 	index   *manifest // nil: url only
 	decode  func(js.Value, *T) error
 	loaded  bool
@@ -72,8 +73,8 @@ func newLibrary(answersURL, formsURL, manifestURL string) *library {
 		index = &manifest{url: manifestURL}
 	}
 	return &library{
-		answers: source[answers.Content]{url: answersURL, name: "answers.json", index: index, decode: decodeAnswers},
-		forms:   source[forms.Content]{url: formsURL, name: "forms.json", index: index, decode: decodeForms},
+		answers: source[answers.Content]{url: answersURL, name: "answers.json", key: "answers", index: index, decode: decodeAnswers},
+		forms:   source[forms.Content]{url: formsURL, name: "forms.json", key: "forms", index: index, decode: decodeForms},
 	}
 }
 
@@ -127,8 +128,21 @@ func (s *source[T]) fetch(dst *T) error {
 	return s.decode(raw, dst)
 }
 
-// retry forgets a failure so that the next get fetches again.
-func (s *source[T]) retry() { s.err = nil }
+// state is the catalog key of s's texts, whether it is loading and why it
+// failed.
+func (s *source[T]) state() (key string, loading bool, err error) { return s.key, s.loading, s.err }
+
+// reload forgets a failure and gets the content again.
+func (s *source[T]) reload(done func()) {
+	s.err = nil
+	s.get(done)
+}
+
+// loader is a source as loadState sees it, whatever its content.
+type loader interface {
+	state() (key string, loading bool, err error)
+	reload(done func())
+}
 
 type contentError string
 
@@ -150,20 +164,34 @@ func (l *library) form(id string) (forms.Form, bool) {
 	return l.forms.value.Find(id)
 }
 
-// loadState renders the loading or error state of a source into box and
-// reports whether the content is ready. retry is offered after an error.
-func loadState(p *Panel, on *ui.Listeners, box js.Value, loading bool, err error, loadingKey, errKey string, retry func()) bool {
+// loadState is the prologue of every view that shows content: it empties
+// box, renders the loading or error state of src into it and reports
+// whether the content is ready to render. After an error it offers a retry
+// that fetches again, showing the loading state at once, and calls render
+// when the content is there.
+func loadState(p *Panel, on *ui.Listeners, box js.Value, src loader, render func()) bool {
+	key, loading, err := src.state()
 	ui.Clear(box)
 	switch {
 	case err != nil:
 		btn := ui.TextEl("button", p.T.T("action.retry"), "type", "button", "class", "btn")
-		on.On(btn, "click", func(js.Value) { retry() })
-		ui.Append(box, ui.Append(ui.El("div", "class", "state", "role", "alert"), ui.TextEl("p", p.T.T(errKey)), btn))
+		on.On(btn, "click", func(js.Value) {
+			src.reload(render)
+			render()
+		})
+		ui.Append(box, ui.Append(ui.El("div", "class", "state", "role", "alert"), ui.TextEl("p", p.T.T(key+".error")), btn))
 		return false
 	case loading:
 		ui.Append(box, ui.Append(ui.El("div", "class", "state", "role", "status"),
-			ui.El("span", "class", "spinner", "aria-hidden", "true"), ui.TextEl("p", p.T.T(loadingKey))))
+			ui.El("span", "class", "spinner", "aria-hidden", "true"), ui.TextEl("p", p.T.T(key+".loading"))))
 		return false
 	}
 	return true
+}
+
+// missing says in box that the item a route names is not in the content (a
+// stale link): key is the catalog's text, id the id of the heading the view
+// is labelled by.
+func missing(p *Panel, box js.Value, key, id string) {
+	ui.Append(box, ui.Append(ui.El("div", "class", "state", "role", "alert"), ui.TextEl("h3", p.T.T(key), "id", id)))
 }

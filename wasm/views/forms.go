@@ -42,15 +42,8 @@ func newFormsList(p *Panel) *formsList {
 }
 
 func (v *formsList) render() {
-	if v.gone {
-		return
-	}
 	src := &v.p.content.forms
-	if !loadState(v.p, &v.on, v.list, src.loading, src.err, "forms.loading", "forms.error", func() {
-		src.retry()
-		src.get(v.render)
-		v.render()
-	}) {
+	if v.gone || !loadState(v.p, &v.on, v.list, src, v.render) {
 		return
 	}
 	rows := ui.El("ul", "class", "rows")
@@ -112,22 +105,14 @@ func newFormView(p *Panel, id string) *formView {
 }
 
 func (v *formView) render() {
-	if v.gone {
-		return
-	}
 	src := &v.p.content.forms
-	if !loadState(v.p, &v.on, v.el, src.loading, src.err, "forms.loading", "forms.error", func() {
-		src.retry()
-		src.get(v.render)
-		v.render()
-	}) {
+	if v.gone || !loadState(v.p, &v.on, v.el, src, v.render) {
 		return
 	}
 	T := v.p.T
 	def, ok := src.value.Find(v.id)
 	if !ok {
-		ui.Append(v.el, ui.Append(ui.El("div", "class", "state", "role", "alert"),
-			ui.TextEl("h3", T.T("forms.missing"), "id", "cl-form-h")))
+		missing(v.p, v.el, "forms.missing", "cl-form-h")
 		return
 	}
 	v.def = def

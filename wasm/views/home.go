@@ -80,15 +80,8 @@ func (v *homeView) go_(el js.Value, route string) {
 }
 
 func (v *homeView) renderArticles() {
-	if v.gone {
-		return
-	}
 	src := &v.p.content.answers
-	if !loadState(v.p, &v.on, v.articles, src.loading, src.err, "answers.loading", "answers.error", func() {
-		src.retry()
-		src.get(v.renderArticles)
-		v.renderArticles()
-	}) {
+	if v.gone || !loadState(v.p, &v.on, v.articles, src, v.renderArticles) {
 		return
 	}
 	list := ui.El("ul", "class", "rows")
@@ -105,15 +98,8 @@ func (v *homeView) renderArticles() {
 }
 
 func (v *homeView) renderForms() {
-	if v.gone {
-		return
-	}
 	src := &v.p.content.forms
-	if !loadState(v.p, &v.on, v.forms, src.loading, src.err, "forms.loading", "forms.error", func() {
-		src.retry()
-		src.get(v.renderForms)
-		v.renderForms()
-	}) {
+	if v.gone || !loadState(v.p, &v.on, v.forms, src, v.renderForms) {
 		return
 	}
 	list := ui.El("ul", "class", "rows")
