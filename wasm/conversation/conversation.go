@@ -8,16 +8,19 @@
 // kept under the registry key "visitor", so a reload (or a new tab) gets the
 // same conversation back. Agent messages arrive on the SSE stream, which
 // resumes from the last message id it has.
+//
+// conversation.go holds the Remote and how the visitor's tabs share it
+// (protocol.go: the messages they pass); rest.go the visitor API's
+// requests; stream.go the leader's live stream and the team's presence;
+// outbox.go the messages on their way; banned.go what a ban stops.
 package conversation
 
 import (
 	"errors"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall/js"
 
-	"github.com/crumbless/crumbless/internal/decimal"
 	"github.com/crumbless/crumbless/wasm/store"
 	"github.com/crumbless/crumbless/wasm/tabs"
 	"github.com/crumbless/crumbless/wasm/transport"
@@ -27,17 +30,6 @@ import (
 
 // tokenKey is the registry key that holds the visitor token.
 const tokenKey = "visitor"
-
-// bannedKey is the registry key of the flag that the site's team blocked
-// the chat for this visitor (true while it lives).
-const bannedKey = "banned"
-
-// errBanned is what calls return once the visitor is banned: none of them
-// reaches the server.
-var errBanned = errors.New("conversation: the site's team blocked the chat for this visitor")
-
-// pageSize is how many messages History asks for per request (the API's maximum).
-const pageSize = 500
 
 // Remote is a conversation on the chat backend.
 //
@@ -121,19 +113,19 @@ func New(base string, st *store.Store, tb *tabs.Tabs) *Remote {
 			go r.tokenChanged(token) // not on the event loop: it fetches
 		}
 	})
-	tb.Handle("token", func(token js.Value) { // the leader started a conversation
+	tb.Handle(msgToken, func(token js.Value) { // the leader started a conversation
 		if token.Type() == js.TypeString {
 			go r.tokenChanged(token.String())
 		}
 	})
 	tb.OnLeader(r.leaderChanged)
-	tb.Handle("ev", func(d js.Value) { r.handle(d.Index(0).String(), d.Index(1)) })
-	tb.Handle("send", func(e js.Value) { // to the leader: a message from another tab
+	tb.Handle(msgEvent, func(d js.Value) { r.handle(d.Index(0).String(), d.Index(1)) })
+	tb.Handle(msgSend, func(e js.Value) { // to the leader: a message from another tab
 		if tb.Leader() && validEntry(e) {
 			ui.Go(func() { r.enqueue(e) })
 		}
 	})
-	tb.Handle("watch", func(js.Value) {
+	tb.Handle(msgWatch, func(js.Value) {
 		if !tb.Leader() {
 			return
 		}
@@ -141,17 +133,17 @@ func New(base string, st *store.Store, tb *tabs.Tabs) *Remote {
 		r.watched = true
 		r.connect()
 		if r.heard {
-			tb.Post("ev", js.ValueOf([]any{"presence", ui.Object("online", r.online.Load())}))
+			tb.Post(msgEvent, js.ValueOf([]any{"presence", ui.Object("online", r.online.Load())}))
 		}
 		r.mu.Unlock()
 	})
-	tb.Handle("lead", func(js.Value) { r.greet() })
-	tb.Handle("wait", func(e js.Value) {
+	tb.Handle(tabs.Lead, func(js.Value) { r.greet() })
+	tb.Handle(msgWait, func(e js.Value) {
 		if validEntry(e) {
 			r.state(e)
 		}
 	})
-	tb.Handle("fail", func(id js.Value) {
+	tb.Handle(msgFail, func(id js.Value) {
 		if id.Type() == js.TypeString {
 			r.resolve(id.String(), sendResult{err: errors.New("send: refused by the server")})
 		}
@@ -193,10 +185,10 @@ func (r *Remote) greet() {
 		return
 	}
 	if r.watch {
-		r.tabs.Post("watch", js.Undefined())
+		r.tabs.Post(msgWatch, js.Undefined())
 	}
 	for _, e := range r.mine {
-		r.tabs.Post("send", e)
+		r.tabs.Post(msgSend, e)
 	}
 }
 
@@ -231,128 +223,6 @@ func (r *Remote) tokenChanged(token string) {
 	}
 }
 
-// Online reports whether an agent was online when a stream last said so
-// (false until one has).
-func (r *Remote) Online() bool { return r.online.Load() }
-
-// WatchPresence follows the team's presence: fn gets the current state once
-// known and every change after, until cancel. The leader's stream tells it
-// (the conversation's, or the availability stream before there is one); a
-// stream the server refuses counts as offline.
-func (r *Remote) WatchPresence(fn func(online bool)) (cancel func()) {
-	r.mu.Lock()
-	r.onPresence, r.watch = fn, true
-	r.connect()
-	r.mu.Unlock()
-	r.greet()
-	return func() {
-		r.mu.Lock()
-		r.onPresence, r.watch = nil, false
-		r.connect()
-		r.mu.Unlock()
-	}
-}
-
-// History returns the messages so far (none before the visitor's first
-// message) followed by the ones still waiting in the outbox, and the
-// visitor's read cursor; then the leader's stream resumes after the last
-// message. A token the server no longer knows is forgotten: the visitor
-// starts afresh. When the server cannot be reached it returns the waiting
-// messages with the error.
-func (r *Remote) History() ([]views.Message, string, error) {
-	r.net.Lock()
-	defer r.net.Unlock()
-	var msgs []views.Message
-	var read, after int64
-	if r.banned.Load() {
-		return nil, "", errBanned
-	}
-	for r.client.Token() != "" {
-		res, err := r.client.Do("GET", "/api/v1/conversation/messages?limit="+strconv.Itoa(pageSize)+"&after="+strconv.FormatInt(after, 10), js.Undefined())
-		if err != nil {
-			return r.waitingMessages(nil), "", err
-		}
-		if r.refused(res) {
-			return nil, "", errBanned
-		}
-		if res.Status == 401 || res.Status == 404 {
-			r.client.SetToken("")
-			r.store.Remove(tokenKey)
-			break
-		}
-		if res.Status != 200 {
-			return nil, "", apiError("history", res)
-		}
-		read = max(read, number(res.Body.Get("conversation"), "read"))
-		list := res.Body.Get("messages")
-		n := list.Length()
-		for i := 0; i < n; i++ {
-			m, id := message(list.Index(i))
-			msgs = append(msgs, m)
-			after = max(after, id)
-		}
-		if n < pageSize {
-			break
-		}
-	}
-	msgs = r.waitingMessages(msgs)
-	r.mu.Lock()
-	r.lastID = max(r.lastID, after)
-	r.connect()
-	r.mu.Unlock()
-	return msgs, id(read), nil
-}
-
-// waitingMessages appends to msgs the outbox's entries that msgs does not
-// have (an entry stored before the page went away may still be there).
-func (r *Remote) waitingMessages(msgs []views.Message) []views.Message {
-	out := r.outbox()
-entries:
-	for i := 0; i < out.Length(); i++ {
-		m := waitingMessage(out.Index(i))
-		for _, have := range msgs {
-			if have.ClientID == m.ClientID {
-				continue entries
-			}
-		}
-		msgs = append(msgs, m)
-	}
-	return msgs
-}
-
-// waitingMessage is an outbox entry as the views show it.
-func waitingMessage(e js.Value) views.Message {
-	return views.Message{ClientID: e.Get("id").String(), From: "visitor", Text: e.Get("text").String(),
-		At: int64(e.Get("at").Float()), State: views.Waiting}
-}
-
-// Send puts text under clientID in the outbox (through the leader when
-// this tab is not it) and returns the message once the server has it, or
-// the server's refusal. Without network it waits; a retry with the same
-// clientID never makes a second message.
-func (r *Remote) Send(clientID, text string) (views.Message, error) {
-	if r.banned.Load() {
-		return views.Message{}, errBanned
-	}
-	ch := make(chan sendResult, 1)
-	e := ui.Object("id", clientID, "text", text, "at", js.Global().Get("Date").Call("now"))
-	r.mu.Lock()
-	r.waiters[clientID] = ch
-	leader := r.tabs.Leader()
-	if !leader {
-		r.mine[clientID] = e
-		r.tabs.Post("send", e)
-	}
-	r.mu.Unlock()
-	if leader {
-		r.enqueue(e)
-	} else if !js.Global().Get("navigator").Get("onLine").Bool() {
-		r.state(e)
-	}
-	res := <-ch
-	return res.m, res.err
-}
-
 // Subscribe reports to s every message the stream delivers (and state
 // changes of messages still on their way: no ID, a State), every move of
 // the visitor's read cursor (this tab's reports and other tabs') and a ban
@@ -371,191 +241,6 @@ func (r *Remote) Subscribe(s views.Subscriber) (cancel func()) {
 		r.mu.Unlock()
 		r.failWaiting(errors.New("send: the widget was closed")) // the outbox keeps them for the next page
 		r.kick()
-	}
-}
-
-// MarkRead moves the visitor's read cursor on the server to message id
-// (POST /conversation/read); the server keeps the furthest one and tells
-// every stream of the conversation, and so every tab.
-func (r *Remote) MarkRead(msgID string) error {
-	n, ok := decimal.ParseInt(msgID)
-	if !ok || n <= 0 {
-		return errors.New("mark read: not a message id: " + msgID)
-	}
-	if r.client.Token() == "" {
-		return errors.New("mark read: no conversation")
-	}
-	res, err := r.client.Do("POST", "/api/v1/conversation/read", ui.Object("message", n))
-	if err != nil {
-		return err
-	}
-	if r.refused(res) {
-		return errBanned
-	}
-	if res.Status != 200 {
-		return apiError("mark read", res)
-	}
-	return nil
-}
-
-// start creates the conversation and keeps its token. r.net is held.
-func (r *Remote) start() error {
-	res, err := r.client.Do("POST", "/api/v1/conversations", ui.Object())
-	if err != nil {
-		return err
-	}
-	if r.refused(res) { // a blocked network
-		return errBanned
-	}
-	if res.Status != 201 {
-		return apiError("start conversation", res)
-	}
-	token := res.Body.Get("token")
-	if token.Type() != js.TypeString {
-		return errors.New("start conversation: no token in the answer")
-	}
-	r.client.SetToken(token.String())
-	r.tabs.Post("token", token)
-	if err := r.store.Set(tokenKey, token.String()); err != nil {
-		return errors.Join(errors.New("start conversation: keep the token"), err)
-	}
-	return nil
-}
-
-// connect opens the stream this tab should hold and closes any other: the
-// leader holds the conversation's stream when there is a conversation and
-// a subscriber, else the availability stream while some tab follows
-// presence; a follower holds none. r.mu is held.
-func (r *Remote) connect() {
-	want, token := "", r.client.Token()
-	switch {
-	case !r.tabs.Leader() || r.stopped.Load() || r.banned.Load():
-	case token != "" && r.on != nil:
-		want = token
-	case r.watch || r.watched:
-		want = "-"
-	}
-	if r.stream != nil && r.streamFor == want {
-		return
-	}
-	if s := r.stream; s != nil {
-		s.Close()
-		ui.Go(func() { <-s.Done() }) // the program must not end before the aborted request settles
-		r.stream, r.heard = nil, false
-	}
-	r.streamFor = want
-	switch want {
-	case "":
-	case "-":
-		r.stream = r.public.Stream("/api/v1/availability/events", 0, r.fromStream)
-	default:
-		r.stream = r.client.Stream("/api/v1/conversation/events", r.lastID, r.fromStream)
-	}
-}
-
-// fromStream handles an event of the leader's stream and passes it on to
-// the other tabs.
-func (r *Remote) fromStream(ev transport.Event) {
-	switch ev.Name {
-	case "closed": // refused for good (unknown token, banned): offline until something changes
-		r.mu.Lock()
-		r.stream, r.streamFor = nil, ""
-		r.mu.Unlock()
-		if stringOf(ev.Data, "code") == "banned" {
-			r.ban()
-			return
-		}
-		r.handle("presence", js.Undefined())
-		return
-	case "open":
-		return
-	}
-	if ev.Name == "presence" {
-		r.mu.Lock()
-		r.heard = true
-		r.mu.Unlock()
-	}
-	r.handle(ev.Name, ev.Data)
-	r.tabs.Post("ev", js.ValueOf([]any{ev.Name, ev.Data}))
-}
-
-// handle takes one event of the conversation, live from this tab's stream
-// or from the leader's.
-func (r *Remote) handle(name string, data js.Value) {
-	switch name {
-	case "message":
-		m, n := message(data)
-		r.mu.Lock()
-		r.lastID = max(r.lastID, n)
-		fn := r.on
-		r.mu.Unlock()
-		m.Ring = m.From == "agent" && r.tabs.Ring()
-		if fn != nil {
-			fn(m)
-		}
-		if m.ClientID != "" {
-			r.resolve(m.ClientID, sendResult{m: m})
-			// Stored, though the leader may not have heard the answer (lost
-			// on a bad network): it leaves the outbox now, and the ones
-			// behind it do not wait for a retry.
-			if r.tabs.Leader() && r.remove(m.ClientID) {
-				r.kick()
-			}
-		}
-	case "read":
-		if stringOf(data, "reader") != "visitor" {
-			return // the agents' cursor
-		}
-		r.mu.Lock()
-		fn := r.onRead
-		r.mu.Unlock()
-		if fn != nil {
-			fn(id(number(data, "message")))
-		}
-	case "banned": // the stream's event, here or in the leader's tab
-		r.ban()
-	case "presence":
-		online := data.Type() == js.TypeObject && data.Get("online").Truthy()
-		r.online.Store(online)
-		r.mu.Lock()
-		fn := r.onPresence
-		r.mu.Unlock()
-		if fn != nil {
-			fn(online)
-		}
-	}
-}
-
-// refused reports whether res is the server's refusal of a banned visitor,
-// and then takes the ban.
-func (r *Remote) refused(res transport.Response) bool {
-	if res.Status != 403 || res.Code() != "banned" {
-		return false
-	}
-	r.ban()
-	return true
-}
-
-// ban stops the chat for a visitor the site's team blocked: the flag is
-// stored (later pages read it, and the other tabs hear its storage event:
-// tabs share only while storage is written), the outbox is dropped (the server would
-// refuse every entry), the stream is closed, waiting Sends fail and the
-// subscriber is told. Once is enough: it does nothing when the flag is
-// already up.
-func (r *Remote) ban() {
-	if r.banned.Swap(true) {
-		return
-	}
-	_ = r.store.Set(bannedKey, true) // kept in memory when storage fails
-	r.store.Remove(outboxKey)
-	r.mu.Lock()
-	r.connect()
-	fn := r.onBanned
-	r.mine = map[string]js.Value{}
-	r.mu.Unlock()
-	r.failWaiting(errBanned)
-	if fn != nil {
-		fn()
 	}
 }
 
@@ -591,49 +276,4 @@ func (r *Remote) state(e js.Value) {
 	if fn != nil {
 		fn(waitingMessage(e))
 	}
-}
-
-// message converts the API's message JSON and returns its numeric id too.
-func message(v js.Value) (views.Message, int64) {
-	if v.Type() != js.TypeObject {
-		return views.Message{}, 0
-	}
-	n := number(v, "id")
-	m := views.Message{ID: id(n), ClientID: stringOf(v, "clientId"), From: stringOf(v, "author"),
-		Author: stringOf(v, "agent"), Text: stringOf(v, "body"), At: number(v, "created")}
-	return m, n
-}
-
-// id is the views' form of a message id ("" for none).
-func id(n int64) string {
-	if n <= 0 {
-		return ""
-	}
-	return strconv.FormatInt(n, 10)
-}
-
-func stringOf(v js.Value, name string) string {
-	if v.Type() == js.TypeObject {
-		if f := v.Get(name); f.Type() == js.TypeString {
-			return f.String()
-		}
-	}
-	return ""
-}
-
-func number(v js.Value, name string) int64 {
-	if v.Type() == js.TypeObject {
-		if f := v.Get(name); f.Type() == js.TypeNumber {
-			return int64(f.Float())
-		}
-	}
-	return 0
-}
-
-func apiError(op string, res transport.Response) error {
-	msg := op + ": status " + strconv.Itoa(res.Status)
-	if code := res.Code(); code != "" {
-		msg += " (" + code + ")"
-	}
-	return errors.New(msg)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/crumbless/crumbless/wasm/transport"
 	"github.com/crumbless/crumbless/wasm/ui"
+	"github.com/crumbless/crumbless/wasm/views"
 )
 
 // outboxKey is the registry key of the messages not sent yet: a JSON array
@@ -136,7 +137,7 @@ func (r *Remote) drain() {
 			// (which does not replay a message sent before a page reload).
 			stored := res.Body.Get("message")
 			r.handle("message", stored)
-			r.tabs.Post("ev", js.ValueOf([]any{"message", stored}))
+			r.tabs.Post(msgEvent, js.ValueOf([]any{"message", stored}))
 		case err == nil && res.Status == 429:
 			r.pause(max(res.RetryAfter*1000, minRetry))
 		case err != nil || res.Status >= 500:
@@ -146,7 +147,7 @@ func (r *Remote) drain() {
 		default:
 			r.remove(id)
 			r.resolve(id, sendResult{err: apiError("send", res)})
-			r.tabs.Post("fail", js.ValueOf(id))
+			r.tabs.Post(msgFail, js.ValueOf(id))
 		}
 	}
 }
@@ -183,7 +184,7 @@ func (r *Remote) waiting(out js.Value) {
 	for i := 0; i < out.Length(); i++ {
 		e := out.Index(i)
 		r.state(e)
-		r.tabs.Post("wait", e)
+		r.tabs.Post(msgWait, e)
 	}
 }
 
@@ -199,4 +200,54 @@ func (r *Remote) pause(ms int) {
 	<-r.wake
 	js.Global().Call("clearTimeout", timer)
 	f.Release()
+}
+
+// waitingMessages appends to msgs the outbox's entries that msgs does not
+// have (an entry stored before the page went away may still be there).
+func (r *Remote) waitingMessages(msgs []views.Message) []views.Message {
+	out := r.outbox()
+entries:
+	for i := 0; i < out.Length(); i++ {
+		m := waitingMessage(out.Index(i))
+		for _, have := range msgs {
+			if have.ClientID == m.ClientID {
+				continue entries
+			}
+		}
+		msgs = append(msgs, m)
+	}
+	return msgs
+}
+
+// waitingMessage is an outbox entry as the views show it.
+func waitingMessage(e js.Value) views.Message {
+	return views.Message{ClientID: e.Get("id").String(), From: "visitor", Text: e.Get("text").String(),
+		At: int64(e.Get("at").Float()), State: views.Waiting}
+}
+
+// Send puts text under clientID in the outbox (through the leader when
+// this tab is not it) and returns the message once the server has it, or
+// the server's refusal. Without network it waits; a retry with the same
+// clientID never makes a second message.
+func (r *Remote) Send(clientID, text string) (views.Message, error) {
+	if r.banned.Load() {
+		return views.Message{}, errBanned
+	}
+	ch := make(chan sendResult, 1)
+	e := ui.Object("id", clientID, "text", text, "at", js.Global().Get("Date").Call("now"))
+	r.mu.Lock()
+	r.waiters[clientID] = ch
+	leader := r.tabs.Leader()
+	if !leader {
+		r.mine[clientID] = e
+		r.tabs.Post(msgSend, e)
+	}
+	r.mu.Unlock()
+	if leader {
+		r.enqueue(e)
+	} else if !js.Global().Get("navigator").Get("onLine").Bool() {
+		r.state(e)
+	}
+	res := <-ch
+	return res.m, res.err
 }

@@ -58,7 +58,7 @@ func (t *Tabs) tick() {
 	if lead := holder == t.id; lead != t.leader {
 		t.setLeader(lead)
 		if lead {
-			t.Post("lead", js.Undefined())
+			t.Post(Lead, js.Undefined())
 		}
 	}
 }

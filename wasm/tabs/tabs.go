@@ -23,6 +23,21 @@ import (
 	"github.com/crumbless/crumbless/wasm/ui"
 )
 
+// The messages the tabs pass among themselves, besides those of the
+// package's users (Post and Handle; a user may handle Lead too).
+const (
+	// Lead: the tab that posts it became the leader. No data. The others
+	// tell the new leader what they need from it.
+	Lead = "lead"
+	// msgHello: a tab joined. No data. The tab the visitor looked at last
+	// answers with msgSeen, so that the newcomer knows who rings.
+	msgHello = "hello"
+	// msgBye: a tab left (closed or frozen). No data.
+	msgBye = "bye"
+	// msgSeen: the visitor looked at the posting tab. Data: when (unix ms).
+	msgSeen = "seen"
+)
+
 // Tabs is this tab's membership of the visitor's tabs.
 type Tabs struct {
 	id       string
@@ -99,7 +114,7 @@ func (t *Tabs) Share(st *store.Store) {
 	doc := win.Get("document")
 	t.on.On(doc, "visibilitychange", func(js.Value) { t.look() })
 	leave := func(js.Value) {
-		t.Post("bye", js.Undefined())
+		t.Post(msgBye, js.Undefined())
 		t.resign()
 	}
 	back := func(js.Value) { t.request() }
@@ -109,7 +124,7 @@ func (t *Tabs) Share(st *store.Store) {
 	t.on.On(win, "pageshow", back)
 	t.setLeader(false)
 	t.request()
-	t.Post("hello", js.Undefined())
+	t.Post(msgHello, js.Undefined())
 	t.look()
 }
 
@@ -240,7 +255,7 @@ func (t *Tabs) request() {
 			return nil
 		}
 		t.setLeader(true)
-		t.Post("lead", js.Undefined())
+		t.Post(Lead, js.Undefined())
 		return nil
 	})
 	ended = js.FuncOf(func(js.Value, []js.Value) any {
@@ -296,7 +311,7 @@ func (t *Tabs) look() {
 	}
 	at := js.Global().Get("Date").Call("now").Float()
 	t.seen(at, t.id)
-	t.Post("seen", js.ValueOf(at))
+	t.Post(msgSeen, js.ValueOf(at))
 }
 
 // seen keeps the latest tab looked at; ties go to the larger id, so every
@@ -313,17 +328,17 @@ func (t *Tabs) receive(kind, from string, data js.Value) {
 		return // the storage transport: another tab with this identity is a duplicate not yet told apart
 	}
 	switch kind {
-	case "seen":
+	case msgSeen:
 		if data.Type() == js.TypeNumber {
 			t.seen(data.Float(), from)
 		}
-	case "bye":
+	case msgBye:
 		if from == t.seenTab {
 			t.seenAt, t.seenTab = 0, ""
 		}
-	case "hello":
+	case msgHello:
 		if t.seenTab == t.id { // the newcomer learns who was looked at last
-			t.Post("seen", js.ValueOf(t.seenAt))
+			t.Post(msgSeen, js.ValueOf(t.seenAt))
 		}
 	}
 	if fn := t.handlers[kind]; fn != nil {
