@@ -3,62 +3,31 @@
 package e2e
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/crumbless/crumbless/internal/testenv/launch"
 )
 
 // chatProcess is the built server running on a given data folder, so that
 // a test can kill it and start it again on the same data.
 type chatProcess struct {
-	cmd  *exec.Cmd
+	srv  *launch.Server
 	base string
 }
 
 func startChatProcess(t *testing.T, data string, flags ...string) *chatProcess {
 	t.Helper()
-	bin := os.Getenv("CRUMBLESS_BIN")
-	require.NotEmpty(t, bin, "CRUMBLESS_BIN must name the built server (make test-e2e sets it)")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	cmd := exec.Command(bin, append([]string{"-addr", addr, "-data", data}, flags...)...)
-	stderr, err := cmd.StderrPipe()
-	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	go func() {
-		s := bufio.NewScanner(stderr)
-		for s.Scan() {
-			t.Log("server: " + s.Text())
-		}
-	}()
-	p := &chatProcess{cmd: cmd, base: "http://" + addr}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		res, err := http.Get(p.base + "/healthz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return p
-			}
-		}
-		require.True(t, time.Now().Before(deadline), "server not healthy: %v", err)
-		time.Sleep(50 * time.Millisecond)
-	}
+	srv := launchServer(t, append([]string{"-data", data}, flags...)...)
+	return &chatProcess{srv: srv, base: srv.URL}
 }
 
 // call sends a JSON request and decodes the JSON answer.
@@ -103,8 +72,7 @@ func TestChatKill9LosesNothing(t *testing.T) {
 	code, _ = call(t, "POST", p.base+"/api/v1/forms/contact/submissions", token,
 		`{"id":"s1","fields":{"name":"Ana","email":"ana@example.com","topic":"Order","message":"Where is my parcel?","consent":"true"}}`)
 	require.Equal(t, http.StatusCreated, code)
-	require.NoError(t, p.cmd.Process.Signal(syscall.SIGKILL)) // right after the last 201
-	_ = p.cmd.Wait()
+	_ = p.srv.Kill() // right after the last 201
 
 	p = startChatProcess(t, data)
 	code, got := call(t, "GET", p.base+"/api/v1/conversation/messages?limit=500", token, "")
@@ -154,8 +122,7 @@ func TestChatGracefulRestart(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.StatusCode)
 
 	began := time.Now()
-	require.NoError(t, p.cmd.Process.Signal(syscall.SIGTERM))
-	require.NoError(t, p.cmd.Wait(), "clean exit")
+	require.NoError(t, p.srv.Stop(), "clean exit on SIGTERM")
 	assert.Less(t, time.Since(began), 10*time.Second, "open streams do not hold the shutdown")
 
 	p = startChatProcess(t, data)

@@ -3,13 +3,9 @@
 package e2e
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -20,59 +16,28 @@ import (
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
+
+	"github.com/crumbless/crumbless/internal/testenv/launch"
 )
 
 // shadow is the JS expression for the widget's shadow root.
 const shadow = `document.querySelector('#crumbless-root').shadowRoot`
 
-// startServer runs the built binary on a free loopback port with a fresh data
-// folder and returns its base URL. The process is stopped with SIGTERM when
-// the test ends.
+// startServer runs the built binary with a fresh data folder on a port the
+// kernel picks and returns its base URL. Its log goes to the test's; it is
+// stopped with SIGTERM when the test ends.
 func startServer(t *testing.T) string {
+	t.Helper()
+	return launchServer(t, "-data", t.TempDir()).URL
+}
+
+// launchServer runs the built binary (CRUMBLESS_BIN) with args and waits
+// until it is healthy.
+func launchServer(t *testing.T, args ...string) *launch.Server {
 	t.Helper()
 	bin := os.Getenv("CRUMBLESS_BIN")
 	require.NotEmpty(t, bin, "CRUMBLESS_BIN must name the built server (make test-e2e sets it)")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-
-	cmd := exec.Command(bin, "-addr", addr, "-data", t.TempDir())
-	stderr, err := cmd.StderrPipe()
-	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	go func() { // relay the server's log into the test's
-		s := bufio.NewScanner(stderr)
-		for s.Scan() {
-			t.Log("server: " + s.Text())
-		}
-	}()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-		}
-	})
-
-	base := "http://" + addr
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		res, err := http.Get(base + "/healthz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return base
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server at %s not healthy: %v", base, err)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	return launch.ForTest(t, launch.Options{Bin: bin, Args: args})
 }
 
 // browser is one headless Chromium with a fresh profile and the requests it

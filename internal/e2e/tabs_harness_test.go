@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -64,8 +63,7 @@ func (r *rig) base() string { return r.proxy.URL() }
 // the proxy answers nothing, as a refused connection would.
 func (r *rig) kill(t *testing.T) {
 	t.Helper()
-	require.NoError(t, r.proc.cmd.Process.Signal(syscall.SIGKILL))
-	_ = r.proc.cmd.Wait()
+	_ = r.proc.srv.Kill()
 }
 
 // start runs the server again on the same data (on another port, behind
