@@ -161,13 +161,13 @@ func run(ctx context.Context, web, bin, out string, runs int, d time.Duration, c
 				if err := ctx.Err(); err != nil {
 					return err
 				}
-				cpuBefore := cpuTime(s.cmd.Process.Pid)
+				cpuBefore := cpuTime(s.pid)
 				r, err := runWrk(ctx, wrkCPU, s.url(sc.path), headers[sc.name+s.name], connections, d)
 				if err != nil {
 					return err
 				}
 				if r.requests > 0 {
-					r.cpuPerReq = (cpuTime(s.cmd.Process.Pid) - cpuBefore) / time.Duration(r.requests)
+					r.cpuPerReq = (cpuTime(s.pid) - cpuBefore) / time.Duration(r.requests)
 				}
 				results[sc.name+s.name] = append(results[sc.name+s.name], r)
 				fmt.Printf("  run %d/%d %-32s %-9s %9.0f req/s  p99 %-9s CPU/req %-8s errors %d\n", i+1, runs, sc.name, s.name, r.reqPerSec, r.p99.Round(10*time.Microsecond), r.cpuPerReq, r.errors)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -9,10 +10,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/crumbless/crumbless/internal/debian"
+	"github.com/crumbless/crumbless/internal/testenv/launch"
 )
 
 // brotliModule is Debian's libnginx-mod-http-brotli-static.
@@ -21,34 +24,22 @@ const brotliModule = debian.NginxBrotliModule
 // server is one contender, started pinned to a core on a loopback port.
 type server struct {
 	name string
-	port int
-	cmd  *exec.Cmd
+	base string // http://127.0.0.1:port
+	pid  int
+	stop func() // SIGTERM (Crumbless writes its CPU profile then), wait
 	note string // what differs from the others, for the report
 }
 
-func (s *server) url(path string) string {
-	return "http://127.0.0.1:" + strconv.Itoa(s.port) + path
-}
+func (s *server) url(path string) string { return s.base + path }
 
-// stop sends SIGTERM (Crumbless writes its CPU profile then) and waits.
-func (s *server) stop() {
-	if s.cmd == nil || s.cmd.Process == nil {
-		return
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { _ = s.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(15 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-done
-	}
-}
+// errExited is a contender that exited before it answered: with nginx and
+// Caddy, most likely a port taken between freePort and their bind.
+var errExited = errors.New("exited before answering")
 
 // start runs argv pinned to cpu with env added, logging to work/<name>.log,
-// and waits until the port answers.
-func start(name, cpu string, port int, work string, env []string, argv ...string) (*server, error) {
+// and waits until port answers with a Server header containing product
+// (so that another program on the port is not taken for it).
+func start(name, cpu string, port int, product, work string, env []string, argv ...string) (*server, error) {
 	logFile, err := os.Create(filepath.Join(work, name+".log"))
 	if err != nil {
 		return nil, err
@@ -60,14 +51,33 @@ func start(name, cpu string, port int, work string, env []string, argv ...string
 		logFile.Close()
 		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
-	go func() { _ = cmd.Wait(); logFile.Close() }()
-	s := &server{name: name, port: port, cmd: cmd}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); logFile.Close(); close(exited) }()
+	s := &server{name: name, base: "http://127.0.0.1:" + strconv.Itoa(port), pid: cmd.Process.Pid}
+	s.stop = func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(15 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+	}
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		res, err := http.Get(s.url("/crumbless.js"))
 		if err == nil {
 			res.Body.Close()
-			return s, nil
+			if strings.Contains(strings.ToLower(res.Header.Get("Server")), product) {
+				return s, nil
+			}
+			err = fmt.Errorf("answered by %q", res.Header.Get("Server"))
+		}
+		select {
+		case <-exited:
+			log, _ := os.ReadFile(logFile.Name())
+			return nil, fmt.Errorf("%s on port %d: %w: %v\n%s", name, port, errExited, err, log)
+		default:
 		}
 		if time.Now().After(deadline) {
 			s.stop()
@@ -76,6 +86,26 @@ func start(name, cpu string, port int, work string, env []string, argv ...string
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// onFreePort runs start on a loopback port nobody listens on now, and on
+// another when the server exited before answering (up to three tries).
+// nginx and Caddy cannot bind port 0 and report the port they got, so a
+// port taken between the probe and their bind is found out by their exit
+// (or by another server's answer, which start refuses).
+func onFreePort(start func(port int) (*server, error)) (*server, error) {
+	var err error
+	for range 3 {
+		var port int
+		if port, err = freePort(); err != nil {
+			return nil, err
+		}
+		var s *server
+		if s, err = start(port); err == nil || !errors.Is(err, errExited) {
+			return s, err
+		}
+	}
+	return nil, err
 }
 
 // freePort returns a loopback port nobody listens on now.
@@ -93,10 +123,10 @@ func freePort() (int, error) {
 // and the same Cache-Control as Crumbless. Its access log is on, to a file,
 // batched like Crumbless's (64 KiB or 100 ms).
 func startNginx(cpu, dir, work string) (*server, error) {
-	port, err := freePort()
-	if err != nil {
-		return nil, err
-	}
+	return onFreePort(func(port int) (*server, error) { return startNginxOn(cpu, dir, work, port) })
+}
+
+func startNginxOn(cpu, dir, work string, port int) (*server, error) {
 	brotli, note := "", "no brotli module: br requests get identity"
 	if _, err := os.Stat(brotliModule); err == nil {
 		brotli, note = "load_module "+brotliModule+";", "brotli_static + gzip_static, sendfile, access log to a file (buffer=64k flush=100ms)"
@@ -144,7 +174,7 @@ http {
 	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
 		return nil, err
 	}
-	s, err := start("nginx", cpu, port, work, nil, "nginx", "-p", work, "-c", confPath, "-e", filepath.Join(work, "nginx-error.log"))
+	s, err := start("nginx", cpu, port, "nginx", work, nil, "nginx", "-p", work, "-c", confPath, "-e", filepath.Join(work, "nginx-error.log"))
 	if err != nil {
 		return nil, err
 	}
@@ -155,10 +185,10 @@ http {
 // startCaddy serves dir with Caddy's file_server and its precompressed
 // sidecars. Caddy logs no access by default; that is left as shipped.
 func startCaddy(cpu, dir, work string) (*server, error) {
-	port, err := freePort()
-	if err != nil {
-		return nil, err
-	}
+	return onFreePort(func(port int) (*server, error) { return startCaddyOn(cpu, dir, work, port) })
+}
+
+func startCaddyOn(cpu, dir, work string, port int) (*server, error) {
 	conf := fmt.Sprintf(`{
 	admin off
 	auto_https off
@@ -177,7 +207,7 @@ http://127.0.0.1:%d {
 		return nil, err
 	}
 	env := []string{"GOMAXPROCS=1", "XDG_DATA_HOME=" + work, "XDG_CONFIG_HOME=" + work, "HOME=" + work}
-	s, err := start("caddy", cpu, port, work, env, "caddy", "run", "--config", confPath, "--adapter", "caddyfile")
+	s, err := start("caddy", cpu, port, "caddy", work, env, "caddy", "run", "--config", confPath, "--adapter", "caddyfile")
 	if err != nil {
 		return nil, err
 	}
@@ -185,23 +215,30 @@ http://127.0.0.1:%d {
 	return s, nil
 }
 
-// startCrumbless runs the built server with GOMAXPROCS=1, its access log
-// (always on) going to a file, and a CPU profile when profile is set.
+// startCrumbless runs the built server with GOMAXPROCS=1 on a port the
+// kernel picks, its access log (always on) going to a file, and a CPU
+// profile when profile is set.
 func startCrumbless(cpu, bin, work, profile string) (*server, error) {
-	port, err := freePort()
+	logFile, err := os.Create(filepath.Join(work, "crumbless.log"))
 	if err != nil {
 		return nil, err
 	}
-	args := []string{bin, "-addr", "127.0.0.1:" + strconv.Itoa(port), "-data", filepath.Join(work, "data"), "-log", "text"}
+	args := []string{"-data", filepath.Join(work, "data"), "-log", "text"}
 	if profile != "" {
 		args = append(args, "-cpuprofile", profile)
 	}
-	s, err := start("crumbless", cpu, port, work, []string{"GOMAXPROCS=1"}, args...)
+	srv, err := launch.Start(context.Background(), launch.Options{
+		Bin: bin, Args: args, Env: []string{"GOMAXPROCS=1"}, Prefix: []string{"taskset", "-c", cpu}, Log: logFile,
+	})
 	if err != nil {
+		logFile.Close()
 		return nil, err
 	}
-	s.note = "GOMAXPROCS=1, in-memory table, access log to a file (batched: 64 KiB or 100 ms)"
-	return s, nil
+	return &server{
+		name: "crumbless", base: srv.URL, pid: srv.Cmd.Process.Pid,
+		stop: func() { srv.Stop(); logFile.Close() },
+		note: "GOMAXPROCS=1, in-memory table, access log to a file (batched: 64 KiB or 100 ms)",
+	}, nil
 }
 
 // ensureTools installs what is missing with apt-get (Debian); the brotli

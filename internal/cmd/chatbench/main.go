@@ -23,7 +23,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -41,6 +40,7 @@ import (
 	"time"
 
 	"github.com/crumbless/crumbless/internal/pgtest"
+	"github.com/crumbless/crumbless/internal/testenv/launch"
 )
 
 func main() {
@@ -84,39 +84,22 @@ func (s *sources) next() *http.Client {
 }
 
 type server struct {
-	cmd  *exec.Cmd
+	*launch.Server
 	base string
 }
 
+// startServer runs the built server on a port the kernel picks; its log
+// is discarded.
 func startServer(bin, data string, db []string) (*server, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	s, err := launch.Start(context.Background(), launch.Options{Bin: bin, Args: append([]string{"-data", data, "-log", "json"}, db...)})
 	if err != nil {
 		return nil, err
 	}
-	addr := ln.Addr().String()
-	ln.Close()
-	cmd := exec.Command(bin, append([]string{"-addr", addr, "-data", data, "-log", "json"}, db...)...)
-	cmd.Stderr = io.Discard
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	s := &server{cmd: cmd, base: "http://" + addr}
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		if res, err := http.Get(s.base + "/healthz"); err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				return s, nil
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	cmd.Process.Kill()
-	return nil, errors.New("server did not become healthy")
+	return &server{Server: s, base: s.URL}, nil
 }
 
 func (s *server) rssKB() int {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.Cmd.Process.Pid))
 	if err != nil {
 		return -1
 	}
@@ -227,8 +210,7 @@ func run(bin string, nStreams, nIdle, nMessages int, postgres bool, nInstances i
 	var servers []*server
 	defer func() {
 		for _, s := range servers {
-			s.cmd.Process.Signal(syscall.SIGTERM)
-			s.cmd.Wait()
+			s.Stop()
 		}
 	}()
 	for range nInstances {

@@ -31,12 +31,10 @@ import (
 	"flag"
 	"fmt"
 	"log"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	neturl "net/url"
 	"os"
-	"os/exec"
 	"sort"
 	"strings"
 	"sync"
@@ -49,6 +47,8 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/tracing"
 	"github.com/chromedp/chromedp"
+
+	"github.com/crumbless/crumbless/internal/testenv/launch"
 )
 
 const shadow = `document.querySelector('#crumbless-root')?.shadowRoot`
@@ -569,32 +569,19 @@ func (h *hostPages) URL(prefetch string, widget bool) string {
 	return u
 }
 
-// startServer runs the built server on a free loopback port.
+// startServer runs the built server with a fresh data folder on a port the
+// kernel picks.
 func startServer(bin string) (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	addr := ln.Addr().String()
-	ln.Close()
 	dir, err := os.MkdirTemp("", "loaderbench-data-")
 	if err != nil {
 		return "", nil, err
 	}
-	cmd := exec.Command(bin, "-addr", addr, "-data", dir)
-	if err := cmd.Start(); err != nil {
-		return "", nil, fmt.Errorf("start %s: %w (run make build first)", bin, err)
+	srv, err := launch.Start(context.Background(), launch.Options{Bin: bin, Args: []string{"-data", dir}})
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", nil, err
 	}
-	stop := func() { cmd.Process.Signal(os.Interrupt); cmd.Wait(); os.RemoveAll(dir) }
-	base := "http://" + addr
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if res, err := http.Get(base + "/healthz"); err == nil {
-			res.Body.Close()
-			return base, stop, nil
-		}
-	}
-	stop()
-	return "", nil, errors.New("server did not become healthy")
+	return srv.URL, func() { srv.Stop(); os.RemoveAll(dir) }, nil
 }
 
 // retry runs fn up to three times: a busy machine makes CDP stumble now and

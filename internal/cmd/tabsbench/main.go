@@ -30,7 +30,6 @@ import (
 	"flag"
 	"fmt"
 	"log"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -45,6 +44,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/crumbless/crumbless/internal/e2e/sseproxy"
+	"github.com/crumbless/crumbless/internal/testenv/launch"
 )
 
 const (
@@ -448,15 +448,10 @@ type server struct {
 	stop  func()
 }
 
-// startServer runs the built server on a free port with a fresh data
-// folder. Rate limits stay as shipped: the bench is one visitor at a time.
+// startServer runs the built server with a fresh data folder on a port the
+// kernel picks. Rate limits stay as shipped: the bench is one visitor at a
+// time.
 func startServer(bin string) (*server, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	addr := ln.Addr().String()
-	ln.Close()
 	dir, err := os.MkdirTemp("", "tabsbench-data-")
 	if err != nil {
 		return nil, err
@@ -464,26 +459,20 @@ func startServer(bin string) (*server, error) {
 	add := exec.Command(bin, "agent", "add", "-data", dir, "bench")
 	add.Stdin = strings.NewReader(agentPassword + "\n")
 	if out, err := add.CombinedOutput(); err != nil {
+		os.RemoveAll(dir)
 		return nil, fmt.Errorf("agent add: %w: %s (run make build first)", err, out)
 	}
-	cmd := exec.Command(bin, "-addr", addr, "-data", dir)
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s: %w (run make build first)", bin, err)
+	srv, err := launch.Start(context.Background(), launch.Options{Bin: bin, Args: []string{"-data", dir}})
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
 	}
-	s := &server{base: "http://" + addr, stop: func() { cmd.Process.Signal(os.Interrupt); cmd.Wait(); os.RemoveAll(dir) }}
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if res, err := http.Get(s.base + "/healthz"); err == nil {
-			res.Body.Close()
-			s.agent, err = login(s.base)
-			if err != nil {
-				s.stop()
-				return nil, err
-			}
-			return s, nil
-		}
+	s := &server{base: srv.URL, stop: func() { srv.Stop(); os.RemoveAll(dir) }}
+	if s.agent, err = login(s.base); err != nil {
+		s.stop()
+		return nil, err
 	}
-	s.stop()
-	return nil, errors.New("server did not become healthy")
+	return s, nil
 }
 
 const agentPassword = "bench password"
