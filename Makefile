@@ -66,7 +66,7 @@ run: build
 dist: stage
 	$(GO) run ./internal/tools/pack -in $(STAGE) -dist dist -version $(VERSION) -license LICENSE -types static/crumbless.d.ts
 
-## test: install what is missing, then run the host, wasm and end-to-end tiers
+## test: install what is missing (make deps), then run the host, wasm and end-to-end tiers
 test: deps build dist
 	gofmt_out="$$(gofmt -l cmd server wasm internal bundle)"; if [ -n "$$gofmt_out" ]; then echo "gofmt needed: $$gofmt_out"; exit 1; fi
 	$(GO) vet ./...
@@ -75,29 +75,35 @@ test: deps build dist
 	$(MAKE) --no-print-directory test-host test-wasm test-e2e
 
 # The host and e2e tiers share a throwaway PostgreSQL server each
-# (internal/cmd/pgcluster: installs Debian's postgresql when missing,
-# a cluster under build/pg on a loopback port, stopped afterwards).
+# (internal/cmd/pgcluster: Debian's postgresql from make deps, a cluster
+# under build/pg on a loopback port, stopped afterwards). Each tier runs
+# go test -json; .ci/tier shows it as -v would and counts the tests.
 PGCLUSTER := $(GO) run ./internal/cmd/pgcluster -dir $(CURDIR)/build/pg --
+export GO
 
 test-host:
-	.ci/tier host $(PGCLUSTER) $(GO) test -race -count=1 -v ./...
-	.ci/tier fuzz $(GO) test -run '^$$' -fuzz '^FuzzServe$$' -fuzztime 150000x -v ./server/assets/
-	.ci/tier fuzz $(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 100000x -v ./internal/envelope/
+	.ci/tier host $(PGCLUSTER) $(GO) test -race -count=1 -json ./...
+	.ci/tier fuzz $(GO) test -run '^$$' -fuzz '^FuzzServe$$' -fuzztime 150000x -json ./server/assets/
+	.ci/tier fuzz $(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 100000x -json ./internal/envelope/
 
 test-wasm: $(WASMEXEC)
-	PATH="$(TOOLS):$$PATH" .ci/tier wasm $(GO) run ./internal/cmd/withapi -- env GOOS=js GOARCH=wasm $(GO) test -count=1 -v ./wasm/...
+	PATH="$(TOOLS):$$PATH" .ci/tier wasm $(GO) run ./internal/cmd/withapi -- env GOOS=js GOARCH=wasm $(GO) test -count=1 -json ./wasm/...
 
-test-e2e:
-	CRUMBLESS_BIN=$(CURDIR)/bin/crumbless CRUMBLESS_AXE=$(AXE) CRUMBLESS_DIST=$(CURDIR)/dist/crumbless-$(VERSION) .ci/tier e2e $(PGCLUSTER) $(GO) test -tags e2e -count=1 -v -timeout 20m ./internal/e2e/
+## test-e2e: the end-to-end tier alone, against the build and the dist it makes first
+test-e2e: deps build dist
+	CRUMBLESS_BIN=$(CURDIR)/bin/crumbless CRUMBLESS_AXE=$(AXE) CRUMBLESS_DIST=$(CURDIR)/dist/crumbless-$(VERSION) .ci/tier e2e $(PGCLUSTER) $(GO) test -tags e2e -count=1 -json -timeout 20m ./internal/e2e/
 
-## deps: Chromium from Debian, the wasm test runner, axe-core from npm
-deps: $(WASMEXEC) $(AXE)
-	@if [ ! -x $(CHROMIUM) ]; then \
-		echo "installing chromium"; \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
-	fi
+## deps: what the tests use, installed when missing: Debian's chromium, postgresql,
+## nginx-light (+ brotli module), caddy and npm (apt-get, as root, asks nothing),
+## axe-core from npm and the wasm test runner under the worktree. Tests never install:
+## one that lacks a tool fails naming make deps.
+deps: debian-deps $(WASMEXEC) $(AXE)
 
-$(AXE):
+.PHONY: debian-deps
+debian-deps:
+	DEBIAN_FRONTEND=noninteractive $(GO) run ./internal/tools/installdeps </dev/null
+
+$(AXE): | debian-deps
 	@mkdir -p build/axe
 	npm install --prefix build/axe --no-save --no-audit --no-fund axe-core@$(AXE_VERSION)
 

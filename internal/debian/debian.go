@@ -1,7 +1,8 @@
-// Package debian installs, with apt-get, the Debian packages that the
-// project's tools need when they are missing: nginx and Caddy for the
-// end-to-end tests of the hosting configs and for make bench-server, wrk
-// for the latter, PostgreSQL for the storage tests and make bench-chat.
+// Package debian names the Debian packages that the project's tests and
+// benches need and finds out which are missing. Require tells a test what
+// is missing and that make deps installs it (tests never install software);
+// Install installs with apt-get, for make deps (internal/tools/installdeps)
+// and make bench-server's own tools (wrk).
 package debian
 
 import (
@@ -32,6 +33,11 @@ var (
 	Nginx       = Need{Command: "nginx", Package: "nginx-light"}
 	NginxBrotli = Need{File: NginxBrotliModule, Package: "libnginx-mod-http-brotli-static"}
 	Caddy       = Need{Command: "caddy", Package: "caddy"}
+	Chromium    = Need{File: "/usr/bin/chromium", Package: "chromium"}
+	// ChromiumFonts are the fonts chromium recommends, for pages and
+	// screenshots that look as they do on a desktop.
+	ChromiumFonts = Need{Glob: "/usr/share/fonts/truetype/liberation/*.ttf", Package: "fonts-liberation"}
+	Npm           = Need{Command: "npm", Package: "npm"}
 	// Postgres is Debian's server; its programs (initdb, pg_ctl) live in
 	// a versioned folder that is not on PATH.
 	Postgres = Need{Glob: PostgresBinGlob + "/initdb", Package: "postgresql"}
@@ -51,6 +57,33 @@ func (n Need) missing() bool {
 	}
 	_, err := os.Stat(n.File)
 	return err != nil
+}
+
+// Require returns nil when nothing in needs is missing, and otherwise an
+// error naming the missing packages and make deps, which installs them.
+func Require(needs ...Need) error {
+	var missing []string
+	for _, n := range needs {
+		if n.missing() {
+			missing = append(missing, n.Package+" ("+n.what()+")")
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return fmt.Errorf("missing %s: run make deps (as root on Debian) to install it", strings.Join(missing, ", "))
+}
+
+// what says what n looks for.
+func (n Need) what() string {
+	switch {
+	case n.Command != "":
+		return n.Command + " on PATH"
+	case n.Glob != "":
+		return "no file matches " + n.Glob
+	default:
+		return "no " + n.File
+	}
 }
 
 // Install installs the packages of the needs that are missing, with
@@ -80,6 +113,7 @@ func Install(ctx context.Context, out io.Writer, needs ...Need) error {
 	run := func(args ...string) error {
 		cmd := exec.CommandContext(ctx, "apt-get", args...)
 		cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive", "RUNLEVEL=1")
+		cmd.Stdin = nil // /dev/null: nothing may wait for an answer
 		cmd.Stdout, cmd.Stderr = out, out
 		return cmd.Run()
 	}

@@ -38,3 +38,11 @@ func TestInstallDoesNothingWhenNothingIsMissing(t *testing.T) {
 	require.NoError(t, Install(context.Background(), &out, Need{Command: "sh", Package: "dash"}))
 	assert.Empty(t, out.String(), "apt-get must not run")
 }
+
+func TestRequire(t *testing.T) {
+	require.NoError(t, Require(Need{Command: "sh", Package: "dash"}))
+	err := Require(Need{Command: "sh", Package: "dash"}, Need{Command: "crumbless-no-such-command", Package: "crumbless-tool"},
+		Need{Glob: "/crumbless-no-such-folder/*/bin/initdb", Package: "postgresql"})
+	require.Error(t, err)
+	assert.Equal(t, "missing crumbless-tool (crumbless-no-such-command on PATH), postgresql (no file matches /crumbless-no-such-folder/*/bin/initdb): run make deps (as root on Debian) to install it", err.Error())
+}

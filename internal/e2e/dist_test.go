@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -212,9 +211,7 @@ func TestDistShipsLicense(t *testing.T) {
 // hashes).
 func TestDistOnNginxAndCaddy(t *testing.T) {
 	dist := distDir(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	require.NoError(t, debian.Install(ctx, os.Stdout, debian.Nginx, debian.NginxBrotli, debian.Caddy))
+	require.NoError(t, debian.Require(debian.Nginx, debian.NginxBrotli, debian.Caddy))
 	m := distManifest(t, dist)
 	wasm := distFile(t, m, func(e assets.Entry) bool { return e.Name == "crumbless.wasm" })
 	pinned := distFile(t, m, func(e assets.Entry) bool { return e.Name == "crumbless.js" && e.Immutable })

@@ -1,7 +1,7 @@
 // Package pgtest runs throwaway PostgreSQL servers for tests and benchmarks:
-// Debian's postgresql package (installed with apt-get when missing), a
-// cluster made by initdb in a folder of its own, listening on a loopback
-// port, stopped and removed afterwards.
+// Debian's postgresql package (make deps installs it; a missing one is an
+// error naming that command), a cluster made by initdb in a folder of its
+// own, listening on a loopback port, stopped and removed afterwards.
 //
 // A test package uses it through its TestMain (Main) and Database, which
 // gives each test an empty database of its own. When CRUMBLESS_POSTGRES
@@ -17,7 +17,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/url"
 	"os"
@@ -48,8 +47,6 @@ type Options struct {
 	// Durable keeps fsync on (benchmarks that compare with SQLite's
 	// synchronous=FULL); tests run with fsync off.
 	Durable bool
-	// Out receives apt-get's output when PostgreSQL has to be installed.
-	Out io.Writer
 }
 
 // Cluster is a running PostgreSQL server.
@@ -59,16 +56,12 @@ type Cluster struct {
 	asPostgres     bool // running as root: the server runs as user postgres
 }
 
-// Start installs PostgreSQL when it is missing, makes a cluster in
-// opts.Dir and starts it on a free loopback port. The superuser is
-// "postgres", trusted on loopback only.
+// Start makes a cluster in opts.Dir and starts it on a free loopback port.
+// The superuser is "postgres", trusted on loopback only. PostgreSQL must be
+// installed (make deps).
 func Start(ctx context.Context, opts Options) (*Cluster, error) {
-	out := opts.Out
-	if out == nil {
-		out = io.Discard
-	}
-	if err := debian.Install(ctx, out, debian.Postgres); err != nil {
-		return nil, fmt.Errorf("install postgresql: %w", err)
+	if err := debian.Require(debian.Postgres); err != nil {
+		return nil, err
 	}
 	bin, err := binDir()
 	if err != nil {
@@ -95,7 +88,9 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	// A free port can be taken between the probe and the start: try again.
+	// PostgreSQL cannot listen on port 0 and report the port it got (the
+	// port also names its socket): a port taken between the probe and the
+	// start makes pg_ctl fail, and the start is tried again on another.
 	for try := 0; ; try++ {
 		c.port, err = freePort()
 		if err != nil {

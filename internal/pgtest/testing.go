@@ -49,9 +49,9 @@ func Admin(t testing.TB) string {
 			server.err = err
 			return
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute) // apt-get install included
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
-		c, err := Start(ctx, Options{Dir: dir, Out: os.Stderr})
+		c, err := Start(ctx, Options{Dir: dir})
 		if err != nil {
 			server.err = err
 			return

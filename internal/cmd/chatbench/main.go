@@ -190,7 +190,7 @@ func run(bin string, nStreams, nIdle, nMessages int, postgres bool, nInstances i
 		if err != nil {
 			return err
 		}
-		cluster, err := pgtest.Start(ctx, pgtest.Options{Dir: dir, Durable: true, Out: os.Stderr})
+		cluster, err := pgtest.Start(ctx, pgtest.Options{Dir: dir, Durable: true})
 		if err != nil {
 			return err
 		}

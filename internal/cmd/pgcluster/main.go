@@ -3,9 +3,9 @@
 //
 //	go run ./internal/cmd/pgcluster [-dir build/pg] [-durable] -- go test ./...
 //
-// It installs Debian's postgresql when it is missing (apt-get, as root),
-// makes a cluster in -dir (owned by user postgres when run as root: initdb
-// refuses root), starts it on a free loopback port, runs the command with
+// It needs Debian's postgresql (make deps installs it; without it, it fails
+// saying so), makes a cluster in -dir (owned by user postgres when run as
+// root: initdb refuses root), starts it on a free loopback port, runs the command with
 // CRUMBLESS_POSTGRES set to the superuser's URL (package pgtest makes a
 // database per test there), then stops the server and removes -dir. Its
 // exit status is the command's; a server that cannot start is an error,
@@ -47,8 +47,8 @@ func run(dir string, durable bool, args []string) (int, error) {
 		return 0, err
 	}
 	start := time.Now()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	c, err := pgtest.Start(ctx, pgtest.Options{Dir: dir, Durable: durable, Out: os.Stderr})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	c, err := pgtest.Start(ctx, pgtest.Options{Dir: dir, Durable: durable})
 	cancel()
 	if err != nil {
 		return 0, err
