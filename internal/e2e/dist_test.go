@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -65,12 +66,23 @@ func webRoot(t *testing.T, dist string) string {
 	return root
 }
 
-func freePort(t *testing.T) int {
+// onFreePort runs start on a loopback port nobody listens on now, and on
+// another when the host exited before answering (up to three tries):
+// nginx and Caddy cannot bind port 0 and report the port they got, so a
+// port taken between the probe and their bind is found out by their exit.
+func onFreePort(t *testing.T, start func(port int) error) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	var err error
+	for range 3 {
+		ln, lerr := net.Listen("tcp", "127.0.0.1:0")
+		require.NoError(t, lerr)
+		port := ln.Addr().(*net.TCPAddr).Port
+		require.NoError(t, ln.Close())
+		if err = start(port); !errors.Is(err, errHostExited) {
+			break
+		}
+	}
 	require.NoError(t, err)
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 // hostingConfig is the absolute path of a file in docs/hosting.
@@ -83,9 +95,13 @@ func hostingConfig(t *testing.T, name string) string {
 	return p
 }
 
-// runHost starts argv, stops it when the test ends, and waits until
-// probe answers.
-func runHost(t *testing.T, name, probe string, env []string, argv ...string) {
+// errHostExited is a host that exited before it answered.
+var errHostExited = errors.New("exited before answering")
+
+// runHost starts argv, stops it when the test ends, and waits until probe
+// answers with a Server header containing product (so that another
+// program on the port is not taken for it).
+func runHost(t *testing.T, name, probe, product string, env []string, argv ...string) error {
 	t.Helper()
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), env...)
@@ -96,7 +112,7 @@ func runHost(t *testing.T, name, probe string, env []string, argv ...string) {
 	require.NoError(t, cmd.Start(), "start %s", name)
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
+	stop := func() {
 		_ = cmd.Process.Signal(os.Interrupt)
 		select {
 		case <-exited:
@@ -104,22 +120,27 @@ func runHost(t *testing.T, name, probe string, env []string, argv ...string) {
 			_ = cmd.Process.Kill()
 			<-exited
 		}
-	})
+	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		res, err := http.Get(probe)
 		if err == nil {
 			res.Body.Close()
-			return
+			if strings.Contains(strings.ToLower(res.Header.Get("Server")), product) {
+				t.Cleanup(stop)
+				return nil
+			}
+			err = fmt.Errorf("answered by %q", res.Header.Get("Server"))
 		}
 		select {
-		case err := <-exited:
+		case exitErr := <-exited:
 			mu.Lock()
 			defer mu.Unlock()
-			t.Fatalf("%s exited: %v\n%s", name, err, log.String())
+			return fmt.Errorf("%s: %w (%v, last probe: %v)\n%s", name, errHostExited, exitErr, err, log.String())
 		default:
 		}
 		if time.Now().After(deadline) {
+			stop()
 			mu.Lock()
 			defer mu.Unlock()
 			t.Fatalf("%s did not answer %s: %v\n%s", name, probe, err, log.String())
@@ -137,8 +158,9 @@ func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 func startNginx(t *testing.T, root string) string {
 	t.Helper()
 	work := t.TempDir()
-	port := freePort(t)
-	conf := fmt.Sprintf(`load_module %[1]s;
+	var base string
+	onFreePort(t, func(port int) error {
+		conf := fmt.Sprintf(`load_module %[1]s;
 daemon off;
 master_process off;
 worker_processes 1;
@@ -159,10 +181,11 @@ http {
 	}
 }
 `, debian.NginxBrotliModule, work, port, root, hostingConfig(t, "nginx.conf"))
-	confPath := filepath.Join(work, "nginx.conf")
-	require.NoError(t, os.WriteFile(confPath, []byte(conf), 0o644))
-	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	runHost(t, "nginx", base+"/crumbless/crumbless.js", nil, "nginx", "-p", work, "-c", confPath, "-e", "stderr")
+		confPath := filepath.Join(work, "nginx.conf")
+		require.NoError(t, os.WriteFile(confPath, []byte(conf), 0o644))
+		base = "http://127.0.0.1:" + strconv.Itoa(port)
+		return runHost(t, "nginx", base+"/crumbless/crumbless.js", "nginx", nil, "nginx", "-p", work, "-c", confPath, "-e", "stderr")
+	})
 	return base
 }
 
@@ -171,8 +194,9 @@ http {
 func startCaddy(t *testing.T, root string) string {
 	t.Helper()
 	work := t.TempDir()
-	port := freePort(t)
-	conf := fmt.Sprintf(`{
+	var base string
+	onFreePort(t, func(port int) error {
+		conf := fmt.Sprintf(`{
 	admin off
 	auto_https off
 }
@@ -181,11 +205,12 @@ http://127.0.0.1:%d {
 	import %s
 }
 `, port, root, hostingConfig(t, "crumbless.caddy"))
-	confPath := filepath.Join(work, "Caddyfile")
-	require.NoError(t, os.WriteFile(confPath, []byte(conf), 0o644))
-	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	env := []string{"GOMAXPROCS=1", "HOME=" + work, "XDG_DATA_HOME=" + work, "XDG_CONFIG_HOME=" + work}
-	runHost(t, "caddy", base+"/crumbless/crumbless.js", env, "caddy", "run", "--config", confPath, "--adapter", "caddyfile")
+		confPath := filepath.Join(work, "Caddyfile")
+		require.NoError(t, os.WriteFile(confPath, []byte(conf), 0o644))
+		base = "http://127.0.0.1:" + strconv.Itoa(port)
+		env := []string{"GOMAXPROCS=1", "HOME=" + work, "XDG_DATA_HOME=" + work, "XDG_CONFIG_HOME=" + work}
+		return runHost(t, "caddy", base+"/crumbless/crumbless.js", "caddy", env, "caddy", "run", "--config", confPath, "--adapter", "caddyfile")
+	})
 	return base
 }
 
