@@ -192,7 +192,9 @@ func (s *Server) waitHealthy(ctx context.Context, insecureTLS bool) error {
 			}
 			err = fmt.Errorf("/healthz: %s", res.Status)
 		}
-		last = err
+		if ctx.Err() == nil || last == nil { // not the cut of the last check
+			last = err
+		}
 		select {
 		case <-s.exited:
 			return fmt.Errorf("exited before healthy: %v (last check: %v)", s.waitErr, last)

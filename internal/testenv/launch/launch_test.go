@@ -172,8 +172,8 @@ func TestStartFails(t *testing.T) {
 		want    []string // in the error
 	}{
 		{"exit", 10 * time.Second, []string{"exited before listening", "cannot open the store"}},
-		{"silent", time.Second, []string{"no listening line", "opening store"}},
-		{"unhealthy", time.Second, []string{"not healthy", "503"}},
+		{"silent", 2 * time.Second, []string{"no listening line", "opening store"}},
+		{"unhealthy", 2 * time.Second, []string{"not healthy", "503"}},
 	}
 	for _, c := range cases {
 		t.Run(c.mode, func(t *testing.T) {
