@@ -82,7 +82,9 @@ func docsNginxBlock(t *testing.T) string {
 
 // startProxyNginx runs Debian's nginx with the docs' server block on port,
 // with the throwaway certificate and upstream in place of the docs' ones.
-func startProxyNginx(t *testing.T, port int, certFile, keyFile, upstream string) {
+// It returns errHostExited when nginx exited before answering (a port
+// taken before its bind).
+func startProxyNginx(t *testing.T, port int, certFile, keyFile, upstream string) error {
 	t.Helper()
 	block := docsNginxBlock(t)
 	for _, r := range [][2]string{
@@ -95,7 +97,10 @@ func startProxyNginx(t *testing.T, port int, certFile, keyFile, upstream string)
 		block = strings.Replace(block, r[0], r[1], 1)
 	}
 	work := t.TempDir()
-	probe := freePort(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0") // nginx cannot report a port it got
+	require.NoError(t, err)
+	probe := ln.Addr().(*net.TCPAddr).Port
+	require.NoError(t, ln.Close())
 	conf := fmt.Sprintf(`daemon off;
 master_process off;
 worker_processes 1;
@@ -116,7 +121,7 @@ http {
 `, work, probe, block)
 	confPath := filepath.Join(work, "nginx.conf")
 	require.NoError(t, os.WriteFile(confPath, []byte(conf), 0o644))
-	runHost(t, "nginx", "http://127.0.0.1:"+strconv.Itoa(probe)+"/", nil, "nginx", "-p", work, "-c", confPath, "-e", "stderr")
+	return runHost(t, "nginx", "http://127.0.0.1:"+strconv.Itoa(probe)+"/", "nginx", nil, "nginx", "-p", work, "-c", confPath, "-e", "stderr")
 }
 
 // clientFrom is an HTTP client whose connections come from the loopback
@@ -209,17 +214,24 @@ const startBudget = 5
 // replaces it) or straight to the instance from an untrusted peer buys no
 // second budget.
 func TestBehindNginx(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	require.NoError(t, debian.Install(ctx, os.Stdout, debian.Nginx), "nginx-light is missing: make deps installs it")
+	require.NoError(t, debian.Require(debian.Nginx))
 
 	certFile, keyFile, pool := throwawayCert(t)
-	port := freePort(t)
-	public := "https://127.0.0.1:" + strconv.Itoa(port)
 	data := t.TempDir()
 	addAgent(t, data, "ana", "correct horse")
-	p := startChatProcess(t, data, "-trusted-proxies", "127.0.0.1/32", "-public-url", public, "-presence-grace", "1s")
-	startProxyNginx(t, port, certFile, keyFile, p.base)
+	// The instance is told nginx's public URL, so it starts again with
+	// nginx when nginx's port was taken before its bind.
+	var public string
+	var p *chatProcess
+	onFreePort(t, func(port int) error {
+		public = "https://127.0.0.1:" + strconv.Itoa(port)
+		p = startChatProcess(t, data, "-trusted-proxies", "127.0.0.1/32", "-public-url", public, "-presence-grace", "1s")
+		err := startProxyNginx(t, port, certFile, keyFile, p.base)
+		if err != nil {
+			_ = p.srv.Stop()
+		}
+		return err
+	})
 
 	// A visitor (from 127.0.0.2) writes through nginx and listens.
 	visitor := clientFrom("127.0.0.2", pool)
