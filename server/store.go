@@ -34,12 +34,13 @@ func openChat(ctx context.Context, db, data string, logger *slog.Logger, tune ..
 	if err != nil {
 		return nil, nil, err
 	}
-	key, err := chat.LoadOrCreateKey(filepath.Join(data, "network.key")) // keys the network bans' hashes
+	st, err := OpenStore(ctx, db, data)
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := OpenStore(ctx, db, data)
+	key, err := chat.LoadNetworkKey(ctx, st, filepath.Join(data, "network.key")) // keys the network bans' hashes
 	if err != nil {
+		st.Close()
 		return nil, nil, err
 	}
 	cfg := chat.Config{Store: st, Answers: answers, Forms: forms, Logger: logger, NetworkKey: key}

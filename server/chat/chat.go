@@ -55,8 +55,9 @@ type Config struct {
 	// parallel guessing cannot take every core.
 	MaxLogins int
 	// NetworkKey keys the hashes of the networks visitors come from (network
-	// bans); the server keeps it in its data folder (LoadOrCreateKey). Empty:
-	// a random key for this process, so bans by network end with it.
+	// bans); the server keeps it in its data folder or its shared database
+	// (LoadNetworkKey). Empty: a random key for this process, so bans by
+	// network end with it.
 	NetworkKey []byte
 	// PresenceGrace is how long the team still counts as online after the
 	// last agent's inbox stream closed (15 s).

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -23,8 +24,9 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
-// pgInstances starts n chat servers, each with its own PostgreSQL pool,
-// on one fresh database, as n server processes would; agent "ana" exists.
+// pgInstances starts n chat servers, each with its own PostgreSQL pool and
+// data folder, on one fresh database, as n server processes would; agent
+// "ana" exists.
 func pgInstances(t *testing.T, n int) (string, []*fixture, []*httptest.Server) {
 	t.Helper()
 	url := pgtest.Database(t)
@@ -36,9 +38,11 @@ func pgInstances(t *testing.T, n int) (string, []*fixture, []*httptest.Server) {
 		t.Cleanup(func() { st.Close() })
 		a, f, err := LoadContent(t.TempDir(), content.Answers, content.Forms)
 		require.NoError(t, err)
+		key, err := LoadNetworkKey(context.Background(), st, filepath.Join(t.TempDir(), "network.key"))
+		require.NoError(t, err)
 		fx := &fixture{t: t, now: time.UnixMilli(1767225600000)}
 		fx.srv = New(Config{
-			Store: st, Answers: a, Forms: f, Now: fx.clock,
+			Store: st, Answers: a, Forms: f, Now: fx.clock, NetworkKey: key,
 			IPRate: -1, MessageRate: -1, StartRate: -1, LoginRate: -1,
 			Heartbeat: time.Hour, BcryptCost: bcrypt.MinCost,
 		})

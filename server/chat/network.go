@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -12,6 +13,7 @@ import (
 	"os"
 
 	"github.com/crumbless/crumbless/server/forwarded"
+	"github.com/crumbless/crumbless/server/storage"
 )
 
 // NetworkKeySize is the length of the secret that keys the network hashes.
@@ -48,19 +50,58 @@ func hashNetwork(key []byte, name string) []byte {
 	return mac.Sum(nil)
 }
 
+// LoadNetworkKey returns the network bans' key for a server over st with
+// its data folder's key file at path. A store that several instances share
+// (storage.Fanout: PostgreSQL) keeps the key, so that a ban made through
+// one instance holds on all: the first instance to start stores it, seeded
+// with the key file when one exists (its hashes stay valid) or else random
+// bytes, and every instance reads it from there. A store of one instance
+// (SQLite) leaves the key in the file, apart from the hashes it keys
+// (LoadOrCreateKey).
+func LoadNetworkKey(ctx context.Context, st storage.Store, path string) ([]byte, error) {
+	sec, ok := st.(storage.Secrets)
+	if _, shared := st.(storage.Fanout); !shared || !ok {
+		return LoadOrCreateKey(path)
+	}
+	seed, err := readKey(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		seed = make([]byte, NetworkKeySize)
+		rand.Read(seed) // never fails (crypto/rand, Go 1.24+)
+	} else if err != nil {
+		return nil, err
+	}
+	key, err := sec.Secret(ctx, "network", seed)
+	if err != nil {
+		return nil, fmt.Errorf("network key: %w", err)
+	}
+	if len(key) != NetworkKeySize {
+		return nil, fmt.Errorf("network key in the database: %d bytes, want %d", len(key), NetworkKeySize)
+	}
+	return key, nil
+}
+
+// readKey reads a key file, checking its size.
+func readKey(path string) ([]byte, error) {
+	key, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("network key: %w", err)
+	}
+	if len(key) != NetworkKeySize {
+		return nil, fmt.Errorf("network key %s: %d bytes, want %d (delete it to make a new one; network bans then start afresh)", path, len(key), NetworkKeySize)
+	}
+	return key, nil
+}
+
 // LoadOrCreateKey returns the server secret kept at path (the data folder's
 // network.key), writing NetworkKeySize random bytes there, readable by the
 // owner only, when the file does not exist yet.
 func LoadOrCreateKey(path string) ([]byte, error) {
-	key, err := os.ReadFile(path)
-	if err == nil {
-		if len(key) != NetworkKeySize {
-			return nil, fmt.Errorf("network key %s: %d bytes, want %d (delete it to make a new one; network bans then start afresh)", path, len(key), NetworkKeySize)
-		}
-		return key, nil
-	}
+	key, err := readKey(path)
 	if !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("network key: %w", err)
+		return key, err
 	}
 	key = make([]byte, NetworkKeySize)
 	rand.Read(key) // never fails (crypto/rand, Go 1.24+)

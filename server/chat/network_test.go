@@ -2,6 +2,7 @@ package chat
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -11,6 +12,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/crumbless/crumbless/internal/pgtest"
+	"github.com/crumbless/crumbless/server/storage"
 )
 
 func TestNetworkHash(t *testing.T) {
@@ -217,3 +221,78 @@ func TestNetworkBanSurvivesRestart(t *testing.T) {
 }
 
 func banPathOf(conv int64) string { return "/api/v1/agent/conversations/" + itoa(int(conv)) + "/ban" }
+
+// TestNetworkBanAcrossInstances: with several instances on one PostgreSQL
+// database, each with its own data folder, a network ban made through one
+// holds on the others and lifting it there lifts it everywhere.
+func TestNetworkBanAcrossInstances(t *testing.T) {
+	_, fx, _ := pgInstances(t, 2)
+	a, b := fx[0], fx[1]
+	session := a.login()
+	_, _, conv := a.startFrom("198.51.100.7:1")
+	require.NotZero(t, conv)
+	require.Equal(t, http.StatusOK, a.do(request{method: "POST", path: banPathOf(conv), token: session, body: `{"reason":"spam","network":true,"days":1}`}).Code)
+
+	rec, _, _ := b.startFrom("198.51.100.7:2")
+	require.Equal(t, http.StatusForbidden, rec.Code, rec.Body.String())
+	assert.Equal(t, "spam", decodeBody(t, rec)["reason"])
+	rec, _, _ = b.startFrom("198.51.100.8:2")
+	assert.Equal(t, http.StatusCreated, rec.Code, "another network")
+
+	require.Equal(t, http.StatusOK, b.do(request{method: "DELETE", path: banPathOf(conv), token: b.login()}).Code)
+	rec, _, _ = a.startFrom("198.51.100.7:3")
+	assert.Equal(t, http.StatusCreated, rec.Code, "lifted through the other instance")
+}
+
+// TestLoadNetworkKeyShared: on a shared database the first instance's
+// key file seeds the key (its ban hashes stay valid) and instances without
+// the file use it; on SQLite the key stays in the file, out of the database.
+func TestLoadNetworkKeyShared(t *testing.T) {
+	ctx := context.Background()
+	t.Run("postgres", func(t *testing.T) {
+		url := pgtest.Database(t)
+		open := func() *storage.Postgres {
+			st, err := storage.OpenPostgres(ctx, url)
+			require.NoError(t, err)
+			t.Cleanup(func() { st.Close() })
+			return st
+		}
+		old, err := LoadOrCreateKey(filepath.Join(t.TempDir(), "network.key"))
+		require.NoError(t, err)
+		dir := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "network.key"), old, 0o600))
+		first, err := LoadNetworkKey(ctx, open(), filepath.Join(dir, "network.key"))
+		require.NoError(t, err)
+		assert.Equal(t, old, first, "the existing file seeds the database")
+
+		bare := filepath.Join(t.TempDir(), "network.key")
+		second, err := LoadNetworkKey(ctx, open(), bare)
+		require.NoError(t, err)
+		assert.Equal(t, old, second)
+		assert.NoFileExists(t, bare, "no file made when the database keeps the key")
+
+		other, err := LoadOrCreateKey(filepath.Join(t.TempDir(), "network.key"))
+		require.NoError(t, err)
+		odd := filepath.Join(t.TempDir(), "network.key")
+		require.NoError(t, os.WriteFile(odd, other, 0o600))
+		third, err := LoadNetworkKey(ctx, open(), odd)
+		require.NoError(t, err)
+		assert.Equal(t, old, third, "the database's key wins over a later file")
+	})
+	t.Run("sqlite", func(t *testing.T) {
+		dir := t.TempDir()
+		st, err := storage.OpenSQLite(ctx, filepath.Join(dir, "chat.db"))
+		require.NoError(t, err)
+		t.Cleanup(func() { st.Close() })
+		key, err := LoadNetworkKey(ctx, st, filepath.Join(dir, "network.key"))
+		require.NoError(t, err)
+		file, err := os.ReadFile(filepath.Join(dir, "network.key"))
+		require.NoError(t, err)
+		assert.Equal(t, file, key)
+		_, err = st.Secret(ctx, "network", []byte("unused"))
+		require.NoError(t, err)
+		in, err := st.Secret(ctx, "network", []byte("again"))
+		require.NoError(t, err)
+		assert.Equal(t, []byte("unused"), in, "the file's key was not put in the database")
+	})
+}

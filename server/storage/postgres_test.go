@@ -41,10 +41,10 @@ func TestPostgresMigrations(t *testing.T) {
 	}
 	v, err := stores[0].Version(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, 3, v)
+	assert.Equal(t, 4, v)
 	var n int
 	require.NoError(t, stores[0].Pool().QueryRow(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n))
-	assert.Equal(t, 3, n, "each migration applied once")
+	assert.Equal(t, 4, n, "each migration applied once")
 }
 
 func TestRedactURL(t *testing.T) {

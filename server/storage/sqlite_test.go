@@ -32,7 +32,7 @@ func TestOpenPragmasAndMigrations(t *testing.T) {
 	}
 	v, err := s.Version(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, 3, v)
+	assert.Equal(t, 4, v)
 	require.NoError(t, s.Close())
 
 	again, err := OpenSQLite(ctx, path) // migrations are not applied twice
@@ -40,7 +40,7 @@ func TestOpenPragmasAndMigrations(t *testing.T) {
 	defer again.Close()
 	v, err = again.Version(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, 3, v)
+	assert.Equal(t, 4, v)
 }
 
 func TestOpenBadPath(t *testing.T) {

@@ -68,7 +68,7 @@ func TestOpensOldLayout(t *testing.T) {
 			require.NoError(t, err)
 			names, err := fs.Glob(migrationFiles, old.migrations+"/*.sql")
 			require.NoError(t, err)
-			require.Len(t, names, 3)
+			require.Len(t, names, 4)
 			for i, name := range names {
 				body, err := migrationFiles.ReadFile(name)
 				require.NoError(t, err)
@@ -86,7 +86,7 @@ func TestOpensOldLayout(t *testing.T) {
 			defer s.Close()
 			v, err := st.Version(ctx)
 			require.NoError(t, err)
-			assert.Equal(t, 3, v)
+			assert.Equal(t, 4, v)
 			var applied []string
 			rows, err := st.query(ctx, `SELECT name FROM schema_migrations ORDER BY version`)
 			require.NoError(t, err)
@@ -96,7 +96,7 @@ func TestOpensOldLayout(t *testing.T) {
 				applied = append(applied, name)
 			}
 			require.NoError(t, rows.Err())
-			assert.Equal(t, []string{"0001_init.sql", "0002_tickets.sql", "0003_network_bans.sql"}, applied)
+			assert.Equal(t, []string{"0001_init.sql", "0002_tickets.sql", "0003_network_bans.sql", "0004_secrets.sql"}, applied)
 
 			list, err := s.Conversations(ctx, 10)
 			require.NoError(t, err)

@@ -1,0 +1,7 @@
+-- 0004: server secrets kept in the database (the network bans' key when
+-- several instances share one PostgreSQL database), one row per name.
+
+CREATE TABLE secrets (
+	name  TEXT PRIMARY KEY,
+	value BLOB NOT NULL
+);
