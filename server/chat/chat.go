@@ -62,8 +62,12 @@ type Config struct {
 	// PresenceGrace is how long the team still counts as online after the
 	// last agent's inbox stream closed (15 s).
 	PresenceGrace time.Duration
-	SessionTTL    time.Duration // agent sessions, 12 h
-	TicketTTL     time.Duration // stream tickets, 60 s
+	// PresenceBeat is how often an instance sharing a PostgreSQL database
+	// refreshes its agents' presence there (5 s); a presence not refreshed
+	// for three beats (an instance that died) no longer counts.
+	PresenceBeat time.Duration
+	SessionTTL   time.Duration // agent sessions, 12 h
+	TicketTTL    time.Duration // stream tickets, 60 s
 	// BcryptCost is the cost of the agents' password hashes (BcryptCost);
 	// logins for unknown names compare against a dummy hash of this cost
 	// so that they take as long as a wrong password.
@@ -94,6 +98,7 @@ type Server struct {
 	backoff                                       *loginBackoff
 
 	presence      *presence
+	shared        *sharedPresence // with a storage.Presence store
 	networkKey    []byte
 	publicMu      sync.Mutex
 	publicStreams map[string]int // open availability streams per client address
@@ -121,6 +126,7 @@ func New(cfg Config) *Server {
 	def(&cfg.SessionTTL, 12*time.Hour)
 	def(&cfg.TicketTTL, 60*time.Second)
 	def(&cfg.PresenceGrace, 15*time.Second)
+	def(&cfg.PresenceBeat, 5*time.Second)
 	if cfg.MaxPublicStreams <= 0 {
 		cfg.MaxPublicStreams = 16
 	}
@@ -189,6 +195,10 @@ func New(cfg Config) *Server {
 		rand.Read(s.networkKey) // never fails (crypto/rand, Go 1.24+)
 	}
 	if f, ok := cfg.Store.(storage.Fanout); ok {
+		if p, ok := cfg.Store.(storage.Presence); ok {
+			s.shared = newSharedPresence(s, p, cfg.PresenceBeat)
+			s.presence = newPresence(cfg.PresenceGrace, s.shared.localChanged)
+		}
 		s.fanout = startFanout(s, f)
 		s.hub.relay = s.fanout.publish
 	}

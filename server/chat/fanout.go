@@ -76,6 +76,14 @@ func startFanout(s *Server, store storage.Fanout) *fanout {
 	go func() {
 		defer close(f.done)
 		go f.send(ctx)
+		if s.shared != nil {
+			presenceDone := make(chan struct{})
+			defer func() { <-presenceDone }()
+			go func() {
+				defer close(presenceDone)
+				s.shared.run(ctx, f)
+			}()
+		}
 		go f.store.Listen(ctx, f.heard, func(err error) {
 			if err != nil {
 				s.log.Warn("fanout: listener lost; reconnecting", "err", err)
@@ -168,6 +176,12 @@ func (f *fanout) heard(payload []byte) {
 		f.poke()
 		return
 	}
+	if n.Name == "presence" {
+		if n.Origin != f.origin && f.srv.shared != nil {
+			f.srv.shared.poke()
+		}
+		return
+	}
 	if n.Origin == f.origin {
 		return // delivered here when published
 	}
@@ -191,6 +205,25 @@ func (f *fanout) heard(payload []byte) {
 		ev.Data = mustJSON(toSubmissionJSON(sub))
 	}
 	f.srv.hub.deliver(ev)
+}
+
+// announcePresence tells the other instances that this one's presence
+// changed, so that they look again.
+func (f *fanout) announcePresence() {
+	select {
+	case f.out <- notice{Origin: f.origin, Name: "presence"}:
+	default:
+		f.srv.log.Warn("fanout: notice queue full; dropped", "event", "presence")
+	}
+}
+
+// notifyPresence is announcePresence at once, for when the queue has
+// stopped (shutdown).
+func (f *fanout) notifyPresence(ctx context.Context) {
+	payload, _ := json.Marshal(notice{Origin: f.origin, Name: "presence"})
+	if err := f.store.Notify(ctx, payload); err != nil {
+		f.srv.log.Warn("fanout: notify", "event", "presence", "err", err)
+	}
 }
 
 func (f *fanout) poke() {

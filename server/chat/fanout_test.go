@@ -27,7 +27,7 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 // pgInstances starts n chat servers, each with its own PostgreSQL pool and
 // data folder, on one fresh database, as n server processes would; agent
 // "ana" exists.
-func pgInstances(t *testing.T, n int) (string, []*fixture, []*httptest.Server) {
+func pgInstances(t *testing.T, n int, mutate ...func(*Config)) (string, []*fixture, []*httptest.Server) {
 	t.Helper()
 	url := pgtest.Database(t)
 	var fxs []*fixture
@@ -41,11 +41,15 @@ func pgInstances(t *testing.T, n int) (string, []*fixture, []*httptest.Server) {
 		key, err := LoadNetworkKey(context.Background(), st, filepath.Join(t.TempDir(), "network.key"))
 		require.NoError(t, err)
 		fx := &fixture{t: t, now: time.UnixMilli(1767225600000)}
-		fx.srv = New(Config{
+		cfg := Config{
 			Store: st, Answers: a, Forms: f, Now: fx.clock, NetworkKey: key,
 			IPRate: -1, MessageRate: -1, StartRate: -1, LoginRate: -1,
 			Heartbeat: time.Hour, BcryptCost: bcrypt.MinCost,
-		})
+		}
+		for _, m := range mutate {
+			m(&cfg)
+		}
+		fx.srv = New(cfg)
 		fx.h = fx.srv.Handler()
 		if err := AddAgent(context.Background(), st, "ana", "correct horse", bcrypt.MinCost, fx.clock()); !errors.Is(err, storage.ErrConflict) {
 			require.NoError(t, err)

@@ -11,8 +11,8 @@ import (
 // team stays online for a grace period, so that an inbox reload or a
 // dropped connection does not flicker "offline" on every visitor's widget.
 //
-// It counts this process's streams: with several server instances each
-// knows only its own agents.
+// It counts this process's streams; instances sharing a PostgreSQL
+// database add theirs up through sharedPresence (presence_shared.go).
 type presence struct {
 	grace  time.Duration
 	notify func(online bool) // called with mu held, on every change
@@ -95,15 +95,25 @@ type presenceJSON struct {
 }
 
 // publishPresence tells every visitor stream and every availability stream
-// of this process that the team came online or went offline. Presence is
-// not relayed to other instances (fanout.go): each counts its own agents.
+// of this process that the team came online or went offline. It is not
+// relayed to other instances as an event: each works out the team's
+// presence itself (sharedPresence).
 func (s *Server) publishPresence(online bool) {
 	s.hub.deliver(event{Name: "presence", ToPublic: true, ToVisitors: true, Data: mustJSON(presenceJSON{Online: online})})
 }
 
 // availability answers whether an agent is online; no token needed.
 func (s *Server) availability(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, presenceJSON{Online: s.presence.Online()})
+	writeJSON(w, http.StatusOK, presenceJSON{Online: s.online()})
+}
+
+// online reports whether an agent is online: on this instance, or with a
+// shared database on any.
+func (s *Server) online() bool {
+	if s.shared != nil {
+		return s.shared.Online()
+	}
+	return s.presence.Online()
 }
 
 // availabilityEvents streams "presence" events to a widget that has no

@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"sync"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/crumbless/crumbless/server/storage"
 )
 
 // testGrace is long enough that a loaded machine does not reach it by accident.
@@ -174,4 +177,55 @@ func TestPresenceTransitions(t *testing.T) {
 			assert.Equal(t, tt.final, p.Online())
 		})
 	}
+}
+
+// TestPresenceAcrossInstances: with two instances on one PostgreSQL
+// database, an agent's inbox on A makes the team online for visitors on B,
+// told by a notice (the beat is too slow to do it), the grace period holds
+// on B too, and a stopped instance's agents stop counting at once.
+func TestPresenceAcrossInstances(t *testing.T) {
+	_, fx, ts := pgInstances(t, 2, withGrace, func(c *Config) { c.PresenceBeat = time.Hour })
+	a, b := fx[0], fx[1]
+	session := a.login()
+	visitor, _ := b.start()
+	public, _ := openStream(t, ts[1].URL, "/api/v1/availability/events", nil)
+	require.NotNil(t, public)
+	assert.Equal(t, false, public.next("presence").Data["online"])
+
+	agent, _ := openStream(t, ts[0].URL, "/api/v1/agent/events", bearerHeader(session, 0))
+	require.NotNil(t, agent)
+	assert.Equal(t, true, public.next("presence").Data["online"], "the agent on A shows on B")
+	assert.True(t, b.online())
+	rec := b.do(request{method: "GET", path: "/api/v1/conversation", token: visitor})
+	assert.Equal(t, true, decodeBody(t, rec)["online"])
+
+	closed := time.Now()
+	agent.close()
+	assert.Equal(t, false, public.next("presence").Data["online"])
+	assert.GreaterOrEqual(t, time.Since(closed), testGrace-50*time.Millisecond, "not before A's grace period ended")
+	assert.False(t, b.online())
+
+	agent, _ = openStream(t, ts[0].URL, "/api/v1/agent/events", bearerHeader(session, 0))
+	require.NotNil(t, agent)
+	assert.Equal(t, true, public.next("presence").Data["online"])
+	a.srv.Close() // A shuts down: its agents no longer count, no grace
+	assert.Equal(t, false, public.next("presence").Data["online"])
+}
+
+// TestPresenceLapses: an instance that stops refreshing its presence (it
+// died) stops counting after three beats, with no notice.
+func TestPresenceLapses(t *testing.T) {
+	url, fx, ts := pgInstances(t, 1, func(c *Config) { c.PresenceBeat = 100 * time.Millisecond })
+	public, _ := openStream(t, ts[0].URL, "/api/v1/availability/events", nil)
+	require.NotNil(t, public)
+	assert.Equal(t, false, public.next("presence").Data["online"])
+
+	st, err := storage.OpenPostgres(context.Background(), url)
+	require.NoError(t, err)
+	defer st.Close()
+	_, err = st.Pool().Exec(context.Background(), `INSERT INTO presence (instance, seen_at) VALUES ('dead', now())`)
+	require.NoError(t, err)
+	assert.Equal(t, true, public.next("presence").Data["online"], "seen on the next beat")
+	assert.Equal(t, false, public.next("presence").Data["online"], "and gone once it lapsed")
+	assert.False(t, fx[0].online())
 }

@@ -96,7 +96,7 @@ func TestOpensOldLayout(t *testing.T) {
 				applied = append(applied, name)
 			}
 			require.NoError(t, rows.Err())
-			assert.Equal(t, []string{"0001_init.sql", "0002_tickets.sql", "0003_network_bans.sql", "0004_secrets.sql"}, applied)
+			assert.Equal(t, []string{"0001_init.sql", "0002_tickets.sql", "0003_network_bans.sql", "0004_shared_state.sql"}, applied)
 
 			list, err := s.Conversations(ctx, 10)
 			require.NoError(t, err)
