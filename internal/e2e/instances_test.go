@@ -108,9 +108,10 @@ func noMessage(t *testing.T, events <-chan sseEvent) {
 
 // TestChatSeveralInstances runs two server processes on one PostgreSQL
 // database: an agent on A and a visitor on B talk over their streams in
-// real time; then B is killed (kill -9), the conversation goes on through
-// A, B starts again and the visitor's stream on B resumes with
-// Last-Event-ID: nothing lost, nothing twice.
+// real time, and the agent's inbox on A makes the team online on B; then
+// B is killed (kill -9), the conversation goes on through A, B starts
+// again and the visitor's stream on B resumes with Last-Event-ID: nothing
+// lost, nothing twice.
 func TestChatSeveralInstances(t *testing.T) {
 	db := pgtest.Database(t)
 	a := startChatProcess(t, t.TempDir(), "-db", db)
@@ -151,6 +152,19 @@ func TestChatSeveralInstances(t *testing.T) {
 
 	visitorOnB := sseStream(t, b.base+"/api/v1/conversation/events", visitor, 0)
 	agentOnA := sseStream(t, a.base+"/api/v1/agent/events", agent, 0)
+
+	// The agent's inbox stream on A makes the team online on B.
+	opened := time.Now()
+	for {
+		code, got := call(t, "GET", b.base+"/api/v1/availability", "", "")
+		require.Equal(t, http.StatusOK, code)
+		if got["online"] == true {
+			break
+		}
+		require.Less(t, time.Since(opened), 5*time.Second, "the agent online on A never showed on B")
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Logf("agent online on A seen on B after %v", time.Since(opened))
 
 	first := send(b, "v1", "hello, anyone?")
 	ev := nextMessage(t, agentOnA)
