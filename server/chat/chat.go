@@ -66,8 +66,11 @@ type Config struct {
 	// refreshes its agents' presence there (5 s); a presence not refreshed
 	// for three beats (an instance that died) no longer counts.
 	PresenceBeat time.Duration
-	SessionTTL   time.Duration // agent sessions, 12 h
-	TicketTTL    time.Duration // stream tickets, 60 s
+	// RequestTimeout bounds every API request but the event streams (10 s):
+	// a database that does not answer in time gives 503 unavailable.
+	RequestTimeout time.Duration
+	SessionTTL     time.Duration // agent sessions, 12 h
+	TicketTTL      time.Duration // stream tickets, 60 s
 	// BcryptCost is the cost of the agents' password hashes (BcryptCost);
 	// logins for unknown names compare against a dummy hash of this cost
 	// so that they take as long as a wrong password.
@@ -127,6 +130,7 @@ func New(cfg Config) *Server {
 	def(&cfg.TicketTTL, 60*time.Second)
 	def(&cfg.PresenceGrace, 15*time.Second)
 	def(&cfg.PresenceBeat, 5*time.Second)
+	def(&cfg.RequestTimeout, 10*time.Second)
 	if cfg.MaxPublicStreams <= 0 {
 		cfg.MaxPublicStreams = 16
 	}
@@ -271,7 +275,8 @@ func (s *Server) Handler() http.Handler {
 
 // guard refuses other origins on the agent API (the inbox is served by
 // this server; -origins is for visitor pages), applies the per-IP rate
-// limit, and answers unknown routes with JSON 404/405.
+// limit, answers unknown routes with JSON 404/405, and gives every request
+// but the streams a deadline (RequestTimeout).
 func (s *Server) guard(api *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if origin := r.Header.Get("Origin"); origin != "" && strings.HasPrefix(r.URL.Path, "/api/v1/agent/") && !sameOrigin(r, origin) {
@@ -285,6 +290,11 @@ func (s *Server) guard(api *http.ServeMux) http.Handler {
 		if _, pattern := api.Handler(r); pattern == "" {
 			s.noRoute(w, r, api)
 			return
+		}
+		if !strings.HasSuffix(r.URL.Path, "/events") { // streams stay open; their queries have the database's timeouts
+			ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
+			defer cancel()
+			r = r.WithContext(ctx)
 		}
 		api.ServeHTTP(w, r)
 	})

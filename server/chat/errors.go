@@ -25,7 +25,7 @@ const (
 	CodeRateLimited  = "rate_limited"       // 429: slow down; see Retry-After
 	CodeTooMany      = "too_many_streams"   // 429: stream cap reached
 	CodeInternal     = "internal"           // 500
-	CodeUnavailable  = "unavailable"        // 503: shutting down
+	CodeUnavailable  = "unavailable"        // 503: shutting down, or the database did not answer in time
 	CodeBusy         = "busy"               // 503: the server's stream cap reached; see Retry-After
 	CodeMethod       = "method_not_allowed" // 405
 )
@@ -81,7 +81,8 @@ func status(code string) int {
 }
 
 // toAPIError turns any error into an *Error: storage's not-found and
-// conflict keep their meaning, everything else is internal.
+// conflict keep their meaning, a database that did not answer in time is
+// unavailable, everything else is internal.
 func toAPIError(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
@@ -92,6 +93,8 @@ func toAPIError(err error) *Error {
 		return &Error{Code: CodeNotFound, Message: "Not found.", Err: err}
 	case errors.Is(err, storage.ErrConflict):
 		return &Error{Code: CodeConflict, Message: "This id was already used with different content.", Err: err}
+	case storage.IsUnavailable(err):
+		return &Error{Code: CodeUnavailable, Message: "The server's database is not answering; try again shortly.", RetryAfter: 5 * time.Second, Err: err}
 	}
 	return &Error{Code: CodeInternal, Message: "Something went wrong on the server.", Err: err}
 }
@@ -100,8 +103,11 @@ func toAPIError(err error) *Error {
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	e := toAPIError(err)
 	st := status(e.Code)
-	if st == http.StatusInternalServerError {
+	switch {
+	case st == http.StatusInternalServerError:
 		s.log.Error("api", "method", r.Method, "path", r.URL.Path, "err", err)
+	case e.Code == CodeUnavailable && e.Err != nil:
+		s.log.Warn("api: database unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	body := map[string]any{"error": e.Message, "code": e.Code}
 	if len(e.Fields) > 0 {

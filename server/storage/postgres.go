@@ -22,8 +22,10 @@ const (
 
 // postgresDialect: $n placeholders, greatest and least, SQLSTATE 23505.
 var postgresDialect = dialect{
-	migrations:     "migrations/postgres",
-	lockMigrations: `SELECT pg_advisory_xact_lock(` + strconv.Itoa(lockMigrate) + `)`,
+	migrations: "migrations/postgres",
+	// Migrations may take long (a large table) or wait for another
+	// instance's: no timeouts for their transactions.
+	lockMigrations: `SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0; SELECT pg_advisory_xact_lock(` + strconv.Itoa(lockMigrate) + `)`,
 	numbered:       true,
 	greatest:       "greatest",
 	least:          "least",
@@ -48,6 +50,14 @@ type Postgres struct {
 
 var _ Store = (*Postgres)(nil)
 
+// The PostgreSQL settings OpenPostgres gives every connection unless the
+// URL sets them: no statement runs longer than StatementTimeout, none
+// waits for a lock longer than LockTimeout.
+const (
+	StatementTimeout = "5s"
+	LockTimeout      = "2s"
+)
+
 // OpenPostgres connects to the database at rawURL (postgres://…, any
 // libpq setting pgx accepts; pool_max_conns defaults to 16) and applies
 // the migrations it has not seen yet. Errors never contain the password.
@@ -59,6 +69,14 @@ func OpenPostgres(ctx context.Context, rawURL string) (*Postgres, error) {
 	}
 	if !strings.Contains(rawURL, "pool_max_conns") {
 		cfg.MaxConns = 16
+	}
+	// Every statement runs under a deadline, so that a stalled database
+	// or a held lock fails a request (503) instead of hanging it. The URL
+	// may set others (statement_timeout=…, lock_timeout=… in ms).
+	for name, v := range map[string]string{"statement_timeout": StatementTimeout, "lock_timeout": LockTimeout} {
+		if _, set := cfg.ConnConfig.RuntimeParams[name]; !set {
+			cfg.ConnConfig.RuntimeParams[name] = v
+		}
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	neturl "net/url"
 	"sync"
 	"testing"
 
@@ -140,4 +141,53 @@ func TestPostgresIDsVisibleInOrder(t *testing.T) {
 		want[i] = m.ID
 	}
 	assert.Equal(t, want, seen, "every message seen once, in id order")
+}
+
+// TestPostgresTimeouts: every connection has the statement and lock
+// timeouts unless the URL sets its own, and a statement that runs past
+// them fails as unavailable; migrations still run without them.
+func TestPostgresTimeouts(t *testing.T) {
+	ctx := context.Background()
+	dbURL := pgtest.Database(t)
+	for _, tc := range []struct {
+		name, url, statement, lock string
+	}{
+		{"defaults", dbURL, StatementTimeout, LockTimeout},
+		{"from the URL", withParams(t, dbURL, "statement_timeout=250&lock_timeout=100"), "250ms", "100ms"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := OpenPostgres(ctx, tc.url)
+			require.NoError(t, err)
+			defer s.Close()
+			var statement, lock string
+			require.NoError(t, s.row(ctx, `SELECT current_setting('statement_timeout'), current_setting('lock_timeout')`).Scan(&statement, &lock))
+			assert.Equal(t, tc.statement, statement)
+			assert.Equal(t, tc.lock, lock)
+		})
+	}
+	s, err := OpenPostgres(ctx, withParams(t, dbURL, "statement_timeout=100"))
+	require.NoError(t, err)
+	defer s.Close()
+	_, err = s.exec(ctx, `SELECT pg_sleep(1)`)
+	require.Error(t, err)
+	assert.True(t, IsUnavailable(err), "%v", err)
+	_, err = s.exec(ctx, `SELECT 1/0`)
+	require.Error(t, err)
+	assert.False(t, IsUnavailable(err), "another error is not unavailability")
+}
+
+// withParams returns the database URL u with the query parameters params
+// added.
+func withParams(t *testing.T, u, params string) string {
+	t.Helper()
+	parsed, err := neturl.Parse(u)
+	require.NoError(t, err)
+	q := parsed.Query()
+	extra, err := neturl.ParseQuery(params)
+	require.NoError(t, err)
+	for k, v := range extra {
+		q[k] = v
+	}
+	parsed.RawQuery = q.Encode()
+	return parsed.String()
 }

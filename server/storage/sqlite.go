@@ -29,6 +29,9 @@ type SQLite struct {
 
 var _ Store = (*SQLite)(nil)
 
+// MaxSQLiteConns bounds the connections OpenSQLite keeps open.
+const MaxSQLiteConns = 8
+
 // OpenSQLite opens (creating it when missing) the database file at path,
 // turns on WAL, synchronous=FULL (an acknowledged write survives a crash),
 // foreign keys and a 5 s busy timeout on every connection, and applies the
@@ -45,6 +48,10 @@ func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	// A bounded pool: SQLite has one writer, and readers beyond a few
+	// only queue inside the engine.
+	db.SetMaxOpenConns(MaxSQLiteConns)
+	db.SetMaxIdleConns(MaxSQLiteConns)
 	s := &SQLite{store: newStore(db, &sqliteDialect)}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()

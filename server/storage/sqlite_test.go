@@ -30,6 +30,7 @@ func TestOpenPragmasAndMigrations(t *testing.T) {
 			assert.Equal(t, c.want, got)
 		})
 	}
+	assert.Equal(t, MaxSQLiteConns, s.db.Stats().MaxOpenConnections, "a bounded pool")
 	v, err := s.Version(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 4, v)
