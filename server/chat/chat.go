@@ -199,6 +199,13 @@ func New(cfg Config) *Server {
 		rand.Read(s.networkKey) // never fails (crypto/rand, Go 1.24+)
 	}
 	if f, ok := cfg.Store.(storage.Fanout); ok {
+		if rl, ok := cfg.Store.(storage.RateLimits); ok {
+			for name, l := range map[string]*limiters{"ip:": s.ipLimit, "msg:": s.messageLimit, "start:": s.startLimit, "login:": s.loginLimit} {
+				if l != nil {
+					l.shared, l.name, l.log = rl, name, s.log
+				}
+			}
+		}
 		if p, ok := cfg.Store.(storage.Presence); ok {
 			s.shared = newSharedPresence(s, p, cfg.PresenceBeat)
 			s.presence = newPresence(cfg.PresenceGrace, s.shared.localChanged)

@@ -76,6 +76,14 @@ func startFanout(s *Server, store storage.Fanout) *fanout {
 	go func() {
 		defer close(f.done)
 		go f.send(ctx)
+		if rl, ok := store.(storage.RateLimits); ok {
+			sweepDone := make(chan struct{})
+			defer func() { <-sweepDone }()
+			go func() {
+				defer close(sweepDone)
+				f.sweep(ctx, rl)
+			}()
+		}
 		if s.shared != nil {
 			presenceDone := make(chan struct{})
 			defer func() { <-presenceDone }()
@@ -214,6 +222,24 @@ func (f *fanout) announcePresence() {
 	case f.out <- notice{Origin: f.origin, Name: "presence"}:
 	default:
 		f.srv.log.Warn("fanout: notice queue full; dropped", "event", "presence")
+	}
+}
+
+// sweep forgets the shared rate limits' idle buckets every minute.
+func (f *fanout) sweep(ctx context.Context, rl storage.RateLimits) {
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+			if err := rl.SweepRateLimits(sctx, idleKey); err != nil && ctx.Err() == nil {
+				f.srv.log.Warn("fanout: sweep rate limits", "err", err)
+			}
+			cancel()
+		}
 	}
 }
 

@@ -2,6 +2,8 @@ package chat
 
 import (
 	"container/list"
+	"context"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -10,6 +12,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/crumbless/crumbless/server/forwarded"
+	"github.com/crumbless/crumbless/server/storage"
 )
 
 // defaultMaxKeys bounds the keys a limiter remembers: with every entry
@@ -32,7 +35,17 @@ type limiters struct {
 	maxKeys int
 	m       map[string]*list.Element // of *limiterEntry
 	lru     list.List                // front: most recently used
+
+	// shared, when set (instances sharing a PostgreSQL database), keeps
+	// the buckets, named name+key, for every instance; the buckets here
+	// stand in when it fails.
+	shared storage.RateLimits
+	name   string
+	log    *slog.Logger
 }
+
+// sharedTimeout bounds a shared bucket's round trip.
+const sharedTimeout = time.Second
 
 type limiterEntry struct {
 	key  string
@@ -52,6 +65,15 @@ func newLimiters(perSecond float64, burst, maxKeys int) *limiters {
 func (l *limiters) allow(key string, now time.Time) (bool, time.Duration) {
 	if l == nil || l.every <= 0 {
 		return true, 0
+	}
+	if l.shared != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), sharedTimeout)
+		ok, wait, err := l.shared.Take(ctx, l.name+key, float64(l.every), l.burst)
+		cancel()
+		if err == nil {
+			return ok, wait
+		}
+		l.log.Warn("rate limit: shared bucket; counting here", "limit", l.name, "err", err)
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -103,3 +103,22 @@ func TestRateLimitKeysIPv6By64(t *testing.T) {
 		})
 	}
 }
+
+// TestRateLimitsAcrossInstances: with two instances on one PostgreSQL
+// database, a client network's allowance of new conversations is one for
+// both, not one each.
+func TestRateLimitsAcrossInstances(t *testing.T) {
+	_, fx, _ := pgInstances(t, 2, func(c *Config) { c.StartRate, c.StartBurst = 0.001, 2 })
+	a, b := fx[0], fx[1]
+	rec, _, _ := a.startFrom("203.0.113.9:1")
+	require.Equal(t, http.StatusCreated, rec.Code)
+	rec, _, _ = b.startFrom("203.0.113.9:2")
+	require.Equal(t, http.StatusCreated, rec.Code)
+	for _, f := range fx {
+		rec, _, _ = f.startFrom("203.0.113.9:3")
+		assert.Equal(t, http.StatusTooManyRequests, rec.Code, "the burst of 2 is spent on both")
+		assert.NotEmpty(t, rec.Header().Get("Retry-After"))
+	}
+	rec, _, _ = b.startFrom("203.0.113.10:1")
+	assert.Equal(t, http.StatusCreated, rec.Code, "another network")
+}

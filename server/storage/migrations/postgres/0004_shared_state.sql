@@ -2,7 +2,8 @@
 -- besides the data. secrets as in sqlite/0004_shared_state.sql; presence
 -- holds one row per instance with an agent online (or in the grace period
 -- after the last one left), refreshed while so and removed when not. It is
--- UNLOGGED: rewritten every few seconds, worthless after a crash.
+-- UNLOGGED: rewritten every few seconds, worthless after a crash; so is
+-- rate_limits, below.
 
 CREATE TABLE secrets (
 	name  text  PRIMARY KEY,
@@ -13,3 +14,15 @@ CREATE UNLOGGED TABLE presence (
 	instance text        PRIMARY KEY,
 	seen_at  timestamptz NOT NULL
 );
+
+-- rate_limits holds the token buckets of the rate limits, one row per
+-- limit and client network or conversation, so that a client spread over
+-- the instances gets one allowance. UNLOGGED as well: a crash refills
+-- every bucket, which only loosens a limit.
+CREATE UNLOGGED TABLE rate_limits (
+	bucket text             PRIMARY KEY,
+	tokens double precision NOT NULL,
+	ok     boolean          NOT NULL,
+	at     timestamptz      NOT NULL
+);
+CREATE INDEX rate_limits_at ON rate_limits (at);
