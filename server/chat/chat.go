@@ -101,7 +101,8 @@ type Server struct {
 	backoff                                       *loginBackoff
 
 	presence      *presence
-	shared        *sharedPresence // with a storage.Presence store
+	shared        *sharedPresence      // with a storage.Presence store
+	leases        storage.StreamLeases // with a store that keeps them
 	networkKey    []byte
 	publicMu      sync.Mutex
 	publicStreams map[string]int // open availability streams per client address
@@ -205,6 +206,9 @@ func New(cfg Config) *Server {
 					l.shared, l.name, l.log = rl, name, s.log
 				}
 			}
+		}
+		if l, ok := cfg.Store.(storage.StreamLeases); ok {
+			s.leases = l
 		}
 		if p, ok := cfg.Store.(storage.Presence); ok {
 			s.shared = newSharedPresence(s, p, cfg.PresenceBeat)

@@ -84,6 +84,14 @@ func startFanout(s *Server, store storage.Fanout) *fanout {
 				f.sweep(ctx, rl)
 			}()
 		}
+		if s.leases != nil {
+			leasesDone := make(chan struct{})
+			defer func() { <-leasesDone }()
+			go func() {
+				defer close(leasesDone)
+				f.refreshLeases(ctx, s.leases)
+			}()
+		}
 		if s.shared != nil {
 			presenceDone := make(chan struct{})
 			defer func() { <-presenceDone }()
@@ -237,6 +245,26 @@ func (f *fanout) sweep(ctx context.Context, rl storage.RateLimits) {
 			sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 			if err := rl.SweepRateLimits(sctx, idleKey); err != nil && ctx.Err() == nil {
 				f.srv.log.Warn("fanout: sweep rate limits", "err", err)
+			}
+			cancel()
+		}
+	}
+}
+
+// refreshLeases keeps this instance's stream leases alive every presence
+// beat; leases of an instance that stopped refreshing lapse after three.
+func (f *fanout) refreshLeases(ctx context.Context, l storage.StreamLeases) {
+	beat := f.srv.cfg.PresenceBeat
+	tick := time.NewTicker(beat)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			rctx, cancel := context.WithTimeout(ctx, beat)
+			if err := l.RefreshStreams(rctx, f.origin, 3*beat); err != nil && ctx.Err() == nil {
+				f.srv.log.Warn("fanout: refresh stream leases", "err", err)
 			}
 			cancel()
 		}

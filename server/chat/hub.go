@@ -26,6 +26,7 @@ const publicStream = -1
 // falls behind is dropped (its channel closed) rather than slowing the
 // others down, and reconnects with Last-Event-ID.
 type subscriber struct {
+	lease        string // its stream lease in a shared database, if any (Server.subscribe)
 	conversation int64  // 0: an agent, sees every conversation; publicStream: presence only
 	addr         string // the client's network (clientKey), for the per-address cap
 	ch           chan event

@@ -1,14 +1,19 @@
 package chat
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/crumbless/crumbless/server/storage"
 )
 
 func TestHubCaps(t *testing.T) {
@@ -212,4 +217,55 @@ func TestRefusedAgentStreamLeavesPresence(t *testing.T) {
 	_, res := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader(fx.login(), 0))
 	assert.Equal(t, http.StatusServiceUnavailable, res.StatusCode)
 	assert.False(t, fx.srv.presence.Online(), "the team is not online")
+}
+
+// TestStreamCapAcrossInstances: with two instances on one PostgreSQL
+// database the cap of streams per visitor counts both instances' streams;
+// a closed stream frees its place on either, and the leases of an instance
+// that stopped refreshing them (it died) lapse.
+func TestStreamCapAcrossInstances(t *testing.T) {
+	url, fx, ts := pgInstances(t, 2, func(c *Config) { c.MaxStreams, c.PresenceBeat = 3, 100*time.Millisecond })
+	visitor, conv := fx[0].start()
+	path := "/api/v1/conversation/events"
+	var open []*sseClient
+	for i, s := range []*httptest.Server{ts[0], ts[1], ts[0]} {
+		c, res := openStream(t, s.URL, path, bearerHeader(visitor, 0))
+		require.Equal(t, http.StatusOK, res.StatusCode, "stream %d", i)
+		open = append(open, c)
+	}
+	for _, s := range ts {
+		c, res := openStream(t, s.URL, path, bearerHeader(visitor, 0))
+		assert.Nil(t, c)
+		assert.Equal(t, http.StatusTooManyRequests, res.StatusCode, "the cap of 3 counts both instances")
+	}
+	open[1].close() // a place frees up: B's stream ends, A may open one
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		c, res := openStream(t, ts[0].URL, path, bearerHeader(visitor, 0))
+		if res.StatusCode == http.StatusOK {
+			open[1] = c
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "the closed stream's place never freed")
+		time.Sleep(20 * time.Millisecond)
+	}
+
+	// A lease nobody refreshes (its instance died) stops counting.
+	st, err := storage.OpenPostgres(context.Background(), url)
+	require.NoError(t, err)
+	defer st.Close()
+	open[2].close()
+	ok, err := st.LeaseStream(context.Background(), "dead-1", "dead", conv, 3, time.Hour)
+	require.NoError(t, err)
+	require.True(t, ok, "the third place, taken by a dying instance")
+	deadline = time.Now().Add(5 * time.Second)
+	for {
+		c, res := openStream(t, ts[1].URL, path, bearerHeader(visitor, 0))
+		if res.StatusCode == http.StatusOK {
+			c.close()
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "the dead instance's lease never lapsed")
+		time.Sleep(50 * time.Millisecond)
+	}
 }

@@ -2,6 +2,8 @@ package chat
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"io"
 	"net/http"
 	"strconv"
@@ -28,6 +30,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, conversation int
 		return
 	}
 	defer s.hub.unsubscribe(sub)
+	defer s.releaseLease(sub)
 	s.serveStream(w, r, sub, lastID, backlog)
 }
 
@@ -48,7 +51,49 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request, conversation 
 		s.writeError(w, r, streamRefused(err))
 		return nil, 0, false
 	}
+	if err := s.leaseStream(r.Context(), sub); err != nil {
+		s.hub.unsubscribe(sub)
+		s.writeError(w, r, streamRefused(err))
+		return nil, 0, false
+	}
 	return sub, lastID, true
+}
+
+// leaseStream takes a lease for a visitor's stream in a shared database
+// (storage.StreamLeases), so that the cap of streams per conversation
+// counts every instance's: errConversationFull when it is reached. When
+// the database does not answer the cap counts this instance's streams only.
+func (s *Server) leaseStream(ctx context.Context, sub *subscriber) error {
+	if s.leases == nil || sub.conversation <= 0 || s.cfg.MaxStreams <= 0 {
+		return nil
+	}
+	b := make([]byte, 12)
+	rand.Read(b)
+	id := hex.EncodeToString(b)
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	ok, err := s.leases.LeaseStream(ctx, id, s.fanout.origin, sub.conversation, s.cfg.MaxStreams, 3*s.cfg.PresenceBeat)
+	if err != nil {
+		s.log.Warn("stream lease; counting this instance's streams only", "err", err)
+		return nil
+	}
+	if !ok {
+		return errConversationFull
+	}
+	sub.lease = id
+	return nil
+}
+
+// releaseLease ends sub's lease, if it has one.
+func (s *Server) releaseLease(sub *subscriber) {
+	if sub.lease == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := s.leases.ReleaseStream(ctx, sub.lease); err != nil {
+		s.log.Warn("stream lease: release; it lapses", "err", err)
+	}
 }
 
 // serveStream writes sub's events to w (see stream) until it ends.

@@ -26,3 +26,16 @@ CREATE UNLOGGED TABLE rate_limits (
 	at     timestamptz      NOT NULL
 );
 CREATE INDEX rate_limits_at ON rate_limits (at);
+
+-- stream_leases holds one row per open visitor stream, so that the cap of
+-- streams per conversation counts every instance's; an instance refreshes
+-- its rows while they are open, and rows it stopped refreshing (it died)
+-- no longer count. UNLOGGED too.
+CREATE UNLOGGED TABLE stream_leases (
+	id              text        PRIMARY KEY,
+	conversation_id bigint      NOT NULL,
+	instance        text        NOT NULL,
+	seen_at         timestamptz NOT NULL
+);
+CREATE INDEX stream_leases_conversation ON stream_leases (conversation_id);
+CREATE INDEX stream_leases_instance ON stream_leases (instance);
