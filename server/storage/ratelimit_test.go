@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -57,4 +58,22 @@ func TestTake(t *testing.T) {
 	ok, _, err = pools[0].Take(ctx, "start:192.0.2.1", 0.01, burst)
 	require.NoError(t, err)
 	assert.True(t, ok, "swept: full again")
+}
+
+// BenchmarkTake is the cost a shared rate limit adds to a request: one
+// bucket update, from parallel clients over 64 buckets.
+func BenchmarkTake(b *testing.B) {
+	ctx := context.Background()
+	s, err := OpenPostgres(ctx, pgtest.Database(b))
+	require.NoError(b, err)
+	defer s.Close()
+	var n atomic.Int64
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, _, err := s.Take(ctx, "ip:192.0.2."+strconv.Itoa(int(n.Add(1)%64)), 20, 60); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }
