@@ -310,7 +310,7 @@ func TestLoadingShowsAtOnce(t *testing.T) {
 		t.Run(theme, func(t *testing.T) {
 			release := make(chan struct{})
 			var held atomic.Int32
-			files := http.FileServer(http.Dir(filepath.Join("..", "..", "server", "bundle")))
+			files := http.FileServer(http.Dir(filepath.Join("..", "..", "server", "web")))
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				switch {
 				case r.URL.Path == "/host.html":
