@@ -71,27 +71,27 @@ test: deps build dist
 	gofmt_out="$$(gofmt -l cmd server wasm internal bundle)"; if [ -n "$$gofmt_out" ]; then echo "gofmt needed: $$gofmt_out"; exit 1; fi
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
-	$(GO) vet -tags e2e ./internal/e2e/
+	$(GO) vet -tags e2e ./internal/testenv/e2e/
 	$(MAKE) --no-print-directory test-host test-wasm test-e2e
 
 # The host and e2e tiers share a throwaway PostgreSQL server each
-# (internal/cmd/pgcluster: Debian's postgresql from make deps, a cluster
+# (internal/testenv/pgcluster: Debian's postgresql from make deps, a cluster
 # under build/pg on a loopback port, stopped afterwards). Each tier runs
 # go test -json; .ci/tier shows it as -v would and counts the tests.
-PGCLUSTER := $(GO) run ./internal/cmd/pgcluster -dir $(CURDIR)/build/pg --
+PGCLUSTER := $(GO) run ./internal/testenv/pgcluster -dir $(CURDIR)/build/pg --
 export GO
 
 test-host:
 	.ci/tier host $(PGCLUSTER) $(GO) test -race -count=1 -json ./...
 	.ci/tier fuzz $(GO) test -run '^$$' -fuzz '^FuzzServe$$' -fuzztime 150000x -json ./server/assets/
-	.ci/tier fuzz $(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 100000x -json ./internal/envelope/
+	.ci/tier fuzz $(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 100000x -json ./internal/shared/envelope/
 
 test-wasm: $(WASMEXEC)
-	PATH="$(TOOLS):$$PATH" .ci/tier wasm $(GO) run ./internal/cmd/withapi -- env GOOS=js GOARCH=wasm $(GO) test -count=1 -json ./wasm/...
+	PATH="$(TOOLS):$$PATH" .ci/tier wasm $(GO) run ./internal/testenv/withapi -- env GOOS=js GOARCH=wasm $(GO) test -count=1 -json ./wasm/...
 
 ## test-e2e: the end-to-end tier alone, against the build and the dist it makes first
 test-e2e: deps build dist
-	CRUMBLESS_BIN=$(CURDIR)/bin/crumbless CRUMBLESS_AXE=$(AXE) CRUMBLESS_DIST=$(CURDIR)/dist/crumbless-$(VERSION) .ci/tier e2e $(PGCLUSTER) $(GO) test -tags e2e -count=1 -json -timeout 20m ./internal/e2e/
+	CRUMBLESS_BIN=$(CURDIR)/bin/crumbless CRUMBLESS_AXE=$(AXE) CRUMBLESS_DIST=$(CURDIR)/dist/crumbless-$(VERSION) .ci/tier e2e $(PGCLUSTER) $(GO) test -tags e2e -count=1 -json -timeout 20m ./internal/testenv/e2e/
 
 ## deps: what the tests use, installed when missing: Debian's chromium, postgresql,
 ## nginx-light (+ brotli module), caddy and npm (apt-get, as root, asks nothing),
@@ -118,39 +118,39 @@ $(WASMEXEC):
 ## screenshots: the README's pictures, taken by the e2e tier (TestReadmeScreenshots), into docs/images/
 .PHONY: screenshots
 screenshots: build
-	CRUMBLESS_BIN=$(CURDIR)/bin/crumbless $(GO) test -tags e2e -count=1 -run '^TestReadmeScreenshots$$' ./internal/e2e/
+	CRUMBLESS_BIN=$(CURDIR)/bin/crumbless $(GO) test -tags e2e -count=1 -run '^TestReadmeScreenshots$$' ./internal/testenv/e2e/
 	@mkdir -p docs/images
 	cp out/e2e/readme-home.png out/e2e/readme-chat.png docs/images/
 
 ## bench: web file sizes (raw, gzip, brotli), the wasm budget, store Get/Set cost and size; never part of make test
 bench: build $(WASMEXEC)
-	$(GO) run ./internal/cmd/sizes $(WEB)
+	$(GO) run ./internal/bench/sizes $(WEB)
 	@echo; echo "wasm: the Go hello world and the widget, brotli; the widget's budget is 1.5 × the hello world"
-	$(GO) run ./internal/cmd/wasmcost -budget
+	$(GO) run ./internal/bench/wasmcost -budget
 	@echo; echo "store: Get/Set in Chromium (ns per op)"
 	PATH="$(TOOLS):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench . -benchtime 1s ./wasm/store/ | grep -E '^Benchmark'
 	@echo; echo "store: brotli cost (a program touching storage through syscall/js alone, then through package store)"
-	$(GO) run ./internal/cmd/wasmcost ./wasm/store/internal/probe/without ./wasm/store/internal/probe/with
+	$(GO) run ./internal/bench/wasmcost ./wasm/store/internal/probe/without ./wasm/store/internal/probe/with
 	@echo; echo "loader: what the widget costs an embedding page"
-	$(GO) run ./internal/cmd/loaderbench -bin bin/crumbless
+	$(GO) run ./internal/bench/loaderbench -bin bin/crumbless
 	@echo; echo "views: render a 500-message conversation, switch views (Chromium, ns per op)"
 	PATH="$(TOOLS):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench . -benchtime 20x ./wasm/views/ | grep -E '^Benchmark'
 	@echo; echo "tabs and networks: server streams per visitor, leader takeover, outbox drain (Chromium)"
-	$(GO) run ./internal/cmd/tabsbench -bin bin/crumbless
+	$(GO) run ./internal/bench/tabsbench -bin bin/crumbless
 
 ## bench-chat: chat delivery latency with 1,000 agent streams, messages/s, RSS with 10,000 idle streams;
 ## then the same on PostgreSQL (a throwaway cluster, fsync on): one instance, and two (POST on one, streams on the other)
 .PHONY: bench-chat
 bench-chat: server
-	$(GO) run ./internal/cmd/chatbench -bin bin/crumbless $(CHAT_BENCH_FLAGS)
-	$(GO) run ./internal/cmd/chatbench -bin bin/crumbless -postgres -idle 0 $(CHAT_BENCH_FLAGS)
-	$(GO) run ./internal/cmd/chatbench -bin bin/crumbless -postgres -instances 2 -idle 0 $(CHAT_BENCH_FLAGS)
+	$(GO) run ./internal/bench/chatbench -bin bin/crumbless $(CHAT_BENCH_FLAGS)
+	$(GO) run ./internal/bench/chatbench -bin bin/crumbless -postgres -idle 0 $(CHAT_BENCH_FLAGS)
+	$(GO) run ./internal/bench/chatbench -bin bin/crumbless -postgres -instances 2 -idle 0 $(CHAT_BENCH_FLAGS)
 
 ## bench-server: req/s and p99 of the server against nginx and Caddy on the same files
 ## (installs nginx-light, caddy, wrk when missing; about 8 minutes; never part of make test)
 .PHONY: bench-server
 bench-server: build
-	$(GO) run ./internal/cmd/benchserver -web $(WEB) -bin bin/crumbless -out out/bench-server $(BENCH_FLAGS)
+	$(GO) run ./internal/bench/benchserver -web $(WEB) -bin bin/crumbless -out out/bench-server $(BENCH_FLAGS)
 
 clean:
 	rm -rf bin build out dist $(WEB)/*

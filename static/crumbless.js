@@ -104,7 +104,7 @@
   // "consent" — consent given in explicit mode, a refusal in implicit mode,
   // where storing is the default — is written first, so that other tabs
   // hear it before the removals, in the runtime's envelope and lifetime
-  // (internal/registry: 180 days); consent true in implicit mode lifts a
+  // (internal/shared/registry: 180 days); consent true in implicit mode lifts a
   // refusal. Consent false and forget then wipe every other prefixed key
   // from both storages; forget keeps a refusal, as the runtime does:
   // forgetting is no reason to start storing again.

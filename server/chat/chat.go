@@ -23,8 +23,8 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/crumbless/crumbless/internal/answers"
-	"github.com/crumbless/crumbless/internal/forms"
+	"github.com/crumbless/crumbless/internal/shared/answers"
+	"github.com/crumbless/crumbless/internal/shared/forms"
 	"github.com/crumbless/crumbless/server/storage"
 )
 

@@ -9,13 +9,13 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/crumbless/crumbless/internal/answers"
-	"github.com/crumbless/crumbless/internal/forms"
-	"github.com/crumbless/crumbless/internal/forms/regexpmatch"
+	"github.com/crumbless/crumbless/internal/shared/answers"
+	"github.com/crumbless/crumbless/internal/shared/forms"
+	"github.com/crumbless/crumbless/internal/shared/forms/regexpmatch"
 	"github.com/crumbless/crumbless/server/storage"
 )
 
-// The server checks form patterns with Go's regexp; internal/forms leaves
+// The server checks form patterns with Go's regexp; internal/shared/forms leaves
 // the matcher unset so that the wasm runtime does not carry regexp.
 func init() { forms.MatchPattern = regexpmatch.Match }
 
@@ -62,7 +62,7 @@ type answerResult struct {
 }
 
 // searchAnswers ranks the articles for ?q= with the widget's own ranking
-// (internal/answers); without q it lists every article.
+// (internal/shared/answers); without q it lists every article.
 func (s *Server) searchAnswers(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query().Get("q")
 	if len(q) > 4*answers.MaxQueryLength || !utf8.ValidString(q) {
@@ -110,7 +110,7 @@ type submitRequest struct {
 	Fields map[string]string `json:"fields"`
 }
 
-// submitForm validates a submission with internal/forms (the widget's own
+// submitForm validates a submission with internal/shared/forms (the widget's own
 // rules) and stores it. A visitor token is optional: with one, the
 // submission is linked to the conversation (and refused when banned).
 func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) {

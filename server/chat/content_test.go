@@ -48,7 +48,7 @@ func TestAnswersSearch(t *testing.T) {
 			assert.Equal(t, c.first, results[0].(map[string]any)["id"])
 		})
 	}
-	// The API ranks exactly like internal/answers (the widget's search).
+	// The API ranks exactly like internal/shared/answers (the widget's search).
 	rec := fx.do(request{method: "GET", path: "/api/v1/answers?q=delivery"})
 	var ids []string
 	for _, r := range decodeBody(t, rec)["results"].([]any) {

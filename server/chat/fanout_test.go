@@ -17,7 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/crumbless/crumbless/internal/pgtest"
+	"github.com/crumbless/crumbless/internal/testenv/pgtest"
 	"github.com/crumbless/crumbless/server/storage"
 	"github.com/crumbless/crumbless/static/content"
 )

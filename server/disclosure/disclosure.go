@@ -1,5 +1,5 @@
 // Package disclosure serves GET /disclosure.json: every key the widget can
-// ever write to a visitor's browser, generated from internal/registry, so
+// ever write to a visitor's browser, generated from internal/shared/registry, so
 // that a site can publish exactly what the widget stores.
 package disclosure
 
@@ -12,7 +12,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/crumbless/crumbless/internal/registry"
+	"github.com/crumbless/crumbless/internal/shared/registry"
 )
 
 // MaxPrefix is the longest data-prefix the handler accepts in ?prefix=.

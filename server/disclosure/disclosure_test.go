@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/crumbless/crumbless/internal/registry"
+	"github.com/crumbless/crumbless/internal/shared/registry"
 )
 
 func get(t *testing.T, target string, header ...string) *httptest.ResponseRecorder {

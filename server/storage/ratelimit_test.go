@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/crumbless/crumbless/internal/pgtest"
+	"github.com/crumbless/crumbless/internal/testenv/pgtest"
 )
 
 // TestTake: a bucket gives burst tokens, however many pools take at once,

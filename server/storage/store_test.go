@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/crumbless/crumbless/internal/pgtest"
+	"github.com/crumbless/crumbless/internal/testenv/pgtest"
 )
 
 // The storage suite: every test here runs against each backend, so that

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/crumbless/crumbless/internal/pgtest"
+	"github.com/crumbless/crumbless/internal/testenv/pgtest"
 )
 
 // oldLayout replays how earlier releases migrated a database, so that

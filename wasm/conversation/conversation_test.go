@@ -18,12 +18,12 @@ import (
 	"github.com/crumbless/crumbless/wasm/views"
 )
 
-// api returns the test backend started by internal/cmd/withapi (make
+// api returns the test backend started by internal/testenv/withapi (make
 // test-wasm) and an agent session token.
 func api(t *testing.T) (string, string) {
 	t.Helper()
 	base, agent := os.Getenv("CRUMBLESS_TEST_API"), os.Getenv("CRUMBLESS_TEST_AGENT")
-	require.NotEmpty(t, base, "run through make test-wasm: internal/cmd/withapi starts the backend")
+	require.NotEmpty(t, base, "run through make test-wasm: internal/testenv/withapi starts the backend")
 	return base, agent
 }
 

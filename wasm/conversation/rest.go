@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"syscall/js"
 
-	"github.com/crumbless/crumbless/internal/decimal"
+	"github.com/crumbless/crumbless/internal/shared/decimal"
 	"github.com/crumbless/crumbless/wasm/transport"
 	"github.com/crumbless/crumbless/wasm/ui"
 	"github.com/crumbless/crumbless/wasm/views"

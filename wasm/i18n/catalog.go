@@ -8,7 +8,7 @@ import (
 	"syscall/js"
 )
 
-// The catalogs are string constants that internal/cmd/embedgo writes from
+// The catalogs are string constants that internal/tools/embedgo writes from
 // catalogs/*.json (edit those, then go generate): //go:embed would import
 // embed, which imports io/fs and time, about 25 KB brotli.
 

@@ -30,7 +30,7 @@ import (
 	"strconv"
 	"syscall/js"
 
-	"github.com/crumbless/crumbless/internal/stablesort"
+	"github.com/crumbless/crumbless/internal/shared/stablesort"
 )
 
 // Decoder is a Go value that fills itself from a JavaScript value (never

@@ -8,7 +8,7 @@ import "syscall/js"
 // integer a JavaScript number holds exactly.
 const maxExp = 1 << 53
 
-// unwrap parses text, a stored value, as an envelope (internal/envelope)
+// unwrap parses text, a stored value, as an envelope (internal/shared/envelope)
 // with the browser's JSON.parse and returns its expiry (unix ms, 0 = never)
 // and its data. ok is false when text is not an envelope of this version:
 // not JSON, not an object, "v" not 1, "exp" not a non-negative integer up to

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/crumbless/crumbless/internal/envelope"
+	"github.com/crumbless/crumbless/internal/shared/envelope"
 )
 
 // TestUnwrapAgreesWithEnvelopeDecode: the wasm reads envelopes with the

@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/crumbless/crumbless/internal/envelope"
-	"github.com/crumbless/crumbless/internal/registry"
+	"github.com/crumbless/crumbless/internal/shared/envelope"
+	"github.com/crumbless/crumbless/internal/shared/registry"
 )
 
 // Forget wipes every prefixed key from localStorage and sessionStorage (keys

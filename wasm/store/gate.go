@@ -5,8 +5,8 @@ package store
 import (
 	"syscall/js"
 
-	"github.com/crumbless/crumbless/internal/envelope"
-	"github.com/crumbless/crumbless/internal/registry"
+	"github.com/crumbless/crumbless/internal/shared/envelope"
+	"github.com/crumbless/crumbless/internal/shared/registry"
 )
 
 // renewEvery is how stale a renewed key's lifetime may get before activity

@@ -12,7 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/crumbless/crumbless/internal/envelope"
+	"github.com/crumbless/crumbless/internal/shared/envelope"
 )
 
 var (

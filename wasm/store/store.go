@@ -2,8 +2,8 @@
 
 // Package store is the widget's cookieless state: every value lives under a
 // prefixed key in localStorage or sessionStorage, wrapped in a versioned
-// envelope with an expiry (internal/envelope), and only keys declared in
-// internal/registry can be read or written.
+// envelope with an expiry (internal/shared/envelope), and only keys declared in
+// internal/shared/registry can be read or written.
 //
 // A Store made by Open is gated: nothing is written before the visitor's
 // first deliberate interaction (and, with data-consent="explicit", before
@@ -21,8 +21,8 @@ import (
 	"syscall/js"
 	"unicode/utf8"
 
-	"github.com/crumbless/crumbless/internal/envelope"
-	"github.com/crumbless/crumbless/internal/registry"
+	"github.com/crumbless/crumbless/internal/shared/envelope"
+	"github.com/crumbless/crumbless/internal/shared/registry"
 	"github.com/crumbless/crumbless/wasm/jsvalue"
 )
 

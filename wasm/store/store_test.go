@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/crumbless/crumbless/internal/envelope"
-	"github.com/crumbless/crumbless/internal/registry"
+	"github.com/crumbless/crumbless/internal/shared/envelope"
+	"github.com/crumbless/crumbless/internal/shared/registry"
 	"github.com/crumbless/crumbless/wasm/jsvalue"
 )
 

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"syscall/js"
 
-	"github.com/crumbless/crumbless/internal/envelope"
-	"github.com/crumbless/crumbless/internal/registry"
+	"github.com/crumbless/crumbless/internal/shared/envelope"
+	"github.com/crumbless/crumbless/internal/shared/registry"
 )
 
 // OnChange registers fn to hear about changes this tab did not make through

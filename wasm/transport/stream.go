@@ -8,7 +8,7 @@ import (
 	"sync"
 	"syscall/js"
 
-	"github.com/crumbless/crumbless/internal/decimal"
+	"github.com/crumbless/crumbless/internal/shared/decimal"
 )
 
 // Event is one Server-Sent Event. ID is the message id for "message"

@@ -17,7 +17,7 @@ import (
 	"errors"
 	"syscall/js"
 
-	"github.com/crumbless/crumbless/internal/decimal"
+	"github.com/crumbless/crumbless/internal/shared/decimal"
 )
 
 // Client calls one backend. Base is the API origin (data-api), e.g.

@@ -5,7 +5,7 @@ package views
 import (
 	"syscall/js"
 
-	"github.com/crumbless/crumbless/internal/answers"
+	"github.com/crumbless/crumbless/internal/shared/answers"
 	"github.com/crumbless/crumbless/wasm/ui"
 )
 
@@ -13,7 +13,7 @@ import (
 const snippetLength = 110
 
 // answersList is the help centre: a search box over every article, ranked
-// as the visitor types (internal/answers: title > headings > body, accents
+// as the visitor types (internal/shared/answers: title > headings > body, accents
 // and case ignored).
 type answersList struct {
 	p       *Panel

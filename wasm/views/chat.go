@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"syscall/js"
 
-	"github.com/crumbless/crumbless/internal/decimal"
+	"github.com/crumbless/crumbless/internal/shared/decimal"
 )
 
 // Message states of the visitor's own messages.

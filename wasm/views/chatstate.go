@@ -5,7 +5,7 @@ package views
 import (
 	"syscall/js"
 
-	"github.com/crumbless/crumbless/internal/decimal"
+	"github.com/crumbless/crumbless/internal/shared/decimal"
 	"github.com/crumbless/crumbless/wasm/ui"
 )
 

@@ -5,8 +5,8 @@ package views
 import (
 	"syscall/js"
 
-	"github.com/crumbless/crumbless/internal/answers"
-	"github.com/crumbless/crumbless/internal/forms"
+	"github.com/crumbless/crumbless/internal/shared/answers"
+	"github.com/crumbless/crumbless/internal/shared/forms"
 	"github.com/crumbless/crumbless/wasm/jsvalue"
 )
 

@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/crumbless/crumbless/internal/answers"
-	"github.com/crumbless/crumbless/internal/forms"
+	"github.com/crumbless/crumbless/internal/shared/answers"
+	"github.com/crumbless/crumbless/internal/shared/forms"
 	"github.com/crumbless/crumbless/wasm/jsvalue"
 )
 

@@ -6,8 +6,8 @@ import (
 	"sync"
 	"syscall/js"
 
-	"github.com/crumbless/crumbless/internal/answers"
-	"github.com/crumbless/crumbless/internal/forms"
+	"github.com/crumbless/crumbless/internal/shared/answers"
+	"github.com/crumbless/crumbless/internal/shared/forms"
 	"github.com/crumbless/crumbless/wasm/ui"
 )
 

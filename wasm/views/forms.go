@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"syscall/js"
 
-	"github.com/crumbless/crumbless/internal/forms"
+	"github.com/crumbless/crumbless/internal/shared/forms"
 	"github.com/crumbless/crumbless/wasm/ui"
 )
 
@@ -69,7 +69,7 @@ func (v *formsList) release() {
 }
 
 // formView renders one form from its JSON definition, validates it in the
-// browser with the same rules the server applies (internal/forms), keeps a
+// browser with the same rules the server applies (internal/shared/forms), keeps a
 // draft in the tab's session storage and posts it to the deployment.
 type formView struct {
 	p       *Panel
@@ -278,7 +278,7 @@ func (v *formView) check(f *fieldUI) bool {
 	return false
 }
 
-// message translates a problem code of internal/forms.
+// message translates a problem code of internal/shared/forms.
 func (v *formView) message(fd forms.Field, p forms.Problem) string {
 	T := v.p.T
 	switch p.Code {

@@ -19,7 +19,7 @@ import (
 	"github.com/crumbless/crumbless/wasm/ui"
 )
 
-// css is views.css, as a constant that internal/cmd/embedgo writes (edit
+// css is views.css, as a constant that internal/tools/embedgo writes (edit
 // views.css, then go generate): //go:embed would import embed, which imports
 // io/fs and time, about 25 KB brotli.
 

@@ -5,7 +5,7 @@ package views
 import (
 	"syscall/js"
 
-	"github.com/crumbless/crumbless/internal/registry"
+	"github.com/crumbless/crumbless/internal/shared/registry"
 	"github.com/crumbless/crumbless/wasm/ui"
 )
 

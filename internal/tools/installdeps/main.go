@@ -14,7 +14,7 @@ import (
 	"log"
 	"os"
 
-	"github.com/crumbless/crumbless/internal/debian"
+	"github.com/crumbless/crumbless/internal/testenv/debian"
 )
 
 func main() {

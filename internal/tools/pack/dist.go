@@ -13,7 +13,7 @@ import (
 	"strings"
 	"text/template"
 
-	"github.com/crumbless/crumbless/internal/registry"
+	"github.com/crumbless/crumbless/internal/shared/registry"
 	"github.com/crumbless/crumbless/server/assets"
 )
 

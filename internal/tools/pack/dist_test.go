@@ -18,7 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crumbless/crumbless/bundle"
-	"github.com/crumbless/crumbless/internal/registry"
+	"github.com/crumbless/crumbless/internal/shared/registry"
 )
 
 func TestDistHasEveryFileAndAPinnedLoader(t *testing.T) {
