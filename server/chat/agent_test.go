@@ -129,7 +129,7 @@ func TestBan(t *testing.T) {
 	token, conv := fx.start()
 	other, _ := fx.start()
 	session := fx.login()
-	stream, _ := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(token, 0))
+	stream, _ := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(token))
 	require.NotNil(t, stream)
 	banPath := "/api/v1/agent/conversations/" + itoa(int(conv)) + "/ban"
 

@@ -87,7 +87,7 @@ func TestFormSubmission(t *testing.T) {
 	ts := serve(t, fx)
 	token, conv := fx.start()
 	session := fx.login()
-	agents, _ := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader(session, 0))
+	agents, _ := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader(session))
 	require.NotNil(t, agents)
 	path := "/api/v1/forms/contact/submissions"
 	cases := []struct {

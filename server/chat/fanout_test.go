@@ -90,11 +90,11 @@ func TestFanoutAcrossInstances(t *testing.T) {
 	session := a.login()
 	cpath := "/api/v1/agent/conversations/" + itoa(int(conv))
 
-	onB, res := openStream(t, ts[1].URL, "/api/v1/conversation/events", bearerHeader(visitor, 0))
+	onB, res := openStream(t, ts[1].URL, "/api/v1/conversation/events", bearerHeader(visitor))
 	require.Equal(t, http.StatusOK, res.StatusCode, "a token made on A is good on B")
-	agentsOnA, res := openStream(t, ts[0].URL, "/api/v1/agent/events", bearerHeader(session, 0))
+	agentsOnA, res := openStream(t, ts[0].URL, "/api/v1/agent/events", bearerHeader(session))
 	require.Equal(t, http.StatusOK, res.StatusCode)
-	agentsOnB, res := openStream(t, ts[1].URL, "/api/v1/agent/events", bearerHeader(session, 0))
+	agentsOnB, res := openStream(t, ts[1].URL, "/api/v1/agent/events", bearerHeader(session))
 	require.Equal(t, http.StatusOK, res.StatusCode, "a session made on A is good on B")
 
 	t.Run("agent message on A reaches the visitor on B", func(t *testing.T) {
@@ -190,10 +190,10 @@ func TestFanoutOrderAndResume(t *testing.T) {
 	session := fx[0].login()
 	streams := []*sseClient{}
 	for _, s := range ts {
-		c, res := openStream(t, s.URL, "/api/v1/conversation/events", bearerHeader(visitor, 0))
+		c, res := openStream(t, s.URL, "/api/v1/conversation/events", bearerHeader(visitor))
 		require.Equal(t, http.StatusOK, res.StatusCode)
 		streams = append(streams, c)
-		c, res = openStream(t, s.URL, "/api/v1/agent/events", bearerHeader(session, 0))
+		c, res = openStream(t, s.URL, "/api/v1/agent/events", bearerHeader(session))
 		require.Equal(t, http.StatusOK, res.StatusCode)
 		streams = append(streams, c)
 	}
@@ -232,7 +232,7 @@ func TestFanoutOrderAndResume(t *testing.T) {
 	}
 	for i, s := range ts {
 		mid := want[len(want)/2]
-		c, res := openStream(t, s.URL, "/api/v1/conversation/events", bearerHeader(visitor, mid))
+		c, res := openStream(t, s.URL, "/api/v1/conversation/events", resumeHeader(visitor, mid))
 		require.Equal(t, http.StatusOK, res.StatusCode)
 		var got []int64
 		for range want[len(want)/2+1:] {
@@ -250,7 +250,7 @@ func TestFanoutListenerReconnects(t *testing.T) {
 	url, fx, ts := pgInstances(t, 2)
 	visitor, conv := fx[0].start()
 	session := fx[0].login()
-	onB, res := openStream(t, ts[1].URL, "/api/v1/conversation/events", bearerHeader(visitor, 0))
+	onB, res := openStream(t, ts[1].URL, "/api/v1/conversation/events", bearerHeader(visitor))
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	first := fx[0].reply(session, conv, "r0", "before")
 	assert.Equal(t, first, onB.next("message").ID)

@@ -132,7 +132,7 @@ func TestStreamCapsOverHTTP(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, res := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(token, 0))
+				_, res := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(token))
 				codes <- res.StatusCode
 			}()
 		}
@@ -149,11 +149,11 @@ func TestStreamCapsOverHTTP(t *testing.T) {
 		ts := serve(t, fx)
 		for i := 0; i < 2; i++ {
 			token, _ := fx.start()
-			s, _ := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(token, 0))
+			s, _ := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(token))
 			require.NotNil(t, s, "stream "+strconv.Itoa(i))
 		}
 		token, _ := fx.start()
-		_, res := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(token, 0))
+		_, res := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(token))
 		assert.Equal(t, http.StatusTooManyRequests, res.StatusCode)
 		assert.Equal(t, CodeTooMany, errorCode(t, res))
 	})
@@ -214,7 +214,7 @@ func TestRefusedAgentStreamLeavesPresence(t *testing.T) {
 	ts := serve(t, fx)
 	s, _ := openStream(t, ts.URL, "/api/v1/availability/events", nil)
 	require.NotNil(t, s)
-	_, res := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader(fx.login(), 0))
+	_, res := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader(fx.login()))
 	assert.Equal(t, http.StatusServiceUnavailable, res.StatusCode)
 	assert.False(t, fx.srv.presence.Online(), "the team is not online")
 }
@@ -229,19 +229,19 @@ func TestStreamCapAcrossInstances(t *testing.T) {
 	path := "/api/v1/conversation/events"
 	var open []*sseClient
 	for i, s := range []*httptest.Server{ts[0], ts[1], ts[0]} {
-		c, res := openStream(t, s.URL, path, bearerHeader(visitor, 0))
+		c, res := openStream(t, s.URL, path, bearerHeader(visitor))
 		require.Equal(t, http.StatusOK, res.StatusCode, "stream %d", i)
 		open = append(open, c)
 	}
 	for _, s := range ts {
-		c, res := openStream(t, s.URL, path, bearerHeader(visitor, 0))
+		c, res := openStream(t, s.URL, path, bearerHeader(visitor))
 		assert.Nil(t, c)
 		assert.Equal(t, http.StatusTooManyRequests, res.StatusCode, "the cap of 3 counts both instances")
 	}
 	open[1].close() // a place frees up: B's stream ends, A may open one
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		c, res := openStream(t, ts[0].URL, path, bearerHeader(visitor, 0))
+		c, res := openStream(t, ts[0].URL, path, bearerHeader(visitor))
 		if res.StatusCode == http.StatusOK {
 			open[1] = c
 			break
@@ -260,7 +260,7 @@ func TestStreamCapAcrossInstances(t *testing.T) {
 	require.True(t, ok, "the third place, taken by a dying instance")
 	deadline = time.Now().Add(5 * time.Second)
 	for {
-		c, res := openStream(t, ts[1].URL, path, bearerHeader(visitor, 0))
+		c, res := openStream(t, ts[1].URL, path, bearerHeader(visitor))
 		if res.StatusCode == http.StatusOK {
 			c.close()
 			break

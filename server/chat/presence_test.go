@@ -47,12 +47,12 @@ func TestPresenceFollowsAgentStreams(t *testing.T) {
 	require.NotNil(t, public, "availability stream needs no token: %d", res.StatusCode)
 	assert.Equal(t, "text/event-stream; charset=utf-8", res.Header.Get("Content-Type"))
 	assert.Equal(t, false, public.next("presence").Data["online"], "the stream starts with the current state")
-	conv, _ := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(visitor, 0))
+	conv, _ := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(visitor))
 	require.NotNil(t, conv)
 	assert.Equal(t, false, conv.next("presence").Data["online"], "a visitor's stream starts with the current state too")
 
 	// An agent opens the inbox: online, everywhere.
-	agent1, _ := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader(session, 0))
+	agent1, _ := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader(session))
 	require.NotNil(t, agent1)
 	assert.Equal(t, true, public.next("presence").Data["online"])
 	assert.Equal(t, true, conv.next("presence").Data["online"])
@@ -61,7 +61,7 @@ func TestPresenceFollowsAgentStreams(t *testing.T) {
 	assert.Equal(t, true, decodeBody(t, rec)["online"])
 
 	// A second inbox tab changes nothing; closing one of two changes nothing.
-	agent2, _ := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader(session, 0))
+	agent2, _ := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader(session))
 	require.NotNil(t, agent2)
 	public.quiet("presence")
 	agent1.close()
@@ -78,12 +78,12 @@ func TestPresenceFollowsAgentStreams(t *testing.T) {
 	assert.False(t, fx.online())
 
 	// Back within the grace period (an inbox reload): no offline flicker.
-	agent3, _ := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader(session, 0))
+	agent3, _ := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader(session))
 	require.NotNil(t, agent3)
 	assert.Equal(t, true, public.next("presence").Data["online"])
 	agent3.close()
 	time.Sleep(testGrace / 4)
-	agent4, _ := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader(session, 0))
+	agent4, _ := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader(session))
 	require.NotNil(t, agent4)
 	time.Sleep(testGrace)
 	public.quiet("presence")
@@ -100,7 +100,7 @@ func TestPresenceFollowsAgentStreams(t *testing.T) {
 func TestPresenceNeedsAnAuthenticatedStream(t *testing.T) {
 	fx := newFixture(t, withGrace)
 	ts := serve(t, fx)
-	s, res := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader("ca_"+strings.Repeat("x", 43), 0))
+	s, res := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader("ca_"+strings.Repeat("x", 43)))
 	assert.Nil(t, s)
 	assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
 	assert.False(t, fx.online())
@@ -192,7 +192,7 @@ func TestPresenceAcrossInstances(t *testing.T) {
 	require.NotNil(t, public)
 	assert.Equal(t, false, public.next("presence").Data["online"])
 
-	agent, _ := openStream(t, ts[0].URL, "/api/v1/agent/events", bearerHeader(session, 0))
+	agent, _ := openStream(t, ts[0].URL, "/api/v1/agent/events", bearerHeader(session))
 	require.NotNil(t, agent)
 	assert.Equal(t, true, public.next("presence").Data["online"], "the agent on A shows on B")
 	assert.True(t, b.online())
@@ -205,7 +205,7 @@ func TestPresenceAcrossInstances(t *testing.T) {
 	assert.GreaterOrEqual(t, time.Since(closed), testGrace-50*time.Millisecond, "not before A's grace period ended")
 	assert.False(t, b.online())
 
-	agent, _ = openStream(t, ts[0].URL, "/api/v1/agent/events", bearerHeader(session, 0))
+	agent, _ = openStream(t, ts[0].URL, "/api/v1/agent/events", bearerHeader(session))
 	require.NotNil(t, agent)
 	assert.Equal(t, true, public.next("presence").Data["online"])
 	a.srv.Close() // A shuts down: its agents no longer count, no grace

@@ -20,7 +20,10 @@ type backlogFunc func(ctx context.Context, after int64) ([]storage.Message, erro
 // conversation 0, for the agents; with publicStream and no backlog, for
 // presence only). It subscribes first and then replays the
 // messages after Last-Event-ID, so nothing falls between replay and live
-// events; live messages already replayed are skipped. A comment line is
+// events; live messages already replayed are skipped. Last-Event-ID 0
+// replays the whole conversation: a client that has read the history (or
+// sent the first message) resumes from there even before it has heard an
+// event. Without the header the stream carries live events only. A comment line is
 // sent every heartbeat; every write has its own deadline; the stream ends
 // when the client leaves, falls too far behind (it reconnects and resumes),
 // is banned, or the server closes.
@@ -34,10 +37,10 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, conversation int
 	s.serveStream(w, r, sub, lastID, backlog)
 }
 
-// subscribe reads Last-Event-ID and takes a stream under the hub's caps;
-// on failure it has answered r.
+// subscribe reads Last-Event-ID (-1 when absent: live events only) and
+// takes a stream under the hub's caps; on failure it has answered r.
 func (s *Server) subscribe(w http.ResponseWriter, r *http.Request, conversation int64) (*subscriber, int64, bool) {
-	lastID := int64(0)
+	lastID := int64(-1)
 	if v := strings.TrimSpace(r.Header.Get("Last-Event-ID")); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id < 0 {
@@ -129,7 +132,7 @@ func (s *Server) serveStream(w http.ResponseWriter, r *http.Request, sub *subscr
 	// up to it were already replayed. (Not the client's Last-Event-ID: a
 	// bogus id past the end must not hide new messages.)
 	sent := int64(0)
-	if lastID > 0 && backlog != nil {
+	if lastID >= 0 && backlog != nil {
 		for {
 			msgs, err := backlog(r.Context(), lastID)
 			if err != nil {

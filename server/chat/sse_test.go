@@ -146,11 +146,15 @@ func serve(t *testing.T, fx *fixture) *httptest.Server {
 	return ts
 }
 
-func bearerHeader(token string, lastID int64) map[string]string {
-	h := map[string]string{"Authorization": "Bearer " + token}
-	if lastID > 0 {
-		h["Last-Event-ID"] = strconv.FormatInt(lastID, 10)
-	}
+// bearerHeader authorizes a stream of live events only.
+func bearerHeader(token string) map[string]string {
+	return map[string]string{"Authorization": "Bearer " + token}
+}
+
+// resumeHeader authorizes a stream that resumes after message lastID.
+func resumeHeader(token string, lastID int64) map[string]string {
+	h := bearerHeader(token)
+	h["Last-Event-ID"] = strconv.FormatInt(lastID, 10)
 	return h
 }
 
@@ -161,14 +165,14 @@ func TestStreamLiveAndIsolated(t *testing.T) {
 	bob, bobID := fx.start()
 	session := fx.login()
 
-	as, res := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(alice, 0))
+	as, res := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(alice))
 	require.NotNil(t, as)
 	assert.Equal(t, "text/event-stream; charset=utf-8", res.Header.Get("Content-Type"))
 	assert.Equal(t, "no-store", res.Header.Get("Cache-Control"))
 	assert.Empty(t, res.Header.Values("Set-Cookie"))
-	bs, _ := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(bob, 0))
+	bs, _ := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(bob))
 	require.NotNil(t, bs)
-	agents, _ := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader(session, 0))
+	agents, _ := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader(session))
 	require.NotNil(t, agents)
 
 	// Agent → Alice: Alice sees it, Bob does not.
@@ -222,19 +226,23 @@ func TestStreamResumeWithLastEventID(t *testing.T) {
 
 	cases := []struct {
 		name   string
-		lastID int64
+		header map[string]string
 		want   []string
 	}{
-		{"from the first", first, []string{"two", "three"}},
-		{"from zero replays nothing", 0, nil},
-		{"from the end", first + 100, nil},
+		{"from zero replays all", resumeHeader(token, 0), []string{"one", "two", "three"}},
+		{"from the first", resumeHeader(token, first), []string{"two", "three", "live from zero replays all"}},
+		{"without the header live only", bearerHeader(token), nil},
+		{"from the end", resumeHeader(token, first+100), nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s, _ := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(token, c.lastID))
+			s, _ := openStream(t, ts.URL, "/api/v1/conversation/events", c.header)
 			require.NotNil(t, s)
 			for _, body := range c.want {
 				assert.Equal(t, body, s.next("message").Data["body"])
+			}
+			if c.want == nil {
+				s.quiet("message") // nothing before the live one
 			}
 			// Then live, without duplicates.
 			fx.reply(session, conv, "live-"+strings.ReplaceAll(c.name, " ", "-"), "live "+c.name)
@@ -246,17 +254,17 @@ func TestStreamResumeWithLastEventID(t *testing.T) {
 	// The agents' stream resumes across conversations.
 	other, otherID := fx.start()
 	fx.send(other, "o1", "other conversation")
-	a, _ := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader(session, first))
+	a, _ := openStream(t, ts.URL, "/api/v1/agent/events", resumeHeader(session, first))
 	require.NotNil(t, a)
 	var got []string
-	for i := 0; i < 6; i++ {
+	for i := 0; i < 7; i++ {
 		ev := a.next("message")
 		got = append(got, ev.Data["body"].(string))
 		if ev.Data["conversation"] == float64(otherID) {
 			break
 		}
 	}
-	assert.Equal(t, []string{"two", "three", "live from the first", "live from zero replays nothing", "live from the end", "other conversation"}, got)
+	assert.Equal(t, []string{"two", "three", "live from zero replays all", "live from the first", "live without the header live only", "live from the end", "other conversation"}, got)
 
 	rec := fx.do(request{method: "GET", path: "/api/v1/conversation/events", token: token, header: map[string]string{"Last-Event-ID": "abc"}})
 	assert.Equal(t, http.StatusBadRequest, rec.Code)
@@ -266,7 +274,7 @@ func TestStreamHeartbeat(t *testing.T) {
 	fx := newFixture(t, func(c *Config) { c.Heartbeat = 20 * time.Millisecond })
 	ts := serve(t, fx)
 	token, _ := fx.start()
-	s, _ := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(token, 0))
+	s, _ := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(token))
 	require.NotNil(t, s)
 	for i := 0; i < 3; i++ {
 		select {
@@ -314,14 +322,14 @@ func TestStreamCapPerVisitor(t *testing.T) {
 	token, _ := fx.start()
 	other, _ := fx.start()
 	for i := 0; i < 2; i++ {
-		s, _ := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(token, 0))
+		s, _ := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(token))
 		require.NotNil(t, s)
 	}
 	require.Eventually(t, func() bool { return fx.srv.hub.count(1) == 2 }, 5*time.Second, 10*time.Millisecond)
-	s, res := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(token, 0))
+	s, res := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(token))
 	assert.Nil(t, s)
 	assert.Equal(t, http.StatusTooManyRequests, res.StatusCode)
-	s, _ = openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(other, 0))
+	s, _ = openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(other))
 	assert.NotNil(t, s, "the cap is per visitor")
 }
 
@@ -377,7 +385,7 @@ func TestServerCloseEndsStreams(t *testing.T) {
 	fx := newFixture(t)
 	ts := serve(t, fx)
 	token, _ := fx.start()
-	s, _ := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(token, 0))
+	s, _ := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(token))
 	require.NotNil(t, s)
 	fx.srv.Close()
 	assert.True(t, s.ended())

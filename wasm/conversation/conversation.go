@@ -205,14 +205,18 @@ func (r *Remote) tokenChanged(token string) {
 	}
 	r.client.SetToken(token)
 	r.lastID = 0
-	r.connect()
 	on, onRead := r.on, r.onRead
-	r.mu.Unlock()
 	if token == "" || on == nil {
+		r.connect()
+		r.mu.Unlock()
 		return
 	}
-	msgs, read, err := r.History()
+	r.mu.Unlock()
+	msgs, read, err := r.History() // then the stream resumes where the history ends
 	if err != nil {
+		r.mu.Lock()
+		r.connect() // the stream replays the whole conversation
+		r.mu.Unlock()
 		return
 	}
 	for _, m := range msgs {

@@ -52,13 +52,25 @@ func (x *tab) subscriber() views.Subscriber {
 		Banned: func() { x.bans <- struct{}{} }}
 }
 
+// newTab is a tab of its own (no sharing) whose subscriber listens.
 func newTab(t *testing.T, base string, st *store.Store) *tab {
-	tb := &tab{r: New(base, st, tabs.Join("crumbless-", false)), msgs: make(chan views.Message, 32), reads: make(chan string, 32), bans: make(chan struct{}, 4)}
-	cancel := tb.r.Subscribe(tb.subscriber())
+	tb := quietTab(base, st)
+	tb.subscribe(t)
+	return tb
+}
+
+// quietTab is a tab of its own whose view has not subscribed yet.
+func quietTab(base string, st *store.Store) *tab {
+	return &tab{r: New(base, st, tabs.Join("crumbless-", false)), msgs: make(chan views.Message, 32), reads: make(chan string, 32), bans: make(chan struct{}, 4)}
+}
+
+// subscribe makes x's channels hear its conversation until the test ends.
+func (x *tab) subscribe(t *testing.T) {
+	cancel := x.r.Subscribe(x.subscriber())
 	t.Cleanup(func() { // close the stream and let it end before the program does
-		tb.r.mu.Lock()
-		s := tb.r.stream
-		tb.r.mu.Unlock()
+		x.r.mu.Lock()
+		s := x.r.stream
+		x.r.mu.Unlock()
 		cancel()
 		if s != nil {
 			select {
@@ -67,7 +79,6 @@ func newTab(t *testing.T, base string, st *store.Store) *tab {
 			}
 		}
 	})
-	return tb
 }
 
 func recv[T any](t *testing.T, ch chan T, what string) T {
@@ -172,6 +183,33 @@ func TestMarkReadMovesTheServersCursor(t *testing.T) {
 	_, read, err = newTab(t, base, st2).r.History() // a reload
 	require.NoError(t, err)
 	assert.Equal(t, replies[2], read, "the history carries the cursor")
+}
+
+// TestReplyBeforeTheStreamOpens: a reply stored after the history was read
+// and before the stream subscribed reaches the visitor: the first stream
+// resumes where the history ended, even when the history was empty.
+func TestReplyBeforeTheStreamOpens(t *testing.T) {
+	base, agent := api(t)
+	c := transport.New(base)
+	res, err := c.Do("POST", "/api/v1/conversations", js.ValueOf(map[string]any{}))
+	require.NoError(t, err)
+	require.Equal(t, 201, res.Status)
+	conv := strconv.Itoa(res.Body.Get("conversation").Get("id").Int())
+	st := memoryStore()
+	require.NoError(t, st.Set(tokenKey, res.Body.Get("token").String()))
+
+	x := quietTab(base, st)
+	msgs, _, err := x.r.History()
+	require.NoError(t, err)
+	require.Empty(t, msgs, "a conversation without messages yet")
+	agentCall(t, base, agent, "POST", "/api/v1/agent/conversations/"+conv+"/messages", js.ValueOf(map[string]any{"id": "early", "body": "Before your stream"}))
+	x.subscribe(t)
+	m := recv(t, x.msgs, "the reply stored before the stream opened")
+	assert.Equal(t, "Before your stream", m.Text)
+	assert.Equal(t, "agent", m.From)
+
+	agentCall(t, base, agent, "POST", "/api/v1/agent/conversations/"+conv+"/messages", js.ValueOf(map[string]any{"id": "live", "body": "And a live one"}))
+	assert.Equal(t, "And a live one", recv(t, x.msgs, "the live reply").Text, "once each, in order")
 }
 
 // TestConversationStartedInAnotherTab: a tab whose runtime runs without a

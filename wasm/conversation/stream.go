@@ -56,7 +56,7 @@ func (r *Remote) connect() {
 	switch want {
 	case "":
 	case "-":
-		r.stream = r.public.Stream("/api/v1/availability/events", 0, r.fromStream)
+		r.stream = r.public.Stream("/api/v1/availability/events", transport.Live, r.fromStream)
 	default:
 		r.stream = r.client.Stream("/api/v1/conversation/events", r.lastID, r.fromStream)
 	}

@@ -24,6 +24,9 @@ type Event struct {
 	Data js.Value
 }
 
+// Live is the lastID of a stream that wants live events only, no replay.
+const Live = -1
+
 // Stream is a live event stream that reconnects by itself. A stream that
 // stays silent for twice the heartbeat interval the server states at its
 // start (a "heartbeat:" field, in ms), plus 2 s, is taken for dead (a
@@ -46,7 +49,8 @@ const (
 // Stream opens path (e.g. /api/v1/conversation/events) and calls on for
 // every event, from a goroutine of its own, in order. After a drop it
 // reconnects with backoff and sends Last-Event-ID, so messages are neither
-// lost nor repeated; lastID is where to start (0: live events only).
+// lost nor repeated; lastID is where to start: the id of the last message
+// the caller has (0: none, replay them all), or Live for live events only.
 func (c *Client) Stream(path string, lastID int64, on func(Event)) *Stream {
 	s := &Stream{lastID: lastID, silent: 2*15_000 + 2000, done: make(chan struct{})}
 	go s.run(c.base+path, c.token, on)
@@ -126,7 +130,7 @@ func (s *Stream) once(url, token string, on func(Event)) (status int, body js.Va
 	s.mu.Unlock()
 
 	init := fetchInit("GET", "text/event-stream", token)
-	if last > 0 {
+	if last >= 0 {
 		init.Get("headers").Set("Last-Event-ID", strconv.FormatInt(last, 10))
 	}
 	init.Set("signal", ctrl.Get("signal"))

@@ -117,7 +117,7 @@ func TestStreamLiveResumeAndBan(t *testing.T) {
 	base, agent := api(t)
 	c, conv := visitor(t, base)
 	on, ch := collect()
-	s := c.Stream("/api/v1/conversation/events", 0, on)
+	s := c.Stream("/api/v1/conversation/events", Live, on)
 	next(t, ch, "open")
 
 	id := reply(t, base, agent, conv, "a1", "live reply")
@@ -162,7 +162,7 @@ func TestStreamRefusedToken(t *testing.T) {
 	c := New(base)
 	c.SetToken("cv_" + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
 	on, ch := collect()
-	s := c.Stream("/api/v1/conversation/events", 0, on)
+	s := c.Stream("/api/v1/conversation/events", Live, on)
 	ev := next(t, ch, "closed")
 	assert.Equal(t, 401, ev.Data.Get("status").Int())
 	<-s.Done()

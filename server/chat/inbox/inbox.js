@@ -282,7 +282,9 @@
       state.abort = new AbortController();
       try {
         const headers = { Authorization: 'Bearer ' + state.token, Accept: 'text/event-stream' };
-        if (state.lastEventId) headers['Last-Event-ID'] = String(state.lastEventId);
+        // From the newest message the list showed (0: all), so nothing stored
+        // between the list and the stream is missed.
+        headers['Last-Event-ID'] = String(state.lastEventId);
         const res = await fetch('/api/v1/agent/events', { headers, signal: state.abort.signal, cache: 'no-store' });
         if (res.status === 401) { logout(); return; }
         if (!res.ok || !res.body) throw new Error('stream: ' + res.status);
