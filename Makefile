@@ -26,6 +26,12 @@ WASMEXEC_LOCALS := --define:globalThis.fs=_fs --define:globalThis.process=_proce
 # axe-core for the e2e accessibility scan, from npm, pinned; test-only, under build/.
 AXE_VERSION := 4.10.3
 AXE      := $(CURDIR)/build/axe/node_modules/axe-core/axe.min.js
+# The e2e test of the npm package builds a project with Vite and tsc, pinned
+# (with everything they pull in) by the project's package-lock.json; make deps
+# fills this npm cache from it, and the test installs from the cache offline.
+NPMAPP   := internal/testenv/e2e/testdata/npmapp
+NPMCACHE := $(CURDIR)/build/npm-cache
+NPMCACHE_READY := $(NPMCACHE)/.ready
 
 .PHONY: all build wasm stage pack server run test test-host test-wasm test-e2e deps bench clean
 
@@ -61,10 +67,13 @@ $(ESBUILD):
 run: build
 	./bin/crumbless -addr $(ADDR) -data $(DATA)
 
-## dist: the self-hostable distribution dist/crumbless-$(VERSION)/ and its .tar.gz
+## dist: the self-hostable distribution dist/crumbless-$(VERSION)/ and its .tar.gz,
+## and the npm package dist/crumbless-$(VERSION).tgz (ESM entry from static/npm/)
 .PHONY: dist
 dist: stage
-	$(GO) run ./internal/tools/pack -in $(STAGE) -dist dist -version $(VERSION) -license LICENSE -types static/crumbless.d.ts
+	$(ESBUILD) $(MINIFY) --format=esm static/npm/index.js --outfile=build/npm/index.js
+	$(GO) run ./internal/tools/pack -in $(STAGE) -dist dist -version $(VERSION) -license LICENSE -types static/crumbless.d.ts \
+		-npm build/npm/index.js -npm-dir static/npm
 
 ## test: install what is missing (make deps), then run the host, wasm and end-to-end tiers
 test: deps build dist
@@ -91,13 +100,13 @@ test-wasm: $(WASMEXEC)
 
 ## test-e2e: the end-to-end tier alone, against the build and the dist it makes first
 test-e2e: deps build dist
-	CRUMBLESS_BIN=$(CURDIR)/bin/crumbless CRUMBLESS_AXE=$(AXE) CRUMBLESS_DIST=$(CURDIR)/dist/crumbless-$(VERSION) .ci/tier e2e $(PGCLUSTER) $(GO) test -tags e2e -count=1 -json -timeout 20m ./internal/testenv/e2e/
+	CRUMBLESS_BIN=$(CURDIR)/bin/crumbless CRUMBLESS_AXE=$(AXE) CRUMBLESS_DIST=$(CURDIR)/dist/crumbless-$(VERSION) CRUMBLESS_NPM_CACHE=$(NPMCACHE) .ci/tier e2e $(PGCLUSTER) $(GO) test -tags e2e -count=1 -json -timeout 20m ./internal/testenv/e2e/
 
 ## deps: what the tests use, installed when missing: Debian's chromium, postgresql,
 ## nginx-light (+ brotli module), caddy and npm (apt-get, as root, asks nothing),
-## axe-core from npm and the wasm test runner under the worktree. Tests never install:
-## one that lacks a tool fails naming make deps.
-deps: debian-deps $(WASMEXEC) $(AXE)
+## axe-core and the npm test project's Vite and TypeScript from npm, and the wasm test
+## runner under the worktree. Tests never install: one that lacks a tool fails naming make deps.
+deps: debian-deps $(WASMEXEC) $(AXE) $(NPMCACHE_READY)
 
 .PHONY: debian-deps
 debian-deps:
@@ -106,6 +115,12 @@ debian-deps:
 $(AXE): | debian-deps
 	@mkdir -p build/axe
 	npm install --prefix build/axe --no-save --no-audit --no-fund axe-core@$(AXE_VERSION)
+
+$(NPMCACHE_READY): $(NPMAPP)/package.json $(NPMAPP)/package-lock.json | debian-deps
+	rm -rf build/npmapp && mkdir -p build/npmapp
+	cp $^ build/npmapp/
+	npm ci --prefix build/npmapp --cache $(NPMCACHE) --no-audit --no-fund
+	touch $@
 
 # wasmbrowsertest is installed with its own go.mod: it needs an older chromedp
 # than the e2e tests pin, and one module cannot hold both.

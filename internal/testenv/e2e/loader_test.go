@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"bytes"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/andybalholm/brotli"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
@@ -29,6 +31,27 @@ import (
 // runtime list, which holds the sha384 of wasm_exec.js and the wasm: a
 // tampered file is refused for the bytes of one hash rather than two.
 const loaderBudget = 2500
+
+// npmEntryBudget is the most the npm package's ESM entry (load() and the
+// crumbless() queue, as make dist packs it) may weigh, brotli-compressed
+// (1 KB, counted as 1,000 bytes): a page built from npm pays it on top of
+// the loader.
+const npmEntryBudget = 1000
+
+// TestNpmEntryWithinBudget compresses the npm package's index.js as the
+// server compresses the loader (brotli, quality 11) and holds it to its
+// budget.
+func TestNpmEntryWithinBudget(t *testing.T) {
+	entry := npmPackageFile(t, npmPackage(t), "index.js")
+	var br bytes.Buffer
+	w := brotli.NewWriterOptions(&br, brotli.WriterOptions{Quality: 11, LGWin: 24})
+	_, err := w.Write(entry)
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	t.Logf("npm entry: %d bytes raw, %d brotli (budget %d)", len(entry), br.Len(), npmEntryBudget)
+	assert.Contains(t, string(entry), "export{", "an ES module")
+	assert.LessOrEqual(t, br.Len(), npmEntryBudget, "the npm entry's brotli size")
+}
 
 // storageWrites makes the page record every call that would change Web
 // Storage, whatever the key, in window.__writes, and every getItem in

@@ -9,6 +9,12 @@
 //
 //	go run ./internal/tools/pack -in build/stage -dist dist -version v0.1.0 -license LICENSE -types static/crumbless.d.ts
 //
+// With -npm (the minified ESM entry) it also writes the npm package
+// crumbless-<version>.tgz next to the distribution (see NpmPackage), with
+// the declarations and README from -npm-dir:
+//
+//	go run ./internal/tools/pack … -npm build/npm/index.js -npm-dir static/npm
+//
 // It fails, and writes nothing, when a required file is missing or broken.
 package main
 
@@ -19,6 +25,7 @@ import (
 	"io/fs"
 	"log"
 	"os"
+	"path/filepath"
 )
 
 func main() {
@@ -28,6 +35,8 @@ func main() {
 	dist := flag.String("dist", "", "write the distribution into this folder (crumbless-<version>/ and .tar.gz) instead of -out")
 	license := flag.String("license", "LICENSE", "with -dist: the licence file to ship")
 	types := flag.String("types", "static/crumbless.d.ts", "with -dist: the TypeScript declarations to ship, when the file exists")
+	npmEntry := flag.String("npm", "", "with -dist: the npm package's minified ESM entry; writes crumbless-<version>.tgz too")
+	npmDir := flag.String("npm-dir", "static/npm", "with -npm: the folder with the package's index.d.ts and README.md")
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("pack: ")
@@ -37,7 +46,7 @@ func main() {
 		log.Fatalf("%s: %v", *in, err)
 	}
 	if *dist != "" {
-		if err := writeDist(*dist, *version, *license, *types, files); err != nil {
+		if err := writeDist(*dist, *version, *license, *types, *npmEntry, *npmDir, files); err != nil {
 			log.Fatal(err)
 		}
 		return
@@ -50,7 +59,7 @@ func main() {
 	}
 }
 
-func writeDist(dir, version, licensePath, typesPath string, files []File) error {
+func writeDist(dir, version, licensePath, typesPath, npmEntry, npmDir string, files []File) error {
 	var in DistInputs
 	var err error
 	if in.License, err = os.ReadFile(licensePath); err != nil {
@@ -75,8 +84,37 @@ func writeDist(dir, version, licensePath, typesPath string, files []File) error 
 	}
 	fmt.Printf("  %-42s %9d %9d\n", "total", raw, br)
 	fmt.Printf("%s.tar.gz\n", folder)
+	if npmEntry != "" {
+		if err := writeNpm(folder+".tgz", version, npmEntry, npmDir, files, in); err != nil {
+			return fmt.Errorf("npm package: %w", err)
+		}
+	}
 	pinned, _ := PinnedLoader(files)
 	fmt.Printf("\nEmbed (pinned, with SRI; replace https://HOST/crumbless/ with where you host the folder):\n\n%s\n",
 		Snippet{Version: version, Loader: pinned.Path, Integrity: pinned.Integrity}.HTML("https://HOST/crumbless/"))
+	return nil
+}
+
+// writeNpm writes the npm package of the distribution files to path.
+func writeNpm(path, version, entryPath, dir string, files []File, dist DistInputs) error {
+	in := NpmInputs{API: dist.Types, License: dist.License}
+	var err error
+	for p, b := range map[string]*[]byte{entryPath: &in.Entry, filepath.Join(dir, "index.d.ts"): &in.Types, filepath.Join(dir, "README.md"): &in.Readme} {
+		if *b, err = os.ReadFile(p); err != nil {
+			return err
+		}
+	}
+	tgz, err := NpmPackage(files, version, in)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, tgz, 0o644); err != nil {
+		return err
+	}
+	entry, err := NpmEntry(tgz)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%s (npm package; index.js %d bytes, %d brotli)\n", path, len(entry.Raw), entry.BrotliSize)
 	return nil
 }

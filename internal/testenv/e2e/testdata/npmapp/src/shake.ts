@@ -1,0 +1,4 @@
+// An entry that uses crumbless() alone (built by vite.shake.js).
+import { crumbless } from "crumbless";
+
+crumbless("open");
