@@ -31,13 +31,16 @@ type Content struct {
 	Articles []Article `json:"articles" js:"articles"`
 }
 
-// Article is one help article. Updated is unix milliseconds.
+// Article is one help article. Updated is unix milliseconds. Lang is the
+// language its text is in, when the content says (see
+// internal/shared/localized).
 type Article struct {
 	ID       string   `json:"id" js:"id"`
 	Title    string   `json:"title" js:"title"`
 	Headings []string `json:"headings" js:"headings"`
 	Body     string   `json:"body" js:"body"`
 	Updated  int64    `json:"updated" js:"updated"`
+	Lang     string   `json:"lang,omitempty" js:"lang"`
 }
 
 // Weights of a query word found in each part of an article. A title match is

@@ -31,10 +31,30 @@ func unaccent(r rune) (rune, bool) {
 	return r, false
 }
 
+// unifyArabic maps the Arabic letters that writers use interchangeably to
+// one of them, as Arabic search engines do: alef with madda or hamza and
+// alef wasla to bare alef, taa marbuta to haa, alef maqsura to yaa. It
+// returns 0 for tatweel, the stroke that only stretches a word. (Tashkeel,
+// the short-vowel marks, are combining marks: Fold drops them.)
+func unifyArabic(r rune) rune {
+	switch r {
+	case 'آ', 'أ', 'إ', 'ٱ':
+		return 'ا'
+	case 'ة':
+		return 'ه'
+	case 'ى':
+		return 'ي'
+	case 'ـ':
+		return 0
+	}
+	return r
+}
+
 // Fold returns s in lower case with accents removed and every run of
 // non-letter, non-digit characters replaced by one space, so that "Café,
 // crème" and "cafe creme" compare equal. Combining marks (as in decomposed
-// input) are dropped; ß, æ, œ become ss, ae, oe.
+// input, and Arabic tashkeel) are dropped; ß, æ, œ become ss, ae, oe;
+// Arabic letter variants are unified (unifyArabic).
 func Fold(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
@@ -42,6 +62,11 @@ func Fold(s string) string {
 	for _, r := range s {
 		if isMark(r) {
 			continue
+		}
+		if 0x622 <= r && r <= 0x671 {
+			if r = unifyArabic(r); r == 0 {
+				continue
+			}
 		}
 		r = toLower(r)
 		if to, ok := unaccent(r); ok {
@@ -69,8 +94,14 @@ func Fold(s string) string {
 }
 
 // foldRune folds one rune for Snippet, keeping positions: lower case,
-// accents removed, separators become ' ' (ß, æ, œ keep their first letter).
+// accents removed, Arabic letters unified, separators (and marks, and
+// tatweel) become ' ' (ß, æ, œ keep their first letter).
 func foldRune(r rune) rune {
+	if 0x622 <= r && r <= 0x671 {
+		if r = unifyArabic(r); r == 0 {
+			return ' '
+		}
+	}
 	r = toLower(r)
 	if to, ok := unaccent(r); ok {
 		return to

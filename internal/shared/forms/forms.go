@@ -56,7 +56,8 @@ type Content struct {
 	Forms []Form `json:"forms" js:"forms"`
 }
 
-// Form is one contact form.
+// Form is one contact form. Lang is the language its texts are in, when
+// the content says (see internal/shared/localized).
 type Form struct {
 	ID      string  `json:"id" js:"id"`
 	Title   string  `json:"title" js:"title"`
@@ -64,6 +65,7 @@ type Form struct {
 	Submit  string  `json:"submit" js:"submit"`
 	Success string  `json:"success" js:"success"`
 	Fields  []Field `json:"fields" js:"fields"`
+	Lang    string  `json:"lang,omitempty" js:"lang"`
 }
 
 // Field is one input of a form. Pattern, like HTML's pattern attribute,

@@ -1,9 +1,6 @@
 package forms
 
 import (
-	"bytes"
-	"encoding/json"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -215,26 +212,6 @@ func TestCheckConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-}
-
-// The sample forms shipped in static/content must load and validate, and a
-// filled-in contact form must pass.
-func TestSampleContent(t *testing.T) {
-	raw, err := os.ReadFile("../../../static/content/forms.json")
-	require.NoError(t, err)
-	var c Content
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	require.NoError(t, dec.Decode(&c))
-	require.NoError(t, c.Validate())
-	f, ok := c.Find("contact")
-	require.True(t, ok)
-	assert.Empty(t, f.Check(map[string]string{"name": "Ana", "email": "ana@example.com", "topic": "Order", "message": "Where is my parcel?", "consent": Checked}))
-	cb, ok := c.Find("callback")
-	require.True(t, ok)
-	got := cb.Check(map[string]string{"name": "Bo", "phone": "+33 1 23 45 67 89", "when": "Morning", "order": "ab123456"})
-	require.Len(t, got, 1)
-	assert.Equal(t, CodePattern, got[0].Code)
 }
 
 func TestPatternsNeedAMatcher(t *testing.T) {
