@@ -23,8 +23,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/crumbless/crumbless/internal/shared/answers"
-	"github.com/crumbless/crumbless/internal/shared/forms"
+	"github.com/crumbless/crumbless/internal/shared/localized"
 	"github.com/crumbless/crumbless/server/storage"
 )
 
@@ -32,8 +31,8 @@ import (
 // given on each field.
 type Config struct {
 	Store   storage.Store
-	Answers answers.Content
-	Forms   forms.Content
+	Answers localized.Answers
+	Forms   localized.Forms
 	Logger  *slog.Logger
 	Now     func() time.Time // default time.Now
 
@@ -88,8 +87,7 @@ type Config struct {
 // that open streams end.
 type Server struct {
 	store   storage.Store
-	answers answers.Content
-	forms   forms.Content
+	content *library
 	log     *slog.Logger
 	now     func() time.Time
 	hub     *hub
@@ -170,8 +168,7 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{
 		store:        cfg.Store,
-		answers:      cfg.Answers,
-		forms:        cfg.Forms,
+		content:      newLibrary(cfg.Answers, cfg.Forms),
 		log:          cfg.Logger,
 		now:          cfg.Now,
 		hub:          newHub(hubLimits{perConversation: cfg.MaxStreams, perAddress: cfg.MaxAddressStreams, total: cfg.MaxTotalStreams}),

@@ -55,10 +55,95 @@ func TestAnswersSearch(t *testing.T) {
 		ids = append(ids, r.(map[string]any)["id"].(string))
 	}
 	var want []string
-	for _, r := range fx.srv.answers.Search("delivery") {
+	for _, r := range fx.srv.content.answersIn("en").Search("delivery") {
 		want = append(want, r.Article.ID)
 	}
 	assert.Equal(t, want, ids)
+}
+
+// TestContentInLanguages: ?lang= picks the translation, a language the
+// content lacks gets the default one, each item says which it is in, and
+// searches run in the language asked for.
+func TestContentInLanguages(t *testing.T) {
+	fx := newFixture(t)
+	get := func(path string) (int, map[string]any) {
+		rec := fx.do(request{method: "GET", path: path})
+		if rec.Code != 200 {
+			return rec.Code, nil
+		}
+		return rec.Code, decodeBody(t, rec)
+	}
+	cases := []struct {
+		name, path string
+		want       int
+		check      func(t *testing.T, body map[string]any)
+	}{
+		{"Swedish search", "/api/v1/answers?lang=sv&q=" + url.QueryEscape("återbetalning"), 200, func(t *testing.T, body map[string]any) {
+			first := body["results"].([]any)[0].(map[string]any)
+			assert.Equal(t, "returns", first["id"])
+			assert.Equal(t, "Returer och återbetalningar", first["title"])
+			assert.Equal(t, "sv", first["lang"])
+		}},
+		{"Arabic search without hamza", "/api/v1/answers?lang=ar&q=" + url.QueryEscape("الارجاع"), 200, func(t *testing.T, body map[string]any) {
+			first := body["results"].([]any)[0].(map[string]any)
+			assert.Equal(t, "returns", first["id"])
+			assert.Equal(t, "ar", first["lang"])
+		}},
+		{"untranslated article in English", "/api/v1/answers/cafe-creme?lang=ar", 200, func(t *testing.T, body map[string]any) {
+			a := body["article"].(map[string]any)
+			assert.Equal(t, "Café crème gift boxes", a["title"])
+			assert.Equal(t, "en", a["lang"])
+		}},
+		{"region subtag", "/api/v1/answers/returns?lang=sv-SE", 200, func(t *testing.T, body map[string]any) {
+			assert.Equal(t, "sv", body["article"].(map[string]any)["lang"])
+		}},
+		{"language without content", "/api/v1/forms/contact?lang=de", 200, func(t *testing.T, body map[string]any) {
+			f := body["form"].(map[string]any)
+			assert.Equal(t, "Contact us", f["title"])
+			assert.Equal(t, "en", f["lang"])
+		}},
+		{"forms in Arabic", "/api/v1/forms?lang=ar", 200, func(t *testing.T, body map[string]any) {
+			f := body["forms"].([]any)[0].(map[string]any)
+			assert.Equal(t, "تواصل معنا", f["title"])
+			assert.Equal(t, "ar", f["lang"])
+		}},
+		{"bad tag", "/api/v1/answers?lang=" + url.QueryEscape("<script>"), 400, nil},
+		{"bad tag on forms", "/api/v1/forms?lang=english", 400, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, body := get(c.path)
+			require.Equal(t, c.want, code)
+			if c.check != nil {
+				c.check(t, body)
+			}
+		})
+	}
+}
+
+// TestFormSubmissionInALanguage: a submission is checked against the form
+// as shown in its language (Swedish options) and stored with it.
+func TestFormSubmissionInALanguage(t *testing.T) {
+	fx := newFixture(t)
+	session := fx.login()
+	path := "/api/v1/forms/contact/submissions"
+	sv := `"name":"Ana","email":"ana@example.com","message":"Var är mitt paket?","consent":"true"`
+	rec := fx.do(request{method: "POST", path: path, body: `{"id":"sv1","lang":"sv","fields":{` + sv + `,"topic":"Order"}}`})
+	require.Equal(t, http.StatusBadRequest, rec.Code, "an English option is not one of the Swedish form's")
+	assert.Contains(t, decodeBody(t, rec)["fields"], "topic")
+	rec = fx.do(request{method: "POST", path: path, body: `{"id":"sv2","lang":"sv","fields":{` + sv + `,"topic":"Retur"}}`})
+	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
+	assert.Equal(t, "Tack! Vi har fått ditt meddelande och svarar snart.", decodeBody(t, rec)["success"])
+	rec = fx.do(request{method: "POST", path: path, body: `{"id":"sv3","lang":"x1","fields":{` + sv + `,"topic":"Retur"}}`})
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	assert.Contains(t, decodeBody(t, rec)["fields"], "lang")
+
+	rec = fx.do(request{method: "GET", path: "/api/v1/agent/submissions", token: session})
+	require.Equal(t, 200, rec.Code)
+	subs := decodeBody(t, rec)["submissions"].([]any)
+	require.Len(t, subs, 1)
+	assert.Equal(t, "sv", subs[0].(map[string]any)["lang"])
+	assert.Equal(t, "Retur", subs[0].(map[string]any)["fields"].(map[string]any)["topic"])
 }
 
 func TestAnswerByID(t *testing.T) {

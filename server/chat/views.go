@@ -91,10 +91,11 @@ type submissionJSON struct {
 	ClientID     string            `json:"clientId"`
 	Fields       map[string]string `json:"fields"`
 	Created      int64             `json:"created"`
+	Lang         string            `json:"lang,omitempty"` // the language the form was shown in
 }
 
 func toSubmissionJSON(s storage.Submission) submissionJSON {
-	return submissionJSON{ID: s.ID, Form: s.FormID, Conversation: s.ConversationID, ClientID: s.ClientID, Fields: s.Fields, Created: s.Created}
+	return submissionJSON{ID: s.ID, Form: s.FormID, Conversation: s.ConversationID, ClientID: s.ClientID, Fields: s.Fields, Created: s.Created, Lang: s.Lang}
 }
 
 // mustJSON encodes values this package built; failing is a programmer error.

@@ -170,6 +170,7 @@ type Submission struct {
 	ClientID       string
 	Fields         map[string]string
 	Created        int64
+	Lang           string // the language the form was shown in ("" when not recorded)
 }
 
 // AgentAccount is a person who answers in the inbox.

@@ -20,9 +20,9 @@ func (s *store) AddSubmission(ctx context.Context, sub Submission) (Submission, 
 	}
 	created := true
 	var id int64
-	err = s.row(ctx, `INSERT INTO submissions (form_id, conversation_id, client_id, fields, created_at)
-		VALUES (?, ?, ?, ?, ?) ON CONFLICT (form_id, client_id) DO NOTHING RETURNING id`,
-		sub.FormID, conv, sub.ClientID, string(fields), sub.Created).Scan(&id)
+	err = s.row(ctx, `INSERT INTO submissions (form_id, conversation_id, client_id, fields, created_at, lang)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (form_id, client_id) DO NOTHING RETURNING id`,
+		sub.FormID, conv, sub.ClientID, string(fields), sub.Created, sub.Lang).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) { // sent before: the same fields, or a conflict
 		created = false
 		var existing string
@@ -72,7 +72,7 @@ func (s *store) Submission(ctx context.Context, id int64) (Submission, error) {
 }
 
 func (s *store) submissions(ctx context.Context, query string, args ...any) ([]Submission, error) {
-	rows, err := s.query(ctx, `SELECT id, form_id, coalesce(conversation_id, 0), client_id, CAST(fields AS TEXT), created_at FROM submissions `+query, args...)
+	rows, err := s.query(ctx, `SELECT id, form_id, coalesce(conversation_id, 0), client_id, CAST(fields AS TEXT), created_at, lang FROM submissions `+query, args...)
 	list, err := scanAll(rows, err, scanSubmission)
 	if err != nil {
 		return nil, fmt.Errorf("submissions: %w", err)
@@ -83,7 +83,7 @@ func (s *store) submissions(ctx context.Context, query string, args ...any) ([]S
 func scanSubmission(row scanner) (Submission, error) {
 	var sub Submission
 	var fields string
-	if err := row.Scan(&sub.ID, &sub.FormID, &sub.ConversationID, &sub.ClientID, &fields, &sub.Created); err != nil {
+	if err := row.Scan(&sub.ID, &sub.FormID, &sub.ConversationID, &sub.ClientID, &fields, &sub.Created, &sub.Lang); err != nil {
 		return sub, err
 	}
 	if err := json.Unmarshal([]byte(fields), &sub.Fields); err != nil {

@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"io/fs"
 	"path/filepath"
 	"testing"
 
@@ -17,7 +16,8 @@ import (
 // their data/crumbless.db files and PostgreSQL databases keep opening: the
 // SQLite files sat at the top of migrations/ (the same files are in
 // migrations/sqlite/), and each engine made schema_migrations with the
-// statement below and recorded each file's version and base name.
+// statement below and recorded each file's version and base name. The
+// first four migrations are the ones those releases shipped.
 var oldLayout = []struct {
 	name, driver, migrations, table, insert string
 }{
@@ -66,15 +66,14 @@ func TestOpensOldLayout(t *testing.T) {
 			require.NoError(t, err)
 			_, err = db.ExecContext(ctx, old.table)
 			require.NoError(t, err)
-			names, err := fs.Glob(migrationFiles, old.migrations+"/*.sql")
-			require.NoError(t, err)
-			require.Len(t, names, 4)
-			for i, name := range names {
-				body, err := migrationFiles.ReadFile(name)
+			names, latest := shippedMigrations(t, old.migrations)
+			require.GreaterOrEqual(t, len(names), 4)
+			for _, name := range names[:4] {
+				body, err := migrationFiles.ReadFile(old.migrations + "/" + name)
 				require.NoError(t, err)
 				_, err = db.ExecContext(ctx, string(body))
 				require.NoError(t, err, name)
-				_, err = db.ExecContext(ctx, old.insert, i+1, filepath.Base(name))
+				_, err = db.ExecContext(ctx, old.insert, migrationVersion(t, name), name)
 				require.NoError(t, err)
 			}
 			_, err = db.ExecContext(ctx, `INSERT INTO conversations (token_hash, site, created_at, updated_at) VALUES ('\x01', 'old', 1, 1)`)
@@ -86,7 +85,7 @@ func TestOpensOldLayout(t *testing.T) {
 			defer s.Close()
 			v, err := st.Version(ctx)
 			require.NoError(t, err)
-			assert.Equal(t, 4, v)
+			assert.Equal(t, latest, v, "the newer migrations applied")
 			var applied []string
 			rows, err := st.query(ctx, `SELECT name FROM schema_migrations ORDER BY version`)
 			require.NoError(t, err)
@@ -96,7 +95,7 @@ func TestOpensOldLayout(t *testing.T) {
 				applied = append(applied, name)
 			}
 			require.NoError(t, rows.Err())
-			assert.Equal(t, []string{"0001_init.sql", "0002_tickets.sql", "0003_network_bans.sql", "0004_shared_state.sql"}, applied)
+			assert.Equal(t, names, applied, "the old ones not again")
 
 			list, err := s.Conversations(ctx, 10)
 			require.NoError(t, err)
