@@ -88,9 +88,9 @@ func (v *answersList) render() {
 		route := "answers/" + a.ID
 		btn := ui.Append(ui.El("button", "type", "button", "class", "row", "data-go", route),
 			ui.Append(ui.El("span", "class", "row-icon"), icon("doc")),
-			ui.Append(ui.El("span", "class", "row-text"),
+			inLang(ui.Append(ui.El("span", "class", "row-text"),
 				ui.Content("span", a.Title, "class", "row-title"),
-				ui.Content("span", answers.Snippet(a.Body, query, snippetLength), "class", "row-sub")),
+				ui.Content("span", answers.Snippet(a.Body, query, snippetLength), "class", "row-sub")), a.Lang),
 			icon("next"))
 		v.on.On(btn, "click", func(js.Value) { v.p.Navigate(route) })
 		ui.Append(list, ui.Append(ui.El("li"), btn))
@@ -133,18 +133,18 @@ func (v *articleView) render() {
 		return
 	}
 	v.p.retitle()
-	ui.Append(v.el, ui.Content("h3", a.Title, "id", "cl-article-h", "class", "article-h"))
+	ui.Append(v.el, inLang(ui.Content("h3", a.Title, "id", "cl-article-h", "class", "article-h"), a.Lang))
 	if a.Updated > 0 {
 		ui.Append(v.el, ui.TextEl("p", T.T("answers.updated", "date", formatDate(T.Lang, a.Updated)), "class", "meta"))
 	}
 	if len(a.Headings) > 0 {
-		toc := ui.El("ul", "class", "toc")
+		toc := inLang(ui.El("ul", "class", "toc"), a.Lang)
 		for _, h := range a.Headings {
 			ui.Append(toc, ui.Content("li", h))
 		}
 		ui.Append(v.el, toc)
 	}
-	body := ui.El("div", "class", "prose")
+	body := inLang(ui.El("div", "class", "prose"), a.Lang)
 	for _, para := range paragraphs(a.Body) {
 		tag := "p"
 		for _, h := range a.Headings {
@@ -164,22 +164,23 @@ func (v *articleView) stillNeedHelp() js.Value {
 	box := ui.Append(ui.El("aside", "class", "still", "aria-labelledby", "cl-still-h"),
 		ui.TextEl("h3", T.T("answers.still"), "id", "cl-still-h"))
 	actions := ui.El("div", "class", "still-actions")
-	// add offers a way on; content marks a label that is a form's title.
-	add := func(label, route, iconName string, primary, content bool) {
+	// add offers a way on; content marks a label that is a form's title,
+	// in lang.
+	add := func(label, route, iconName string, primary, content bool, lang string) {
 		class := "btn"
 		if !primary {
 			class = "btn ghost"
 		}
 		text := ui.TextEl("span", label)
 		if content {
-			text.Call("setAttribute", "dir", "auto")
+			inLang(text, lang).Call("setAttribute", "dir", "auto")
 		}
 		btn := ui.Append(ui.El("button", "type", "button", "class", class, "data-go", route), icon(iconName), text)
 		v.on.On(btn, "click", func(js.Value) { v.p.Navigate(route) })
 		ui.Append(actions, btn)
 	}
 	if v.p.chat != nil {
-		add(T.T("answers.ask"), "chat", "chat", true, false)
+		add(T.T("answers.ask"), "chat", "chat", true, false, "")
 	}
 	if v.p.content.forms.offered() {
 		v.p.content.forms.get(func() {
@@ -187,7 +188,7 @@ func (v *articleView) stillNeedHelp() js.Value {
 				return
 			}
 			for i, f := range v.p.content.forms.value.Forms {
-				add(f.Title, "forms/"+f.ID, "mail", i == 0 && v.p.chat == nil, true)
+				add(f.Title, "forms/"+f.ID, "mail", i == 0 && v.p.chat == nil, true, f.Lang)
 			}
 		})
 	}

@@ -70,6 +70,7 @@ func decodeArticle(v js.Value, a *answers.Article) error {
 	o.Field("headings", &a.Headings)
 	o.Field("body", &a.Body)
 	o.Field("updated", &a.Updated)
+	o.Field("lang", &a.Lang)
 	return o.Err()
 }
 
@@ -93,6 +94,7 @@ func decodeForm(v js.Value, f *forms.Form) error {
 	o.Field("submit", &f.Submit)
 	o.Field("success", &f.Success)
 	o.With("fields", func(v js.Value) error { return jsvalue.Slice(v, &f.Fields, decodeField) })
+	o.Field("lang", &f.Lang)
 	return o.Err()
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"strconv"
+	"strings"
 	"syscall/js"
 	"testing"
 
@@ -61,6 +62,7 @@ func jsNames(t *testing.T, typ reflect.Type) {
 		name := f.Tag.Get("js")
 		require.NotEmpty(t, name, "%s.%s has a js tag", typ.Name(), f.Name)
 		if j, ok := f.Tag.Lookup("json"); ok {
+			j, _, _ = strings.Cut(j, ",") // the name, without omitempty
 			assert.Equal(t, j, name, "%s.%s: js and json tags agree", typ.Name(), f.Name)
 		}
 		elem := f.Type

@@ -54,9 +54,13 @@ func (m *manifest) lookup(name string) (string, error) {
 }
 
 // source is one JSON file: not asked for yet, loading, loaded or failed.
+// From the manifest it is the file of the panel's language
+// (answers.sv.json), or the default language's (answers.json) when the
+// content has no translation into it; a given url serves every language.
 type source[T any] struct {
 	url     string
 	name    string    // file name in the manifest, when url is not given
+	lang    string    // the language whose file to fetch
 	key     string    // the catalog's texts: key+".loading", key+".error"
 	index   *manifest // nil: url only
 	decode  func(js.Value, *T) error
@@ -93,10 +97,19 @@ func (s *source[T]) get(done func()) {
 		return
 	}
 	s.loading = true
+	lang := s.lang
 	ui.Go(func() {
 		var v T
-		err := s.fetch(&v)
+		err := s.fetch(lang, &v)
 		s.loading = false
+		if lang != s.lang { // the panel changed language meanwhile: fetch that one
+			waiting := s.waiting
+			s.waiting = nil
+			for _, fn := range waiting {
+				s.get(fn)
+			}
+			return
+		}
 		if err != nil {
 			s.err = err
 		} else {
@@ -110,11 +123,15 @@ func (s *source[T]) get(done func()) {
 	})
 }
 
-func (s *source[T]) fetch(dst *T) error {
+func (s *source[T]) fetch(lang string, dst *T) error {
 	url := s.url
 	if url == "" && s.index != nil {
 		var err error
-		if url, err = s.index.lookup(s.name); err != nil {
+		url, err = s.index.lookup(s.key + "." + lang + ".json")
+		if err == errNoContent {
+			url, err = s.index.lookup(s.name)
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -131,6 +148,19 @@ func (s *source[T]) fetch(dst *T) error {
 // state is the catalog key of s's texts, whether it is loading and why it
 // failed.
 func (s *source[T]) state() (key string, loading bool, err error) { return s.key, s.loading, s.err }
+
+// setLang makes the source serve lang from now on: content in another
+// language is dropped, to be fetched again when a view asks.
+func (s *source[T]) setLang(lang string) {
+	if s.lang == lang {
+		return
+	}
+	s.lang = lang
+	if s.url == "" {
+		var zero T
+		s.loaded, s.err, s.value = false, nil, zero
+	}
+}
 
 // reload forgets a failure and gets the content again.
 func (s *source[T]) reload(done func()) {
@@ -149,6 +179,22 @@ type contentError string
 func (e contentError) Error() string { return string(e) }
 
 const errNoContent = contentError("crumbless: this deployment has no such content")
+
+// setLang switches the content to lang's.
+func (l *library) setLang(lang string) {
+	l.answers.setLang(lang)
+	l.forms.setLang(lang)
+}
+
+// inLang marks el, content text, as written in lang, the language the
+// content says it is in: an untranslated article inside a panel in
+// another language is read out, hyphenated and shaped as its own.
+func inLang(el js.Value, lang string) js.Value {
+	if lang != "" {
+		el.Call("setAttribute", "lang", lang)
+	}
+	return el
+}
 
 func (l *library) article(id string) (answers.Article, bool) {
 	if !l.answers.loaded {

@@ -51,8 +51,8 @@ func (v *formsList) render() {
 		route := "forms/" + f.ID
 		btn := ui.Append(ui.El("button", "type", "button", "class", "row", "data-go", route),
 			ui.Append(ui.El("span", "class", "row-icon"), icon("mail")),
-			ui.Append(ui.El("span", "class", "row-text"),
-				ui.Content("span", f.Title, "class", "row-title"), ui.Content("span", f.Intro, "class", "row-sub")),
+			inLang(ui.Append(ui.El("span", "class", "row-text"),
+				ui.Content("span", f.Title, "class", "row-title"), ui.Content("span", f.Intro, "class", "row-sub")), f.Lang),
 			icon("next"))
 		v.on.On(btn, "click", func(js.Value) { v.p.Navigate(route) })
 		ui.Append(rows, ui.Append(ui.El("li"), btn))
@@ -127,11 +127,11 @@ func (v *formView) render() {
 		v.fields = append(v.fields, f)
 	}
 	v.status = ui.El("div", "class", "form-status", "role", "status")
-	v.submit = ui.Append(ui.El("button", "type", "submit", "class", "btn block"), icon("send"), ui.Content("span", def.Submit))
+	v.submit = ui.Append(ui.El("button", "type", "submit", "class", "btn block"), icon("send"), inLang(ui.Content("span", def.Submit), def.Lang))
 	ui.Append(v.form, v.status, v.submit, ui.TextEl("p", T.T("forms.draft"), "class", "fine"))
-	ui.Append(v.el, ui.Content("h3", def.Title, "id", "cl-form-h", "class", "sr"))
+	ui.Append(v.el, inLang(ui.Content("h3", def.Title, "id", "cl-form-h", "class", "sr"), def.Lang))
 	if def.Intro != "" {
-		ui.Append(v.el, ui.Content("p", def.Intro, "class", "intro"))
+		ui.Append(v.el, inLang(ui.Content("p", def.Intro, "class", "intro"), def.Lang))
 	}
 	ui.Append(v.el, v.form)
 	v.on.On(v.form, "submit", func(ev js.Value) {
@@ -148,7 +148,7 @@ func (v *formView) renderField(fd forms.Field, value string) *fieldUI {
 	described := ""
 	help := js.Undefined()
 	if fd.Help != "" {
-		help = ui.Content("p", fd.Help, "id", id+"-help", "class", "help")
+		help = inLang(ui.Content("p", fd.Help, "id", id+"-help", "class", "help"), v.def.Lang)
 		described = id + "-help "
 	}
 	f.err = ui.El("p", "id", id+"-err", "class", "err", "hidden", "")
@@ -161,7 +161,7 @@ func (v *formView) renderField(fd forms.Field, value string) *fieldUI {
 		f.input = ui.El("select")
 		ui.Append(f.input, ui.TextEl("option", T.T("forms.choose"), "value", ""))
 		for _, o := range fd.Options {
-			ui.Append(f.input, ui.Content("option", o, "value", o))
+			ui.Append(f.input, inLang(ui.Content("option", o, "value", o), v.def.Lang))
 		}
 	default:
 		f.input = ui.El("input", "type", fd.Type)
@@ -187,7 +187,7 @@ func (v *formView) renderField(fd forms.Field, value string) *fieldUI {
 		}
 	}
 	label := ui.El("label", "for", id, "class", "label")
-	ui.Append(label, ui.Content("span", fd.Label))
+	ui.Append(label, inLang(ui.Content("span", fd.Label), v.def.Lang))
 	if fd.Required {
 		ui.Append(label, ui.TextEl("span", T.T("forms.required"), "class", "req"))
 	}
@@ -348,6 +348,7 @@ func (v *formView) send() {
 	}
 	body.Set("id", v.clientID)
 	body.Set("fields", vals)
+	body.Set("lang", v.def.Lang) // the server checks the options of the language shown
 	url := v.p.opts.SubmitURL + v.id + "/submissions"
 	ui.Go(func() {
 		res, err := ui.PostJSON(url, body)
@@ -401,7 +402,7 @@ func (v *formView) showSummary(bad []*fieldUI) {
 	list := ui.El("ul")
 	for _, f := range bad {
 		f := f
-		link := ui.Content("a", f.def.Label, "href", "#cl-f-"+f.def.Name)
+		link := inLang(ui.Content("a", f.def.Label, "href", "#cl-f-"+f.def.Name), v.def.Lang)
 		v.on.On(link, "click", func(ev js.Value) {
 			ev.Call("preventDefault")
 			f.input.Call("focus")
@@ -425,7 +426,7 @@ func (v *formView) succeed() {
 	done := ui.Append(ui.El("div", "class", "success", "role", "status", "tabindex", "-1"),
 		ui.Append(ui.El("span", "class", "success-icon"), icon("check")),
 		ui.TextEl("h3", T.T("forms.done"), "id", "cl-form-h"),
-		ui.Content("p", v.def.Success),
+		inLang(ui.Content("p", v.def.Success), v.def.Lang),
 		ui.Append(ui.El("div", "class", "still-actions"), again, home))
 	ui.Clear(v.el)
 	ui.Append(v.el, done)

@@ -89,7 +89,7 @@ func (v *homeView) renderArticles() {
 		if i == popular {
 			break
 		}
-		ui.Append(list, ui.Append(ui.El("li"), v.row(a.Title, "", "answers/"+a.ID, "doc")))
+		ui.Append(list, ui.Append(ui.El("li"), v.row(a.Title, "", a.Lang, "answers/"+a.ID, "doc")))
 	}
 	all := ui.TextEl("button", v.p.T.T("home.all_answers"), "type", "button", "class", "link more", "data-go", "answers")
 	v.go_(all, "answers")
@@ -104,15 +104,16 @@ func (v *homeView) renderForms() {
 	}
 	list := ui.El("ul", "class", "rows")
 	for _, f := range src.value.Forms {
-		ui.Append(list, ui.Append(ui.El("li"), v.row(f.Title, f.Intro, "forms/"+f.ID, "mail")))
+		ui.Append(list, ui.Append(ui.El("li"), v.row(f.Title, f.Intro, f.Lang, "forms/"+f.ID, "mail")))
 	}
 	ui.Append(v.forms, list)
 	v.p.contentArrived()
 }
 
-// row is a button leading to route, with a title and an optional line below.
-func (v *homeView) row(title, sub, route, iconName string) js.Value {
-	text := ui.Append(ui.El("span", "class", "row-text"), ui.Content("span", title, "class", "row-title"))
+// row is a button leading to route, with a title and an optional line
+// below, content in lang.
+func (v *homeView) row(title, sub, lang, route, iconName string) js.Value {
+	text := inLang(ui.Append(ui.El("span", "class", "row-text"), ui.Content("span", title, "class", "row-title")), lang)
 	if sub != "" {
 		ui.Append(text, ui.Content("span", sub, "class", "row-sub"))
 	}

@@ -454,6 +454,7 @@ func (p *Panel) PinnedLang() string {
 // applyLang switches the catalog, the direction and every label of the frame.
 func (p *Panel) applyLang(lang string) {
 	p.T = i18n.Load(lang)
+	p.content.setLang(lang)
 	for _, el := range []js.Value{p.frame.Panel, p.frame.Launcher} {
 		el.Call("setAttribute", "lang", lang)
 		el.Call("setAttribute", "dir", p.T.Dir())

@@ -66,6 +66,9 @@ func Build(src fs.FS, version string) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := splitContent(staged); err != nil {
+		return nil, err
+	}
 	var files []File
 	renamed := map[string]string{}   // staged name → packed path
 	integrity := map[string]string{} // staged name → sha384 SRI value

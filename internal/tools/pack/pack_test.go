@@ -166,3 +166,51 @@ func TestServedBytesDecompressToOriginal(t *testing.T) {
 func TestWriteRefusesEmptySet(t *testing.T) {
 	assert.Error(t, Write(t.TempDir(), nil))
 }
+
+// TestContentPerLanguage: answers.json and forms.json with translations
+// become one file per language (the default under the plain name), each
+// hashed and listed; broken content stops the build.
+func TestContentPerLanguage(t *testing.T) {
+	s := stage()
+	s["answers.json"] = &fstest.MapFile{Data: []byte(`{"default":"en","articles":[
+		{"id":"returns","title":"Returns","headings":[],"body":"Send it back.","updated":1,"translations":{"sv":{"title":"Returer","body":"Skicka tillbaka."}}},
+		{"id":"gifts","title":"Gifts","headings":[],"body":"Wrapped.","updated":1}]}`)}
+	s["forms.json"] = &fstest.MapFile{Data: []byte(`{"forms":[{"id":"contact","title":"Contact","intro":"","submit":"Send","success":"Thanks","fields":[
+		{"name":"name","label":"Name","type":"text","required":true,"minLength":0,"maxLength":0,"pattern":"","options":[],"help":""}],
+		"translations":{"ar":{"title":"تواصل","submit":"إرسال","success":"شكرًا","fields":{"name":{"label":"الاسم"}}}}}]}`)}
+	files, err := Build(s, "dev")
+	require.NoError(t, err)
+	got := byName(files)
+	require.Contains(t, got, "answers.json")
+	require.Contains(t, got, "answers.sv.json")
+	require.Contains(t, got, "forms.ar.json")
+	assert.NotContains(t, got, "answers.ar.json", "no file for a language the answers lack")
+	assert.Regexp(t, `^a/answers\.sv\.[0-9a-f]{10}\.json$`, got["answers.sv.json"].Path)
+
+	var sv struct {
+		Articles []map[string]any `json:"articles"`
+	}
+	require.NoError(t, json.Unmarshal(got["answers.sv.json"].Raw, &sv))
+	require.Len(t, sv.Articles, 2)
+	assert.Equal(t, "Returer", sv.Articles[0]["title"])
+	assert.Equal(t, "sv", sv.Articles[0]["lang"])
+	assert.Equal(t, "Gifts", sv.Articles[1]["title"], "untranslated: the default text")
+	assert.Equal(t, "en", sv.Articles[1]["lang"])
+	assert.NotContains(t, string(got["answers.json"].Raw), "Returer", "each file carries one language")
+	assert.NotContains(t, string(got["answers.sv.json"].Raw), "translations")
+	assert.Contains(t, string(got["forms.ar.json"].Raw), `"lang":"ar"`)
+
+	var manifest struct {
+		Files []struct{ Name string } `json:"files"`
+	}
+	require.NoError(t, json.Unmarshal(got["manifest.json"].Raw, &manifest))
+	var names []string
+	for _, f := range manifest.Files {
+		names = append(names, f.Name)
+	}
+	assert.Subset(t, names, []string{"answers.json", "answers.sv.json", "forms.json", "forms.ar.json"})
+
+	s["answers.json"] = &fstest.MapFile{Data: []byte(`{"articles":[{"id":"a","title":"A","body":"b","translations":{"sv":{"title":"A"}}}]}`)}
+	_, err = Build(s, "dev")
+	assert.ErrorContains(t, err, `answers.json: answers: article "a" in "sv": no body`)
+}
