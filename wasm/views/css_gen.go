@@ -26,7 +26,7 @@ const css = `/* Theme: the loader sets --cl-accent, --cl-bg, --cl-fg, --cl-muted
 .panel *,.panel *::before,.panel *::after{box-sizing:border-box}
 .panel :focus-visible{outline:2px solid var(--cl-accent-text);outline-offset:2px}
 .panel h2,.panel h3,.panel h4,.panel p{margin:0}
-.panel button,.panel input,.panel select,.panel textarea{font:inherit;color:inherit}
+.panel :where(button,input,select,textarea){font:inherit;color:inherit}
 .sr{position:absolute!important;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
 [hidden]{display:none!important}
 .i{width:20px;height:20px;flex:none}

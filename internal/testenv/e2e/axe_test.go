@@ -42,6 +42,9 @@ func TestAccessibilityScan(t *testing.T) {
 		{"home", q(`.home-list .row`) + ` != null`},
 		{"answers", q(`.results .row`) + ` != null`},
 		{"answers/shipping", q(`.still .btn`) + ` != null`},
+		// Untranslated into Arabic: English in an RTL panel. (The previous
+		// view has a .still .btn too: wait for this article's title.)
+		{"answers/cafe-creme", q(`.article-h`) + `?.textContent == 'Café crème gift boxes' && ` + q(`.still .btn`) + ` != null`},
 		{"forms", q(`.forms .row`) + ` != null`},
 		{"forms/contact", q(`form`) + ` != null`},
 		{"privacy", q(`.keys .key`) + ` != null`},
