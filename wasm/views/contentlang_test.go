@@ -60,7 +60,7 @@ func TestContentFollowsTheLanguage(t *testing.T) {
 	l.setLang("en")
 	done := make(chan struct{}, 1)
 	l.answers.get(func() { done <- struct{}{} }) // an English fetch under way…
-	l.setLang("sv")                               // …when the visitor picks Swedish
+	l.setLang("sv")                              // …when the visitor picks Swedish
 	<-done
 	require.True(t, l.answers.loaded)
 	assert.Equal(t, "Returer", l.answers.value.Articles[0].Title, "the content of the language now shown")
