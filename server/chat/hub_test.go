@@ -254,10 +254,17 @@ func TestStreamCapAcrossInstances(t *testing.T) {
 	st, err := storage.OpenPostgres(context.Background(), url)
 	require.NoError(t, err)
 	defer st.Close()
-	open[2].close()
-	ok, err := st.LeaseStream(context.Background(), "dead-1", "dead", conv, 3, time.Hour)
-	require.NoError(t, err)
-	require.True(t, ok, "the third place, taken by a dying instance")
+	open[2].close() // its instance releases the lease once it sees the stream end
+	deadline = time.Now().Add(5 * time.Second)
+	for {
+		ok, err := st.LeaseStream(context.Background(), "dead-1", "dead", conv, 3, time.Hour)
+		require.NoError(t, err)
+		if ok { // the third place, taken by a dying instance
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "the closed stream's lease was never released")
+		time.Sleep(20 * time.Millisecond)
+	}
 	deadline = time.Now().Add(5 * time.Second)
 	for {
 		c, res := openStream(t, ts[1].URL, path, bearerHeader(visitor))
