@@ -26,32 +26,37 @@ const (
 // would refuse.
 func splitContent(staged map[string][]byte) error {
 	forms.MatchPattern = regexpmatch.Match // check patterns as the server does
-	if raw, ok := staged[answersName]; ok {
-		var c localized.Answers
-		if err := decodeStrict(raw, &c); err != nil {
-			return fmt.Errorf("%s: %w", answersName, err)
-		}
-		if err := c.Validate(); err != nil {
-			return fmt.Errorf("%s: %w", answersName, err)
-		}
-		for i, lang := range c.Languages() {
-			if err := putJSON(staged, answersName, lang, i == 0, c.In(lang)); err != nil {
-				return err
-			}
-		}
+	if err := split[localized.Answers](staged, answersName); err != nil {
+		return err
 	}
-	if raw, ok := staged[formsName]; ok {
-		var c localized.Forms
-		if err := decodeStrict(raw, &c); err != nil {
-			return fmt.Errorf("%s: %w", formsName, err)
-		}
-		if err := c.Validate(); err != nil {
-			return fmt.Errorf("%s: %w", formsName, err)
-		}
-		for i, lang := range c.Languages() {
-			if err := putJSON(staged, formsName, lang, i == 0, c.In(lang)); err != nil {
-				return err
-			}
+	return split[localized.Forms](staged, formsName)
+}
+
+// translated is a content file with translations (localized.Answers,
+// localized.Forms) that resolves into one language's content of type T.
+type translated[T any] interface {
+	Validate() error
+	Languages() []string
+	In(lang string) T
+}
+
+// split replaces the staged file name, when there, with its files per
+// language.
+func split[C translated[T], T any](staged map[string][]byte, name string) error {
+	raw, ok := staged[name]
+	if !ok {
+		return nil
+	}
+	var c C
+	if err := decodeStrict(raw, &c); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if err := c.Validate(); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	for i, lang := range c.Languages() {
+		if err := putJSON(staged, name, lang, i == 0, c.In(lang)); err != nil {
+			return err
 		}
 	}
 	return nil
