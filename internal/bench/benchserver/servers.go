@@ -2,16 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
-	"syscall"
 	"time"
 
 	"github.com/crumbless/crumbless/internal/testenv/debian"
@@ -32,10 +26,6 @@ type server struct {
 
 func (s *server) url(path string) string { return s.base + path }
 
-// errExited is a contender that exited before it answered: with nginx and
-// Caddy, most likely a port taken between freePort and their bind.
-var errExited = errors.New("exited before answering")
-
 // start runs argv pinned to cpu with env added, logging to work/<name>.log,
 // and waits until port answers with a Server header containing product
 // (so that another program on the port is not taken for it).
@@ -44,78 +34,27 @@ func start(name, cpu string, port int, product, work string, env []string, argv 
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command("taskset", append([]string{"-c", cpu}, argv...)...)
-	cmd.Env = append(os.Environ(), env...)
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	if err := cmd.Start(); err != nil {
+	base := "http://127.0.0.1:" + strconv.Itoa(port)
+	h, err := launch.StartHost(context.Background(), launch.HostOptions{
+		Name: name, Argv: append([]string{"taskset", "-c", cpu}, argv...), Env: env,
+		Probe: base + "/crumbless.js", Product: product, Log: logFile, Timeout: 15 * time.Second,
+	})
+	if err != nil {
 		logFile.Close()
-		return nil, fmt.Errorf("start %s: %w", name, err)
+		return nil, err
 	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); logFile.Close(); close(exited) }()
-	s := &server{name: name, base: "http://127.0.0.1:" + strconv.Itoa(port), pid: cmd.Process.Pid}
-	s.stop = func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(15 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-	}
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		res, err := http.Get(s.url("/crumbless.js"))
-		if err == nil {
-			res.Body.Close()
-			if strings.Contains(strings.ToLower(res.Header.Get("Server")), product) {
-				return s, nil
-			}
-			err = fmt.Errorf("answered by %q", res.Header.Get("Server"))
-		}
-		select {
-		case <-exited:
-			log, _ := os.ReadFile(logFile.Name())
-			return nil, fmt.Errorf("%s on port %d: %w: %v\n%s", name, port, errExited, err, log)
-		default:
-		}
-		if time.Now().After(deadline) {
-			s.stop()
-			log, _ := os.ReadFile(logFile.Name())
-			return nil, fmt.Errorf("%s did not answer on port %d: %v\n%s", name, port, err, log)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	return &server{name: name, base: base, pid: h.Cmd.Process.Pid, stop: func() { _ = h.Stop(); logFile.Close() }}, nil
 }
 
 // onFreePort runs start on a loopback port nobody listens on now, and on
-// another when the server exited before answering (up to three tries).
-// nginx and Caddy cannot bind port 0 and report the port they got, so a
-// port taken between the probe and their bind is found out by their exit
-// (or by another server's answer, which start refuses).
+// another when the server exited before answering (see launch.OnFreePort).
 func onFreePort(start func(port int) (*server, error)) (*server, error) {
-	var err error
-	for range 3 {
-		var port int
-		if port, err = freePort(); err != nil {
-			return nil, err
-		}
-		var s *server
-		if s, err = start(port); err == nil || !errors.Is(err, errExited) {
-			return s, err
-		}
-	}
-	return nil, err
-}
-
-// freePort returns a loopback port nobody listens on now.
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
+	var s *server
+	err := launch.OnFreePort(func(port int) (err error) {
+		s, err = start(port)
+		return err
+	})
+	return s, err
 }
 
 // startNginx serves dir with nginx-light: one worker, sendfile, the

@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -40,25 +39,16 @@ func (b *browser) chatRequests() int {
 // again, but the server refuses a new conversation from the blocked network
 // and the widget is banned again.
 func TestBannedVisitorInTheWidget(t *testing.T) {
-	data := t.TempDir()
-	addAgent(t, data, "ana", "correct horse")
-	p := startChatProcess(t, data)
-	agent := agentLogin(t, p.base, "ana", "correct horse")
+	p, agent := startWithAgent(t)
 
 	b := newBrowser(t)
 	openWidget(t, b, p.base)
 	b.click(t, q(`[data-go=chat]`))
 	b.waitFor(t, q(`#cl-composer`)+` != null`)
-	b.do(t, chromedp.SendKeys(chromedp.JSPath(q(`#cl-composer`)), "Hello"))
-	b.click(t, q(`.composer .send`))
-	b.waitFor(t, q(`.msg.visitor .msg-state.sent`)+` != null`)
+	b.sendInWidget(t, "Hello")
 
-	code, list := call(t, "GET", p.base+"/api/v1/agent/conversations", agent, "")
-	require.Equal(t, 200, code)
-	convs := list["conversations"].([]any)
-	require.Len(t, convs, 1)
-	convURL := p.base + "/api/v1/agent/conversations/" + strconv.FormatInt(int64(convs[0].(map[string]any)["id"].(float64)), 10)
-	code, _ = call(t, "POST", convURL+"/ban", agent, `{"reason":"abuse","network":true,"days":7}`)
+	convURL := onlyConversation(t, p, agent)
+	code, _ := call(t, "POST", convURL+"/ban", agent, `{"reason":"abuse","network":true,"days":7}`)
 	require.Equal(t, 200, code)
 
 	// The open widget hears the ban on its stream.
@@ -109,18 +99,13 @@ func TestBannedVisitorInTheWidget(t *testing.T) {
 // the stream hears the ban and the other follows (tab bus, storage event);
 // a tab opened later starts banned.
 func TestBanReachesEveryTab(t *testing.T) {
-	r := newRig(t)
-	anchor, tabs := newTabs(t, 2)
-	a, b := tabs[0], tabs[1]
-	a.openChat(t, r.base())
-	a.send(t, "Hello from A")
-	a.waitFor(t, q(`.msg.visitor.sent`)+` != null`)
+	r, anchor, a, b := twoTabsAfter(t, "Hello from A")
 	b.openChat(t, r.base())
 	b.waitFor(t, q(`.msg.visitor .bubble`)+`?.textContent == 'Hello from A'`)
 
 	code, _ := call(t, "POST", r.conversationURL(t)+"/ban", r.agent, `{"reason":"spam"}`)
 	require.Equal(t, 200, code)
-	for _, tb := range tabs {
+	for _, tb := range []*tab{a, b} {
 		tb.waitFor(t, bannedState+` == `+chatBanned)
 		tb.waitFor(t, q(`form.composer`)+`.hidden`)
 	}

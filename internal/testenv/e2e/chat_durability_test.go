@@ -30,8 +30,8 @@ func startChatProcess(t *testing.T, data string, flags ...string) *chatProcess {
 	return &chatProcess{srv: srv, base: srv.URL}
 }
 
-// call sends a JSON request and decodes the JSON answer.
-func call(t *testing.T, method, url, token, body string) (int, map[string]any) {
+// send makes one request and returns the status and the JSON body.
+func send(t *testing.T, c *http.Client, method, url, token, body string, header ...string) (int, map[string]any, http.Header) {
 	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	require.NoError(t, err)
@@ -41,17 +41,32 @@ func call(t *testing.T, method, url, token, body string) (int, map[string]any) {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	res, err := http.DefaultClient.Do(req)
+	for i := 0; i+1 < len(header); i += 2 {
+		if header[i] == "Host" {
+			req.Host = header[i+1]
+			continue
+		}
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := c.Do(req)
 	require.NoError(t, err)
 	defer res.Body.Close()
-	assert.Empty(t, res.Header.Values("Set-Cookie"))
 	raw, err := io.ReadAll(res.Body)
 	require.NoError(t, err)
 	var v map[string]any
-	if len(raw) > 0 {
+	if len(raw) > 0 && strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
 		require.NoError(t, json.Unmarshal(raw, &v), string(raw))
 	}
-	return res.StatusCode, v
+	return res.StatusCode, v, res.Header
+}
+
+// call sends a JSON request with the default client, decodes the JSON
+// answer and checks that no cookie is set.
+func call(t *testing.T, method, url, token, body string) (int, map[string]any) {
+	t.Helper()
+	code, v, header := send(t, http.DefaultClient, method, url, token, body)
+	assert.Empty(t, header.Values("Set-Cookie"))
+	return code, v
 }
 
 // TestChatKill9LosesNothing acknowledges messages and a form submission,
@@ -88,16 +103,8 @@ func TestChatKill9LosesNothing(t *testing.T) {
 
 	// The submission is there too, for an agent created with the CLI.
 	addAgent(t, data, "ana", "correct horse")
-	req, err := http.NewRequest("POST", p.base+"/api/v1/agent/sessions", nil)
-	require.NoError(t, err)
-	req.SetBasicAuth("ana", "correct horse")
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	var session map[string]any
-	require.NoError(t, json.NewDecoder(res.Body).Decode(&session))
-	res.Body.Close()
-	require.Equal(t, http.StatusCreated, res.StatusCode)
-	code, subs := call(t, "GET", p.base+"/api/v1/agent/submissions", session["token"].(string), "")
+	agent := agentLogin(t, p.base, "ana", "correct horse")
+	code, subs := call(t, "GET", p.base+"/api/v1/agent/submissions", agent, "")
 	require.Equal(t, http.StatusOK, code)
 	assert.Len(t, subs["submissions"], 1)
 }
@@ -113,13 +120,7 @@ func TestChatGracefulRestart(t *testing.T) {
 	code, _ = call(t, "POST", p.base+"/api/v1/conversation/messages", token, `{"id":"a","body":"kept"}`)
 	require.Equal(t, http.StatusCreated, code)
 
-	req, err := http.NewRequest("GET", p.base+"/api/v1/conversation/events", nil)
-	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	require.Equal(t, http.StatusOK, res.StatusCode)
+	sseStream(t, p.base+"/api/v1/conversation/events", token, 0)
 
 	began := time.Now()
 	require.NoError(t, p.srv.Stop(), "clean exit on SIGTERM")

@@ -33,15 +33,43 @@ func agentLogin(t *testing.T, base, name, password string) string {
 	return token
 }
 
+// startWithAgent runs the server with flags on a fresh data folder that
+// holds the agent account "ana", made with the CLI, and returns it and
+// ana's session token.
+func startWithAgent(t *testing.T, flags ...string) (*chatProcess, string) {
+	t.Helper()
+	data := t.TempDir()
+	addAgent(t, data, "ana", "correct horse")
+	p := startChatProcess(t, data, flags...)
+	return p, agentLogin(t, p.base, "ana", "correct horse")
+}
+
+// onlyConversation returns the agent API address of the one conversation
+// on p.
+func onlyConversation(t *testing.T, p *chatProcess, agent string) string {
+	t.Helper()
+	code, list := call(t, "GET", p.base+"/api/v1/agent/conversations", agent, "")
+	require.Equal(t, http.StatusOK, code)
+	convs := list["conversations"].([]any)
+	require.Len(t, convs, 1, "one conversation")
+	return p.base + "/api/v1/agent/conversations/" + strconv.FormatInt(int64(convs[0].(map[string]any)["id"].(float64)), 10)
+}
+
+// sendInWidget types text into the open chat view's composer, sends it and
+// waits until the server has it.
+func (b *browser) sendInWidget(t *testing.T, text string) {
+	t.Helper()
+	b.do(t, chromedp.SendKeys(chromedp.JSPath(q(`#cl-composer`)), text))
+	b.click(t, q(`.composer .send`))
+	b.waitFor(t, q(`.msg.visitor .msg-state.sent`)+` != null`)
+}
+
 // TestChatInTheWidget: a visitor writes in the widget, the conversation is
 // started on the server (token under crumbless-visitor, no cookie), an agent
 // reads it and answers through the agent API, the reply appears live in the
 // widget, and a reload restores the whole conversation from the server.
 func TestChatInTheWidget(t *testing.T) {
-	data := t.TempDir()
-	addAgent(t, data, "ana", "correct horse")
-	p := startChatProcess(t, data)
-	agent := agentLogin(t, p.base, "ana", "correct horse")
+	p, agent := startWithAgent(t)
 
 	b := newBrowser(t)
 	openWidget(t, b, p.base)
@@ -51,19 +79,12 @@ func TestChatInTheWidget(t *testing.T) {
 	b.waitFor(t, q(`.log .empty`)+` != null`)
 
 	// The visitor writes: the message is stored on the server.
-	b.do(t, chromedp.SendKeys(chromedp.JSPath(q(`#cl-composer`)), "<b>Hello</b>, where is my parcel?"))
-	b.click(t, q(`.composer .send`))
-	b.waitFor(t, q(`.msg.visitor .msg-state.sent`)+` != null`)
+	b.sendInWidget(t, "<b>Hello</b>, where is my parcel?")
 	token := eval[string](t, b, `JSON.parse(localStorage.getItem('crumbless-visitor')).data`)
 	require.True(t, strings.HasPrefix(token, "cv_"), "visitor token %q", token)
 	assert.Empty(t, b.cookies(t), "no cookies")
 
-	code, list := call(t, "GET", p.base+"/api/v1/agent/conversations", agent, "")
-	require.Equal(t, 200, code)
-	convs := list["conversations"].([]any)
-	require.Len(t, convs, 1)
-	id := convs[0].(map[string]any)["id"].(float64)
-	convURL := p.base + "/api/v1/agent/conversations/" + strconv.FormatInt(int64(id), 10)
+	convURL := onlyConversation(t, p, agent)
 	code, transcript := call(t, "GET", convURL, agent, "")
 	require.Equal(t, 200, code)
 	msgs := transcript["messages"].([]any)
@@ -103,7 +124,7 @@ func TestChatInTheWidget(t *testing.T) {
 	b.click(t, q(`.composer .send`))
 	b.waitFor(t, `localStorage.getItem('crumbless-visitor') != null`)
 	assert.NotEqual(t, token, eval[string](t, b, `JSON.parse(localStorage.getItem('crumbless-visitor')).data`), "a new conversation")
-	code, list = call(t, "GET", p.base+"/api/v1/agent/conversations", agent, "")
+	code, list := call(t, "GET", p.base+"/api/v1/agent/conversations", agent, "")
 	require.Equal(t, 200, code)
 	assert.Len(t, list["conversations"].([]any), 2)
 	assert.Empty(t, b.cookies(t), "no cookies")

@@ -3,20 +3,18 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -24,6 +22,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crumbless/crumbless/internal/testenv/debian"
+	"github.com/crumbless/crumbless/internal/testenv/launch"
+	"github.com/crumbless/crumbless/internal/testenv/nginx"
 	"github.com/crumbless/crumbless/server/assets"
 )
 
@@ -67,22 +67,10 @@ func webRoot(t *testing.T, dist string) string {
 }
 
 // onFreePort runs start on a loopback port nobody listens on now, and on
-// another when the host exited before answering (up to three tries):
-// nginx and Caddy cannot bind port 0 and report the port they got, so a
-// port taken between the probe and their bind is found out by their exit.
+// another when the host exited before answering (see launch.OnFreePort).
 func onFreePort(t *testing.T, start func(port int) error) {
 	t.Helper()
-	var err error
-	for range 3 {
-		ln, lerr := net.Listen("tcp", "127.0.0.1:0")
-		require.NoError(t, lerr)
-		port := ln.Addr().(*net.TCPAddr).Port
-		require.NoError(t, ln.Close())
-		if err = start(port); !errors.Is(err, errHostExited) {
-			break
-		}
-	}
-	require.NoError(t, err)
+	require.NoError(t, launch.OnFreePort(start))
 }
 
 // hostingConfig is the absolute path of a file in docs/hosting.
@@ -95,98 +83,46 @@ func hostingConfig(t *testing.T, name string) string {
 	return p
 }
 
-// errHostExited is a host that exited before it answered.
-var errHostExited = errors.New("exited before answering")
-
 // runHost starts argv, stops it when the test ends, and waits until probe
 // answers with a Server header containing product (so that another
-// program on the port is not taken for it).
+// program on the port is not taken for it). Its error wraps
+// launch.ErrExited when the host exited before it answered.
 func runHost(t *testing.T, name, probe, product string, env []string, argv ...string) error {
 	t.Helper()
-	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = append(os.Environ(), env...)
-	var log strings.Builder
-	var mu sync.Mutex
-	w := writerFunc(func(p []byte) (int, error) { mu.Lock(); defer mu.Unlock(); return log.Write(p) })
-	cmd.Stdout, cmd.Stderr = w, w
-	require.NoError(t, cmd.Start(), "start %s", name)
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stop := func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-exited:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		res, err := http.Get(probe)
-		if err == nil {
-			res.Body.Close()
-			if strings.Contains(strings.ToLower(res.Header.Get("Server")), product) {
-				t.Cleanup(stop)
-				return nil
-			}
-			err = fmt.Errorf("answered by %q", res.Header.Get("Server"))
-		}
-		select {
-		case exitErr := <-exited:
-			mu.Lock()
-			defer mu.Unlock()
-			return fmt.Errorf("%s: %w (%v, last probe: %v)\n%s", name, errHostExited, exitErr, err, log.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			stop()
-			mu.Lock()
-			defer mu.Unlock()
-			t.Fatalf("%s did not answer %s: %v\n%s", name, probe, err, log.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	_, err := launch.HostForTest(t, launch.HostOptions{Name: name, Argv: argv, Env: env, Probe: probe, Product: product})
+	return err
 }
-
-type writerFunc func([]byte) (int, error)
-
-func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 // startNginx serves root with Debian's nginx and docs/hosting/nginx.conf,
 // included verbatim in a server block on a loopback port.
 func startNginx(t *testing.T, root string) string {
 	t.Helper()
-	work := t.TempDir()
 	var base string
 	onFreePort(t, func(port int) error {
-		conf := fmt.Sprintf(`load_module %[1]s;
-daemon off;
-master_process off;
-worker_processes 1;
-pid %[2]s/nginx.pid;
-error_log stderr warn;
-events { worker_connections 256; }
-http {
-	access_log off;
-	client_body_temp_path %[2]s/body;
-	proxy_temp_path %[2]s/proxy;
-	fastcgi_temp_path %[2]s/fastcgi;
-	uwsgi_temp_path %[2]s/uwsgi;
-	scgi_temp_path %[2]s/scgi;
-	server {
-		listen 127.0.0.1:%[3]d;
-		root %[4]s;
-		include %[5]s;
-	}
-}
-`, debian.NginxBrotliModule, work, port, root, hostingConfig(t, "nginx.conf"))
-		confPath := filepath.Join(work, "nginx.conf")
-		require.NoError(t, os.WriteFile(confPath, []byte(conf), 0o644))
 		base = "http://127.0.0.1:" + strconv.Itoa(port)
-		return runHost(t, "nginx", base+"/crumbless/crumbless.js", "nginx", nil, "nginx", "-p", work, "-c", confPath, "-e", "stderr")
+		return runNginx(t, nginx.Config{
+			Main: "load_module " + debian.NginxBrotliModule + ";",
+			HTTP: fmt.Sprintf(`	server {
+		listen 127.0.0.1:%d;
+		root %s;
+		include %s;
+	}`, port, root, hostingConfig(t, "nginx.conf")),
+		}, base+"/crumbless/crumbless.js")
 	})
 	return base
+}
+
+// runNginx runs nginx with c (its Dir a fresh folder) until the test ends
+// and waits until probe answers. Its error wraps launch.ErrExited when
+// nginx exited before answering (a port taken before its bind).
+func runNginx(t *testing.T, c nginx.Config, probe string) error {
+	t.Helper()
+	c.Dir = t.TempDir()
+	h, err := nginx.Start(context.Background(), c, probe, nil)
+	if err == nil {
+		t.Cleanup(func() { _ = h.Stop() })
+	}
+	return err
 }
 
 // startCaddy serves root with Caddy and docs/hosting/crumbless.caddy,
@@ -302,17 +238,11 @@ func openThemeReload(t *testing.T, page, version string) {
 	b.waitFor(t, panelBg+` == '`+darkBg+`'`)
 
 	// Closed before the reload, so that nothing loads until a click.
-	b.click(t, shadow+`.querySelector('button.close')`)
-	b.do(t, chromedp.Reload())
-	b.waitFor(t, launcher+` != null`)
-	assert.Equal(t, wasmRequests, b.requestsEndingIn(".wasm"), "reload must not fetch wasm before a click")
-	b.click(t, launcher)
-	b.waitFor(t, panelReady)
-	b.waitFor(t, themeRadio("dark")+` != null`) // back on the settings view
-	assert.True(t, eval[bool](t, b, themeRadio("dark")+`.checked`), "dark still chosen after reload")
-	assert.Equal(t, darkBg, eval[string](t, b, panelBg))
+	reloadStillDark(t, b, wasmRequests)
+	// The panel may show before the runtime answers the API: until then
+	// the loader answers state with ready false.
+	eventually(t, func() bool { return evalPromise[map[string]any](t, b, `crumbless('state')`)["ready"] == true }, "crumbless('state').ready")
 	st := evalPromise[map[string]any](t, b, `crumbless('state')`)
-	assert.Equal(t, true, st["ready"])
 	assert.Equal(t, version, st["version"], "crumbless('state').version")
 	assert.Empty(t, b.cookies(t), "cookies")
 }

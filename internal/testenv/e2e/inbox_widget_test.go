@@ -21,10 +21,15 @@ const (
 	availText   = shadow + `.querySelector('.avail')?.textContent`
 )
 
-// addAgent creates an agent account with the CLI, as an operator would.
-func addAgent(t *testing.T, data, name, password string) {
+// addAgent creates an agent account with the CLI, as an operator would,
+// in store: a data folder, or a PostgreSQL URL.
+func addAgent(t *testing.T, store, name, password string) {
 	t.Helper()
-	add := exec.Command(os.Getenv("CRUMBLESS_BIN"), "agent", "add", "-data", data, name)
+	where := "-data"
+	if strings.HasPrefix(store, "postgres://") || strings.HasPrefix(store, "postgresql://") {
+		where = "-db"
+	}
+	add := exec.Command(os.Getenv("CRUMBLESS_BIN"), "agent", "add", where, store, name)
 	add.Stdin = strings.NewReader(password + "\n")
 	out, err := add.CombinedOutput()
 	require.NoError(t, err, string(out))
@@ -78,9 +83,7 @@ func TestVisitorAndAgentInTheInbox(t *testing.T) {
 	// The visitor writes.
 	visitor.click(t, q(`[data-go=chat]`))
 	visitor.waitFor(t, viewName+` == 'chat'`)
-	visitor.do(t, chromedp.SendKeys(chromedp.JSPath(q(`#cl-composer`)), "Where is my parcel? <i>urgent</i>"))
-	visitor.click(t, q(`.composer .send`))
-	visitor.waitFor(t, q(`.msg.visitor .msg-state.sent`)+` != null`)
+	visitor.sendInWidget(t, "Where is my parcel? <i>urgent</i>")
 
 	// It arrives in the inbox with an unread badge; the agent opens it.
 	agent.waitFor(t, `document.querySelector('#conversation-list .badge')?.textContent === '1'`)

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
@@ -36,6 +35,13 @@ type sseEvent struct {
 // Last-Event-ID when lastID > 0) and delivers its events on a channel.
 func sseStream(t *testing.T, url, token string, lastID int64) <-chan sseEvent {
 	t.Helper()
+	return sseStreamWith(t, http.DefaultClient, url, token, lastID)
+}
+
+// sseStreamWith is sseStream through client c (its timeout does not apply
+// to the stream).
+func sseStreamWith(t *testing.T, c *http.Client, url, token string, lastID int64) <-chan sseEvent {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
 	require.NoError(t, err)
@@ -43,7 +49,9 @@ func sseStream(t *testing.T, url, token string, lastID int64) <-chan sseEvent {
 	if lastID > 0 {
 		req.Header.Set("Last-Event-ID", strconv.FormatInt(lastID, 10))
 	}
-	res, err := http.DefaultClient.Do(req)
+	streaming := *c
+	streaming.Timeout = 0
+	res, err := streaming.Do(req)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	t.Cleanup(func() { cancel(); res.Body.Close() })
@@ -75,7 +83,7 @@ func sseStream(t *testing.T, url, token string, lastID int64) <-chan sseEvent {
 // nextMessage returns the next message event (others are skipped).
 func nextMessage(t *testing.T, events <-chan sseEvent) sseEvent {
 	t.Helper()
-	timeout := time.After(10 * time.Second)
+	timeout := time.After(15 * time.Second)
 	for {
 		select {
 		case ev, ok := <-events:
@@ -84,7 +92,7 @@ func nextMessage(t *testing.T, events <-chan sseEvent) sseEvent {
 				return ev
 			}
 		case <-timeout:
-			t.Fatal("no message event within 10s")
+			t.Fatal("no message event within 15s")
 		}
 	}
 }
@@ -117,20 +125,8 @@ func TestChatSeveralInstances(t *testing.T) {
 	a := startChatProcess(t, t.TempDir(), "-db", db)
 	b := startChatProcess(t, t.TempDir(), "-db", db)
 
-	add := exec.Command(os.Getenv("CRUMBLESS_BIN"), "agent", "add", "-db", db, "ana")
-	add.Stdin = strings.NewReader("correct horse\n")
-	out, err := add.CombinedOutput()
-	require.NoError(t, err, string(out))
-	req, err := http.NewRequest("POST", a.base+"/api/v1/agent/sessions", nil)
-	require.NoError(t, err)
-	req.SetBasicAuth("ana", "correct horse")
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	var session map[string]any
-	require.NoError(t, json.NewDecoder(res.Body).Decode(&session))
-	res.Body.Close()
-	require.Equal(t, http.StatusCreated, res.StatusCode)
-	agent := session["token"].(string)
+	addAgent(t, db, "ana", "correct horse")
+	agent := agentLogin(t, a.base, "ana", "correct horse")
 
 	code, start := call(t, "POST", b.base+"/api/v1/conversations", "", `{"site":"demo"}`)
 	require.Equal(t, http.StatusCreated, code)

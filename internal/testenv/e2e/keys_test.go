@@ -3,11 +3,8 @@
 package e2e
 
 import (
-	"net/http"
-	"net/http/httptest"
 	"sort"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -20,18 +17,8 @@ import (
 // BroadcastChannel (so that the storage fallback's keys are written too).
 func pageRecordingKeys(t *testing.T, base string) string {
 	t.Helper()
-	assetsBase := strings.Replace(base, "127.0.0.1", "localhost", 1)
-	shop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write([]byte(`<!doctype html><title>recording shop</title><h1>Shop</h1>` +
-			`<script>delete Navigator.prototype.locks; delete window.BroadcastChannel;` +
-			`window.__written = new Set(); const set = Storage.prototype.setItem;` +
-			`Storage.prototype.setItem = function (k, v) { __written.add(k); return set.call(this, k, v); };</script>` +
-			`<script>window.crumbless=window.crumbless||function(){(crumbless.q=crumbless.q||[]).push(arguments)};</script>` +
-			`<script src="` + assetsBase + `/crumbless.js" data-site="demo" async></script>`))
-	}))
-	t.Cleanup(shop.Close)
-	return shop.URL + "/"
+	return pageWithoutLocks(t, base, `window.__written = new Set(); const set = Storage.prototype.setItem;`+
+		`Storage.prototype.setItem = function (k, v) { __written.add(k); return set.call(this, k, v); };`)
 }
 
 // TestEveryDisclosedKeyIsWritten is the disclosure's behavioural check: a
@@ -41,10 +28,7 @@ func pageRecordingKeys(t *testing.T, base string) string {
 // refuses storage) writes every key crumbless('disclosure') lists, and no
 // other prefixed key.
 func TestEveryDisclosedKeyIsWritten(t *testing.T) {
-	data := t.TempDir()
-	addAgent(t, data, "ana", "correct horse")
-	p := startChatProcess(t, data, "-origins", "*")
-	agent := agentLogin(t, p.base, "ana", "correct horse")
+	p, agent := startWithAgent(t, "-origins", "*")
 	conversation := func(n int) string { // the agent API address of the n-th conversation, oldest first
 		t.Helper()
 		code, list := call(t, "GET", p.base+"/api/v1/agent/conversations", agent, "")
@@ -59,10 +43,7 @@ func TestEveryDisclosedKeyIsWritten(t *testing.T) {
 	}
 
 	b := newBrowser(t)
-	b.do(t, chromedp.Navigate(pageRecordingKeys(t, p.base)))
-	b.waitFor(t, launcher+` != null`)
-	b.click(t, launcher)
-	b.waitFor(t, panelReady)
+	openPanel(t, b, pageRecordingKeys(t, p.base))
 	eval[any](t, b, `crumbless('theme', 'dark'), crumbless('lang', 'de'), crumbless('lang', 'en'), crumbless('navigate', 'chat'), 0`)
 	b.waitFor(t, q(`#cl-composer`)+` != null`)
 	b.do(t, chromedp.SendKeys(chromedp.JSPath(q(`#cl-composer`)), "Hello"))

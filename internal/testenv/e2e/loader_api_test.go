@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -29,10 +28,7 @@ crumbless('on', 'lang', __lang);
 crumbless('on', 'theme', __gone);
 crumbless('off', 'theme', __gone);
 `)
-	b.do(t, chromedp.Navigate(base+"/"))
-	b.waitFor(t, launcher+` != null`)
-	b.click(t, launcher)
-	b.waitFor(t, panelReady)
+	openPanel(t, b, base+"/")
 
 	eval[any](t, b, `crumbless('navigate', 'answers'), crumbless('lang', 'de'), crumbless('theme', 'dark'), 0`)
 	b.waitFor(t, `__log.includes('navigate:answers') && __log.includes('lang:de')`)
@@ -56,10 +52,7 @@ crumbless('off', 'theme', __gone);
 // the agent's reply, with {id, from, author, text, at, sound} (at in unix
 // ms).
 func TestMessageEvent(t *testing.T) {
-	data := t.TempDir()
-	addAgent(t, data, "ana", "correct horse")
-	p := startChatProcess(t, data)
-	agent := agentLogin(t, p.base, "ana", "correct horse")
+	p, agent := startWithAgent(t)
 
 	b := newBrowser(t)
 	b.onNewDocument(t, recorder+`
@@ -71,9 +64,7 @@ crumbless('on', 'message', d => __msgs.push(d));
 	b.click(t, q(`[data-go=chat]`))
 	b.waitFor(t, viewName+` == 'chat'`)
 	before := eval[float64](t, b, `Date.now()`)
-	b.do(t, chromedp.SendKeys(chromedp.JSPath(q(`#cl-composer`)), "Where is my parcel?"))
-	b.click(t, q(`.composer .send`))
-	b.waitFor(t, q(`.msg.visitor .msg-state.sent`)+` != null`)
+	b.sendInWidget(t, "Where is my parcel?")
 	// The visitor's own message, once stored; once, though the stream
 	// brings the server's copy too.
 	b.waitFor(t, `__msgs.length == 1`)
@@ -86,12 +77,7 @@ crumbless('on', 'message', d => __msgs.push(d));
 	sent := eval[int](t, b, `__msgs.length`)
 	assert.Equal(t, 1, sent, "told once")
 
-	code, list := call(t, "GET", p.base+"/api/v1/agent/conversations", agent, "")
-	require.Equal(t, 200, code)
-	convs := list["conversations"].([]any)
-	require.Len(t, convs, 1)
-	id := convs[0].(map[string]any)["id"].(float64)
-	code, _ = call(t, "POST", p.base+"/api/v1/agent/conversations/"+strconv.FormatInt(int64(id), 10)+"/messages", agent, `{"id":"a1","body":"It left today."}`)
+	code, _ := call(t, "POST", onlyConversation(t, p, agent)+"/messages", agent, `{"id":"a1","body":"It left today."}`)
 	require.Equal(t, 201, code)
 	b.waitFor(t, `__msgs.length == `+strconv.Itoa(sent+1))
 

@@ -122,9 +122,7 @@ func TestRefusalBeforeTheRuntimeHolds(t *testing.T) {
 	one := newBrowser(t)
 	one.do(t, chromedp.Navigate(base+"/"))
 	one.waitFor(t, launcher+` != null`)
-	tabCtx, cancel := chromedp.NewContext(one.ctx) // a second tab of the same browser, with the runtime
-	t.Cleanup(cancel)
-	two := &browser{ctx: tabCtx}
+	two := one.newTab(t) // a second tab of the same browser, with the runtime
 	openWidget(t, two, base)
 	two.settings(t)
 	two.click(t, themeRadio("dark"))
@@ -151,12 +149,8 @@ func TestRefusalBeforeTheRuntimeHolds(t *testing.T) {
 	one.waitFor(t, launcher+` != null`)
 	one.click(t, launcher)
 	one.waitFor(t, panelReady)
-	one.settings(t)
-	one.click(t, themeRadio("dark"))
-	one.waitFor(t, panelBg+` == '`+darkBg+`'`)
-	st := evalPromise[map[string]any](t, one, `crumbless('state')`)
+	st := themeInMemory(t, one, "dark")
 	assert.Equal(t, false, st["consent"])
-	assert.Equal(t, "memory", st["storage"])
 	assert.Equal(t, []string{"crumbless-consent"}, prefixedKeys(t, one, "crumbless-"), "nothing stored but the refusal")
 
 	// The runtime's forget keeps it too.

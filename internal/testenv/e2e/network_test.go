@@ -40,6 +40,20 @@ func waiting(text string) string {
 		` && e.querySelector('.msg-state').textContent == ` + jsString(waitingText) + `)`
 }
 
+// twoTabsAfter starts a rig and a browser with two tabs; in tab a the
+// visitor opens the chat and sends first, and the test goes on once it is
+// sent.
+func twoTabsAfter(t *testing.T, first string) (r *rig, anchor *browser, a, b *tab) {
+	t.Helper()
+	r = newRig(t)
+	anchor, tabs := newTabs(t, 2)
+	a, b = tabs[0], tabs[1]
+	a.openChat(t, r.base())
+	a.send(t, first)
+	a.waitFor(t, allSent(first))
+	return r, anchor, a, b
+}
+
 // storedExactly waits until the server holds exactly these visitor
 // messages, in order, and checks that it stays so (no late duplicate).
 func storedExactly(t *testing.T, r *rig, texts ...string) {
@@ -73,12 +87,8 @@ func TestOfflineOutbox(t *testing.T) {
 		{name: "offline-then-flaky", flaky: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := newRig(t)
-			_, tabs := newTabs(t, 2)
-			a, b := tabs[0], tabs[1]
-			a.openChat(t, r.base())
-			a.send(t, "Before")
-			a.waitFor(t, allSent("Before"))
+			r, _, a, b := twoTabsAfter(t, "Before")
+			tabs := []*tab{a, b}
 			b.openChat(t, r.base())
 			b.waitFor(t, allSent("Before"))
 
@@ -189,12 +199,8 @@ func TestHeartbeatDetectsDeadStream(t *testing.T) {
 // once, in order; agent replies after the restart reach both tabs; a
 // reload shows nothing lost or doubled.
 func TestServerKilledMidConversation(t *testing.T) {
-	r := newRig(t)
-	_, tabs := newTabs(t, 2)
-	a, b := tabs[0], tabs[1]
-	a.openChat(t, r.base())
-	a.send(t, "Hello")
-	a.waitFor(t, allSent("Hello"))
+	r, _, a, b := twoTabsAfter(t, "Hello")
+	tabs := []*tab{a, b}
 	b.openChat(t, r.base())
 	r.reply(t, "a0", "Before the crash")
 	for _, tb := range tabs {

@@ -3,19 +3,9 @@
 package e2e
 
 import (
-	"bufio"
-	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/json"
-	"encoding/pem"
 	"fmt"
-	"io"
-	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -31,37 +21,17 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crumbless/crumbless/internal/testenv/debian"
+	"github.com/crumbless/crumbless/internal/testenv/launch"
+	"github.com/crumbless/crumbless/internal/testenv/nginx"
+	"github.com/crumbless/crumbless/internal/testenv/testcert"
 )
 
 // throwawayCert writes a self-signed certificate for 127.0.0.1 and its key
 // and returns their paths and a pool that trusts it.
 func throwawayCert(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	certFile, keyFile, pool, err := testcert.Write(t.TempDir())
 	require.NoError(t, err)
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(time.Now().UnixNano()),
-		Subject:               pkix.Name{CommonName: "crumbless e2e"},
-		IPAddresses:           []net.IP{net.ParseIP("127.0.0.1")},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	require.NoError(t, err)
-	cert, err := x509.ParseCertificate(der)
-	require.NoError(t, err)
-	pool = x509.NewCertPool()
-	pool.AddCert(cert)
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
-	require.NoError(t, err)
-	dir := t.TempDir()
-	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	require.NoError(t, os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644))
-	require.NoError(t, os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600))
 	return certFile, keyFile, pool
 }
 
@@ -82,7 +52,7 @@ func docsNginxBlock(t *testing.T) string {
 
 // startProxyNginx runs Debian's nginx with the docs' server block on port,
 // with the throwaway certificate and upstream in place of the docs' ones.
-// It returns errHostExited when nginx exited before answering (a port
+// Its error wraps launch.ErrExited when nginx exited before answering (a port
 // taken before its bind).
 func startProxyNginx(t *testing.T, port int, certFile, keyFile, upstream string) error {
 	t.Helper()
@@ -96,32 +66,11 @@ func startProxyNginx(t *testing.T, port int, certFile, keyFile, upstream string)
 		require.Equal(t, 1, strings.Count(block, r[0]), "the docs' nginx block has %q once", r[0])
 		block = strings.Replace(block, r[0], r[1], 1)
 	}
-	work := t.TempDir()
-	ln, err := net.Listen("tcp", "127.0.0.1:0") // nginx cannot report a port it got
+	probe, err := launch.FreePort() // nginx cannot report a port it got
 	require.NoError(t, err)
-	probe := ln.Addr().(*net.TCPAddr).Port
-	require.NoError(t, ln.Close())
-	conf := fmt.Sprintf(`daemon off;
-master_process off;
-worker_processes 1;
-pid %[1]s/nginx.pid;
-error_log stderr warn;
-events { worker_connections 256; }
-http {
-	access_log off;
-	client_body_temp_path %[1]s/body;
-	proxy_temp_path %[1]s/proxy;
-	fastcgi_temp_path %[1]s/fastcgi;
-	uwsgi_temp_path %[1]s/uwsgi;
-	scgi_temp_path %[1]s/scgi;
-	# For the test's readiness probe only.
-	server { listen 127.0.0.1:%[2]d; return 204; }
-%[3]s
-}
-`, work, probe, block)
-	confPath := filepath.Join(work, "nginx.conf")
-	require.NoError(t, os.WriteFile(confPath, []byte(conf), 0o644))
-	return runHost(t, "nginx", "http://127.0.0.1:"+strconv.Itoa(probe)+"/", "nginx", nil, "nginx", "-p", work, "-c", confPath, "-e", "stderr")
+	return runNginx(t, nginx.Config{HTTP: fmt.Sprintf(`	# For the test's readiness probe only.
+	server { listen 127.0.0.1:%d; return 204; }
+%s`, probe, block)}, "http://127.0.0.1:"+strconv.Itoa(probe)+"/")
 }
 
 // clientFrom is an HTTP client whose connections come from the loopback
@@ -133,72 +82,6 @@ func clientFrom(from string, pool *x509.CertPool) *http.Client {
 		DialContext:     d.DialContext,
 		TLSClientConfig: &tls.Config{RootCAs: pool},
 	}}
-}
-
-// send makes one request and returns the status and the JSON body.
-func send(t *testing.T, c *http.Client, method, url, token, body string, header ...string) (int, map[string]any, http.Header) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	require.NoError(t, err)
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		if header[i] == "Host" {
-			req.Host = header[i+1]
-			continue
-		}
-		req.Header.Set(header[i], header[i+1])
-	}
-	res, err := c.Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
-	require.NoError(t, err)
-	var v map[string]any
-	if len(raw) > 0 && strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
-		require.NoError(t, json.Unmarshal(raw, &v), string(raw))
-	}
-	return res.StatusCode, v, res.Header
-}
-
-// streamWith opens a visitor's event stream with client c and delivers
-// the data of its message events.
-func streamWith(t *testing.T, c *http.Client, url, token string) <-chan map[string]any {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
-	require.NoError(t, err)
-	req.Header.Set("Authorization", "Bearer "+token)
-	streaming := *c
-	streaming.Timeout = 0
-	res, err := streaming.Do(req)
-	require.NoError(t, err)
-	require.Equal(t, http.StatusOK, res.StatusCode)
-	t.Cleanup(func() { cancel(); res.Body.Close() })
-	out := make(chan map[string]any, 16)
-	go func() {
-		defer close(out)
-		s := bufio.NewScanner(res.Body)
-		name := ""
-		for s.Scan() {
-			line := s.Text()
-			switch {
-			case strings.HasPrefix(line, "event: "):
-				name = line[7:]
-			case strings.HasPrefix(line, "data: ") && name == "message":
-				var v map[string]any
-				_ = json.Unmarshal([]byte(line[6:]), &v)
-				out <- v
-			case line == "":
-				name = ""
-			}
-		}
-	}()
-	return out
 }
 
 // startBudget is the burst of new conversations per client network.
@@ -241,7 +124,7 @@ func TestBehindNginx(t *testing.T) {
 	token := start["token"].(string)
 	code, _, _ = send(t, visitor, "POST", public+"/api/v1/conversation/messages", token, `{"id":"m1","body":"Hello through nginx"}`)
 	require.Equal(t, http.StatusCreated, code)
-	events := streamWith(t, visitor, public+"/api/v1/conversation/events", token)
+	events := sseStreamWith(t, visitor, public+"/api/v1/conversation/events", token, 0)
 
 	// The agent logs in to the inbox through nginx and replies.
 	agent := newBrowser(t)
@@ -252,14 +135,9 @@ func TestBehindNginx(t *testing.T) {
 	agent.click(t, `document.querySelector('#conversation-list button')`)
 	agent.waitFor(t, `document.querySelector('#transcript li.visitor')?.lastChild.textContent === 'Hello through nginx'`)
 	inboxReply(t, agent, "Hello from the inbox")
-	select {
-	case m, ok := <-events:
-		require.True(t, ok, "the visitor's stream ended")
-		assert.Equal(t, "Hello from the inbox", m["body"])
-		assert.Equal(t, "agent", m["author"])
-	case <-time.After(15 * time.Second):
-		t.Fatal("the reply did not reach the visitor's stream through nginx")
-	}
+	m := nextMessage(t, events).data
+	assert.Equal(t, "Hello from the inbox", m["body"], "the reply reaches the visitor's stream through nginx")
+	assert.Equal(t, "agent", m["author"])
 	agent.screenshot(t, "proxy-inbox-reply")
 
 	// Separate budgets per forwarded address: 127.0.0.3 spends its own,

@@ -5,7 +5,6 @@ package e2e
 import (
 	"testing"
 
-	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 )
 
@@ -21,9 +20,7 @@ func TestImplicitRefusalHolds(t *testing.T) {
 	one.click(t, themeRadio("dark"))
 	one.waitFor(t, `localStorage.getItem('crumbless-theme') != null`)
 
-	tabCtx, cancel := chromedp.NewContext(one.ctx) // a second tab of the same browser
-	t.Cleanup(cancel)
-	two := &browser{ctx: tabCtx}
+	two := one.newTab(t) // a second tab of the same browser
 	openWidget(t, two, base)
 	eval[any](t, two, `window.__consent = [], crumbless('on', 'consent', d => __consent.push(d.consent)), 0`)
 
@@ -37,16 +34,9 @@ func TestImplicitRefusalHolds(t *testing.T) {
 	assert.Equal(t, []string{"crumbless-consent"}, prefixedKeys(t, two, "crumbless-"), "nor does it store")
 
 	// Another page load: still refused, the widget works in memory.
-	one.do(t, chromedp.Navigate(base+"/"))
-	one.waitFor(t, launcher+` != null`)
-	one.click(t, launcher)
-	one.waitFor(t, panelReady)
-	one.settings(t)
-	one.click(t, themeRadio("light"))
-	one.waitFor(t, panelBg+` == '`+lightBg+`'`)
-	st := evalPromise[map[string]any](t, one, `crumbless('state')`)
+	openPanel(t, one, base+"/")
+	st := themeInMemory(t, one, "light")
 	assert.Equal(t, false, st["consent"])
-	assert.Equal(t, "memory", st["storage"])
 	assert.Equal(t, []string{"crumbless-consent"}, prefixedKeys(t, one, "crumbless-"), "the refusal held across the reload")
 
 	eval[any](t, one, `crumbless('consent', true), 0`)

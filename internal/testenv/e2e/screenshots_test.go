@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"strconv"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -33,15 +32,8 @@ func TestReadmeScreenshots(t *testing.T) {
 	b.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('theme', 'dark')`))
 	b.click(t, q(`[data-go=chat]`))
 	b.waitFor(t, viewName+` == 'chat'`)
-	b.do(t, chromedp.SendKeys(chromedp.JSPath(q(`#cl-composer`)), "Do you have Piranesi in paperback?"))
-	b.click(t, q(`.composer .send`))
-	b.waitFor(t, q(`.msg.visitor .msg-state.sent`)+` != null`)
-	code, list := call(t, "GET", p.base+"/api/v1/agent/conversations", agent, "")
-	require.Equal(t, 200, code)
-	convs := list["conversations"].([]any)
-	require.Len(t, convs, 1)
-	id := convs[0].(map[string]any)["id"].(float64)
-	code, _ = call(t, "POST", p.base+"/api/v1/agent/conversations/"+strconv.Itoa(int(id))+"/messages", agent,
+	b.sendInWidget(t, "Do you have Piranesi in paperback?")
+	code, _ := call(t, "POST", onlyConversation(t, p, agent)+"/messages", agent,
 		`{"id":"a1","body":"Yes, two copies. Shall I put one aside for you?"}`)
 	require.Equal(t, 201, code)
 	b.waitFor(t, q(`.msg.agent .bubble`)+`?.textContent == 'Yes, two copies. Shall I put one aside for you?'`)

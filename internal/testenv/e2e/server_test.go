@@ -69,9 +69,6 @@ func TestWidgetLoadsFromAnotherOrigin(t *testing.T) {
 	t.Cleanup(shop.Close)
 
 	b := newBrowser(t)
-	b.do(t, chromedp.Navigate(shop.URL+"/"))
-	b.waitFor(t, launcher+` != null`)
-	b.click(t, launcher)
-	b.waitFor(t, panelReady)
+	openPanel(t, b, shop.URL+"/")
 	assert.Positive(t, b.requestsEndingIn(".wasm")) // the hover prefetch and the load (from the cache)
 }

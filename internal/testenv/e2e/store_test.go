@@ -14,6 +14,21 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// themeInMemory picks theme ("light" or "dark") in the open panel's
+// settings, waits until the panel shows it and returns crumbless('state'),
+// which must say that the widget keeps its state in memory.
+func themeInMemory(t *testing.T, b *browser, theme string) map[string]any {
+	t.Helper()
+	bg := map[string]string{"light": lightBg, "dark": darkBg}[theme]
+	require.NotEmpty(t, bg, "theme %q", theme)
+	b.settings(t)
+	b.click(t, themeRadio(theme))
+	b.waitFor(t, panelBg+` == '`+bg+`'`)
+	st := evalPromise[map[string]any](t, b, `crumbless('state')`)
+	assert.Equal(t, "memory", st["storage"])
+	return st
+}
+
 // shopPage serves, on its own origin, a page that embeds the widget from
 // base with the given extra data- attributes, as a customer's site would.
 func shopPage(t *testing.T, base, attrs string) string {
@@ -82,21 +97,13 @@ func TestExplicitConsentMode(t *testing.T) {
 func TestForgetInOneTabClearsTheOther(t *testing.T) {
 	base := startServer(t)
 	one := newBrowser(t)
-	one.do(t, chromedp.Navigate(base+"/"))
-	one.waitFor(t, launcher+` != null`)
-	one.click(t, launcher)
-	one.waitFor(t, panelReady)
+	openPanel(t, one, base+"/")
 	one.settings(t)
 	one.click(t, themeRadio("dark"))
 	one.waitFor(t, `localStorage.getItem('crumbless-theme') != null`)
 
-	tabCtx, cancel := chromedp.NewContext(one.ctx) // a second tab of the same browser
-	t.Cleanup(cancel)
-	two := &browser{ctx: tabCtx}
-	two.do(t, chromedp.Navigate(base+"/"))
-	two.waitFor(t, launcher+` != null`)
-	two.click(t, launcher)
-	two.waitFor(t, panelReady)
+	two := one.newTab(t) // a second tab of the same browser
+	openPanel(t, two, base+"/")
 	two.settings(t)
 	assert.True(t, eval[bool](t, two, themeRadio("dark")+`.checked`), "the second tab starts with the stored theme")
 	eval[any](t, two, `sessionStorage.setItem('crumbless-nav', JSON.stringify({v: 1, exp: 0, data: 'chat'})), `+
@@ -138,11 +145,7 @@ for (const name of ['localStorage', 'sessionStorage']) {
 	require.False(t, eval[bool](t, b, `(() => { try { localStorage; return true } catch (e) { return false } })()`), "storage is blocked")
 	b.click(t, launcher)
 	b.waitFor(t, panelReady)
-	b.settings(t)
-	b.click(t, themeRadio("dark"))
-	b.waitFor(t, panelBg+` == '`+darkBg+`'`)
-	st := evalPromise[map[string]any](t, b, `crumbless('state')`)
-	assert.Equal(t, "memory", st["storage"])
+	st := themeInMemory(t, b, "dark")
 	assert.Equal(t, "dark", st["theme"])
 	eval[any](t, b, `crumbless('forget'), 0`)
 	assert.Empty(t, eval[[]string](t, b, `__uncaught`))
@@ -161,10 +164,7 @@ func TestDisclosureAgrees(t *testing.T) {
 	require.NotEmpty(t, served)
 
 	b := newBrowser(t)
-	b.do(t, chromedp.Navigate(base+"/"))
-	b.waitFor(t, launcher+` != null`)
-	b.click(t, launcher)
-	b.waitFor(t, panelReady)
+	openPanel(t, b, base+"/")
 	b.settings(t)
 	inPage := evalPromise[[]map[string]any](t, b, `crumbless('disclosure')`)
 	assert.Equal(t, served, inPage)
@@ -184,19 +184,11 @@ func TestConsentFollowsAcrossTabs(t *testing.T) {
 	base := startServer(t)
 	url := shopPage(t, base, `data-consent="explicit"`)
 	one := newBrowser(t)
-	one.do(t, chromedp.Navigate(url))
-	one.waitFor(t, launcher+` != null`)
-	one.click(t, launcher)
-	one.waitFor(t, panelReady)
+	openPanel(t, one, url)
 	one.settings(t)
 
-	tabCtx, cancel := chromedp.NewContext(one.ctx)
-	t.Cleanup(cancel)
-	two := &browser{ctx: tabCtx}
-	two.do(t, chromedp.Navigate(url))
-	two.waitFor(t, launcher+` != null`)
-	two.click(t, launcher)
-	two.waitFor(t, panelReady)
+	two := one.newTab(t)
+	openPanel(t, two, url)
 	two.settings(t)
 	eval[any](t, two, `window.__consent = [], crumbless('on', 'consent', d => __consent.push(d.consent)), 0`)
 

@@ -16,14 +16,14 @@ import (
 
 // pageWithoutLocks is a shop page whose browser has neither Web Locks nor
 // BroadcastChannel (removed before the widget loads), as in Safari before
-// 15.4.
-func pageWithoutLocks(t *testing.T, base string) string {
+// 15.4. script runs after that, before the widget loads.
+func pageWithoutLocks(t *testing.T, base, script string) string {
 	t.Helper()
 	assetsBase := strings.Replace(base, "127.0.0.1", "localhost", 1)
 	shop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Write([]byte(`<!doctype html><title>old browser</title><h1>Shop</h1>` +
-			`<script>delete Navigator.prototype.locks; delete window.BroadcastChannel;</script>` +
+			`<script>delete Navigator.prototype.locks; delete window.BroadcastChannel;` + script + `</script>` +
 			`<script>window.crumbless=window.crumbless||function(){(crumbless.q=crumbless.q||[]).push(arguments)};</script>` +
 			`<script src="` + assetsBase + `/crumbless.js" data-site="demo" async></script>`))
 	}))
@@ -39,7 +39,7 @@ func pageWithoutLocks(t *testing.T, base string) string {
 func TestTabsShareThroughStorage(t *testing.T) {
 	r := newRig(t, "-origins", "*")
 	_, tabs := newTabs(t, 3)
-	url := pageWithoutLocks(t, r.base())
+	url := pageWithoutLocks(t, r.base(), "")
 	for _, tb := range tabs {
 		tb.do(t, chromedp.Navigate(url))
 		tb.waitFor(t, launcher+` != null`)

@@ -40,7 +40,7 @@ type rig struct {
 	proc  *chatProcess
 	proxy *sseproxy.Proxy
 	agent string // ana's session token
-	conv  int64  // the visitor's conversation, once known
+	conv  string // the agent API path of the visitor's conversation, once known
 }
 
 func newRig(t *testing.T, flags ...string) *rig {
@@ -79,14 +79,10 @@ func (r *rig) start(t *testing.T) {
 // it gently, and the conversation is looked up once.)
 func (r *rig) conversationURL(t *testing.T) string {
 	t.Helper()
-	if r.conv == 0 {
-		code, list := call(t, "GET", r.proc.base+"/api/v1/agent/conversations", r.agent, "")
-		require.Equal(t, http.StatusOK, code)
-		convs := list["conversations"].([]any)
-		require.Len(t, convs, 1, "one conversation for the visitor, whatever the tabs")
-		r.conv = int64(convs[0].(map[string]any)["id"].(float64))
+	if r.conv == "" { // one conversation for the visitor, whatever the tabs
+		r.conv = strings.TrimPrefix(onlyConversation(t, r.proc, r.agent), r.proc.base)
 	}
-	return r.proc.base + "/api/v1/agent/conversations/" + strconv.FormatInt(r.conv, 10)
+	return r.proc.base + r.conv
 }
 
 // polled is how often tests ask the server (its rate limit per address is
@@ -133,19 +129,7 @@ type tab struct {
 // restarts on a shared, loaded machine.
 func newTabs(t *testing.T, n int) (anchor *browser, tabs []*tab) {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath()),
-		chromedp.DisableGPU,
-		chromedp.NoSandbox,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.WindowSize(1280, 860),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 5*time.Minute)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	ctx := startChromium(t, 5*time.Minute)
 	anchor = &browser{ctx: ctx}
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate("about:blank")))
 	for i := range n {

@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"strconv"
 	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -27,25 +26,18 @@ const (
 // badge goes in both tabs, and the agent sees the visitor's read cursor on
 // the reply.
 func TestUnreadBadgeAcrossTabs(t *testing.T) {
-	data := t.TempDir()
-	addAgent(t, data, "ana", "correct horse")
-	p := startChatProcess(t, data)
-	agent := agentLogin(t, p.base, "ana", "correct horse")
+	p, agent := startWithAgent(t)
 
 	a := newBrowser(t)
 	openWidget(t, a, p.base)
 	a.click(t, q(`[data-go=chat]`))
 	a.waitFor(t, q(`#cl-composer`)+` != null`)
-	a.do(t, chromedp.SendKeys(chromedp.JSPath(q(`#cl-composer`)), "Is my order on its way?"))
-	a.click(t, q(`.composer .send`))
-	a.waitFor(t, q(`.msg.visitor .msg-state.sent`)+` != null`)
+	a.sendInWidget(t, "Is my order on its way?")
 	a.click(t, q(`button.close`))
 	a.waitFor(t, panel+`.hidden`)
 	eval[any](t, a, `window.__unread = []; crumbless('on', 'unread', d => __unread.push(d.unread)), 0`)
 
-	tabCtx, cancel := chromedp.NewContext(a.ctx) // a second tab of the same browser
-	t.Cleanup(cancel)
-	b := &browser{ctx: tabCtx}
+	b := a.newTab(t) // a second tab of the same browser
 	b.do(t, chromedp.Navigate(p.base+"/"))
 	b.waitFor(t, launcher+` != null`)
 	b.click(t, launcher) // loads the runtime in tab B too
@@ -53,11 +45,7 @@ func TestUnreadBadgeAcrossTabs(t *testing.T) {
 	b.click(t, q(`button.close`))
 	b.waitFor(t, panel+`.hidden`)
 
-	code, list := call(t, "GET", p.base+"/api/v1/agent/conversations", agent, "")
-	require.Equal(t, 200, code)
-	convs := list["conversations"].([]any)
-	require.Len(t, convs, 1)
-	convURL := p.base + "/api/v1/agent/conversations/" + strconv.FormatInt(int64(convs[0].(map[string]any)["id"].(float64)), 10)
+	convURL := onlyConversation(t, p, agent)
 	code, reply := call(t, "POST", convURL+"/messages", agent, `{"id":"a1","body":"Yes, it arrives tomorrow."}`)
 	require.Equal(t, 201, code)
 	replyID := reply["message"].(map[string]any)["id"].(float64)

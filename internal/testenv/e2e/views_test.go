@@ -28,13 +28,31 @@ const (
 	activeSel = shadow + `.activeElement`
 )
 
-// openWidget loads the demo page and opens the panel with a real click.
+// openWidget loads the demo page and opens the panel on its home view
+// with a real click.
 func openWidget(t *testing.T, b *browser, base string) {
 	t.Helper()
-	b.do(t, chromedp.Navigate(base+"/"))
+	openPanel(t, b, base+"/")
+	b.waitFor(t, panel+`?.getAttribute('data-view') == 'home'`)
+}
+
+// openPanel loads page, opens the panel with a real click and waits until
+// it shows a view (the one the tab restores, if any).
+func openPanel(t *testing.T, b *browser, page string) {
+	t.Helper()
+	b.do(t, chromedp.Navigate(page))
 	b.waitFor(t, launcher+` != null`)
 	b.click(t, launcher)
-	b.waitFor(t, panel+`?.getAttribute('data-view') == 'home'`)
+	b.waitFor(t, panelReady)
+}
+
+// newTab opens another tab in b's browser: it shares b's localStorage,
+// BroadcastChannels and locks. It is closed when the test ends.
+func (b *browser) newTab(t *testing.T) *browser {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(b.ctx)
+	t.Cleanup(cancel)
+	return &browser{ctx: ctx}
 }
 
 func setScheme(t *testing.T, b *browser, scheme string) {
@@ -158,9 +176,7 @@ func TestReloadRestoresAndNewTabStartsClosed(t *testing.T) {
 	b.screenshot(t, "views-reload-restored")
 
 	// A new tab: fresh sessionStorage, same localStorage.
-	tab, cancel := chromedp.NewContext(b.ctx)
-	defer cancel()
-	nb := &browser{ctx: tab}
+	nb := b.newTab(t)
 	nb.do(t, chromedp.Navigate(base+"/"))
 	nb.waitFor(t, launcher+` != null`)
 	assert.False(t, eval[bool](t, nb, panel+` != null && `+panel+`.checkVisibility()`), "a new tab starts closed")

@@ -61,15 +61,7 @@ func TestOpenChooseThemeReload(t *testing.T) {
 
 	// Closed before the reload: a reload of a tab whose panel was open
 	// reopens it (views_test.go); a closed one loads nothing until a click.
-	b.click(t, shadow+`.querySelector('button.close')`)
-	b.do(t, chromedp.Reload())
-	b.waitFor(t, launcher+` != null`)
-	assert.Equal(t, wasmRequests, b.requestsEndingIn(".wasm"), "reload must not fetch wasm before a click")
-	b.click(t, launcher)
-	b.waitFor(t, panelReady)
-	b.waitFor(t, themeRadio("dark")+` != null`) // back on the settings view
-	assert.True(t, eval[bool](t, b, themeRadio("dark")+`.checked`), "dark still chosen after reload")
-	assert.Equal(t, darkBg, eval[string](t, b, panelBg))
+	reloadStillDark(t, b, wasmRequests)
 	b.screenshot(t, "3-dark-after-reload")
 
 	// auto follows prefers-color-scheme, live.
@@ -89,4 +81,20 @@ func TestOpenChooseThemeReload(t *testing.T) {
 	assert.True(t, eval[bool](t, b, shadow+`.activeElement === `+launcher), "focus back on the launcher")
 
 	assert.Empty(t, b.cookies(t), "cookies at the end")
+}
+
+// reloadStillDark closes the panel, reloads the page, checks that no wasm
+// is fetched before a click (wasmRequests so far), opens the panel again
+// and checks that the dark theme chosen on the settings view still is.
+func reloadStillDark(t *testing.T, b *browser, wasmRequests int) {
+	t.Helper()
+	b.click(t, shadow+`.querySelector('button.close')`)
+	b.do(t, chromedp.Reload())
+	b.waitFor(t, launcher+` != null`)
+	assert.Equal(t, wasmRequests, b.requestsEndingIn(".wasm"), "reload must not fetch wasm before a click")
+	b.click(t, launcher)
+	b.waitFor(t, panelReady)
+	b.waitFor(t, themeRadio("dark")+` != null`) // back on the settings view
+	assert.True(t, eval[bool](t, b, themeRadio("dark")+`.checked`), "dark still chosen after reload")
+	assert.Equal(t, darkBg, eval[string](t, b, panelBg))
 }

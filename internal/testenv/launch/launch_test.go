@@ -39,6 +39,9 @@ func fake(mode string, args []string) int {
 	} else {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
+	if mode == "host" {
+		return fakeHost(*addr)
+	}
 	logger.Info("opening store", "db", "sqlite")
 	if mode == "exit" {
 		logger.Error("cannot open the store")

@@ -30,3 +30,16 @@ func (l testLog) Write(p []byte) (int, error) {
 	l.t.Log("server: " + strings.TrimSuffix(string(p), "\n"))
 	return len(p), nil
 }
+
+// HostForTest starts a host for t (see StartHost) and stops it when the
+// test ends. It returns StartHost's error instead of failing t, so that a
+// caller inside OnFreePort can try another port when it wraps ErrExited.
+func HostForTest(t testing.TB, o HostOptions) (*Host, error) {
+	t.Helper()
+	h, err := StartHost(context.Background(), o)
+	if err != nil {
+		return nil, err
+	}
+	t.Cleanup(func() { _ = h.Stop() })
+	return h, nil
+}

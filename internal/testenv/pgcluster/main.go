@@ -14,16 +14,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log"
 	"os"
-	"os/exec"
-	"os/signal"
-	"syscall"
 	"time"
 
+	"github.com/crumbless/crumbless/internal/testenv/launch"
 	"github.com/crumbless/crumbless/internal/testenv/pgtest"
 )
 
@@ -61,28 +58,5 @@ func run(dir string, durable bool, args []string) (int, error) {
 		}
 	}()
 
-	cmd := exec.Command(args[0], args[1:]...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.Env = append(os.Environ(), pgtest.EnvURL+"="+url)
-	if err := cmd.Start(); err != nil {
-		return 0, err
-	}
-	// Pass interrupts on and still stop the server.
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sig)
-	go func() {
-		for s := range sig {
-			cmd.Process.Signal(s)
-		}
-	}()
-	err = cmd.Wait()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		return exit.ExitCode(), nil
-	}
-	if err != nil {
-		return 0, err
-	}
-	return 0, nil
+	return launch.Wrap(args, pgtest.EnvURL+"="+url)
 }

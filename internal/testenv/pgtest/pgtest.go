@@ -17,7 +17,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"os"
 	"os/exec"
@@ -31,6 +30,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/crumbless/crumbless/internal/testenv/debian"
+	"github.com/crumbless/crumbless/internal/testenv/launch"
 )
 
 // EnvURL names the variable that points tests at a running server (an
@@ -92,7 +92,7 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	// port also names its socket): a port taken between the probe and the
 	// start makes pg_ctl fail, and the start is tried again on another.
 	for try := 0; ; try++ {
-		c.port, err = freePort()
+		c.port, err = launch.FreePort()
 		if err != nil {
 			return nil, err
 		}
@@ -177,15 +177,6 @@ func chownToPostgres(dir string) error {
 		return fmt.Errorf("postgres folder: %w", err)
 	}
 	return nil
-}
-
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("free port: %w", err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
 // CreateDatabase makes an empty database with a fresh random name on the

@@ -15,19 +15,18 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/crumbless/crumbless/internal/testenv/launch"
 	"github.com/crumbless/crumbless/server/chat"
 	"github.com/crumbless/crumbless/server/storage"
 	"github.com/crumbless/crumbless/static/content"
@@ -98,18 +97,7 @@ func run(args []string) (int, error) {
 		return 0, fmt.Errorf("agent session: %s %v", res.Status, err)
 	}
 
-	cmd := exec.Command(args[0], args[1:]...)
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	cmd.Env = append(os.Environ(), "CRUMBLESS_TEST_API="+base, "CRUMBLESS_TEST_AGENT="+session.Token)
-	err = cmd.Run()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		return exit.ExitCode(), nil
-	}
-	if err != nil {
-		return 0, err
-	}
-	return 0, nil
+	return launch.Wrap(args, "CRUMBLESS_TEST_API="+base, "CRUMBLESS_TEST_AGENT="+session.Token)
 }
 
 // openCORS lets the test page (another loopback origin) call the API.
