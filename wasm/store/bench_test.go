@@ -6,16 +6,21 @@ import (
 	"testing"
 )
 
+// benchStore is a store of fixture f's kind with localStorage cleared.
+func benchStore(f fixture) *Store {
+	localStorage.Call("clear")
+	if f.name == "memory" {
+		return NewWithBackends("crumbless-", Memory{}, Memory{})
+	}
+	return New("crumbless-")
+}
+
 // Benchmarks print the cost of one Get or Set in the browser (make bench);
 // they never fail on time.
 func BenchmarkSet(b *testing.B) {
 	for _, f := range fixtures {
 		b.Run(f.name, func(b *testing.B) {
-			localStorage.Call("clear")
-			s := NewWithBackends("crumbless-", Memory{}, Memory{})
-			if f.name != "memory" {
-				s = New("crumbless-")
-			}
+			s := benchStore(f)
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
 				if err := s.Set("theme", "dark"); err != nil {
@@ -29,11 +34,7 @@ func BenchmarkSet(b *testing.B) {
 func BenchmarkGet(b *testing.B) {
 	for _, f := range fixtures {
 		b.Run(f.name, func(b *testing.B) {
-			localStorage.Call("clear")
-			s := NewWithBackends("crumbless-", Memory{}, Memory{})
-			if f.name != "memory" {
-				s = New("crumbless-")
-			}
+			s := benchStore(f)
 			if err := s.Set("theme", "dark"); err != nil {
 				b.Fatal(err)
 			}

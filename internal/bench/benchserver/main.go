@@ -205,32 +205,30 @@ func printTable(scenarios []scenario, servers []*server, results map[string][]re
 		}
 		return medians{median(rps), time.Duration(median(p99)), time.Duration(median(cpu))}
 	}
-	fmt.Println()
-	fmt.Printf("| scenario | nginx req/s (p99) | Caddy req/s (p99) | Crumbless req/s (p99) | ÷ nginx | ÷ Caddy |\n")
-	fmt.Printf("|---|---:|---:|---:|---:|---:|\n")
-	for _, sc := range scenarios {
-		var m [3]medians
-		cells := make([]string, 0, len(servers))
-		for i, s := range servers {
-			m[i] = med(sc.name + s.name)
-			cells = append(cells, fmt.Sprintf("%.0f (%s)", m[i].rps, m[i].p99.Round(10*time.Microsecond)))
+	// table prints one row a scenario: a cell a server, then Crumbless
+	// against nginx and Caddy.
+	table := func(header string, cell func(medians) string, ratio func(crumbless, other medians) float64) {
+		fmt.Println()
+		fmt.Printf("| scenario | %s |\n", header)
+		fmt.Printf("|---|---:|---:|---:|---:|---:|\n")
+		for _, sc := range scenarios {
+			var m [3]medians
+			cells := make([]string, 0, len(servers))
+			for i, s := range servers {
+				m[i] = med(sc.name + s.name)
+				cells = append(cells, cell(m[i]))
+			}
+			fmt.Printf("| %s | %s | %.2f× | %.2f× |\n", sc.name, strings.Join(cells, " | "), ratio(m[2], m[0]), ratio(m[2], m[1]))
 		}
-		fmt.Printf("| %s | %s | %.2f× | %.2f× |\n", sc.name, strings.Join(cells, " | "), m[2].rps/m[0].rps, m[2].rps/m[1].rps)
 	}
+	table("nginx req/s (p99) | Caddy req/s (p99) | Crumbless req/s (p99) | ÷ nginx | ÷ Caddy",
+		func(m medians) string { return fmt.Sprintf("%.0f (%s)", m.rps, m.p99.Round(10*time.Microsecond)) },
+		func(c, o medians) float64 { return c.rps / o.rps })
 	// CPU per request does not depend on how much of the core other
 	// processes took; the ratio is "requests per CPU-second", Crumbless ÷ other.
-	fmt.Println()
-	fmt.Printf("| scenario | nginx CPU/req | Caddy CPU/req | Crumbless CPU/req | efficiency ÷ nginx | ÷ Caddy |\n")
-	fmt.Printf("|---|---:|---:|---:|---:|---:|\n")
-	for _, sc := range scenarios {
-		var m [3]medians
-		cells := make([]string, 0, len(servers))
-		for i, s := range servers {
-			m[i] = med(sc.name + s.name)
-			cells = append(cells, m[i].cpu.Round(100*time.Nanosecond).String())
-		}
-		fmt.Printf("| %s | %s | %.2f× | %.2f× |\n", sc.name, strings.Join(cells, " | "), float64(m[0].cpu)/float64(m[2].cpu), float64(m[1].cpu)/float64(m[2].cpu))
-	}
+	table("nginx CPU/req | Caddy CPU/req | Crumbless CPU/req | efficiency ÷ nginx | ÷ Caddy",
+		func(m medians) string { return m.cpu.Round(100 * time.Nanosecond).String() },
+		func(c, o medians) float64 { return float64(o.cpu) / float64(c.cpu) })
 }
 
 func median(v []float64) float64 {

@@ -203,12 +203,7 @@ func (p *parser) value(depth int) error {
 		return p.str()
 	case c == '{':
 		p.i++
-		p.space()
-		if p.eat('}') {
-			return nil
-		}
-		for {
-			p.space()
+		return p.members('}', func() error {
 			if err := p.str(); err != nil {
 				return err
 			}
@@ -217,44 +212,40 @@ func (p *parser) value(depth int) error {
 				return ErrSyntax
 			}
 			p.space()
-			if err := p.value(depth + 1); err != nil {
-				return err
-			}
-			p.space()
-			if p.eat(',') {
-				continue
-			}
-			if p.eat('}') {
-				return nil
-			}
-			return ErrSyntax
-		}
+			return p.value(depth + 1)
+		})
 	case c == '[':
 		p.i++
-		p.space()
-		if p.eat(']') {
-			return nil
-		}
-		for {
-			p.space()
-			if err := p.value(depth + 1); err != nil {
-				return err
-			}
-			p.space()
-			if p.eat(',') {
-				continue
-			}
-			if p.eat(']') {
-				return nil
-			}
-			return ErrSyntax
-		}
+		return p.members(']', func() error { return p.value(depth + 1) })
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number()
 	case p.lit("true"), p.lit("false"), p.lit("null"):
 		return nil
 	}
 	return ErrSyntax
+}
+
+// members parses the rest of an object or an array after its opening
+// bracket: items, separated by commas, up to close.
+func (p *parser) members(close byte, item func() error) error {
+	p.space()
+	if p.eat(close) {
+		return nil
+	}
+	for {
+		p.space()
+		if err := item(); err != nil {
+			return err
+		}
+		p.space()
+		if p.eat(',') {
+			continue
+		}
+		if p.eat(close) {
+			return nil
+		}
+		return ErrSyntax
+	}
 }
 
 // str consumes a JSON string: no raw control characters, valid escapes.
