@@ -19,26 +19,20 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"log"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
+	"github.com/crumbless/crumbless/internal/bench/loadgen"
 	"github.com/crumbless/crumbless/internal/testenv/launch"
 	"github.com/crumbless/crumbless/internal/testenv/pgtest"
 )
@@ -52,35 +46,13 @@ func main() {
 	postgres := flag.Bool("postgres", false, "store in a throwaway PostgreSQL server instead of SQLite")
 	instances := flag.Int("instances", 1, "server processes sharing the PostgreSQL database (with -postgres)")
 	flag.Parse()
-	raiseFileLimit()
+	loadgen.RaiseFileLimit()
 	if *instances < 1 || *instances > 1 && !*postgres {
 		log.Fatal("chatbench: -instances above 1 needs -postgres")
 	}
 	if err := run(*bin, *streams, *idle, *messages, *postgres, *instances); err != nil {
 		log.Fatalf("chatbench: %v", err)
 	}
-}
-
-// sources hands out loopback source addresses round-robin; each address
-// has its own rate-limit bucket in the server.
-type sources struct {
-	n       atomic.Uint32
-	clients []*http.Client
-}
-
-func newSources(count int) *sources {
-	s := &sources{}
-	for i := 0; i < count; i++ {
-		ip := net.IPv4(127, 0, byte(1+i/250), byte(2+i%250))
-		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: ip}, Timeout: 5 * time.Second}
-		tr := &http.Transport{DialContext: d.DialContext, MaxIdleConnsPerHost: 64, MaxConnsPerHost: 0, DisableCompression: true}
-		s.clients = append(s.clients, &http.Client{Transport: tr})
-	}
-	return s
-}
-
-func (s *sources) next() *http.Client {
-	return s.clients[int(s.n.Add(1))%len(s.clients)]
 }
 
 type server struct {
@@ -98,82 +70,7 @@ func startServer(bin, data string, db []string) (*server, error) {
 	return &server{Server: s, base: s.URL}, nil
 }
 
-func (s *server) rssKB() int {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.Cmd.Process.Pid))
-	if err != nil {
-		return -1
-	}
-	for _, line := range strings.Split(string(raw), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
-			n, _ := strconv.Atoi(strings.Fields(line)[1])
-			return n
-		}
-	}
-	return -1
-}
-
-func call(c *http.Client, method, url, auth, body string, out any) (int, error) {
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	if err != nil {
-		return 0, err
-	}
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if auth != "" {
-		req.Header.Set("Authorization", auth)
-	}
-	res, err := c.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	if out != nil && res.StatusCode < 300 {
-		if err := json.Unmarshal(raw, out); err != nil {
-			return res.StatusCode, err
-		}
-	}
-	return res.StatusCode, nil
-}
-
-// stream is one open agent stream that records when each message id
-// arrived.
-type stream struct {
-	res  *http.Response
-	seen func(id int64, at time.Time)
-}
-
-func openStream(ctx context.Context, c *http.Client, url, session string, seen func(int64, time.Time)) (*stream, error) {
-	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Authorization", "Bearer "+session)
-	res, err := c.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	if res.StatusCode != 200 {
-		res.Body.Close()
-		return nil, fmt.Errorf("stream: %s", res.Status)
-	}
-	s := &stream{res: res, seen: seen}
-	go func() {
-		r := bufio.NewReader(res.Body)
-		for {
-			line, err := r.ReadSlice('\n')
-			if err != nil {
-				return
-			}
-			if s.seen != nil && bytes.HasPrefix(line, []byte("id: ")) {
-				id, _ := strconv.ParseInt(string(bytes.TrimSpace(line[4:])), 10, 64)
-				s.seen(id, time.Now())
-			}
-		}
-	}()
-	return s, nil
-}
+func (s *server) rssKB() int { return loadgen.RSSKB(s.Cmd.Process.Pid) }
 
 func run(bin string, nStreams, nIdle, nMessages int, postgres bool, nInstances int) error {
 	data, err := os.MkdirTemp("", "chatbench-")
@@ -222,7 +119,7 @@ func run(bin string, nStreams, nIdle, nMessages int, postgres bool, nInstances i
 	}
 	// Posts go to the first instance, streams are open on the last.
 	srv, streamSrv := servers[0], servers[len(servers)-1]
-	src := newSources(250)
+	src := loadgen.NewSources(250, nil)
 
 	var login struct{ Token string }
 	req, _ := http.NewRequest("POST", srv.base+"/api/v1/agent/sessions", nil)
@@ -242,7 +139,7 @@ func run(bin string, nStreams, nIdle, nMessages int, postgres bool, nInstances i
 	tokens := make([]string, nConv)
 	for i := range tokens {
 		var st struct{ Token string }
-		if code, err := call(src.next(), "POST", srv.base+"/api/v1/conversations", "", `{"site":"bench"}`, &st); err != nil || code != 201 {
+		if code, err := loadgen.Call(src.Next(), "POST", srv.base+"/api/v1/conversations", "", `{"site":"bench"}`, &st); err != nil || code != 201 {
 			return fmt.Errorf("start conversation %d: %d %v", i, code, err)
 		}
 		tokens[i] = st.Token
@@ -265,7 +162,7 @@ func run(bin string, nStreams, nIdle, nMessages int, postgres bool, nInstances i
 		mu.Unlock()
 	}
 	for i := 0; i < nStreams; i++ {
-		if _, err := openStream(ctx, src.next(), streamSrv.base+"/api/v1/agent/events", login.Token, seen); err != nil {
+		if _, err := loadgen.OpenStream(ctx, src.Next(), streamSrv.base+"/api/v1/agent/events", login.Token, seen); err != nil {
 			cancel()
 			return fmt.Errorf("open stream %d: %w", i, err)
 		}
@@ -277,7 +174,7 @@ func run(bin string, nStreams, nIdle, nMessages int, postgres bool, nInstances i
 			Message struct{ ID int64 }
 		}
 		t0 := time.Now()
-		code, err := call(src.next(), "POST", srv.base+"/api/v1/conversation/messages", "Bearer "+tokens[i/10], fmt.Sprintf(`{"id":"lat-%d","body":"latency probe %d"}`, i, i), &m)
+		code, err := loadgen.Call(src.Next(), "POST", srv.base+"/api/v1/conversation/messages", "Bearer "+tokens[i/10], fmt.Sprintf(`{"id":"lat-%d","body":"latency probe %d"}`, i, i), &m)
 		if err != nil || code != 201 {
 			cancel()
 			return fmt.Errorf("send %d: %d %v", i, code, err)
@@ -314,7 +211,7 @@ func run(bin string, nStreams, nIdle, nMessages int, postgres bool, nInstances i
 	tput := make([]string, 0, nThroughput)
 	for i := 0; i < (nThroughput+9)/10; i++ {
 		var st struct{ Token string }
-		if code, err := call(src.next(), "POST", srv.base+"/api/v1/conversations", "", `{}`, &st); err != nil || code != 201 {
+		if code, err := loadgen.Call(src.Next(), "POST", srv.base+"/api/v1/conversations", "", `{}`, &st); err != nil || code != 201 {
 			return fmt.Errorf("start conversation: %d %v", code, err)
 		}
 		tput = append(tput, st.Token)
@@ -332,7 +229,7 @@ func run(bin string, nStreams, nIdle, nMessages int, postgres bool, nInstances i
 				if i >= nThroughput {
 					return
 				}
-				code, err := call(src.next(), "POST", servers[i%len(servers)].base+"/api/v1/conversation/messages", "Bearer "+tput[i/10], fmt.Sprintf(`{"id":"t-%d","body":"throughput %d"}`, i, i), nil)
+				code, err := loadgen.Call(src.Next(), "POST", servers[i%len(servers)].base+"/api/v1/conversation/messages", "Bearer "+tput[i/10], fmt.Sprintf(`{"id":"t-%d","body":"throughput %d"}`, i, i), nil)
 				if err != nil || code != 201 {
 					failed.Add(1)
 				}
@@ -349,7 +246,7 @@ func run(bin string, nStreams, nIdle, nMessages int, postgres bool, nInstances i
 	rssBeforeIdle := streamSrv.rssKB()
 	opened := 0
 	for i := 0; i < nIdle; i++ {
-		if _, err := openStream(ctx2, src.next(), streamSrv.base+"/api/v1/agent/events", login.Token, nil); err != nil {
+		if _, err := loadgen.OpenStream(ctx2, src.Next(), streamSrv.base+"/api/v1/agent/events", login.Token, nil); err != nil {
 			log.Printf("idle stream %d: %v (stopping there)", i, err)
 			break
 		}
@@ -363,8 +260,8 @@ func run(bin string, nStreams, nIdle, nMessages int, postgres bool, nInstances i
 	fmt.Printf("\n## Chat backend (loopback, %s; %s)\n\n", time.Now().UTC().Format("2006-01-02"), store)
 	fmt.Println("| measure | value |")
 	fmt.Println("|---|---:|")
-	fmt.Printf("| POST → first agent stream, p50 / p99 (%d streams, %d messages) | %s / %s |\n", nStreams, len(firstLat), pct(firstLat, 50), pct(firstLat, 99))
-	fmt.Printf("| POST → all %d agent streams, p50 / p99 | %s / %s |\n", nStreams, pct(allLat, 50), pct(allLat, 99))
+	fmt.Printf("| POST → first agent stream, p50 / p99 (%d streams, %d messages) | %s / %s |\n", nStreams, len(firstLat), loadgen.Percentile(firstLat, 50), loadgen.Percentile(firstLat, 99))
+	fmt.Printf("| POST → all %d agent streams, p50 / p99 | %s / %s |\n", nStreams, loadgen.Percentile(allLat, 50), loadgen.Percentile(allLat, 99))
 	if missing > 0 {
 		fmt.Printf("| messages not delivered to every stream within 10 s | %d |\n", missing)
 	}
@@ -374,24 +271,4 @@ func run(bin string, nStreams, nIdle, nMessages int, postgres bool, nInstances i
 		fmt.Printf("| server RSS: before / with %d idle streams | %.1f MB / %.1f MB (%.1f KB per stream) |\n", opened, float64(rssBeforeIdle)/1024, float64(rssIdle)/1024, float64(rssIdle-rssBeforeIdle)/float64(max(opened, 1)))
 	}
 	return nil
-}
-
-func pct(ds []time.Duration, p int) string {
-	if len(ds) == 0 {
-		return "n/a"
-	}
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	i := (len(s) - 1) * p / 100
-	return s[i].Round(10 * time.Microsecond).String()
-}
-
-// raiseFileLimit lifts the soft open-file limit to the hard one: every
-// stream is a socket on both sides.
-func raiseFileLimit() {
-	var l syscall.Rlimit
-	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &l) == nil && l.Cur < l.Max {
-		l.Cur = l.Max
-		_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &l)
-	}
 }
