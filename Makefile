@@ -13,7 +13,6 @@ STAGE    := build/stage
 WEB      := server/web
 TOOLS    := $(CURDIR)/bin/tools
 WASMEXEC := $(TOOLS)/go_js_wasm_exec
-CHROMIUM := /usr/bin/chromium
 ESBUILD_VERSION := v0.27.7
 ESBUILD  := $(TOOLS)/esbuild-$(ESBUILD_VERSION)
 MINIFY   := --minify --target=es2020 --charset=utf8 --log-level=warning
