@@ -17,10 +17,16 @@ import (
 // agentLogin logs in with HTTP Basic and returns the agent session token.
 func agentLogin(t *testing.T, base, name, password string) string {
 	t.Helper()
+	return agentLoginWith(t, http.DefaultClient, base, name, password)
+}
+
+// agentLoginWith is agentLogin through client c.
+func agentLoginWith(t *testing.T, c *http.Client, base, name, password string) string {
+	t.Helper()
 	req, err := http.NewRequest("POST", base+"/api/v1/agent/sessions", nil)
 	require.NoError(t, err)
 	req.SetBasicAuth(name, password)
-	res, err := http.DefaultClient.Do(req)
+	res, err := c.Do(req)
 	require.NoError(t, err)
 	defer res.Body.Close()
 	require.Equal(t, 201, res.StatusCode, "agent login")

@@ -51,7 +51,13 @@ type browser struct {
 
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
-	ctx := startChromium(t, 2*time.Minute)
+	return newBrowserFor(t, 2*time.Minute)
+}
+
+// newBrowserFor is newBrowser for a test that needs the browser longer.
+func newBrowserFor(t *testing.T, timeout time.Duration) *browser {
+	t.Helper()
+	ctx := startChromium(t, timeout)
 	b := &browser{ctx: ctx}
 	require.NoError(t, chromedp.Listen(ctx, func(ev any) {
 		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
