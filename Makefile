@@ -160,6 +160,13 @@ bench-chat: server
 	$(GO) run ./internal/bench/chatbench -bin bin/crumbless -postgres -idle 0 $(CHAT_BENCH_FLAGS)
 	$(GO) run ./internal/bench/chatbench -bin bin/crumbless -postgres -instances 2 -idle 0 $(CHAT_BENCH_FLAGS)
 
+## bench-soak: 10,000 event streams through nginx for 10 minutes with messages flowing: the server's
+## RSS, goroutines and delivery p99 at the start and the end, and stalled clients dropped.
+## SOAK_FLAGS="-streams 2000 -duration 1m" for a short run; never part of make test.
+.PHONY: bench-soak
+bench-soak:
+	$(GO) run ./internal/bench/soakbench $(SOAK_FLAGS)
+
 ## bench-server: req/s and p99 of the server against nginx and Caddy on the same files
 ## (installs nginx-light, caddy, wrk when missing; about 8 minutes; never part of make test)
 .PHONY: bench-server
