@@ -75,12 +75,3 @@ func (s *Postgres) listen(ctx context.Context, notice func([]byte), listening fu
 		notice([]byte(n.Payload))
 	}
 }
-
-// LastMessageID implements Fanout.
-func (s *Postgres) LastMessageID(ctx context.Context) (int64, error) {
-	var id int64
-	if err := s.row(ctx, `SELECT coalesce(max(id), 0) FROM messages`).Scan(&id); err != nil {
-		return 0, fmt.Errorf("last message: %w", err)
-	}
-	return id, nil
-}

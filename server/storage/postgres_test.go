@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"fmt"
 	neturl "net/url"
 	"sync"
 	"testing"
@@ -77,71 +76,6 @@ func TestPostgresErrorsHideThePassword(t *testing.T) {
 			assert.Contains(t, err.Error(), "127.0.0.1:1")
 		})
 	}
-}
-
-// TestPostgresIDsVisibleInOrder: writers on two instances (two pools) and
-// a reader that pages through AllMessages like an instance catching up
-// after a notification: the reader must see every message exactly once,
-// in increasing id order, although it only ever asks for ids above the
-// last one it saw. A lower id that committed after a higher one would be
-// missed.
-func TestPostgresIDsVisibleInOrder(t *testing.T) {
-	ctx := context.Background()
-	url := pgtest.Database(t)
-	a, b := openPostgres(t, url), openPostgres(t, url)
-	c, err := a.CreateConversation(ctx, []byte("h"), "", 1)
-	require.NoError(t, err)
-	const writers, each = 8, 25
-	stop, done := make(chan struct{}), make(chan struct{})
-	seen := []int64{}
-	var readerErr error
-	go func() {
-		defer close(done)
-		after := int64(0)
-		for last := false; !last; {
-			select {
-			case <-stop: // the writers are done: one more page, then stop
-				last = true
-			default:
-			}
-			msgs, err := b.AllMessages(ctx, after, 500)
-			if err != nil {
-				readerErr = err
-				return
-			}
-			for _, m := range msgs {
-				seen = append(seen, m.ID)
-				after = m.ID
-			}
-		}
-	}()
-	var wg sync.WaitGroup
-	for w := range writers {
-		st := a
-		if w%2 == 1 {
-			st = b
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range each {
-				_, _, err := st.AddMessage(ctx, Message{ConversationID: c.ID, ClientID: fmt.Sprint(w, "-", i), Author: Visitor, Body: "m", Created: 2})
-				assert.NoError(t, err)
-			}
-		}()
-	}
-	wg.Wait()
-	close(stop)
-	<-done
-	require.NoError(t, readerErr)
-	all, err := a.Messages(ctx, c.ID, 0, 500)
-	require.NoError(t, err)
-	require.Len(t, all, writers*each)
-	want := make([]int64, len(all))
-	for i, m := range all {
-		want[i] = m.ID
-	}
-	assert.Equal(t, want, seen, "every message seen once, in id order")
 }
 
 // TestPostgresTimeouts: every connection has the statement and lock

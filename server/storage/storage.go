@@ -105,7 +105,7 @@ type Store interface {
 
 // Fanout is what a Store shared by several server instances (Postgres)
 // offers so that they behave as one: small notices that reach every
-// instance, and the newest message id.
+// instance, and where the new messages start.
 type Fanout interface {
 	// Notify sends payload (at most 7,900 bytes) to every instance's
 	// Listen, this one's included, in commit order.
@@ -116,7 +116,9 @@ type Fanout interface {
 	// meanwhile is lost: catch up from the rows) and with the error each
 	// time the connection is lost.
 	Listen(ctx context.Context, notice func(payload []byte), state func(err error))
-	// LastMessageID returns the highest message id stored, 0 for none.
+	// LastMessageID returns an id such that every message at or below it
+	// that will ever exist is readable already: reading the messages above
+	// it gets every newer one.
 	LastMessageID(ctx context.Context) (int64, error)
 }
 

@@ -1,0 +1,222 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Message ids on PostgreSQL come from a sequence, handed out before the
+// commit: concurrent senders commit in any order, so a reader that pages
+// by id ("every message above the last one I saw") could see message 6,
+// move past it, and never see message 5 committed a moment later. Senders
+// do not queue for one another to prevent it; readers look at who is
+// still sending instead, through the lock table:
+//
+//   - AddMessage takes the shared lock lockSending, then allocates its id,
+//     then takes the shared lock lockMessage+id; both last until its
+//     commit. Shared locks never wait for one another, so sends run in
+//     parallel (those of one conversation still meet on its row).
+//   - A reader first notes the highest id allocated so far (the sequence's
+//     last value), then reads pg_locks once, then reads the messages, each
+//     a statement of its own, in one READ COMMITTED transaction. It returns
+//     no message above the visible bound: the allocated id noted, and
+//     below the lowest lockMessage id still held. When a transaction holds
+//     lockSending but no lockMessage id yet (between the two), the bound is
+//     unknown and the reader tries again a moment later.
+//
+// Why that is enough: a sender whose id is at most the noted id allocated
+// it before the note, so held lockSending before the note and, unless it
+// had ended (then the message read, later, sees its row), when pg_locks
+// was read: with its lockMessage id (the bound is below it) or without
+// (the reader tries again). A sender that did not hold lockSending then
+// allocates after it, above the noted id. So every message at or below
+// the bound has committed (or never will) before the message read, which
+// sees it. The bound never goes down, so what one read returns, a later
+// read on any instance returns too.
+//
+// Unlike a bound on the oldest running transaction (pg_snapshot_xmin),
+// this one waits only for senders, never for an unrelated long
+// transaction elsewhere in the cluster; and unlike a reader taking an
+// exclusive lock to wait for the senders, it never holds a sender up.
+const (
+	lockSending = 0x63726d03 // shared by every AddMessage in flight
+	// lockMessage+id is held shared by the AddMessage storing message id.
+	// The tag in the top 16 bits keeps these keys apart from the others
+	// (ids stay below 2^48).
+	lockMessage    = int64(0x6372) << 48
+	lockMessageTag = 0x6372
+)
+
+// messageIDs is the sequence of message ids (the identity of messages.id;
+// cache 1, so that an id allocated later is always higher).
+const messageIDs = "messages_id_seq"
+
+// addMessage stores a message unless its client id was used already, in
+// three statements of one transaction: lockSending, then an id and its
+// lockMessage (both only for a message not stored yet), then the insert:
+// the rows of the message as stored (inserted or found) and whether it was
+// inserted. $1 conversation, $2 author, $3 client id.
+var addMessage = [3]string{
+	`SELECT set_config('crumbless.sending', '1', true), pg_advisory_xact_lock_shared(` + strconv.Itoa(lockSending) + `)
+	WHERE NOT EXISTS (SELECT 1 FROM messages WHERE conversation_id = $1 AND author = $2 AND client_id = $3)`,
+
+	`SELECT pg_advisory_xact_lock_shared(` + strconv.FormatInt(lockMessage, 10) + ` + n.id), set_config('crumbless.message_id', n.id::text, true)
+	FROM (SELECT nextval('` + messageIDs + `') AS id WHERE current_setting('crumbless.sending', true) = '1' OFFSET 0) n`,
+
+	`WITH existing AS (
+	SELECT id, body, agent_id, created_at FROM messages WHERE conversation_id = $1 AND author = $2 AND client_id = $3
+), ins AS (
+	INSERT INTO messages (id, conversation_id, client_id, author, agent_id, body, created_at)
+	SELECT n.id, $1, $3, $2, $4, $5, $6 FROM (SELECT nullif(current_setting('crumbless.message_id', true), '')::bigint AS id) n
+	WHERE n.id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM existing)
+	RETURNING id, body, agent_id, created_at
+), cursor AS ( -- the author has read their own message
+	UPDATE conversations c SET updated_at = $6,
+		visitor_read = CASE WHEN $2 = 'visitor' THEN greatest(c.visitor_read, ins.id) ELSE c.visitor_read END,
+		agent_read = CASE WHEN $2 = 'agent' THEN greatest(c.agent_read, ins.id) ELSE c.agent_read END
+	FROM ins WHERE c.id = $1
+)
+SELECT r.id, r.body, coalesce(r.agent_id, 0), coalesce(a.name, ''), r.created_at, r.created FROM (
+	SELECT id, body, agent_id, created_at, true AS created FROM ins
+	UNION ALL SELECT id, body, agent_id, created_at, false FROM existing
+) r LEFT JOIN agents a ON a.id = r.agent_id`,
+}
+
+// AddMessage implements Store in one round trip: a batch in one
+// transaction that takes the locks readers look for (see above) and
+// stores the message.
+func (s *Postgres) AddMessage(ctx context.Context, m Message) (Message, bool, error) {
+	var agent *int64
+	if m.AgentID != 0 {
+		agent = &m.AgentID
+	}
+	var b pgx.Batch // one implicit transaction, committed at its end
+	b.Queue(addMessage[0], m.ConversationID, m.Author, m.ClientID)
+	b.Queue(addMessage[1])
+	var stored Message
+	var created bool
+	b.Queue(addMessage[2], m.ConversationID, m.Author, m.ClientID, agent, m.Body, m.Created).QueryRow(func(row pgx.Row) error {
+		return row.Scan(&stored.ID, &stored.Body, &stored.AgentID, &stored.AgentName, &stored.Created, &created)
+	})
+	if err := s.pool.SendBatch(ctx, &b).Close(); err != nil {
+		return Message{}, false, fmt.Errorf("add message: %w", err)
+	}
+	if !created && stored.Body != m.Body {
+		return Message{}, false, fmt.Errorf("add message: %w", ErrConflict)
+	}
+	stored.ConversationID, stored.ClientID, stored.Author = m.ConversationID, m.ClientID, m.Author
+	return stored, created, nil
+}
+
+// The reader's two statements before its message read: the highest id
+// allocated, then the visible bound (-1 while a sender holds lockSending
+// without its lockMessage id yet), kept in crumbless.visible for the read.
+var (
+	noteAllocated = `SELECT set_config('crumbless.allocated', coalesce(pg_sequence_last_value('` + messageIDs + `'), 0)::text, true)`
+	visibleBound  = `WITH l AS MATERIALIZED (
+	SELECT virtualtransaction AS tx, classid::bigint AS hi, objid::bigint AS lo FROM pg_locks
+	WHERE locktype = 'advisory' AND objsubid = 1 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+), keyed AS (
+	SELECT tx, ((hi & 65535) << 32) | lo AS id FROM l WHERE hi >> 16 = ` + strconv.Itoa(lockMessageTag) + `
+), bound AS (
+	SELECT CASE WHEN EXISTS (SELECT 1 FROM l WHERE hi = 0 AND lo = ` + strconv.Itoa(lockSending) + ` AND tx NOT IN (SELECT tx FROM keyed)) THEN -1
+		ELSE least(current_setting('crumbless.allocated')::bigint, (SELECT min(id) - 1 FROM keyed)) END AS v
+)
+SELECT set_config('crumbless.visible', v::text, true)::bigint FROM bound`
+)
+
+// visibleWait bounds how long a reader waits for a sender between its
+// two locks (a few microseconds, unless its database stalls).
+const visibleWait = 10 * time.Second
+
+// errInFlight is what a read gets when the bound stays unknown.
+var errInFlight = errors.New("a message is being stored; its id is not known yet")
+
+// readVisible runs query (a message read that may use
+// current_setting('crumbless.visible')::bigint, the visible bound) after
+// the bound's statements, in one READ COMMITTED transaction and one round
+// trip, and returns the bound and the messages.
+func (s *Postgres) readVisible(ctx context.Context, query string, args ...any) (int64, []Message, error) {
+	deadline := time.Now().Add(visibleWait)
+	for pause := 200 * time.Microsecond; ; pause = min(2*pause, 20*time.Millisecond) {
+		bound, msgs, err := s.readVisibleOnce(ctx, query, args...)
+		if err != nil || bound >= 0 {
+			return bound, msgs, err
+		}
+		if time.Now().After(deadline) {
+			return 0, nil, errInFlight
+		}
+		select {
+		case <-ctx.Done():
+			return 0, nil, ctx.Err()
+		case <-time.After(pause):
+		}
+	}
+}
+
+func (s *Postgres) readVisibleOnce(ctx context.Context, query string, args ...any) (int64, []Message, error) {
+	var b pgx.Batch
+	b.Queue(`BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY`)
+	b.Queue(noteAllocated)
+	var bound int64
+	b.Queue(visibleBound).QueryRow(func(row pgx.Row) error { return row.Scan(&bound) })
+	var msgs []Message
+	if query != "" {
+		b.Queue(query, args...).Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				m, err := scanMessage(rows)
+				if err != nil {
+					return err
+				}
+				msgs = append(msgs, m)
+			}
+			return rows.Err()
+		})
+	}
+	b.Queue(`COMMIT`)
+	if err := s.pool.SendBatch(ctx, &b).Close(); err != nil {
+		return 0, nil, err
+	}
+	return bound, msgs, nil
+}
+
+// pgMessageSelect is messageSelect for pgx ($n placeholders), reading
+// below the visible bound only.
+const pgMessageSelect = `SELECT m.id, m.conversation_id, m.client_id, m.author, coalesce(a.name, ''), coalesce(m.agent_id, 0), m.body, m.created_at
+	FROM messages m LEFT JOIN agents a ON a.id = m.agent_id
+	WHERE m.id <= current_setting('crumbless.visible')::bigint AND `
+
+// Messages implements Store; it never returns a message while a lower id
+// of any conversation may still commit.
+func (s *Postgres) Messages(ctx context.Context, conversationID, after int64, limit int) ([]Message, error) {
+	_, msgs, err := s.readVisible(ctx, pgMessageSelect+`m.conversation_id = $1 AND m.id > $2 ORDER BY m.id LIMIT $3`, conversationID, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("messages: %w", err)
+	}
+	return msgs, nil
+}
+
+// AllMessages implements Store; it never returns a message while a lower
+// id may still commit.
+func (s *Postgres) AllMessages(ctx context.Context, after int64, limit int) ([]Message, error) {
+	_, msgs, err := s.readVisible(ctx, pgMessageSelect+`m.id > $1 ORDER BY m.id LIMIT $2`, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("messages: %w", err)
+	}
+	return msgs, nil
+}
+
+// LastMessageID implements Fanout: the visible bound, the highest id
+// below which every message that will ever exist is readable.
+func (s *Postgres) LastMessageID(ctx context.Context) (int64, error) {
+	bound, _, err := s.readVisible(ctx, "")
+	if err != nil {
+		return 0, fmt.Errorf("last message: %w", err)
+	}
+	return bound, nil
+}

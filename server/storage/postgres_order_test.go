@@ -1,0 +1,235 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crumbless/crumbless/internal/testenv/pgtest"
+)
+
+// TestPostgresIDsVisibleInOrder: writers on two instances (two pools),
+// each sending to conversations of its own and to a shared one, some
+// sends repeated (idempotent retries), while readers on the second
+// instance page by id like a stream resuming with Last-Event-ID: one
+// through AllMessages (the agents' stream and the instances' catch-up),
+// one through Messages per conversation (a visitor's stream). Each must
+// see every message exactly once, in increasing id order, although it
+// only ever asks for ids above the last one it saw: a lower id that
+// became readable after a higher one would be missed.
+func TestPostgresIDsVisibleInOrder(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.Database(t)
+	a, b := openPostgres(t, url), openPostgres(t, url)
+	const writers, each = 8, 25
+	convs := make([]int64, writers+1) // one per writer, and a shared one last
+	for i := range convs {
+		c, err := a.CreateConversation(ctx, []byte(fmt.Sprint("h", i)), "", 1)
+		require.NoError(t, err)
+		convs[i] = c.ID
+	}
+	stop := make(chan struct{})
+	var readers sync.WaitGroup
+	// page reads messages by id until stop, then one more page.
+	page := func(read func(after int64) ([]Message, error)) *[]int64 {
+		seen := &[]int64{}
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			after := int64(0)
+			for last := false; !last; {
+				select {
+				case <-stop:
+					last = true
+				default:
+				}
+				for {
+					msgs, err := read(after)
+					if !assert.NoError(t, err) {
+						return
+					}
+					for _, m := range msgs {
+						*seen = append(*seen, m.ID)
+						after = m.ID
+					}
+					if len(msgs) < 50 {
+						break
+					}
+				}
+			}
+		}()
+		return seen
+	}
+	all := page(func(after int64) ([]Message, error) { return b.AllMessages(ctx, after, 50) })
+	perConv := make([]*[]int64, len(convs))
+	for i, c := range convs {
+		perConv[i] = page(func(after int64) ([]Message, error) { return b.Messages(ctx, c, after, 50) })
+	}
+	var wg sync.WaitGroup
+	for w := range writers {
+		st := a
+		if w%2 == 1 {
+			st = b
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				conv := convs[w]
+				if i%3 == 0 {
+					conv = convs[writers]
+				}
+				m := Message{ConversationID: conv, ClientID: fmt.Sprint(w, "-", i), Author: Visitor, Body: "m", Created: 2}
+				_, created, err := st.AddMessage(ctx, m)
+				assert.NoError(t, err)
+				assert.True(t, created)
+				if i%5 == 0 { // a retry: the message stored, nothing new
+					_, created, err := st.AddMessage(ctx, m)
+					assert.NoError(t, err)
+					assert.False(t, created)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	readers.Wait()
+
+	var want []int64
+	for i, c := range convs {
+		stored, err := a.Messages(ctx, c, 0, 500)
+		require.NoError(t, err)
+		ids := make([]int64, len(stored))
+		for j, m := range stored {
+			ids[j] = m.ID
+		}
+		assert.Equal(t, ids, *perConv[i], "conversation %d: every message seen once, in id order", i)
+		want = append(want, ids...)
+	}
+	require.Len(t, want, writers*each)
+	assert.Len(t, *all, len(want))
+	assert.IsIncreasing(t, *all, "every message seen once, in id order")
+	assert.ElementsMatch(t, want, *all)
+}
+
+// senderTx runs AddMessage's statements for m in a transaction that the
+// test commits or rolls back, as a send caught in flight; keyed false stops
+// after lockSending, before the id. It returns the id (0 when not keyed).
+func senderTx(t *testing.T, s *Postgres, m Message, keyed bool) (pgx.Tx, int64) {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := s.Pool().Begin(ctx)
+	require.NoError(t, err)
+	t.Cleanup(func() { tx.Rollback(ctx) })
+	_, err = tx.Exec(ctx, addMessage[0], m.ConversationID, m.Author, m.ClientID)
+	require.NoError(t, err)
+	if !keyed {
+		return tx, 0
+	}
+	_, err = tx.Exec(ctx, addMessage[1])
+	require.NoError(t, err)
+	var id, agentID int64
+	var body, agentName string
+	var created int64
+	var isNew bool
+	require.NoError(t, tx.QueryRow(ctx, addMessage[2], m.ConversationID, m.Author, m.ClientID, nil, m.Body, m.Created).
+		Scan(&id, &body, &agentID, &agentName, &created, &isNew))
+	require.True(t, isNew)
+	return tx, id
+}
+
+// TestPostgresSendInFlight: a send caught between its id and its commit
+// neither holds up other sends (of other conversations, on other
+// connections) nor lets a reader move past its id; once it commits, both
+// messages are read, in order. A transaction that holds no message lock —
+// another writer's, long — holds nobody up.
+func TestPostgresSendInFlight(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.Database(t)
+	a, b := openPostgres(t, url), openPostgres(t, url)
+	c1, err := a.CreateConversation(ctx, []byte("h1"), "", 1)
+	require.NoError(t, err)
+	c2, err := a.CreateConversation(ctx, []byte("h2"), "", 1)
+	require.NoError(t, err)
+	first, _, err := a.AddMessage(ctx, Message{ConversationID: c2.ID, ClientID: "first", Author: Visitor, Body: "m", Created: 2})
+	require.NoError(t, err)
+
+	// Another writer's long transaction, with a transaction id of its own.
+	other, err := b.Pool().Begin(ctx)
+	require.NoError(t, err)
+	defer other.Rollback(ctx)
+	_, err = other.Exec(ctx, `INSERT INTO secrets (name, value) VALUES ('other', '\x00')`)
+	require.NoError(t, err)
+
+	tx, slow := senderTx(t, a, Message{ConversationID: c1.ID, ClientID: "slow", Author: Visitor, Body: "m", Created: 2}, true)
+	require.Greater(t, slow, first.ID)
+
+	sctx, cancel := context.WithTimeout(ctx, time.Second) // far below the lock timeout
+	fast, created, err := b.AddMessage(sctx, Message{ConversationID: c2.ID, ClientID: "fast", Author: Visitor, Body: "m", Created: 3})
+	cancel()
+	require.NoError(t, err, "a send in flight does not hold up another")
+	require.True(t, created)
+	require.Greater(t, fast.ID, slow)
+
+	ids := func(msgs []Message, err error) []int64 {
+		t.Helper()
+		require.NoError(t, err)
+		var out []int64
+		for _, m := range msgs {
+			out = append(out, m.ID)
+		}
+		return out
+	}
+	for _, r := range []*Postgres{a, b} {
+		assert.Equal(t, []int64{first.ID}, ids(r.AllMessages(ctx, 0, 50)), "nothing past the id in flight")
+		assert.Equal(t, []int64{first.ID}, ids(r.Messages(ctx, c2.ID, 0, 50)), "in no conversation")
+		last, err := r.LastMessageID(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, slow-1, last)
+	}
+	require.NoError(t, tx.Commit(ctx))
+	for _, r := range []*Postgres{a, b} {
+		assert.Equal(t, []int64{first.ID, slow, fast.ID}, ids(r.AllMessages(ctx, 0, 50)))
+		assert.Equal(t, []int64{slow, fast.ID}, ids(r.AllMessages(ctx, first.ID, 50)), "resume")
+		assert.Equal(t, []int64{first.ID, fast.ID}, ids(r.Messages(ctx, c2.ID, 0, 50)))
+		last, err := r.LastMessageID(ctx)
+		require.NoError(t, err)
+		assert.GreaterOrEqual(t, last, fast.ID)
+	}
+}
+
+// TestPostgresSendBeforeItsID: a send that holds lockSending but has no
+// id yet leaves the bound unknown: readers wait for it (here past their
+// deadline) and read on once it ends.
+func TestPostgresSendBeforeItsID(t *testing.T) {
+	ctx := context.Background()
+	s := openPostgres(t, pgtest.Database(t))
+	c, err := s.CreateConversation(ctx, []byte("h"), "", 1)
+	require.NoError(t, err)
+	m, _, err := s.AddMessage(ctx, Message{ConversationID: c.ID, ClientID: "a", Author: Visitor, Body: "m", Created: 2})
+	require.NoError(t, err)
+	tx, _ := senderTx(t, s, Message{ConversationID: c.ID, ClientID: "b", Author: Visitor, Body: "m", Created: 2}, false)
+
+	rctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	_, err = s.AllMessages(rctx, 0, 50)
+	cancel()
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+
+	done := make(chan error, 1)
+	var got []Message
+	go func() {
+		var err error
+		got, err = s.AllMessages(ctx, 0, 50)
+		done <- err
+	}()
+	require.NoError(t, tx.Rollback(ctx))
+	require.NoError(t, <-done)
+	require.Len(t, got, 1)
+	assert.Equal(t, m.ID, got[0].ID)
+}
