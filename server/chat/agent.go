@@ -389,6 +389,7 @@ func (s *Server) agentEvents(w http.ResponseWriter, r *http.Request) {
 		return // refused: the team's presence is unchanged
 	}
 	defer s.hub.unsubscribe(sub)
+	defer s.releaseLease(sub)
 	s.presence.connect()
 	defer s.presence.disconnect()
 	s.serveStream(w, r, sub, lastID, func(ctx context.Context, after int64) ([]storage.Message, error) {

@@ -45,6 +45,9 @@ type Config struct {
 	MaxAddressStreams int
 	// MaxTotalStreams caps the open streams of this process, 20,000: a 503
 	// beyond, so that a flood cannot exhaust memory or file descriptors.
+	// With a Store that keeps stream leases (PostgreSQL) it also caps the
+	// streams of every instance sharing it together, and so do MaxStreams
+	// and MaxAddressStreams.
 	MaxTotalStreams int
 	// MaxLimiterKeys bounds the client networks each rate limit
 	// remembers (10,000); the least recently seen are forgotten first.

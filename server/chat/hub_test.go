@@ -3,6 +3,7 @@ package chat
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -257,9 +258,10 @@ func TestStreamCapAcrossInstances(t *testing.T) {
 	open[2].close() // its instance releases the lease once it sees the stream end
 	deadline = time.Now().Add(5 * time.Second)
 	for {
-		ok, err := st.LeaseStream(context.Background(), "dead-1", "dead", conv, 3, time.Hour)
+		refused, err := st.LeaseStream(context.Background(), storage.StreamLease{ID: "dead-1", Instance: "dead", Conversation: conv},
+			storage.StreamCaps{PerConversation: 3}, time.Hour)
 		require.NoError(t, err)
-		if ok { // the third place, taken by a dying instance
+		if refused == storage.LeaseGranted { // the third place, taken by a dying instance
 			break
 		}
 		require.True(t, time.Now().Before(deadline), "the closed stream's lease was never released")
@@ -275,4 +277,69 @@ func TestStreamCapAcrossInstances(t *testing.T) {
 		require.True(t, time.Now().Before(deadline), "the dead instance's lease never lapsed")
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// TestStreamNetworkAndTotalCapsAcrossInstances: with two instances on one
+// PostgreSQL database the caps of streams per client network and in all
+// count both instances' streams of every kind (a visitor's, an agent's,
+// availability); a closed stream frees its place.
+func TestStreamNetworkAndTotalCapsAcrossInstances(t *testing.T) {
+	_, fx, ts := pgInstances(t, 2, func(c *Config) { c.MaxAddressStreams, c.MaxTotalStreams = 3, 5 })
+	visitor, _ := fx[0].start()
+	session := fx[0].login()
+	const (
+		visitorPath = "/api/v1/conversation/events"
+		agentPath   = "/api/v1/agent/events"
+		publicPath  = "/api/v1/availability/events"
+	)
+	var open []*sseClient
+	for i, s := range []struct {
+		base, path string
+		header     map[string]string
+	}{{ts[0].URL, visitorPath, bearerHeader(visitor, 0)}, {ts[1].URL, agentPath, bearerHeader(session, 0)}, {ts[0].URL, publicPath, nil}} {
+		c, res := openStreamFrom(t, "127.0.0.1", s.base, s.path, s.header)
+		require.Equal(t, http.StatusOK, res.StatusCode, "stream %d", i)
+		open = append(open, c)
+	}
+	for i, s := range ts {
+		c, res := openStreamFrom(t, "127.0.0.1", s.URL, publicPath, nil)
+		assert.Nil(t, c)
+		assert.Equal(t, http.StatusTooManyRequests, res.StatusCode, "instance %d: the network's cap of 3 counts both instances", i)
+	}
+	for i, ip := range []string{"127.0.0.2", "127.0.0.3"} {
+		c, res := openStreamFrom(t, ip, ts[i].URL, publicPath, nil)
+		require.Equal(t, http.StatusOK, res.StatusCode, "another network, %s", ip)
+		open = append(open, c)
+	}
+	for i, s := range ts {
+		c, res := openStreamFrom(t, "127.0.0.4", s.URL, publicPath, nil)
+		assert.Nil(t, c)
+		assert.Equal(t, http.StatusServiceUnavailable, res.StatusCode, "instance %d: the cap of 5 in all counts both instances", i)
+	}
+
+	open[1].close() // the agent's stream on B: a place in all and on 127.0.0.1
+	for i, ip := range []string{"127.0.0.1", "127.0.0.4"} {
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			c, res := openStreamFrom(t, ip, ts[0].URL, publicPath, nil)
+			if res.StatusCode == http.StatusOK {
+				if i == 0 {
+					c.close() // for 127.0.0.4 next
+				}
+				break
+			}
+			require.True(t, time.Now().Before(deadline), "%s: the closed stream's place never freed (%d)", ip, res.StatusCode)
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+}
+
+// openStreamFrom is openStream from the loopback address ip, another
+// client network to the server.
+func openStreamFrom(t *testing.T, ip, base, path string, header map[string]string) (*sseClient, *http.Response) {
+	t.Helper()
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	client := &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}
+	t.Cleanup(client.CloseIdleConnections)
+	return openStreamWith(t, client, base, path, header)
 }

@@ -54,7 +54,7 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request, conversation 
 		s.writeError(w, r, streamRefused(err))
 		return nil, 0, false
 	}
-	if err := s.leaseStream(r.Context(), sub); err != nil {
+	if err := s.leaseStream(r, sub); err != nil {
 		s.hub.unsubscribe(sub)
 		s.writeError(w, r, streamRefused(err))
 		return nil, 0, false
@@ -62,26 +62,39 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request, conversation 
 	return sub, lastID, true
 }
 
-// leaseStream takes a lease for a visitor's stream in a shared database
-// (storage.StreamLeases), so that the cap of streams per conversation
-// counts every instance's: errConversationFull when it is reached. When
-// the database does not answer the cap counts this instance's streams only.
-func (s *Server) leaseStream(ctx context.Context, sub *subscriber) error {
-	if s.leases == nil || sub.conversation <= 0 || s.cfg.MaxStreams <= 0 {
+// leaseStream takes a lease for sub in a shared database
+// (storage.StreamLeases), so that the caps of streams per visitor, per
+// client network and in all count every instance's: the hub's error for
+// the cap that refused it. When the database does not answer the caps
+// count this instance's streams only.
+func (s *Server) leaseStream(r *http.Request, sub *subscriber) error {
+	if s.leases == nil {
 		return nil
 	}
 	b := make([]byte, 12)
 	rand.Read(b)
 	id := hex.EncodeToString(b)
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	caps := storage.StreamCaps{PerNetwork: s.cfg.MaxAddressStreams, Total: s.cfg.MaxTotalStreams}
+	if sub.conversation > 0 {
+		caps.PerConversation = s.cfg.MaxStreams
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	ok, err := s.leases.LeaseStream(ctx, id, s.fanout.origin, sub.conversation, s.cfg.MaxStreams, 3*s.cfg.PresenceBeat)
+	refused, err := s.leases.LeaseStream(ctx, storage.StreamLease{
+		ID: id, Instance: s.fanout.origin, Conversation: sub.conversation,
+		Network: hex.EncodeToString(s.networkHash(r)),
+	}, caps, 3*s.cfg.PresenceBeat)
 	if err != nil {
 		s.log.Warn("stream lease; counting this instance's streams only", "err", err)
 		return nil
 	}
-	if !ok {
+	switch refused {
+	case storage.LeaseConversationFull:
 		return errConversationFull
+	case storage.LeaseNetworkFull:
+		return errAddressFull
+	case storage.LeaseTotalFull:
+		return errHubFull
 	}
 	sub.lease = id
 	return nil

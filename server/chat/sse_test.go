@@ -34,13 +34,19 @@ type sseClient struct {
 // openStream opens path with the given headers and starts reading it.
 func openStream(t *testing.T, base, path string, header map[string]string) (*sseClient, *http.Response) {
 	t.Helper()
+	return openStreamWith(t, http.DefaultClient, base, path, header)
+}
+
+// openStreamWith is openStream through client.
+func openStreamWith(t *testing.T, client *http.Client, base, path string, header map[string]string) (*sseClient, *http.Response) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	req, err := http.NewRequestWithContext(ctx, "GET", base+path, nil)
 	require.NoError(t, err)
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := client.Do(req)
 	require.NoError(t, err)
 	if res.StatusCode != http.StatusOK {
 		cancel()
