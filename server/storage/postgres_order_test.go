@@ -3,7 +3,9 @@ package storage
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -232,4 +234,54 @@ func TestPostgresSendBeforeItsID(t *testing.T) {
 	require.NoError(t, <-done)
 	require.Len(t, got, 1)
 	assert.Equal(t, m.ID, got[0].ID)
+}
+
+// BenchmarkPostgresAddMessage: sends from 8 goroutines at once, each to a
+// conversation of its own, on one pool, while the pool also pages through
+// the messages like an instance catching up: the cost of a send with the
+// others in flight, and of reading past them.
+func BenchmarkPostgresAddMessage(b *testing.B) {
+	ctx := context.Background()
+	s, err := OpenPostgres(ctx, pgtest.Database(b))
+	require.NoError(b, err)
+	defer s.Close()
+	var next atomic.Int64
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() { // the reader
+		defer close(done)
+		after := int64(0)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			msgs, err := s.AllMessages(ctx, after, 500)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			for _, m := range msgs {
+				after = m.ID
+			}
+		}
+	}()
+	b.SetParallelism(4) // 8 senders on 2 cores
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		c, err := s.CreateConversation(ctx, []byte(fmt.Sprint("h", next.Add(1))), "", 1)
+		if err != nil {
+			b.Error(err)
+			return
+		}
+		for i := 0; pb.Next(); i++ {
+			if _, _, err := s.AddMessage(ctx, Message{ConversationID: c.ID, ClientID: strconv.Itoa(i), Author: Visitor, Body: "m", Created: 2}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	close(stop)
+	<-done
 }
