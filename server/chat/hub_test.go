@@ -296,7 +296,7 @@ func TestStreamNetworkAndTotalCapsAcrossInstances(t *testing.T) {
 	for i, s := range []struct {
 		base, path string
 		header     map[string]string
-	}{{ts[0].URL, visitorPath, bearerHeader(visitor, 0)}, {ts[1].URL, agentPath, bearerHeader(session, 0)}, {ts[0].URL, publicPath, nil}} {
+	}{{ts[0].URL, visitorPath, bearerHeader(visitor)}, {ts[1].URL, agentPath, bearerHeader(session)}, {ts[0].URL, publicPath, nil}} {
 		c, res := openStreamFrom(t, "127.0.0.1", s.base, s.path, s.header)
 		require.Equal(t, http.StatusOK, res.StatusCode, "stream %d", i)
 		open = append(open, c)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -17,10 +18,13 @@ import (
 // do not queue for one another to prevent it; readers look at who is
 // still sending instead, through the lock table:
 //
-//   - AddMessage takes the shared lock lockSending, then allocates its id,
-//     then takes the shared lock lockMessage+id; both last until its
-//     commit. Shared locks never wait for one another, so sends run in
-//     parallel (those of one conversation still meet on its row).
+//   - AddMessage locks its conversation's row, then takes the shared lock
+//     lockSending, then allocates its id, then takes the shared lock
+//     lockMessage+id; all last until its commit. Shared locks never wait
+//     for one another, so sends run in parallel; those of one conversation
+//     queue on its row, before their ids, so that within a conversation
+//     ids commit in order (an id a send returns is a safe place for that
+//     conversation's stream to resume from).
 //   - A reader first notes the highest id allocated so far (the sequence's
 //     last value), then reads pg_locks once, then reads the messages, each
 //     a statement of its own, in one READ COMMITTED transaction. It returns
@@ -57,11 +61,14 @@ const (
 const messageIDs = "messages_id_seq"
 
 // addMessage stores a message unless its client id was used already, in
-// three statements of one transaction: lockSending, then an id and its
-// lockMessage (both only for a message not stored yet), then the insert:
-// the rows of the message as stored (inserted or found) and whether it was
-// inserted. $1 conversation, $2 author, $3 client id.
-var addMessage = [3]string{
+// four statements of one transaction: the conversation's row lock, then
+// lockSending, then an id and its lockMessage (both only for a message not
+// stored yet), then the insert: the rows of the message as stored
+// (inserted or found) and whether it was inserted. $1 conversation, $2
+// author, $3 client id.
+var addMessage = [4]string{
+	`SELECT 1 FROM conversations WHERE id = $1 FOR NO KEY UPDATE`,
+
 	`SELECT set_config('crumbless.sending', '1', true), pg_advisory_xact_lock_shared(` + strconv.Itoa(lockSending) + `)
 	WHERE NOT EXISTS (SELECT 1 FROM messages WHERE conversation_id = $1 AND author = $2 AND client_id = $3)`,
 
@@ -96,11 +103,12 @@ func (s *Postgres) AddMessage(ctx context.Context, m Message) (Message, bool, er
 		agent = &m.AgentID
 	}
 	var b pgx.Batch // one implicit transaction, committed at its end
-	b.Queue(addMessage[0], m.ConversationID, m.Author, m.ClientID)
-	b.Queue(addMessage[1])
+	b.Queue(addMessage[0], m.ConversationID)
+	b.Queue(addMessage[1], m.ConversationID, m.Author, m.ClientID)
+	b.Queue(addMessage[2])
 	var stored Message
 	var created bool
-	b.Queue(addMessage[2], m.ConversationID, m.Author, m.ClientID, agent, m.Body, m.Created).QueryRow(func(row pgx.Row) error {
+	b.Queue(addMessage[3], m.ConversationID, m.Author, m.ClientID, agent, m.Body, m.Created).QueryRow(func(row pgx.Row) error {
 		return row.Scan(&stored.ID, &stored.Body, &stored.AgentID, &stored.AgentName, &stored.Created, &created)
 	})
 	if err := s.pool.SendBatch(ctx, &b).Close(); err != nil {
@@ -137,52 +145,64 @@ const visibleWait = 10 * time.Second
 // errInFlight is what a read gets when the bound stays unknown.
 var errInFlight = errors.New("a message is being stored; its id is not known yet")
 
-// readVisible runs query (a message read that may use
+// readVisible runs query (a read that may use
 // current_setting('crumbless.visible')::bigint, the visible bound) after
 // the bound's statements, in one READ COMMITTED transaction and one round
-// trip, and returns the bound and the messages.
-func (s *Postgres) readVisible(ctx context.Context, query string, args ...any) (int64, []Message, error) {
+// trip, scanning each row with scan (called anew for each try), and
+// returns the bound.
+func (s *Postgres) readVisible(ctx context.Context, scan func(scanner) error, query string, args ...any) (int64, error) {
 	deadline := time.Now().Add(visibleWait)
 	for pause := 200 * time.Microsecond; ; pause = min(2*pause, 20*time.Millisecond) {
-		bound, msgs, err := s.readVisibleOnce(ctx, query, args...)
+		bound, err := s.readVisibleOnce(ctx, scan, query, args...)
 		if err != nil || bound >= 0 {
-			return bound, msgs, err
+			return bound, err
 		}
 		if time.Now().After(deadline) {
-			return 0, nil, errInFlight
+			return 0, errInFlight
 		}
 		select {
 		case <-ctx.Done():
-			return 0, nil, ctx.Err()
+			return 0, ctx.Err()
 		case <-time.After(pause):
 		}
 	}
 }
 
-func (s *Postgres) readVisibleOnce(ctx context.Context, query string, args ...any) (int64, []Message, error) {
+func (s *Postgres) readVisibleOnce(ctx context.Context, scan func(scanner) error, query string, args ...any) (int64, error) {
 	var b pgx.Batch
 	b.Queue(`BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY`)
 	b.Queue(noteAllocated)
 	var bound int64
 	b.Queue(visibleBound).QueryRow(func(row pgx.Row) error { return row.Scan(&bound) })
-	var msgs []Message
 	if query != "" {
 		b.Queue(query, args...).Query(func(rows pgx.Rows) error {
 			for rows.Next() {
-				m, err := scanMessage(rows)
-				if err != nil {
+				if bound < 0 {
+					continue // tried again
+				}
+				if err := scan(rows); err != nil {
 					return err
 				}
-				msgs = append(msgs, m)
 			}
 			return rows.Err()
 		})
 	}
 	b.Queue(`COMMIT`)
 	if err := s.pool.SendBatch(ctx, &b).Close(); err != nil {
-		return 0, nil, err
+		return 0, err
 	}
-	return bound, msgs, nil
+	return bound, nil
+}
+
+// readMessages is readVisible for a message query.
+func (s *Postgres) readMessages(ctx context.Context, query string, args ...any) ([]Message, error) {
+	var msgs []Message
+	_, err := s.readVisible(ctx, func(row scanner) error {
+		m, err := scanMessage(row)
+		msgs = append(msgs, m)
+		return err
+	}, query, args...)
+	return msgs, err
 }
 
 // pgMessageSelect is messageSelect for pgx ($n placeholders), reading
@@ -194,7 +214,7 @@ const pgMessageSelect = `SELECT m.id, m.conversation_id, m.client_id, m.author, 
 // Messages implements Store; it never returns a message while a lower id
 // of any conversation may still commit.
 func (s *Postgres) Messages(ctx context.Context, conversationID, after int64, limit int) ([]Message, error) {
-	_, msgs, err := s.readVisible(ctx, pgMessageSelect+`m.conversation_id = $1 AND m.id > $2 ORDER BY m.id LIMIT $3`, conversationID, after, limit)
+	msgs, err := s.readMessages(ctx, pgMessageSelect+`m.conversation_id = $1 AND m.id > $2 ORDER BY m.id LIMIT $3`, conversationID, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("messages: %w", err)
 	}
@@ -204,7 +224,7 @@ func (s *Postgres) Messages(ctx context.Context, conversationID, after int64, li
 // AllMessages implements Store; it never returns a message while a lower
 // id may still commit.
 func (s *Postgres) AllMessages(ctx context.Context, after int64, limit int) ([]Message, error) {
-	_, msgs, err := s.readVisible(ctx, pgMessageSelect+`m.id > $1 ORDER BY m.id LIMIT $2`, after, limit)
+	msgs, err := s.readMessages(ctx, pgMessageSelect+`m.id > $1 ORDER BY m.id LIMIT $2`, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("messages: %w", err)
 	}
@@ -214,9 +234,32 @@ func (s *Postgres) AllMessages(ctx context.Context, after int64, limit int) ([]M
 // LastMessageID implements Fanout: the visible bound, the highest id
 // below which every message that will ever exist is readable.
 func (s *Postgres) LastMessageID(ctx context.Context) (int64, error) {
-	bound, _, err := s.readVisible(ctx, "")
+	bound, err := s.readVisible(ctx, nil, "")
 	if err != nil {
 		return 0, fmt.Errorf("last message: %w", err)
 	}
 	return bound, nil
+}
+
+// pgConversations is conversationSelect whose last message is the last
+// below the visible bound, for pgx.
+var pgConversations = strings.Replace(conversationSelect,
+	`(SELECT max(m.id) FROM messages m WHERE m.conversation_id = c.id)`,
+	`(SELECT max(m.id) FROM messages m WHERE m.conversation_id = c.id AND m.id <= current_setting('crumbless.visible')::bigint)`, 1) +
+	`ORDER BY c.updated_at DESC, c.id DESC LIMIT $1`
+
+// Conversations implements Store; each one's last message is the last
+// below the visible bound, so that the newest of them is a safe place for
+// the agents' stream to resume from.
+func (s *Postgres) Conversations(ctx context.Context, limit int) ([]Conversation, error) {
+	var list []Conversation
+	_, err := s.readVisible(ctx, func(row scanner) error {
+		c, err := scanConversation(row)
+		list = append(list, c)
+		return err
+	}, pgConversations, limit)
+	if err != nil {
+		return nil, fmt.Errorf("conversations: %w", err)
+	}
+	return list, nil
 }

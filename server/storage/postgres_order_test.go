@@ -120,30 +120,62 @@ func TestPostgresIDsVisibleInOrder(t *testing.T) {
 	assert.ElementsMatch(t, want, *all)
 }
 
-// senderTx runs AddMessage's statements for m in a transaction that the
-// test commits or rolls back, as a send caught in flight; keyed false stops
-// after lockSending, before the id. It returns the id (0 when not keyed).
-func senderTx(t *testing.T, s *Postgres, m Message, keyed bool) (pgx.Tx, int64) {
+// Stages of a send caught in flight (the statements of addMessage it has
+// run).
+const (
+	rowLocked = 1 // its conversation's row, no message lock yet
+	sending   = 2 // lockSending too, no id yet
+	inserted  = 4 // its id, its lock and its row: all but the commit
+)
+
+// senderTx runs AddMessage's statements for m up to stage in a
+// transaction that the test goes on with (senderStep), commits or rolls
+// back, as a send caught in flight.
+func senderTx(t *testing.T, s *Postgres, m Message, stage int) pgx.Tx {
+	t.Helper()
+	tx, err := s.Pool().Begin(context.Background())
+	require.NoError(t, err)
+	t.Cleanup(func() { tx.Rollback(context.Background()) })
+	for i := range stage {
+		senderStep(t, tx, m, i)
+	}
+	return tx
+}
+
+// senderStep runs statement i of addMessage for m in tx; after the last
+// it returns the message's id.
+func senderStep(t *testing.T, tx pgx.Tx, m Message, i int) int64 {
 	t.Helper()
 	ctx := context.Background()
-	tx, err := s.Pool().Begin(ctx)
-	require.NoError(t, err)
-	t.Cleanup(func() { tx.Rollback(ctx) })
-	_, err = tx.Exec(ctx, addMessage[0], m.ConversationID, m.Author, m.ClientID)
-	require.NoError(t, err)
-	if !keyed {
-		return tx, 0
+	var err error
+	switch i {
+	case 0:
+		_, err = tx.Exec(ctx, addMessage[0], m.ConversationID)
+	case 1:
+		_, err = tx.Exec(ctx, addMessage[1], m.ConversationID, m.Author, m.ClientID)
+	case 2:
+		_, err = tx.Exec(ctx, addMessage[2])
+	case 3:
+		var id, agentID, created int64
+		var body, agentName string
+		var isNew bool
+		require.NoError(t, tx.QueryRow(ctx, addMessage[3], m.ConversationID, m.Author, m.ClientID, nil, m.Body, m.Created).
+			Scan(&id, &body, &agentID, &agentName, &created, &isNew))
+		require.True(t, isNew)
+		return id
 	}
-	_, err = tx.Exec(ctx, addMessage[1])
 	require.NoError(t, err)
-	var id, agentID int64
-	var body, agentName string
-	var created int64
-	var isNew bool
-	require.NoError(t, tx.QueryRow(ctx, addMessage[2], m.ConversationID, m.Author, m.ClientID, nil, m.Body, m.Created).
-		Scan(&id, &body, &agentID, &agentName, &created, &isNew))
-	require.True(t, isNew)
-	return tx, id
+	return 0
+}
+
+// insertedID is the id of the message a send caught at stage inserted
+// stored.
+func insertedID(t *testing.T, tx pgx.Tx, m Message) int64 {
+	t.Helper()
+	var id int64
+	require.NoError(t, tx.QueryRow(context.Background(), `SELECT id FROM messages WHERE conversation_id = $1 AND client_id = $2`,
+		m.ConversationID, m.ClientID).Scan(&id))
+	return id
 }
 
 // TestPostgresSendInFlight: a send caught between its id and its commit
@@ -169,7 +201,9 @@ func TestPostgresSendInFlight(t *testing.T) {
 	_, err = other.Exec(ctx, `INSERT INTO secrets (name, value) VALUES ('other', '\x00')`)
 	require.NoError(t, err)
 
-	tx, slow := senderTx(t, a, Message{ConversationID: c1.ID, ClientID: "slow", Author: Visitor, Body: "m", Created: 2}, true)
+	slowMsg := Message{ConversationID: c1.ID, ClientID: "slow", Author: Visitor, Body: "m", Created: 2}
+	tx := senderTx(t, a, slowMsg, inserted)
+	slow := insertedID(t, tx, slowMsg)
 	require.Greater(t, slow, first.ID)
 
 	sctx, cancel := context.WithTimeout(ctx, time.Second) // far below the lock timeout
@@ -188,9 +222,21 @@ func TestPostgresSendInFlight(t *testing.T) {
 		}
 		return out
 	}
+	lastOf := func(r *Postgres, conv int64) int64 {
+		t.Helper()
+		list, err := r.Conversations(ctx, 10)
+		require.NoError(t, err)
+		for _, c := range list {
+			if c.ID == conv && c.Last != nil {
+				return c.Last.ID
+			}
+		}
+		return 0
+	}
 	for _, r := range []*Postgres{a, b} {
 		assert.Equal(t, []int64{first.ID}, ids(r.AllMessages(ctx, 0, 50)), "nothing past the id in flight")
 		assert.Equal(t, []int64{first.ID}, ids(r.Messages(ctx, c2.ID, 0, 50)), "in no conversation")
+		assert.Equal(t, first.ID, lastOf(r, c2.ID), "nor as a conversation's last message")
 		last, err := r.LastMessageID(ctx)
 		require.NoError(t, err)
 		assert.Equal(t, slow-1, last)
@@ -200,6 +246,7 @@ func TestPostgresSendInFlight(t *testing.T) {
 		assert.Equal(t, []int64{first.ID, slow, fast.ID}, ids(r.AllMessages(ctx, 0, 50)))
 		assert.Equal(t, []int64{slow, fast.ID}, ids(r.AllMessages(ctx, first.ID, 50)), "resume")
 		assert.Equal(t, []int64{first.ID, fast.ID}, ids(r.Messages(ctx, c2.ID, 0, 50)))
+		assert.Equal(t, fast.ID, lastOf(r, c2.ID))
 		last, err := r.LastMessageID(ctx)
 		require.NoError(t, err)
 		assert.GreaterOrEqual(t, last, fast.ID)
@@ -216,7 +263,7 @@ func TestPostgresSendBeforeItsID(t *testing.T) {
 	require.NoError(t, err)
 	m, _, err := s.AddMessage(ctx, Message{ConversationID: c.ID, ClientID: "a", Author: Visitor, Body: "m", Created: 2})
 	require.NoError(t, err)
-	tx, _ := senderTx(t, s, Message{ConversationID: c.ID, ClientID: "b", Author: Visitor, Body: "m", Created: 2}, false)
+	tx := senderTx(t, s, Message{ConversationID: c.ID, ClientID: "b", Author: Visitor, Body: "m", Created: 2}, sending)
 
 	rctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
 	_, err = s.AllMessages(rctx, 0, 50)
@@ -234,6 +281,54 @@ func TestPostgresSendBeforeItsID(t *testing.T) {
 	require.NoError(t, <-done)
 	require.Len(t, got, 1)
 	assert.Equal(t, m.ID, got[0].ID)
+}
+
+// TestPostgresConversationOrder: sends to one conversation take its ids
+// in commit order: a send that waits for the conversation behind another
+// draws its id after that one has committed, so the id a send returns is
+// a safe place for that conversation's stream to resume from.
+func TestPostgresConversationOrder(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.Database(t)
+	a, b := openPostgres(t, url), openPostgres(t, url)
+	c, err := a.CreateConversation(ctx, []byte("h"), "", 1)
+	require.NoError(t, err)
+	held := Message{ConversationID: c.ID, ClientID: "held", Author: Agent, Body: "m", Created: 2}
+	tx := senderTx(t, a, held, rowLocked)
+
+	type result struct {
+		m   Message
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		m, _, err := b.AddMessage(ctx, Message{ConversationID: c.ID, ClientID: "next", Author: Visitor, Body: "m", Created: 3})
+		done <- result{m, err}
+	}()
+	// Wait until the second send waits for the conversation's row.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var waiting int
+		require.NoError(t, a.Pool().QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FOR NO KEY UPDATE%'`).Scan(&waiting))
+		if waiting == 1 {
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "the second send never waited for the row")
+		time.Sleep(10 * time.Millisecond)
+	}
+	for i := rowLocked; i < inserted; i++ {
+		senderStep(t, tx, held, i)
+	}
+	heldID := insertedID(t, tx, held)
+	require.NoError(t, tx.Commit(ctx))
+	r := <-done
+	require.NoError(t, r.err)
+	assert.Greater(t, r.m.ID, heldID, "the later send's id is above the one it waited for")
+	msgs, err := b.Messages(ctx, c.ID, 0, 10)
+	require.NoError(t, err)
+	require.Len(t, msgs, 2)
+	assert.Equal(t, []int64{heldID, r.m.ID}, []int64{msgs[0].ID, msgs[1].ID})
 }
 
 // BenchmarkPostgresAddMessage: sends from 8 goroutines at once, each to a
