@@ -40,8 +40,9 @@ var postgresDialect = dialect{
 // ever exist: Last-Event-ID resume and the instances' catch-up rely on it.
 type Postgres struct {
 	store
-	pool *pgxpool.Pool
-	url  string // with the password taken out, for logs
+	pool  *pgxpool.Pool
+	url   string // with the password taken out, for logs
+	dbOID uint32 // the database's oid, for reading pg_locks
 }
 
 var _ Store = (*Postgres)(nil)
@@ -84,6 +85,10 @@ func OpenPostgres(ctx context.Context, rawURL string) (*Postgres, error) {
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("postgres %s: %w", safe, err)
+	}
+	if err := pool.QueryRow(ctx, `SELECT oid FROM pg_database WHERE datname = current_database()`).Scan(&s.dbOID); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("postgres %s: database oid: %w", safe, err)
 	}
 	return s, nil
 }

@@ -124,11 +124,13 @@ func (s *Postgres) AddMessage(ctx context.Context, m Message) (Message, bool, er
 // The reader's two statements before its message read: the highest id
 // allocated, then the visible bound (-1 while a sender holds lockSending
 // without its lockMessage id yet), kept in crumbless.visible for the read.
+// $1 is the database's oid (Postgres.dbOID): advisory locks are per
+// database, pg_locks shows the whole cluster's.
 var (
 	noteAllocated = `SELECT set_config('crumbless.allocated', coalesce(pg_sequence_last_value('` + messageIDs + `'), 0)::text, true)`
 	visibleBound  = `WITH l AS MATERIALIZED (
 	SELECT virtualtransaction AS tx, classid::bigint AS hi, objid::bigint AS lo FROM pg_locks
-	WHERE locktype = 'advisory' AND objsubid = 1 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+	WHERE locktype = 'advisory' AND objsubid = 1 AND database = $1
 ), keyed AS (
 	SELECT tx, ((hi & 65535) << 32) | lo AS id FROM l WHERE hi >> 16 = ` + strconv.Itoa(lockMessageTag) + `
 ), bound AS (
@@ -173,7 +175,7 @@ func (s *Postgres) readVisibleOnce(ctx context.Context, scan func(scanner) error
 	b.Queue(`BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY`)
 	b.Queue(noteAllocated)
 	var bound int64
-	b.Queue(visibleBound).QueryRow(func(row pgx.Row) error { return row.Scan(&bound) })
+	b.Queue(visibleBound, s.dbOID).QueryRow(func(row pgx.Row) error { return row.Scan(&bound) })
 	if query != "" {
 		b.Queue(query, args...).Query(func(rows pgx.Rows) error {
 			for rows.Next() {

@@ -380,3 +380,23 @@ func BenchmarkPostgresAddMessage(b *testing.B) {
 	close(stop)
 	<-done
 }
+
+// BenchmarkPostgresAllMessages: the read an instance makes on every
+// notice, when there is nothing new: the cost of finding the visible
+// bound.
+func BenchmarkPostgresAllMessages(b *testing.B) {
+	ctx := context.Background()
+	s, err := OpenPostgres(ctx, pgtest.Database(b))
+	require.NoError(b, err)
+	defer s.Close()
+	c, err := s.CreateConversation(ctx, []byte("h"), "", 1)
+	require.NoError(b, err)
+	m, _, err := s.AddMessage(ctx, Message{ConversationID: c.ID, ClientID: "a", Author: Visitor, Body: "m", Created: 2})
+	require.NoError(b, err)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := s.AllMessages(ctx, m.ID, 500); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
