@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -43,6 +44,10 @@ type Postgres struct {
 	pool  *pgxpool.Pool
 	url   string // with the password taken out, for logs
 	dbOID uint32 // the database's oid, for reading pg_locks
+	// visible is the highest visible bound found so far
+	// (postgres_order.go): every message at or below it has committed or
+	// never will.
+	visible atomic.Int64
 }
 
 var _ Store = (*Postgres)(nil)

@@ -31,17 +31,20 @@ import (
 //     no message above the visible bound: the allocated id noted, and
 //     below the lowest lockMessage id still held. When a transaction holds
 //     lockSending but no lockMessage id yet (between the two), the bound is
-//     unknown and the reader tries again a moment later.
+//     unknown for now and the reader uses the highest bound this process
+//     has found before (Postgres.visible), which stays good: every id at
+//     or below a bound has ended for good.
 //
 // Why that is enough: a sender whose id is at most the noted id allocated
 // it before the note, so held lockSending before the note and, unless it
 // had ended (then the message read, later, sees its row), when pg_locks
 // was read: with its lockMessage id (the bound is below it) or without
-// (the reader tries again). A sender that did not hold lockSending then
+// (the bound is unknown). A sender that did not hold lockSending then
 // allocates after it, above the noted id. So every message at or below
 // the bound has committed (or never will) before the message read, which
-// sees it. The bound never goes down, so what one read returns, a later
-// read on any instance returns too.
+// sees it. The bound a process reads with never goes down, so what one
+// read returns, a later read in that process returns too: a stream's
+// replay covers what the instance's catch-up delivered before it.
 //
 // Unlike a bound on the oldest running transaction (pg_snapshot_xmin),
 // this one waits only for senders, never for an unrelated long
@@ -122,8 +125,10 @@ func (s *Postgres) AddMessage(ctx context.Context, m Message) (Message, bool, er
 }
 
 // The reader's two statements before its message read: the highest id
-// allocated, then the visible bound (-1 while a sender holds lockSending
-// without its lockMessage id yet), kept in crumbless.visible for the read.
+// allocated, then the visible bound, kept in crumbless.visible for the
+// read: at least $2 (the highest found before), and $2 while a sender
+// holds lockSending without its lockMessage id yet; with whether it was
+// known.
 // $1 is the database's oid (Postgres.dbOID): advisory locks are per
 // database, pg_locks shows the whole cluster's.
 var (
@@ -134,54 +139,27 @@ var (
 ), keyed AS (
 	SELECT tx, ((hi & 65535) << 32) | lo AS id FROM l WHERE hi >> 16 = ` + strconv.Itoa(lockMessageTag) + `
 ), bound AS (
-	SELECT CASE WHEN EXISTS (SELECT 1 FROM l WHERE hi = 0 AND lo = ` + strconv.Itoa(lockSending) + ` AND tx NOT IN (SELECT tx FROM keyed)) THEN -1
+	SELECT CASE WHEN EXISTS (SELECT 1 FROM l WHERE hi = 0 AND lo = ` + strconv.Itoa(lockSending) + ` AND tx NOT IN (SELECT tx FROM keyed)) THEN NULL
 		ELSE least(current_setting('crumbless.allocated')::bigint, (SELECT min(id) - 1 FROM keyed)) END AS v
 )
-SELECT set_config('crumbless.visible', v::text, true)::bigint FROM bound`
+SELECT set_config('crumbless.visible', greatest(v, $2::bigint)::text, true)::bigint, v IS NOT NULL FROM bound`
 )
-
-// visibleWait bounds how long a reader waits for a sender between its
-// two locks (a few microseconds, unless its database stalls).
-const visibleWait = 10 * time.Second
-
-// errInFlight is what a read gets when the bound stays unknown.
-var errInFlight = errors.New("a message is being stored; its id is not known yet")
 
 // readVisible runs query (a read that may use
 // current_setting('crumbless.visible')::bigint, the visible bound) after
 // the bound's statements, in one READ COMMITTED transaction and one round
-// trip, scanning each row with scan (called anew for each try), and
-// returns the bound.
-func (s *Postgres) readVisible(ctx context.Context, scan func(scanner) error, query string, args ...any) (int64, error) {
-	deadline := time.Now().Add(visibleWait)
-	for pause := 200 * time.Microsecond; ; pause = min(2*pause, 20*time.Millisecond) {
-		bound, err := s.readVisibleOnce(ctx, scan, query, args...)
-		if err != nil || bound >= 0 {
-			return bound, err
-		}
-		if time.Now().After(deadline) {
-			return 0, errInFlight
-		}
-		select {
-		case <-ctx.Done():
-			return 0, ctx.Err()
-		case <-time.After(pause):
-		}
-	}
-}
-
-func (s *Postgres) readVisibleOnce(ctx context.Context, scan func(scanner) error, query string, args ...any) (int64, error) {
+// trip, scanning each row with scan, and returns the bound read with and
+// whether it was known (rather than the highest found before).
+func (s *Postgres) readVisible(ctx context.Context, scan func(scanner) error, query string, args ...any) (int64, bool, error) {
 	var b pgx.Batch
 	b.Queue(`BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY`)
 	b.Queue(noteAllocated)
 	var bound int64
-	b.Queue(visibleBound, s.dbOID).QueryRow(func(row pgx.Row) error { return row.Scan(&bound) })
+	var known bool
+	b.Queue(visibleBound, s.dbOID, s.visible.Load()).QueryRow(func(row pgx.Row) error { return row.Scan(&bound, &known) })
 	if query != "" {
 		b.Queue(query, args...).Query(func(rows pgx.Rows) error {
 			for rows.Next() {
-				if bound < 0 {
-					continue // tried again
-				}
 				if err := scan(rows); err != nil {
 					return err
 				}
@@ -191,15 +169,21 @@ func (s *Postgres) readVisibleOnce(ctx context.Context, scan func(scanner) error
 	}
 	b.Queue(`COMMIT`)
 	if err := s.pool.SendBatch(ctx, &b).Close(); err != nil {
-		return 0, err
+		return 0, false, err
 	}
-	return bound, nil
+	for { // keep the highest
+		old := s.visible.Load()
+		if bound <= old || s.visible.CompareAndSwap(old, bound) {
+			break
+		}
+	}
+	return bound, known, nil
 }
 
 // readMessages is readVisible for a message query.
 func (s *Postgres) readMessages(ctx context.Context, query string, args ...any) ([]Message, error) {
 	var msgs []Message
-	_, err := s.readVisible(ctx, func(row scanner) error {
+	_, _, err := s.readVisible(ctx, func(row scanner) error {
 		m, err := scanMessage(row)
 		msgs = append(msgs, m)
 		return err
@@ -234,13 +218,28 @@ func (s *Postgres) AllMessages(ctx context.Context, after int64, limit int) ([]M
 }
 
 // LastMessageID implements Fanout: the visible bound, the highest id
-// below which every message that will ever exist is readable.
+// at or below which every message that will ever exist is readable. While
+// it is unknown (a send between its two locks, a few microseconds) it asks
+// again, for up to 10 s.
 func (s *Postgres) LastMessageID(ctx context.Context) (int64, error) {
-	bound, err := s.readVisible(ctx, nil, "")
-	if err != nil {
-		return 0, fmt.Errorf("last message: %w", err)
+	deadline := time.Now().Add(10 * time.Second)
+	for pause := 200 * time.Microsecond; ; pause = min(2*pause, 20*time.Millisecond) {
+		bound, known, err := s.readVisible(ctx, nil, "")
+		if err != nil {
+			return 0, fmt.Errorf("last message: %w", err)
+		}
+		if known {
+			return bound, nil
+		}
+		if time.Now().After(deadline) {
+			return 0, errors.New("last message: a send stays between its locks")
+		}
+		select {
+		case <-ctx.Done():
+			return 0, fmt.Errorf("last message: %w", ctx.Err())
+		case <-time.After(pause):
+		}
 	}
-	return bound, nil
 }
 
 // pgConversations is conversationSelect whose last message is the last
@@ -255,7 +254,7 @@ var pgConversations = strings.Replace(conversationSelect,
 // the agents' stream to resume from.
 func (s *Postgres) Conversations(ctx context.Context, limit int) ([]Conversation, error) {
 	var list []Conversation
-	_, err := s.readVisible(ctx, func(row scanner) error {
+	_, _, err := s.readVisible(ctx, func(row scanner) error {
 		c, err := scanConversation(row)
 		list = append(list, c)
 		return err

@@ -254,33 +254,46 @@ func TestPostgresSendInFlight(t *testing.T) {
 }
 
 // TestPostgresSendBeforeItsID: a send that holds lockSending but has no
-// id yet leaves the bound unknown: readers wait for it (here past their
-// deadline) and read on once it ends.
+// id yet leaves the bound unknown: readers read up to the highest bound
+// their process found before (what they read before, never less), without
+// waiting, and read on once it ends.
 func TestPostgresSendBeforeItsID(t *testing.T) {
 	ctx := context.Background()
-	s := openPostgres(t, pgtest.Database(t))
+	url := pgtest.Database(t)
+	s, other := openPostgres(t, url), openPostgres(t, url)
 	c, err := s.CreateConversation(ctx, []byte("h"), "", 1)
 	require.NoError(t, err)
 	m, _, err := s.AddMessage(ctx, Message{ConversationID: c.ID, ClientID: "a", Author: Visitor, Body: "m", Created: 2})
 	require.NoError(t, err)
+	got, err := s.AllMessages(ctx, 0, 50)
+	require.NoError(t, err)
+	require.Len(t, got, 1, "a known bound")
+
 	tx := senderTx(t, s, Message{ConversationID: c.ID, ClientID: "b", Author: Visitor, Body: "m", Created: 2}, sending)
+	c2, err := other.CreateConversation(ctx, []byte("h2"), "", 1)
+	require.NoError(t, err)
+	n, _, err := other.AddMessage(ctx, Message{ConversationID: c2.ID, ClientID: "n", Author: Visitor, Body: "m", Created: 2})
+	require.NoError(t, err, "sends go on")
 
-	rctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
-	_, err = s.AllMessages(rctx, 0, 50)
-	cancel()
-	require.ErrorIs(t, err, context.DeadlineExceeded)
-
-	done := make(chan error, 1)
-	var got []Message
-	go func() {
-		var err error
-		got, err = s.AllMessages(ctx, 0, 50)
-		done <- err
-	}()
-	require.NoError(t, tx.Rollback(ctx))
-	require.NoError(t, <-done)
-	require.Len(t, got, 1)
+	got, err = s.AllMessages(ctx, 0, 50)
+	require.NoError(t, err)
+	require.Len(t, got, 1, "up to the bound found before")
 	assert.Equal(t, m.ID, got[0].ID)
+	got, err = other.AllMessages(ctx, 0, 50)
+	require.NoError(t, err)
+	assert.Empty(t, got, "a process that found no bound yet reads nothing")
+	lctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	_, err = s.LastMessageID(lctx)
+	cancel()
+	require.ErrorIs(t, err, context.DeadlineExceeded, "where new messages start is asked until known")
+
+	require.NoError(t, tx.Rollback(ctx))
+	for _, r := range []*Postgres{s, other} {
+		got, err = r.AllMessages(ctx, 0, 50)
+		require.NoError(t, err)
+		require.Len(t, got, 2)
+		assert.Equal(t, []int64{m.ID, n.ID}, []int64{got[0].ID, got[1].ID})
+	}
 }
 
 // TestPostgresConversationOrder: sends to one conversation take its ids
