@@ -75,6 +75,12 @@ type Config struct {
 	PresenceGrace time.Duration
 	// Heartbeat is how often an idle event stream sends a comment (15 s).
 	Heartbeat time.Duration
+	// Retain is how long a conversation (no message and no use of its
+	// visitor token for longer) and a form submission are kept before the
+	// retention sweep erases them (the -retain flag). 0 keeps them until
+	// an erasure. Network hashes are dropped after 30 days either way
+	// unless a network ban uses them.
+	Retain time.Duration
 }
 
 // Server is a configured Crumbless server: its files in memory, its store
@@ -132,6 +138,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	chatServer, store, err := openChat(ctx, cfg.DB, cfg.Data, logger, func(c *chat.Config) {
 		c.PresenceGrace = cfg.PresenceGrace
 		c.Heartbeat = cfg.Heartbeat
+		c.Retention.Conversations = cfg.Retain
 	})
 	if err != nil {
 		return nil, err

@@ -27,6 +27,8 @@ type command struct {
 // commands are the subcommands; usage lists them all.
 var commands = []command{
 	{"agent add", "[-data ./data] [-db sqlite|postgres://…] NAME", "add an agent who signs in to the inbox at /agent/ (password on stdin)", runAgentAdd},
+	{"data erase", "[-data ./data] [-db sqlite|postgres://…] CONVERSATION-ID…", "erase conversations and everything linked to them (messages, form submissions, network hash)", runDataErase},
+	{"data export", "[-data ./data] [-db sqlite|postgres://…] CONVERSATION-ID", "print everything stored about a conversation as JSON", runDataExport},
 }
 
 // runCommand runs the command whose name begins args.

@@ -61,6 +61,7 @@ type options struct {
 	trustedProxies, publicURL    string
 	tlsCert, tlsKey, cpuProfile  string
 	presenceGrace, heartbeat     time.Duration
+	retain                       days
 }
 
 // newFlags defines the server's flags; their usage goes to out.
@@ -79,6 +80,7 @@ func newFlags(out io.Writer) (*flag.FlagSet, *options) {
 	flags.StringVar(&o.tlsKey, "tls-key", "", "PEM private key for -tls-cert")
 	flags.DurationVar(&o.presenceGrace, "presence-grace", 15*time.Second, "how long the team still shows as online after the last agent closed the inbox")
 	flags.DurationVar(&o.heartbeat, "heartbeat", 15*time.Second, "how often an idle event stream sends a comment; the widget counts a stream silent for twice as long (plus 2 s) as dead and reconnects")
+	flags.Var(&o.retain, "retain", "erase conversations with no message and no visitor for this long (90d, 720h), and form submissions this old; 0 keeps them until erased")
 	flags.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile to this file until shutdown (for make bench-server)")
 	flags.Usage = func() { usage(flags) }
 	return flags, o
@@ -123,6 +125,7 @@ func serve(o *options, stderr io.Writer) error {
 		TLSKey:         o.tlsKey,
 		PresenceGrace:  o.presenceGrace,
 		Heartbeat:      o.heartbeat,
+		Retain:         time.Duration(o.retain),
 	})
 	if err != nil {
 		return err

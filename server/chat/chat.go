@@ -72,7 +72,16 @@ type Config struct {
 	// a database that does not answer in time gives 503 unavailable.
 	RequestTimeout time.Duration
 	SessionTTL     time.Duration // agent sessions, 12 h
-	TicketTTL      time.Duration // stream tickets, 60 s
+	// VisitorTokenTTL is how long a visitor token works unused
+	// (DefaultVisitorTokenTTL, the widget's lifetime for it); every use
+	// renews it.
+	VisitorTokenTTL time.Duration
+	// Retention is how long conversations, form submissions and network
+	// hashes are kept (storage.Retention); the sweep runs in the
+	// background unless NoSweep is set.
+	Retention storage.Retention
+	NoSweep   bool
+	TicketTTL time.Duration // stream tickets, 60 s
 	// BcryptCost is the cost of the agents' password hashes (BcryptCost);
 	// logins for unknown names compare against a dummy hash of this cost
 	// so that they take as long as a wrong password.
@@ -133,6 +142,7 @@ func New(cfg Config) *Server {
 	def(&cfg.PresenceGrace, 15*time.Second)
 	def(&cfg.PresenceBeat, 5*time.Second)
 	def(&cfg.RequestTimeout, 10*time.Second)
+	def(&cfg.VisitorTokenTTL, DefaultVisitorTokenTTL)
 	if cfg.MaxPublicStreams <= 0 {
 		cfg.MaxPublicStreams = 16
 	}
@@ -217,6 +227,9 @@ func New(cfg Config) *Server {
 		s.fanout = startFanout(s, f)
 		s.hub.relay = s.fanout.publish
 	}
+	if !cfg.NoSweep {
+		go s.retain()
+	}
 	return s
 }
 
@@ -251,6 +264,8 @@ func (s *Server) Handler() http.Handler {
 	// Visitors.
 	api.HandleFunc("POST /api/v1/conversations", s.startConversation)
 	api.HandleFunc("GET /api/v1/conversation", s.getConversation)
+	api.HandleFunc("DELETE /api/v1/conversation", s.eraseVisitor)
+	api.HandleFunc("GET /api/v1/conversation/export", s.exportVisitor)
 	api.HandleFunc("GET /api/v1/conversation/messages", s.listMessages)
 	api.HandleFunc("POST /api/v1/conversation/messages", s.sendMessage)
 	api.HandleFunc("POST /api/v1/conversation/read", s.markRead)
@@ -269,6 +284,8 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("DELETE /api/v1/agent/sessions", s.agentOnly(s.logout))
 	api.HandleFunc("GET /api/v1/agent/conversations", s.agentOnly(s.agentConversations))
 	api.HandleFunc("GET /api/v1/agent/conversations/{id}", s.agentOnly(s.agentConversation))
+	api.HandleFunc("DELETE /api/v1/agent/conversations/{id}", s.agentOnly(s.eraseAgent))
+	api.HandleFunc("GET /api/v1/agent/conversations/{id}/export", s.agentOnly(s.exportAgent))
 	api.HandleFunc("POST /api/v1/agent/conversations/{id}/messages", s.agentOnly(s.agentSend))
 	api.HandleFunc("POST /api/v1/agent/conversations/{id}/read", s.agentOnly(s.agentRead))
 	api.HandleFunc("POST /api/v1/agent/conversations/{id}/typing", s.agentOnly(s.agentTyping))

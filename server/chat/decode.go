@@ -77,20 +77,6 @@ func decodeBytes(body []byte, dst any) error {
 	return nil
 }
 
-// validText reports whether s is valid UTF-8 without NUL or other C0
-// control characters except tab and newlines.
-func validText(s string) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
-	for _, r := range s {
-		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f {
-			return false
-		}
-	}
-	return true
-}
-
 // validClientID reports whether id is 1-64 characters of A-Z, a-z, 0-9, '-'
 // and '_' (a UUID or any other random id the widget makes).
 func validClientID(id string) bool {
@@ -111,8 +97,8 @@ func checkMessage(clientID, body string) *Error {
 	if !validClientID(clientID) {
 		return &Error{Code: CodeInvalid, Message: "id must be 1-64 characters of A-Z, a-z, 0-9, - and _.", Fields: map[string]string{"id": "Invalid id."}}
 	}
-	if !validText(body) {
-		return &Error{Code: CodeInvalid, Message: "The message contains characters that are not allowed.", Fields: map[string]string{"body": "Characters not allowed."}}
+	if e := textProblem("body", "The message", body); e != nil {
+		return e
 	}
 	if strings.TrimSpace(body) == "" {
 		return &Error{Code: CodeInvalid, Message: "The message is empty.", Fields: map[string]string{"body": "Write a message."}}

@@ -204,6 +204,9 @@ func (h *hub) deliver(ev event) {
 			h.send(set, ev)
 		}
 	}
+	if ev.Name == eventErased {
+		h.endConversation(ev.Conversation)
+	}
 }
 
 // send puts ev on every stream of set; h.mu is held.

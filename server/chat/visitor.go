@@ -28,6 +28,9 @@ func (s *Server) visitorByHash(ctx context.Context, hash []byte) (storage.Conver
 	if err != nil {
 		return c, err
 	}
+	if err := s.renewToken(ctx, &c); err != nil {
+		return c, err
+	}
 	if c.Banned() {
 		return c, &Error{Code: CodeBanned, Message: "This visitor is banned.", Reason: c.BannedReason}
 	}
@@ -69,12 +72,8 @@ func (s *Server) startConversation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token := newToken(prefixVisitor)
-	c, err := s.store.CreateConversation(r.Context(), hashToken(token), req.Site, s.nowMS())
+	c, err := s.store.CreateConversation(r.Context(), hashToken(token), req.Site, network, s.nowMS())
 	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if err := s.store.SetConversationNetwork(r.Context(), c.ID, network); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

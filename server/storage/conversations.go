@@ -10,7 +10,7 @@ import (
 // conversationSelect reads a conversation with its counts (unread for
 // each side) and its last message, whose columns are zero when it has none.
 const conversationSelect = `SELECT c.id, c.site, c.created_at, c.updated_at, c.visitor_read, c.agent_read,
-	c.banned_reason, c.banned_at,
+	c.banned_reason, c.banned_at, c.seen_at,
 	(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.author = 'agent' AND m.id > c.visitor_read),
 	(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.author = 'visitor' AND m.id > c.agent_read),
 	coalesce(l.id, 0), coalesce(l.client_id, ''), coalesce(l.author, ''), coalesce(la.name, ''), coalesce(l.agent_id, 0),
@@ -23,7 +23,7 @@ func scanConversation(row scanner) (Conversation, error) {
 	var c Conversation
 	var m Message
 	err := row.Scan(&c.ID, &c.Site, &c.Created, &c.Updated, &c.VisitorRead, &c.AgentRead,
-		&c.BannedReason, &c.BannedAt, &c.UnreadVisitor, &c.UnreadAgent,
+		&c.BannedReason, &c.BannedAt, &c.Seen, &c.UnreadVisitor, &c.UnreadAgent,
 		&m.ID, &m.ClientID, &m.Author, &m.AgentName, &m.AgentID, &m.Body, &m.Created)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = ErrNotFound
@@ -43,14 +43,22 @@ func (s *store) conversation(ctx context.Context, where string, arg any) (Conver
 	return c, nil
 }
 
-// CreateConversation implements Store.
-func (s *store) CreateConversation(ctx context.Context, tokenHash []byte, site string, now int64) (Conversation, error) {
+// CreateConversation implements Store: the conversation and its network
+// hash in one transaction, so that neither exists without the other.
+func (s *store) CreateConversation(ctx context.Context, tokenHash []byte, site string, networkHash []byte, now int64) (Conversation, error) {
 	var id int64
-	err := s.row(ctx, `INSERT INTO conversations (token_hash, site, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id`,
-		tokenHash, site, now, now).Scan(&id)
-	if s.d.isUnique(err) {
-		err = ErrConflict
-	}
+	err := s.tx(ctx, func(tx runner) error {
+		err := tx.row(ctx, `INSERT INTO conversations (token_hash, site, created_at, updated_at, seen_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+			tokenHash, site, now, now, now).Scan(&id)
+		if s.d.isUnique(err) {
+			return ErrConflict
+		}
+		if err != nil || networkHash == nil {
+			return err
+		}
+		_, err = tx.exec(ctx, `INSERT INTO conversation_networks (conversation_id, network_hash) VALUES (?, ?)`, id, networkHash)
+		return err
+	})
 	if err != nil {
 		return Conversation{}, fmt.Errorf("create conversation: %w", err)
 	}

@@ -14,9 +14,9 @@ func TestNetworkBans(t *testing.T) {
 
 func testNetworkBans(t *testing.T, s Store) {
 	ctx := context.Background()
-	a, err := s.CreateConversation(ctx, []byte("token-a"), "", 1000)
+	a, err := s.CreateConversation(ctx, []byte("token-a"), "", nil, 1000)
 	require.NoError(t, err)
-	b, err := s.CreateConversation(ctx, []byte("token-b"), "", 1000)
+	b, err := s.CreateConversation(ctx, []byte("token-b"), "", nil, 1000)
 	require.NoError(t, err)
 	netA, netB := []byte("network-a"), []byte("network-b")
 

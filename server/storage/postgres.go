@@ -27,6 +27,7 @@ var postgresDialect = dialect{
 	numbered:       true,
 	greatest:       "greatest",
 	least:          "least",
+	eraseAlso:      []string{`DELETE FROM stream_leases WHERE conversation_id IN `},
 	isUnique: func(err error) bool {
 		var e *pgconn.PgError
 		return errors.As(err, &e) && e.Code == "23505"

@@ -16,6 +16,10 @@ var sqliteDialect = dialect{
 	migrations: "migrations/sqlite",
 	greatest:   "max",
 	least:      "min",
+	// secure_delete (OpenSQLite) zeroes what a deletion frees; the
+	// checkpoint copies those pages into the database file and empties the
+	// WAL, which still held the old ones.
+	scrub: `PRAGMA wal_checkpoint(TRUNCATE)`,
 	isUnique: func(err error) bool {
 		var e *sqlite.Error
 		return errors.As(err, &e) && (e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
@@ -34,11 +38,12 @@ const MaxSQLiteConns = 8
 
 // OpenSQLite opens (creating it when missing) the database file at path,
 // turns on WAL, synchronous=FULL (an acknowledged write survives a crash),
-// foreign keys and a 5 s busy timeout on every connection, and applies the
+// foreign keys, secure_delete (deleted content is overwritten with zeros)
+// and a 5 s busy timeout on every connection, and applies the
 // migrations the file has not seen yet, each in its own transaction.
 func OpenSQLite(ctx context.Context, path string) (*SQLite, error) {
 	q := url.Values{}
-	for _, p := range []string{"busy_timeout(5000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)"} {
+	for _, p := range []string{"busy_timeout(5000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "secure_delete(1)"} {
 		q.Add("_pragma", p)
 	}
 	// BEGIN IMMEDIATE takes the write lock at once, so two writers wait on

@@ -22,7 +22,7 @@ func TestOpenPragmasAndMigrations(t *testing.T) {
 	ctx := context.Background()
 	s, path := open(t)
 	for _, c := range []struct{ pragma, want string }{
-		{"journal_mode", "wal"}, {"foreign_keys", "1"}, {"synchronous", "2"}, {"busy_timeout", "5000"},
+		{"journal_mode", "wal"}, {"foreign_keys", "1"}, {"synchronous", "2"}, {"busy_timeout", "5000"}, {"secure_delete", "1"},
 	} {
 		t.Run(c.pragma, func(t *testing.T) {
 			var got string

@@ -32,14 +32,33 @@ const (
 // Store is what the chat backend needs from a database. All times are unix
 // milliseconds.
 type Store interface {
-	// CreateConversation stores a new conversation owned by tokenHash.
-	CreateConversation(ctx context.Context, tokenHash []byte, site string, now int64) (Conversation, error)
+	// CreateConversation stores a new conversation owned by tokenHash and,
+	// unless networkHash is nil, the keyed hash of the network its visitor
+	// came from (never the address itself), in one transaction.
+	CreateConversation(ctx context.Context, tokenHash []byte, site string, networkHash []byte, now int64) (Conversation, error)
 	// ConversationByToken finds the conversation owned by tokenHash.
 	ConversationByToken(ctx context.Context, tokenHash []byte) (Conversation, error)
 	// Conversation finds a conversation by id.
 	Conversation(ctx context.Context, id int64) (Conversation, error)
 	// Conversations lists the most recently active conversations first.
 	Conversations(ctx context.Context, limit int) ([]Conversation, error)
+	// SeenConversation records that the conversation's visitor used its
+	// token at now (the token's lifetime is renewed on use).
+	SeenConversation(ctx context.Context, id, now int64) error
+
+	// EraseConversation deletes a conversation and every row that
+	// references it (messages, form submissions, network hash, stream
+	// tickets and leases) in one transaction; network bans made from it
+	// stay until they expire, no longer linked to it. On SQLite the
+	// deleted bytes are overwritten and the WAL is checkpointed, so they
+	// are gone from the files too. ErrNotFound when there is none.
+	EraseConversation(ctx context.Context, id int64) error
+	// ExportConversation returns everything stored about a conversation.
+	ExportConversation(ctx context.Context, id int64) (Export, error)
+	// SweepRetention runs the retention sweep at now unless another run
+	// (on any instance sharing the database) claimed the period that
+	// holds now; ran reports whether this call did the work.
+	SweepRetention(ctx context.Context, p Retention, now int64) (swept Swept, ran bool, err error)
 
 	// AddMessage stores m unless a message with the same conversation,
 	// author and client id exists: then it returns that one and false.
@@ -59,8 +78,8 @@ type Store interface {
 	// lifts the ban.
 	Ban(ctx context.Context, conversationID int64, reason string, now int64) error
 
-	// SetConversationNetwork records the keyed hash of the network a
-	// conversation's visitor came from (never the address itself).
+	// SetConversationNetwork records or replaces the keyed hash of the
+	// network a conversation's visitor came from.
 	SetConversationNetwork(ctx context.Context, conversationID int64, networkHash []byte) error
 	// BanNetwork blocks the network recorded for a conversation until
 	// expires, replacing an earlier ban of that network; an empty reason
@@ -132,6 +151,7 @@ type Conversation struct {
 	AgentRead    int64 // last message id an agent has read
 	BannedReason string
 	BannedAt     int64
+	Seen         int64 // when the visitor last used the token
 	// Filled by the queries that count: messages from the other side after
 	// each reader's cursor, and the last message.
 	UnreadVisitor int // agent messages after VisitorRead

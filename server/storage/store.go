@@ -29,6 +29,12 @@ type dialect struct {
 	greatest, least string
 	// isUnique reports a unique or primary key violation.
 	isUnique func(error) bool
+	// eraseAlso are the dialect's own deletions of an erasure, run in its
+	// transaction with the list of conversation ids as "IN (…)" text.
+	eraseAlso []string
+	// scrub, when set, runs after an erasure commits so that the deleted
+	// bytes leave the database files too.
+	scrub string
 }
 
 // bind returns query with the dialect's placeholders.

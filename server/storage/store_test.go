@@ -73,11 +73,11 @@ func TestConversationsAndMessages(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, kind backend) {
 		ctx := context.Background()
 		s := kind.open(t)
-		a, err := s.CreateConversation(ctx, []byte("hash-a"), "demo", 1000)
+		a, err := s.CreateConversation(ctx, []byte("hash-a"), "demo", nil, 1000)
 		require.NoError(t, err)
-		b, err := s.CreateConversation(ctx, []byte("hash-b"), "demo", 1001)
+		b, err := s.CreateConversation(ctx, []byte("hash-b"), "demo", nil, 1001)
 		require.NoError(t, err)
-		_, err = s.CreateConversation(ctx, []byte("hash-a"), "demo", 1002)
+		_, err = s.CreateConversation(ctx, []byte("hash-a"), "demo", nil, 1002)
 		assert.ErrorIs(t, err, ErrConflict, "token hashes are unique")
 
 		got, err := s.ConversationByToken(ctx, []byte("hash-b"))
@@ -156,7 +156,7 @@ func TestBan(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, kind backend) {
 		ctx := context.Background()
 		s := kind.open(t)
-		c, err := s.CreateConversation(ctx, []byte("h"), "", 1)
+		c, err := s.CreateConversation(ctx, []byte("h"), "", nil, 1)
 		require.NoError(t, err)
 		require.NoError(t, s.Ban(ctx, c.ID, "spam", 50))
 		got, err := s.Conversation(ctx, c.ID)
@@ -176,7 +176,7 @@ func TestSubmissions(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, kind backend) {
 		ctx := context.Background()
 		s := kind.open(t)
-		c, err := s.CreateConversation(ctx, []byte("h"), "", 1)
+		c, err := s.CreateConversation(ctx, []byte("h"), "", nil, 1)
 		require.NoError(t, err)
 		sub := Submission{FormID: "contact", ConversationID: c.ID, ClientID: "s1", Fields: map[string]string{"email": "a@b.co"}, Created: 10}
 		got, created, err := s.AddSubmission(ctx, sub)
@@ -237,7 +237,7 @@ func TestRestartKeepsData(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, kind backend) {
 		ctx := context.Background()
 		s := kind.open(t)
-		c, err := s.CreateConversation(ctx, []byte("h"), "", 1)
+		c, err := s.CreateConversation(ctx, []byte("h"), "", nil, 1)
 		require.NoError(t, err)
 		_, _, err = s.AddMessage(ctx, Message{ConversationID: c.ID, ClientID: "m", Author: Visitor, Body: "kept", Created: 2})
 		require.NoError(t, err)
@@ -254,7 +254,7 @@ func TestConcurrentWriters(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, kind backend) {
 		ctx := context.Background()
 		s := kind.open(t)
-		c, err := s.CreateConversation(ctx, []byte("h"), "", 1)
+		c, err := s.CreateConversation(ctx, []byte("h"), "", nil, 1)
 		require.NoError(t, err)
 		var wg sync.WaitGroup
 		for w := 0; w < 8; w++ {
@@ -279,7 +279,7 @@ func TestTickets(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, kind backend) {
 		ctx := context.Background()
 		s := kind.open(t)
-		c, err := s.CreateConversation(ctx, []byte("h"), "", 1)
+		c, err := s.CreateConversation(ctx, []byte("h"), "", nil, 1)
 		require.NoError(t, err)
 		require.NoError(t, s.CreateTicket(ctx, []byte("t1"), c.ID, 100, 160))
 		id, err := s.TicketConversation(ctx, []byte("t1"), 159)

@@ -71,8 +71,10 @@ func (s *store) Submission(ctx context.Context, id int64) (Submission, error) {
 	return got[0], nil
 }
 
+const submissionSelect = `SELECT id, form_id, coalesce(conversation_id, 0), client_id, CAST(fields AS TEXT), created_at, lang FROM submissions `
+
 func (s *store) submissions(ctx context.Context, query string, args ...any) ([]Submission, error) {
-	rows, err := s.query(ctx, `SELECT id, form_id, coalesce(conversation_id, 0), client_id, CAST(fields AS TEXT), created_at, lang FROM submissions `+query, args...)
+	rows, err := s.query(ctx, submissionSelect+query, args...)
 	list, err := scanAll(rows, err, scanSubmission)
 	if err != nil {
 		return nil, fmt.Errorf("submissions: %w", err)

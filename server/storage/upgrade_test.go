@@ -101,6 +101,7 @@ func TestOpensOldLayout(t *testing.T) {
 			require.NoError(t, err)
 			require.Len(t, list, 1)
 			assert.Equal(t, "old", list[0].Site)
+			assert.Equal(t, int64(1), list[0].Seen, "last seen starts at the last update")
 			m, created, err := s.AddMessage(ctx, Message{ConversationID: list[0].ID, ClientID: "c", Author: Visitor, Body: "after the move", Created: 2})
 			require.NoError(t, err)
 			assert.True(t, created)

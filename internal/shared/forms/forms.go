@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/crumbless/crumbless/internal/shared/stablesort"
+	"github.com/crumbless/crumbless/internal/shared/textrule"
 )
 
 // Field types.
@@ -230,7 +231,7 @@ func (f Form) Clean(values map[string]string) map[string]string {
 }
 
 func (fd Field) check(v string) (Problem, bool) {
-	if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+	if !textrule.Valid(v) {
 		return Problem{Code: CodeBadText, Message: "Contains characters that are not allowed."}, true
 	}
 	if fd.Type == TypeCheckbox {
