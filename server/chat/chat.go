@@ -119,6 +119,7 @@ type Server struct {
 
 	done      chan struct{}
 	closeOnce sync.Once
+	swept     chan struct{} // closed when the retention sweep has stopped
 
 	dummyHash func() []byte
 }
@@ -228,6 +229,7 @@ func New(cfg Config) *Server {
 		s.hub.relay = s.fanout.publish
 	}
 	if !cfg.NoSweep {
+		s.swept = make(chan struct{})
 		go s.retain()
 	}
 	return s
@@ -243,6 +245,9 @@ func (s *Server) Close() {
 		s.hub.close()
 		if s.fanout != nil {
 			s.fanout.close()
+		}
+		if s.swept != nil {
+			<-s.swept
 		}
 	})
 }

@@ -208,6 +208,13 @@ func (h *hub) endConversation(conversation int64) {
 // then every twelfth of the period. The lease row in the database makes
 // it run once per period however many instances share it.
 func (s *Server) retain() {
+	defer close(s.swept)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		<-s.done
+		cancel() // Close does not wait for a long sweep
+	}()
 	every := s.cfg.Retention.Every
 	if every <= 0 {
 		every = storage.DefaultSweepEvery
@@ -215,7 +222,7 @@ func (s *Server) retain() {
 	tick := time.NewTicker(max(every/12, time.Second))
 	defer tick.Stop()
 	for {
-		s.SweepOnce(context.Background())
+		s.SweepOnce(ctx)
 		select {
 		case <-s.done:
 			return
@@ -231,7 +238,9 @@ func (s *Server) SweepOnce(ctx context.Context) bool {
 	defer cancel()
 	swept, ran, err := s.store.SweepRetention(ctx, s.cfg.Retention, s.nowMS())
 	if err != nil {
-		s.log.Error("retention sweep", "err", err)
+		if ctx.Err() == nil {
+			s.log.Error("retention sweep", "err", err)
+		}
 		return ran
 	}
 	if swept != (storage.Swept{}) {

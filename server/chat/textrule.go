@@ -20,21 +20,24 @@ func textProblem(field, what, s string) *Error {
 		return nil
 	}
 	msg := what + " contains "
+	why := ""
 	switch p {
 	case textrule.BadUTF8:
 		msg += "bytes that are not UTF-8"
 	case textrule.Control:
 		msg += "a control character"
 	case textrule.Bidi:
-		msg += "a bidirectional control character, which can disguise the order of the text"
+		msg += "a bidirectional control character"
+		why = ", which can disguise the order of the text"
 	case textrule.ZeroWidth:
-		msg += "an invisible zero-width character, which can disguise a word or link"
+		msg += "an invisible zero-width character"
+		why = ", which can disguise a word or a link"
 	}
 	if p != textrule.BadUTF8 {
 		r, _ := utf8.DecodeRuneInString(s[at:])
 		msg += " (U+" + hex4(r) + ")"
 	}
-	msg += " at character " + strconv.Itoa(utf8.RuneCountInString(s[:at])+1) + "; remove it and send again."
+	msg += " at character " + strconv.Itoa(utf8.RuneCountInString(s[:at])+1) + why + "; remove it and send again."
 	return &Error{Code: CodeInvalid, Message: msg, Fields: map[string]string{field: "Characters not allowed."}}
 }
 
