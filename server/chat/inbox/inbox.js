@@ -222,6 +222,55 @@
     } catch (e) { setStatus(e.message); }
   }
 
+  // ---------- data: export and erasure ----------
+  async function exportData() {
+    if (!state.current) return;
+    const id = state.current;
+    try {
+      const data = await api('GET', '/api/v1/agent/conversations/' + id + '/export');
+      const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+      const a = el('a');
+      a.href = url;
+      a.download = 'crumbless-conversation-' + id + '.json';
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+    } catch (e) { setStatus(e.message); }
+  }
+
+  function openEraseDialog() {
+    if (!state.current) return;
+    $('erase-error').textContent = '';
+    $('erase-dialog').showModal();
+  }
+
+  async function erase(ev) {
+    ev.preventDefault();
+    if (!state.current) return;
+    const id = state.current;
+    try {
+      await api('DELETE', '/api/v1/agent/conversations/' + id);
+      $('erase-dialog').close();
+      forgetConversation(id);
+      setStatus('Conversation #' + id + ' erased');
+    } catch (e) { $('erase-error').textContent = e.message; }
+  }
+
+  // forgetConversation drops an erased conversation (here or by anyone)
+  // and its form submissions from the page.
+  function forgetConversation(id) {
+    state.conversations.delete(id);
+    state.submissions = state.submissions.filter((s) => s.conversation !== id);
+    if (state.current === id) {
+      state.current = 0;
+      $('conversation').hidden = true;
+      $('pick').hidden = false;
+    }
+    renderList();
+    renderSubmissions();
+  }
+
   // ---------- submissions ----------
   async function loadSubmissions() {
     const data = await api('GET', '/api/v1/agent/submissions');
@@ -273,6 +322,8 @@
     } else if (name === 'submission') {
       state.submissions.unshift(data);
       renderSubmissions();
+    } else if (name === 'erased') {
+      forgetConversation(data.conversation);
     }
   }
 
@@ -328,6 +379,10 @@
     $('ban-scope-visitor').addEventListener('change', syncBanScope);
     $('ban-scope-network').addEventListener('change', syncBanScope);
     $('unban').addEventListener('click', unban);
+    $('export').addEventListener('click', exportData);
+    $('erase-open').addEventListener('click', openEraseDialog);
+    $('erase-form').addEventListener('submit', erase);
+    $('erase-cancel').addEventListener('click', () => $('erase-dialog').close());
     $('logout').addEventListener('click', logout);
     $('tab-conversations').addEventListener('click', () => tab('conversations'));
     $('tab-submissions').addEventListener('click', () => tab('submissions'));
