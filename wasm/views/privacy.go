@@ -11,13 +11,16 @@ import (
 
 // privacyView lists every key the widget can ever write (the registry, the
 // same list as the disclosure), says which are stored right now, and offers
-// "forget me".
+// "download my data" and "forget me" — with a server, also deleting the
+// conversation there, after a confirmation that says what goes.
 type privacyView struct {
 	p      *Panel
 	el     js.Value
 	now    js.Value
 	list   js.Value
 	status js.Value
+	server js.Value // the "also delete from the server" checkbox; undefined without a server
+	blobs  []js.Value
 	on     ui.Listeners
 }
 
@@ -28,11 +31,43 @@ func newPrivacy(p *Panel) *privacyView {
 	v.list = ui.El("ul", "class", "keys")
 	v.status = ui.El("p", "class", "form-status", "role", "status")
 	forget := ui.Append(ui.El("button", "type", "button", "class", "btn danger block"), icon("close"), ui.TextEl("span", T.T("privacy.forget")))
+	box := ui.Append(ui.El("div", "class", "forget"), forget)
+	r := p.rights()
+	if r != nil {
+		v.server = ui.El("input", "type", "checkbox", "id", "cl-erase-server")
+		ui.Append(box, ui.Append(ui.El("label", "class", "check", "for", "cl-erase-server"), v.server, ui.TextEl("span", T.T("privacy.server"))))
+	}
 	v.on.On(forget, "click", func(js.Value) {
-		p.Forget()
-		v.refresh()
-		ui.SetText(v.status, T.T("privacy.forgotten"))
-		v.status.Set("className", "form-status ok")
+		if r == nil || !v.server.Get("checked").Bool() {
+			v.forget("privacy.forgotten")
+			return
+		}
+		// The browser's own confirmation: it says what goes, and cannot be
+		// clicked through by accident.
+		if !js.Global().Call("confirm", T.T("privacy.confirm")).Bool() {
+			return
+		}
+		ui.Go(func() {
+			if r.EraseServer() != nil {
+				v.say(T.T("privacy.erase_failed"), false)
+				return
+			}
+			v.forget("privacy.erased")
+		})
+	})
+	ui.Append(box, ui.TextEl("p", T.T("privacy.forget_hint"), "class", "fine"), v.status)
+
+	dl := ui.TextEl("button", T.T("privacy.download"), "type", "button", "class", "btn ghost block download")
+	v.on.On(dl, "click", func(js.Value) {
+		ui.Go(func() {
+			text, err := p.myData()
+			download(p.frame.Root, "crumbless-my-data.json", text)
+			if err != nil {
+				v.say(T.T("privacy.download_partial"), false)
+				return
+			}
+			v.say(T.T("privacy.downloaded"), true)
+		})
 	})
 	v.el = ui.Append(ui.El("section", "class", "view privacy", "aria-labelledby", "cl-privacy-h"),
 		ui.TextEl("h3", T.T("privacy.title"), "id", "cl-privacy-h", "class", "sr"),
@@ -41,10 +76,26 @@ func newPrivacy(p *Panel) *privacyView {
 	if p.store.Storage() == "memory" {
 		ui.Append(v.el, ui.Append(ui.El("div", "class", "notice warn"), icon("alert"), ui.TextEl("p", T.T("privacy.memory"))))
 	}
-	ui.Append(v.el, v.now, v.list,
-		ui.Append(ui.El("div", "class", "forget"), forget, ui.TextEl("p", T.T("privacy.forget_hint"), "class", "fine"), v.status))
+	ui.Append(v.el, v.now, v.list, dl, box)
 	v.refresh()
 	return v
+}
+
+// forget wipes the browser's keys and says so with the text of key.
+func (v *privacyView) forget(key string) {
+	v.p.Forget()
+	v.refresh()
+	v.say(v.p.T.T(key), true)
+}
+
+// say shows text in the forget box's status line.
+func (v *privacyView) say(text string, ok bool) {
+	ui.SetText(v.status, text)
+	if ok {
+		v.status.Set("className", "form-status ok")
+	} else {
+		v.status.Set("className", "form-status error")
+	}
 }
 
 // refresh redraws the list with what is stored at this moment.
