@@ -10,6 +10,9 @@ import (
 
 var _ views.DataRights = (*Remote)(nil)
 
+// Token implements views.DataRights.
+func (r *Remote) Token() string { return r.client.Token() }
+
 // ExportServer implements views.DataRights with GET /conversation/export;
 // a token the server no longer knows has nothing to export (null).
 func (r *Remote) ExportServer() (js.Value, error) {

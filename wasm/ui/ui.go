@@ -233,12 +233,16 @@ func FetchJSON(url string) (js.Value, error) {
 	return Await(res.Call("json"))
 }
 
-// PostJSON POSTs body (serialised by JSON.stringify) to url.
-func PostJSON(url string, body js.Value) (js.Value, error) {
+// PostJSON POSTs body (serialised by JSON.stringify) to url, with
+// "Authorization: Bearer token" unless token is empty.
+func PostJSON(url, token string, body js.Value) (js.Value, error) {
 	init := js.Global().Get("Object").New()
 	init.Set("method", "POST")
 	headers := js.Global().Get("Object").New()
 	headers.Set("Content-Type", "application/json")
+	if token != "" {
+		headers.Set("Authorization", "Bearer "+token)
+	}
 	init.Set("headers", headers)
 	init.Set("body", js.Global().Get("JSON").Call("stringify", body))
 	return Fetch(url, init)

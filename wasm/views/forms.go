@@ -350,8 +350,15 @@ func (v *formView) send() {
 	body.Set("fields", vals)
 	body.Set("lang", v.def.Lang) // the server checks the options of the language shown
 	url := v.p.opts.SubmitURL + v.id + "/submissions"
+	// With the visitor's token the submission belongs to their
+	// conversation, exported and erased with it; a banned visitor's goes
+	// without (the server refuses the token, forms stay open to them).
+	token := ""
+	if r := v.p.rights(); r != nil && !v.p.chat.banned {
+		token = r.Token()
+	}
 	ui.Go(func() {
-		res, err := ui.PostJSON(url, body)
+		res, err := ui.PostJSON(url, token, body)
 		v.sending = false
 		if v.gone {
 			return

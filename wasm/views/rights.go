@@ -13,6 +13,9 @@ import (
 // visitor's rights of access and erasure; the privacy view uses it when
 // Options.Chat has it.
 type DataRights interface {
+	// Token returns the visitor's token ("" before a first message), which
+	// form submissions carry so that they belong to the conversation.
+	Token() string
 	// ExportServer returns everything the server holds about the
 	// visitor's conversation, as the API's JSON; null when there is none.
 	ExportServer() (js.Value, error)

@@ -22,6 +22,8 @@ type rightsConversation struct {
 	exportErr error
 }
 
+func (c *rightsConversation) Token() string { return "" }
+
 func (c *rightsConversation) ExportServer() (js.Value, error) {
 	if c.exportErr != nil {
 		return js.Null(), c.exportErr
