@@ -26,9 +26,9 @@ func TestVisitorErase(t *testing.T) {
 		body: `{"id":"f1","fields":{"name":"Ada","email":"ada@example.com","topic":"Order","message":"Call me back, please.","consent":"true"}}`})
 	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
 
-	stream, res := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(token, 0))
+	stream, res := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(token))
 	require.Equal(t, http.StatusOK, res.StatusCode)
-	agents, res := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader(session, 0))
+	agents, res := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader(session))
 	require.Equal(t, http.StatusOK, res.StatusCode)
 
 	rec = fx.do(request{method: "DELETE", path: "/api/v1/conversation", token: token})
@@ -208,9 +208,9 @@ func TestEraseAcrossInstances(t *testing.T) {
 	token, conv := a.start()
 	a.send(token, "m1", "hello")
 	session := a.login()
-	onB, res := openStream(t, ts[1].URL, "/api/v1/conversation/events", bearerHeader(token, 0))
+	onB, res := openStream(t, ts[1].URL, "/api/v1/conversation/events", bearerHeader(token))
 	require.Equal(t, http.StatusOK, res.StatusCode)
-	agentsOnB, res := openStream(t, ts[1].URL, "/api/v1/agent/events", bearerHeader(session, 0))
+	agentsOnB, res := openStream(t, ts[1].URL, "/api/v1/agent/events", bearerHeader(session))
 	require.Equal(t, http.StatusOK, res.StatusCode)
 
 	require.Equal(t, http.StatusNoContent, a.do(request{method: "DELETE", path: "/api/v1/conversation", token: token}).Code)
@@ -222,7 +222,7 @@ func TestEraseAcrossInstances(t *testing.T) {
 
 	// The CLI's announcement reaches the instances too.
 	token2, conv2 := a.start()
-	onB, res = openStream(t, ts[1].URL, "/api/v1/conversation/events", bearerHeader(token2, 0))
+	onB, res = openStream(t, ts[1].URL, "/api/v1/conversation/events", bearerHeader(token2))
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	require.NoError(t, EraseConversation(context.Background(), a.srv.store, conv2))
 	require.NoError(t, AnnounceErased(context.Background(), a.srv.store, conv2))
