@@ -101,6 +101,7 @@ func panelOptions(boot js.Value, st *store.Store, tb *tabs.Tabs) views.Options {
 		api = js.Global().Get("URL").New(base).Get("origin").String()
 	}
 	opts.SubmitURL = api + "/api/v1/forms/"
+	opts.API = api + "/api/v1/"
 	opts.Chat = conversation.New(api, st, tb)
 	return opts
 }

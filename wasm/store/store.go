@@ -162,10 +162,6 @@ func (s *Store) Get(name string, dst any) bool {
 	return false
 }
 
-// Raw returns the stored text (the envelope, as kept) of key name, from
-// memory or the browser's storage: what "Download my data" shows.
-func (s *Store) Raw(name string) (string, bool) { return s.raw(declared(name)) }
-
 // raw returns the stored text of k: what waits in memory first, then the
 // backend.
 func (s *Store) raw(k registry.Key) (string, bool) {

@@ -233,17 +233,20 @@ func FetchJSON(url string) (js.Value, error) {
 	return Await(res.Call("json"))
 }
 
-// PostJSON POSTs body (serialised by JSON.stringify) to url, with
-// "Authorization: Bearer token" unless token is empty.
-func PostJSON(url, token string, body js.Value) (js.Value, error) {
+// Send fetches url with method, "Authorization: Bearer token" unless
+// token is empty, and body serialised by JSON.stringify unless it is
+// undefined; like Fetch, a status outside 2xx is an HTTPError.
+func Send(method, url, token string, body js.Value) (js.Value, error) {
 	init := js.Global().Get("Object").New()
-	init.Set("method", "POST")
+	init.Set("method", method)
 	headers := js.Global().Get("Object").New()
-	headers.Set("Content-Type", "application/json")
 	if token != "" {
 		headers.Set("Authorization", "Bearer "+token)
 	}
+	if !body.IsUndefined() {
+		headers.Set("Content-Type", "application/json")
+		init.Set("body", js.Global().Get("JSON").Call("stringify", body))
+	}
 	init.Set("headers", headers)
-	init.Set("body", js.Global().Get("JSON").Call("stringify", body))
 	return Fetch(url, init)
 }

@@ -353,12 +353,12 @@ func (v *formView) send() {
 	// With the visitor's token the submission belongs to their
 	// conversation, exported and erased with it; a banned visitor's goes
 	// without (the server refuses the token, forms stay open to them).
-	token := ""
-	if r := v.p.rights(); r != nil && !v.p.chat.banned {
-		token = r.Token()
+	var token string
+	if v.p.chat != nil && !v.p.chat.banned {
+		v.p.store.Get("visitor", &token)
 	}
 	ui.Go(func() {
-		res, err := ui.PostJSON(url, token, body)
+		res, err := ui.Send("POST", url, token, body)
 		v.sending = false
 		if v.gone {
 			return

@@ -48,6 +48,10 @@ type Options struct {
 	// Chat is the chat backend, nil until the deployment has one: then the
 	// widget offers no chat at all rather than a chat that cannot work.
 	Chat Conversation
+	// API is the chat backend's API root (https://chat.example/api/v1/),
+	// where the privacy view exports and erases the visitor's
+	// conversation; "" without a backend.
+	API string
 }
 
 // navState is the "nav" key: where the visitor is in this tab.

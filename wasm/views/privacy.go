@@ -11,8 +11,8 @@ import (
 
 // privacyView lists every key the widget can ever write (the registry, the
 // same list as the disclosure), says which are stored right now, and offers
-// "download my data" and "forget me" — with a server, also deleting the
-// conversation there, after a confirmation that says what goes.
+// "forget me" — with a chat backend, also deleting the conversation there,
+// after a confirmation that says what goes.
 type privacyView struct {
 	p      *Panel
 	el     js.Value
@@ -32,13 +32,13 @@ func newPrivacy(p *Panel) *privacyView {
 	v.status = ui.El("p", "class", "form-status", "role", "status")
 	forget := ui.Append(ui.El("button", "type", "button", "class", "btn danger block"), icon("close"), ui.TextEl("span", T.T("privacy.forget")))
 	box := ui.Append(ui.El("div", "class", "forget"), forget)
-	r := p.rights()
-	if r != nil {
+	server := p.opts.API != ""
+	if server {
 		v.server = ui.El("input", "type", "checkbox", "id", "cl-erase-server")
 		ui.Append(box, ui.Append(ui.El("label", "class", "check", "for", "cl-erase-server"), v.server, ui.TextEl("span", T.T("privacy.server"))))
 	}
 	v.on.On(forget, "click", func(js.Value) {
-		if r == nil || !v.server.Get("checked").Bool() {
+		if !server || !v.server.Get("checked").Bool() {
 			v.forget("privacy.forgotten")
 			return
 		}
@@ -48,7 +48,7 @@ func newPrivacy(p *Panel) *privacyView {
 			return
 		}
 		ui.Go(func() {
-			if r.EraseServer() != nil {
+			if p.eraseServer() != nil {
 				v.say(T.T("privacy.erase_failed"), false)
 				return
 			}
@@ -57,18 +57,6 @@ func newPrivacy(p *Panel) *privacyView {
 	})
 	ui.Append(box, ui.TextEl("p", T.T("privacy.forget_hint"), "class", "fine"), v.status)
 
-	dl := ui.TextEl("button", T.T("privacy.download"), "type", "button", "class", "btn ghost block download")
-	v.on.On(dl, "click", func(js.Value) {
-		ui.Go(func() {
-			text, err := p.myData()
-			download(p.frame.Root, "crumbless-my-data.json", text)
-			if err != nil {
-				v.say(T.T("privacy.download_partial"), false)
-				return
-			}
-			v.say(T.T("privacy.downloaded"), true)
-		})
-	})
 	v.el = ui.Append(ui.El("section", "class", "view privacy", "aria-labelledby", "cl-privacy-h"),
 		ui.TextEl("h3", T.T("privacy.title"), "id", "cl-privacy-h", "class", "sr"),
 		ui.Append(ui.El("div", "class", "notice"), icon("shield"), ui.TextEl("p", T.T("privacy.lead"))),
@@ -76,7 +64,7 @@ func newPrivacy(p *Panel) *privacyView {
 	if p.store.Storage() == "memory" {
 		ui.Append(v.el, ui.Append(ui.El("div", "class", "notice warn"), icon("alert"), ui.TextEl("p", T.T("privacy.memory"))))
 	}
-	ui.Append(v.el, v.now, v.list, dl, box)
+	ui.Append(v.el, v.now, v.list, box)
 	v.refresh()
 	return v
 }

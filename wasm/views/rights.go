@@ -5,60 +5,23 @@ package views
 import (
 	"syscall/js"
 
-	"github.com/crumbless/crumbless/internal/shared/registry"
 	"github.com/crumbless/crumbless/wasm/ui"
 )
 
-// DataRights is what a Conversation backed by a server offers for the
-// visitor's rights of access and erasure; the privacy view uses it when
-// Options.Chat has it.
-type DataRights interface {
-	// Token returns the visitor's token ("" before a first message), which
-	// form submissions carry so that they belong to the conversation.
-	Token() string
-	// ExportServer returns everything the server holds about the
-	// visitor's conversation, as the API's JSON; null when there is none.
-	ExportServer() (js.Value, error)
-	// EraseServer deletes the visitor's conversation on the server, with
-	// its messages, form submissions and network hash; nil when there was
-	// none or it is gone already.
-	EraseServer() error
-}
-
-// rights returns the panel's DataRights, nil without a server.
-func (p *Panel) rights() DataRights {
-	r, _ := p.opts.Chat.(DataRights)
-	return r
-}
-
-// myData builds the "Download my data" file: every registry key this
-// browser keeps, as stored (the envelope text), and, with a server, what
-// it holds about the visitor's conversation. err is the failure to fetch
-// the server's part, which is then null.
-func (p *Panel) myData() (text string, err error) {
-	browser := ui.Object()
-	for _, k := range registry.Keys {
-		if v, ok := p.store.Raw(k.Name); ok {
-			browser.Set(p.store.Prefix()+k.Name, ui.Object("area", k.Area, "stored", v))
-		}
+// eraseServer deletes the visitor's conversation on the chat backend
+// (DELETE Options.API + "conversation" with the visitor's token): its
+// messages, form submissions and network hash. Without a token, or with
+// one the server no longer knows (401), there is nothing to delete. The
+// caller then forgets the browser's keys, the token with them, which lets
+// the conversation go in every tab (wasm/conversation follows the store).
+func (p *Panel) eraseServer() error {
+	var token string
+	if p.opts.API == "" || !p.store.Get("visitor", &token) {
+		return nil
 	}
-	server := js.Null()
-	if r := p.rights(); r != nil {
-		server, err = r.ExportServer() // null when it failed
+	_, err := ui.Send("DELETE", p.opts.API+"conversation", token, js.Undefined())
+	if he, ok := err.(ui.HTTPError); ok && he.Status == 401 {
+		return nil
 	}
-	doc := ui.Object("exported", js.Global().Get("Date").Call("now"), "browser", browser, "server", server)
-	return js.Global().Get("JSON").Call("stringify", doc, js.Null(), 2).String(), err
-}
-
-// download offers text as a JSON file named name through a Blob and a
-// link clicked in root. The Blob (a few kilobytes) stays until the page
-// goes: revoking it needs a timer, as the download reads it after the
-// click returns.
-func download(root js.Value, name, text string) {
-	blob := js.Global().Get("Blob").New([]any{text}, ui.Object("type", "application/json"))
-	url := js.Global().Get("URL").Call("createObjectURL", blob)
-	a := ui.El("a", "href", url.String(), "download", name, "hidden", "")
-	ui.Append(root, a)
-	a.Call("click")
-	a.Call("remove")
+	return err
 }

@@ -3,44 +3,15 @@
 package views
 
 import (
-	"errors"
 	"syscall/js"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/crumbless/crumbless/wasm/ui"
 )
 
-// rightsConversation is the fake backend with the rights of access and
-// erasure of a server.
-type rightsConversation struct {
-	*fakeConversation
-	erased    int
-	eraseErr  error
-	exportErr error
-}
-
-func (c *rightsConversation) Token() string { return "" }
-
-func (c *rightsConversation) ExportServer() (js.Value, error) {
-	if c.exportErr != nil {
-		return js.Null(), c.exportErr
-	}
-	return ui.Object("conversation", ui.Object("id", 7), "messages", js.ValueOf([]any{ui.Object("body", "hello")})), nil
-}
-
-func (c *rightsConversation) EraseServer() error {
-	if c.eraseErr != nil {
-		return c.eraseErr
-	}
-	c.erased++
-	return nil
-}
-
-// stubConfirm replaces window.confirm with one that answers yes and
-// records the question, until the test ends.
+// stubConfirm replaces window.confirm with one that answers yes (or no)
+// and records the question, until the test ends.
 func stubConfirm(t *testing.T, yes bool) *string {
 	t.Helper()
 	asked := new(string)
@@ -54,47 +25,63 @@ func stubConfirm(t *testing.T, yes bool) *string {
 	return asked
 }
 
-// catchDownloads records the Blobs made into URLs until the test ends.
-func catchDownloads(t *testing.T) func() []js.Value {
+// stubAPI puts a chat backend at https://chat.example/ in front of
+// window.fetch: it answers with status (0: a network failure) and records
+// "METHOD url authorization", until the test ends. Other URLs (the
+// content) go to the real fetch.
+func stubAPI(t *testing.T, status int) *[]string {
 	t.Helper()
-	url := js.Global().Get("URL")
-	orig := url.Get("createObjectURL")
-	var blobs []js.Value
-	fn := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		blobs = append(blobs, args[0])
-		return orig.Call("call", url, args[0])
+	calls := new([]string)
+	orig := js.Global().Get("fetch")
+	fn := js.FuncOf(func(this js.Value, args []js.Value) any {
+		if len(args) < 2 || args[0].Type() != js.TypeString || len(args[0].String()) < 20 || args[0].String()[:20] != "https://chat.example" {
+			return orig.Call("apply", this, js.ValueOf(toAny(args)))
+		}
+		init := args[1]
+		*calls = append(*calls, init.Get("method").String()+" "+args[0].String()+" "+init.Get("headers").Get("Authorization").String())
+		if status == 0 {
+			return js.Global().Get("Promise").Call("reject", js.Global().Get("TypeError").New("Failed to fetch"))
+		}
+		var body any
+		if status != 204 {
+			body = `{"error":"x","code":"x"}`
+		}
+		return js.Global().Get("Promise").Call("resolve", js.Global().Get("Response").New(body, map[string]any{"status": status}))
 	})
-	url.Set("createObjectURL", fn)
-	t.Cleanup(func() { url.Set("createObjectURL", orig); fn.Release() })
-	return func() []js.Value { return blobs }
+	js.Global().Set("fetch", fn)
+	t.Cleanup(func() { js.Global().Set("fetch", orig); fn.Release() })
+	return calls
 }
 
 func TestForgetAlsoErasesOnTheServer(t *testing.T) {
+	const token = "cv_test"
 	cases := []struct {
 		name       string
 		tick, yes  bool
-		eraseErr   error
-		wantErased int
+		status     int
+		wantCalls  int
 		wantStatus string
 		wantKept   bool
 	}{
-		{"browser only", false, true, nil, 0, "Done. Nothing from this chat is stored in your browser any more.", false},
-		{"server too", true, true, nil, 1, "Done. Your conversation is deleted from the server and this browser forgot you.", false},
-		{"not confirmed", true, false, nil, 0, "", true},
-		{"server fails", true, true, errors.New("offline"), 0, "The server could not delete your conversation; nothing was forgotten. Try again.", true},
+		{"browser only", false, true, 204, 0, "Done. Nothing from this chat is stored in your browser any more.", false},
+		{"server too", true, true, 204, 1, "Done. Deleted from the server and from this browser.", false},
+		{"gone already", true, true, 401, 1, "Done. Deleted from the server and from this browser.", false},
+		{"not confirmed", true, false, 204, 0, "", true},
+		{"server fails", true, true, 503, 1, "The server could not delete it; nothing was forgotten.", true},
+		{"offline", true, true, 0, 1, "The server could not delete it; nothing was forgotten.", true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			clearStorage(t)
 			asked := stubConfirm(t, c.yes)
-			conv := &rightsConversation{fakeConversation: newFake(), eraseErr: c.eraseErr}
 			opts := contentOptions(t)
-			opts.Chat = conv
+			opts.Chat = newFake()
+			opts.API = "https://chat.example/api/v1/"
 			f := mount(t, true, opts)
-			require.True(t, f.p.SetTheme("dark"))
+			require.NoError(t, f.p.store.Set("visitor", token))
 			require.True(t, f.p.Navigate("privacy"))
-			box := f.q(".forget input[type=checkbox]")
-			require.False(t, box.IsNull(), "the server option is offered")
+			calls := stubAPI(t, c.status)
+			require.False(t, f.q(".forget input[type=checkbox]").IsNull(), "the server option is offered")
 			assert.Equal(t, "Also delete my conversation from the server", f.text(".forget label.check"))
 			if c.tick {
 				f.click(t, ".forget input[type=checkbox]")
@@ -106,61 +93,26 @@ func TestForgetAlsoErasesOnTheServer(t *testing.T) {
 				assert.Empty(t, *asked, "no confirmation for the browser alone")
 			}
 			eventually(t, func() bool { return f.text(".forget [role=status]") == c.wantStatus }, "status "+c.wantStatus)
-			assert.Equal(t, c.wantErased, conv.erased)
-			assert.Equal(t, c.wantKept, !rawLocal("crumbless-theme").IsNull(), "browser keys kept")
+			require.Len(t, *calls, c.wantCalls)
+			if c.wantCalls > 0 {
+				assert.Equal(t, "DELETE https://chat.example/api/v1/conversation Bearer "+token, (*calls)[0])
+			}
+			assert.Equal(t, c.wantKept, !rawLocal("crumbless-visitor").IsNull(), "browser keys kept")
 		})
 	}
 }
 
-func TestNoServerOptionWithoutAServer(t *testing.T) {
+func TestNoServerOptionWithoutABackend(t *testing.T) {
 	clearStorage(t)
-	opts := contentOptions(t)
-	opts.Chat = newFake() // a backend without the rights: no server part
-	f := mount(t, true, opts)
+	f := mount(t, true, contentOptions(t))
 	require.True(t, f.p.Navigate("privacy"))
 	assert.True(t, f.q(".forget input[type=checkbox]").IsNull())
-	assert.False(t, f.q("button.download").IsNull(), "download is always offered")
 }
 
-func TestDownloadMyData(t *testing.T) {
-	for _, failing := range []bool{false, true} {
-		name := "with the server's part"
-		if failing {
-			name = "server unreachable"
-		}
-		t.Run(name, func(t *testing.T) {
-			clearStorage(t)
-			conv := &rightsConversation{fakeConversation: newFake()}
-			if failing {
-				conv.exportErr = errors.New("offline")
-			}
-			opts := contentOptions(t)
-			opts.Chat = conv
-			f := mount(t, true, opts)
-			require.True(t, f.p.SetTheme("dark"))
-			require.True(t, f.p.Navigate("privacy"))
-			blobs := catchDownloads(t)
-			f.click(t, "button.download")
-			eventually(t, func() bool { return len(blobs()) == 1 }, "a file is offered")
-			blob := blobs()[0]
-			assert.Equal(t, "application/json", blob.Get("type").String())
-			text, err := ui.Await(blob.Call("text"))
-			require.NoError(t, err)
-			doc := js.Global().Get("JSON").Call("parse", text)
-			theme := doc.Get("browser").Get("crumbless-theme")
-			require.Equal(t, js.TypeObject, theme.Type(), text.String())
-			assert.Equal(t, "local", theme.Get("area").String())
-			assert.Contains(t, theme.Get("stored").String(), `"data":"dark"`)
-			assert.Equal(t, js.TypeNumber, doc.Get("exported").Type())
-			if failing {
-				assert.True(t, doc.Get("server").IsNull())
-				eventually(t, func() bool {
-					return f.text(".forget [role=status]") == "The server could not be reached: the file holds only your browser's data."
-				}, "partial")
-				return
-			}
-			assert.Equal(t, "hello", doc.Get("server").Get("messages").Index(0).Get("body").String())
-			eventually(t, func() bool { return f.text(".forget [role=status]") == "Your data was downloaded." }, "downloaded")
-		})
+func toAny(vs []js.Value) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		out[i] = v
 	}
+	return out
 }

@@ -77,14 +77,12 @@ func TestVisitorErasesFromThePrivacyView(t *testing.T) {
 	require.Equal(t, http.StatusOK, code)
 	require.Len(t, exported["submissions"], 1, "the form belongs to the conversation")
 
-	// The Privacy view: download first, then delete on the server too.
+	// The Privacy view: "Forget me", with the server too.
 	visitor.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('navigate', 'privacy')`))
 	visitor.waitFor(t, q(`.forget input[type=checkbox]`)+` != null`)
-	visitor.click(t, q(`button.download`))
-	visitor.waitFor(t, q(`.forget [role=status]`)+`.textContent == 'Your data was downloaded.'`)
 	visitor.click(t, q(`.forget input[type=checkbox]`))
 	visitor.click(t, q(`.forget button`))
-	visitor.waitFor(t, q(`.forget [role=status]`)+`.textContent.startsWith('Done. Your conversation is deleted from the server')`)
+	visitor.waitFor(t, q(`.forget [role=status]`)+`.textContent == 'Done. Deleted from the server and from this browser.'`)
 	require.Len(t, asked(), 1, "one confirmation")
 	assert.Contains(t, asked()[0], "the forms you sent from this chat", "the confirmation says what goes")
 
