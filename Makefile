@@ -93,6 +93,7 @@ test-host:
 	.ci/tier host $(PGCLUSTER) $(GO) test -race -count=1 -json ./...
 	.ci/tier fuzz $(GO) test -run '^$$' -fuzz '^FuzzServe$$' -fuzztime 150000x -json ./server/assets/
 	.ci/tier fuzz $(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime 100000x -json ./internal/shared/envelope/
+	.ci/tier fuzz $(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime 100000x -json ./internal/shared/textrule/
 
 test-wasm: $(WASMEXEC)
 	PATH="$(TOOLS):$$PATH" .ci/tier wasm $(GO) run ./internal/testenv/withapi -- env GOOS=js GOARCH=wasm $(GO) test -count=1 -json ./wasm/...
