@@ -51,11 +51,14 @@
     ".badge{position:absolute;top:-4px;right:-4px;padding:0 6px;border-radius:9px;background:#d92d20;font:700 12px/18px system-ui}" +
     // The panel's frame with its loading state, shown at once on a click;
     // the runtime list's styles then give it the theme's colours (until
-    // then the browser's, in the theme's colour scheme).
+    // then the browser's, in the theme's colour scheme). Below 480 px it
+    // covers the viewport; from 480 px it floats above the launcher. The
+    // launcher stays over the frame: until the runtime's header is there,
+    // it is the way to close it.
     "[data-theme=dark]{color-scheme:dark}[data-theme=auto]{color-scheme:light dark}" +
-    ".panel{position:absolute;bottom:72px;right:0;width:380px;height:600px;max-width:calc(100vw - 40px);max-height:calc(100vh - 112px);" +
-    "display:flex;flex-direction:column;overflow:hidden;background:Canvas;color:CanvasText;border-radius:16px;box-shadow:0 12px 48px #0004}" +
-    ".cl[data-position=left] .panel{right:auto;left:0}.panel[hidden]{display:none}.state{margin:auto;padding:24px;text-align:center}";
+    ".panel{position:fixed;inset:0;display:flex;flex-flow:column;overflow:hidden;background:Canvas;color:CanvasText}" +
+    "@media(min-width:480px){.panel{position:absolute;inset:auto 0 72px auto;width:380px;height:600px;max-height:calc(100vh - 112px);border-radius:16px;box-shadow:0 12px 48px #0004}" +
+    ".cl[data-position=left] .panel{right:auto;left:0}}[hidden]{display:none}.state{margin:auto;padding:24px;text-align:center}";
 
   // ---- storage -------------------------------------------------------------
   // read returns the data of a prefixed key in the Crumbless envelope, or
@@ -266,7 +269,7 @@
   launcher.onclick = () => api("toggle");
   if (config.prefetch != "idle" && config.prefetch != "none") launcher.onpointerenter = launcher.onfocus = prefetch; // hover, the default
   (d.body || d.documentElement).append(host);
-  Object.assign(boot, { root: root, wrapper: wrap, launcher: launcher });
+  boot.root = root; boot.wrapper = wrap; boot.launcher = launcher;
   for (var a of queued) api(...a);
 
   // Once the launcher is on screen: the unread count, and an open panel the

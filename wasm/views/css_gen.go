@@ -226,6 +226,14 @@ const css = `/* Theme: the loader sets --cl-accent, --cl-bg, --cl-fg, --cl-muted
 .tab[aria-current=page]{color:var(--cl-accent-text);font-weight:700}
 .dot{position:absolute;top:5px;inset-inline-end:calc(50% - 16px);width:9px;height:9px;border-radius:50%;background:#d92d20;box-shadow:0 0 0 2px var(--cl-bg)}
 
-@media (max-width:480px){.panel{border:0}}
+/* Phones (the loader's frame covers the viewport): fit the visual viewport (viewport.go),
+   clear the notch and home indicator, no launcher over the composer, 16px fields (iOS zoom). */
+@media not all and (min-width:480px){
+.panel{top:var(--cl-vv-top,0);bottom:auto;height:var(--cl-vv-height,100dvh);border:0;border-radius:0;padding:0 env(safe-area-inset-right) 0 env(safe-area-inset-left)}
+.head{padding-top:calc(10px + env(safe-area-inset-top))}
+.tabs{padding-bottom:calc(4px + env(safe-area-inset-bottom))}
+.launcher[aria-expanded=true]{display:none}
+.panel input,.panel textarea,.panel select{font-size:16px}
+}
 @media (prefers-reduced-motion:reduce){.cl *,.cl *::before,.cl *::after{animation:none!important;transition:none!important;scroll-behavior:auto!important}}
 `

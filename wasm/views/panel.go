@@ -100,7 +100,9 @@ type Panel struct {
 	ownBadge    bool // the panel created the badge (the loader drew none)
 	starting    bool // NewPanel is rendering the first view
 
-	stopPresence func() // ends the presence watch (presence.go); nil while closed
+	stopPresence func()       // ends the presence watch (presence.go); nil while closed
+	viewport     ui.Listeners // the visual viewport's resize and scroll (viewport.go), while open
+	following    bool         // viewport listens
 }
 
 // NewPanel renders the panel into f.Panel (or creates a hidden one), applies
@@ -213,6 +215,7 @@ func (p *Panel) Open() {
 			p.chat.visibilityChanged()
 		}
 		p.watchPresence(true)
+		p.followViewport(true)
 		p.frame.Events.Emit("open", nil)
 	}
 }
@@ -227,6 +230,7 @@ func (p *Panel) Close() {
 	if was {
 		p.store.Remove("open")
 		p.watchPresence(false)
+		p.followViewport(false)
 		p.frame.Launcher.Call("focus")
 		p.frame.Events.Emit("close", nil)
 	}
@@ -556,6 +560,7 @@ func (p *Panel) Release() {
 		p.chat.release()
 	}
 	p.watchPresence(false)
+	p.followViewport(false)
 	p.on.Release()
 	if p.ownBadge {
 		p.badge.Call("remove")
