@@ -142,11 +142,15 @@ func TestPhonePanel(t *testing.T) {
 				eventually(t, func() bool { return b.requestsEndingIn(".wasm") == 1 }, "idle prefetch")
 			}
 
-			// The control: a swipe on the page scrolls it.
+			// The control: a swipe on the page scrolls it. Once that
+			// scroll has ended, the page goes back to the top and counts
+			// its scroll events from then on.
+			eval[any](t, b, `window.__ended = false, addEventListener('scrollend', () => __ended = true, {once: true}), 0`)
 			b.swipe(t, w/2, h*0.7, -h*0.4)
-			b.waitFor(t, `scrollY > 0`)
-			b.do(t, chromedp.Evaluate[chromedp.Void](`scrollTo({top: 0, behavior: 'instant'})`))
-			b.waitFor(t, `scrollY == 0`)
+			b.waitFor(t, `__ended && scrollY > 0`)
+			eval[any](t, b, `window.__top = false, addEventListener('scroll', () => __top = true, {once: true}), scrollTo({top: 0, behavior: 'instant'}), 0`)
+			b.waitFor(t, `__top && scrollY == 0`)
+			eval[any](t, b, `window.__scrolls = 0, addEventListener('scroll', () => __scrolls++), 0`)
 
 			eval[any](t, b, recordPhoneFrame)
 			b.tap(t, launcher)
@@ -173,7 +177,6 @@ func TestPhonePanel(t *testing.T) {
 			assert.LessOrEqual(t, eval[float64](t, b, q(`.tabs .tab`)+`.getBoundingClientRect().bottom`), h-insetBottom, "the tabs above the home indicator")
 			b.screenshot(t, "phone-"+name+"-home")
 
-			eval[any](t, b, `window.__scrolls = 0, addEventListener('scroll', () => __scrolls++), 0`)
 			// The chat view fits: its body does not scroll.
 			b.tap(t, q(`.tab[data-route=chat]`))
 			b.waitFor(t, viewName+` == 'chat'`)
