@@ -35,18 +35,18 @@ func (p *Panel) followViewport(open bool) {
 	}
 }
 
-// fitViewport sets the variables from vv, or removes them while the
-// visitor has zoomed in with two fingers: then the visual viewport is the
-// zoomed part of the page, and the panel keeps the layout viewport's size.
+// fitViewport sets the variables from vv, or removes them (an empty value
+// does) while the visitor has zoomed in with two fingers: then the visual
+// viewport is the zoomed part of the page, and the panel keeps the layout
+// viewport's size.
 func (p *Panel) fitViewport(vv js.Value) {
-	style := p.frame.Panel.Get("style")
-	if s := vv.Get("scale").Float(); s > 1.01 || s < 0.99 {
-		style.Call("removeProperty", "--cl-vv-top")
-		style.Call("removeProperty", "--cl-vv-height")
-		return
+	top, height := "", ""
+	if s := vv.Get("scale").Float(); s < 1.01 && s > 0.99 {
+		top, height = px(vv.Get("offsetTop")), px(vv.Get("height"))
 	}
-	style.Call("setProperty", "--cl-vv-top", px(vv.Get("offsetTop")))
-	style.Call("setProperty", "--cl-vv-height", px(vv.Get("height")))
+	style := p.frame.Panel.Get("style")
+	style.Call("setProperty", "--cl-vv-top", top)
+	style.Call("setProperty", "--cl-vv-height", height)
 }
 
 // px is the JS number n as a CSS length in px, written by JS's String:
