@@ -127,9 +127,10 @@ func planted(t *testing.T, s Store, name string, now int64) (Conversation, trace
 	require.NoError(t, s.CreateTicket(ctx, []byte("ticket-hash-"+name), c.ID, now, now+time.Hour.Milliseconds()))
 	require.NoError(t, s.Ban(ctx, c.ID, "spam", now))
 	if l, ok := s.(StreamLeases); ok {
-		ok, err := l.LeaseStream(ctx, "lease-"+name, "instance", c.ID, 4, time.Minute)
+		refused, err := l.LeaseStream(ctx, StreamLease{ID: "lease-" + name, Instance: "instance", Conversation: c.ID, Network: string(network)},
+			StreamCaps{PerConversation: 4, PerNetwork: 4, Total: 100}, time.Minute)
 		require.NoError(t, err)
-		require.True(t, ok)
+		require.Equal(t, LeaseGranted, refused)
 	}
 	return c, trace{id: c.ID, bytes: map[string][]byte{
 		"token hash": token, "network hash": network, "message": []byte(body), "email": []byte(email),

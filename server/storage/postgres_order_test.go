@@ -32,7 +32,7 @@ func TestPostgresIDsVisibleInOrder(t *testing.T) {
 	const writers, each = 8, 25
 	convs := make([]int64, writers+1) // one per writer, and a shared one last
 	for i := range convs {
-		c, err := a.CreateConversation(ctx, []byte(fmt.Sprint("h", i)), "", 1)
+		c, err := a.CreateConversation(ctx, []byte(fmt.Sprint("h", i)), "", nil, 1)
 		require.NoError(t, err)
 		convs[i] = c.ID
 	}
@@ -187,9 +187,9 @@ func TestPostgresSendInFlight(t *testing.T) {
 	ctx := context.Background()
 	url := pgtest.Database(t)
 	a, b := openPostgres(t, url), openPostgres(t, url)
-	c1, err := a.CreateConversation(ctx, []byte("h1"), "", 1)
+	c1, err := a.CreateConversation(ctx, []byte("h1"), "", nil, 1)
 	require.NoError(t, err)
-	c2, err := a.CreateConversation(ctx, []byte("h2"), "", 1)
+	c2, err := a.CreateConversation(ctx, []byte("h2"), "", nil, 1)
 	require.NoError(t, err)
 	first, _, err := a.AddMessage(ctx, Message{ConversationID: c2.ID, ClientID: "first", Author: Visitor, Body: "m", Created: 2})
 	require.NoError(t, err)
@@ -261,7 +261,7 @@ func TestPostgresSendBeforeItsID(t *testing.T) {
 	ctx := context.Background()
 	url := pgtest.Database(t)
 	s, other := openPostgres(t, url), openPostgres(t, url)
-	c, err := s.CreateConversation(ctx, []byte("h"), "", 1)
+	c, err := s.CreateConversation(ctx, []byte("h"), "", nil, 1)
 	require.NoError(t, err)
 	m, _, err := s.AddMessage(ctx, Message{ConversationID: c.ID, ClientID: "a", Author: Visitor, Body: "m", Created: 2})
 	require.NoError(t, err)
@@ -270,7 +270,7 @@ func TestPostgresSendBeforeItsID(t *testing.T) {
 	require.Len(t, got, 1, "a known bound")
 
 	tx := senderTx(t, s, Message{ConversationID: c.ID, ClientID: "b", Author: Visitor, Body: "m", Created: 2}, sending)
-	c2, err := other.CreateConversation(ctx, []byte("h2"), "", 1)
+	c2, err := other.CreateConversation(ctx, []byte("h2"), "", nil, 1)
 	require.NoError(t, err)
 	n, _, err := other.AddMessage(ctx, Message{ConversationID: c2.ID, ClientID: "n", Author: Visitor, Body: "m", Created: 2})
 	require.NoError(t, err, "sends go on")
@@ -304,7 +304,7 @@ func TestPostgresConversationOrder(t *testing.T) {
 	ctx := context.Background()
 	url := pgtest.Database(t)
 	a, b := openPostgres(t, url), openPostgres(t, url)
-	c, err := a.CreateConversation(ctx, []byte("h"), "", 1)
+	c, err := a.CreateConversation(ctx, []byte("h"), "", nil, 1)
 	require.NoError(t, err)
 	held := Message{ConversationID: c.ID, ClientID: "held", Author: Agent, Body: "m", Created: 2}
 	tx := senderTx(t, a, held, rowLocked)
@@ -377,7 +377,7 @@ func BenchmarkPostgresAddMessage(b *testing.B) {
 	b.SetParallelism(4) // 8 senders on 2 cores
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
-		c, err := s.CreateConversation(ctx, []byte(fmt.Sprint("h", next.Add(1))), "", 1)
+		c, err := s.CreateConversation(ctx, []byte(fmt.Sprint("h", next.Add(1))), "", nil, 1)
 		if err != nil {
 			b.Error(err)
 			return
@@ -402,7 +402,7 @@ func BenchmarkPostgresAllMessages(b *testing.B) {
 	s, err := OpenPostgres(ctx, pgtest.Database(b))
 	require.NoError(b, err)
 	defer s.Close()
-	c, err := s.CreateConversation(ctx, []byte("h"), "", 1)
+	c, err := s.CreateConversation(ctx, []byte("h"), "", nil, 1)
 	require.NoError(b, err)
 	m, _, err := s.AddMessage(ctx, Message{ConversationID: c.ID, ClientID: "a", Author: Visitor, Body: "m", Created: 2})
 	require.NoError(b, err)
