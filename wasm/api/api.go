@@ -51,6 +51,7 @@ func New(panel *views.Panel, st *store.Store, hub *events.Hub, tb *tabs.Tabs, co
 // start (the panel the visitor's click opened) reach every queued listener.
 func (a *API) Attach(boot js.Value) {
 	a.boot = boot
+	a.panel.MatchFrame()
 	a.run = js.FuncOf(func(this js.Value, args []js.Value) any {
 		if r := a.Call(toSlice(args[0])); r != nil {
 			return r

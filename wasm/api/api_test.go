@@ -24,6 +24,8 @@ type harness struct {
 	boot  js.Value
 	warns js.Value // the messages given to console.warn
 	log   js.Value // what the test's JS listeners recorded
+	// frame and launcher are the nodes the loader drew and the runtime took over.
+	frame, launcher js.Value
 }
 
 func newHarness(t *testing.T, queue ...[]any) *harness { return newHarnessFrame(t, false, queue...) }
@@ -48,7 +50,7 @@ func newHarnessFrame(t *testing.T, clicked bool, queue ...[]any) *harness {
 	panel := views.NewPanel(views.Frame{Root: root, Wrapper: wrapper, Launcher: launcher, Panel: frame, Events: hub},
 		store.New("crumbless-"), views.Options{Theme: "auto", Lang: "de", Prefix: "crumbless-"})
 
-	h := &harness{panel: panel, warns: newArray(), log: newArray()}
+	h := &harness{panel: panel, frame: wrapper.Call("querySelector", ".panel"), launcher: launcher, warns: newArray(), log: newArray()}
 	console := js.Global().Get("console")
 	origWarn := console.Get("warn")
 	console.Set("warn", js.Global().Get("Function").New("w", "...a", "w.push(a.join(' '))").Call("bind", js.Null(), h.warns))
@@ -130,6 +132,43 @@ func TestOpenByTheClickReachesQueuedListeners(t *testing.T) {
 	settle()
 	assert.True(t, h.panel.IsOpen())
 	assert.Equal(t, []string{"open:{}"}, strings(h.log), "the open that started the runtime is heard; the theme set before the listener is not")
+}
+
+// TestLoaderShowOrHideBeforeAttach: until Attach installs boot.run, the
+// loader answers the launcher and shows or hides the frame itself (the
+// runtime may be waiting for its tab lock meanwhile). Attach takes the
+// panel's state from the frame, telling listeners what happened, so that
+// the next click toggles from what the visitor sees.
+func TestLoaderShowOrHideBeforeAttach(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		clicked   bool // the frame was shown when the runtime started
+		loaderOn  bool // what the loader left the frame showing before Attach
+		wantOpen  bool
+		wantLog   []string
+		afterNext []string // the log after one more toggle
+	}{
+		{"closed before attach", true, false, false, []string{"open:{}", "close:{}"}, []string{"open:{}", "close:{}", "open:{}"}},
+		{"opened before attach", false, true, true, []string{"open:{}"}, []string{"open:{}", "close:{}"}},
+		{"left open", true, true, true, []string{"open:{}"}, []string{"open:{}", "close:{}"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarnessFrame(t, tc.clicked, []any{"on", "open", listener("open")}, []any{"on", "close", listener("close")})
+			require.False(t, h.frame.IsNull())
+			// What the loader's show does while the runtime has not attached.
+			h.frame.Set("hidden", !tc.loaderOn)
+			h.launcher.Call("setAttribute", "aria-expanded", tc.loaderOn)
+			h.api.Attach(h.boot)
+			settle()
+			assert.Equal(t, tc.wantOpen, h.panel.IsOpen())
+			assert.Equal(t, tc.wantLog, strings(h.log))
+			h.call("toggle")
+			settle()
+			assert.Equal(t, !tc.wantOpen, h.panel.IsOpen(), "the next click toggles what the visitor sees")
+			assert.Equal(t, !tc.wantOpen, !h.frame.Get("hidden").Bool())
+			assert.Equal(t, tc.afterNext, strings(h.log))
+		})
+	}
 }
 
 func TestQueuedQueriesResolve(t *testing.T) {

@@ -236,6 +236,20 @@ func (p *Panel) Close() {
 	}
 }
 
+// MatchFrame opens or closes the panel as its frame shows it. Until the
+// runtime attaches to the loader's API, the loader answers the launcher and
+// shows or hides the frame itself, while the runtime may be waiting for its
+// tab's lock; the runtime then follows what the visitor sees.
+func (p *Panel) MatchFrame() {
+	if shown := !p.frame.Panel.Get("hidden").Bool(); shown != p.open {
+		if shown {
+			p.Open()
+		} else {
+			p.Close()
+		}
+	}
+}
+
 // Toggle opens a closed panel and closes an open one.
 func (p *Panel) Toggle() {
 	if p.open {
