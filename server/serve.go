@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/crumbless/crumbless/server/chat"
 )
 
 // limits are the server's timeouts and header cap.
@@ -47,6 +49,8 @@ func newServer(h http.Handler, logger *slog.Logger, l limits) *http.Server {
 		MaxHeaderBytes:    l.maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		Protocols:         new(http.Protocols),
+		// The event streams bound their connections' send buffers.
+		ConnContext: chat.ConnContext,
 	}
 	srv.Protocols.SetHTTP1(true)
 	srv.Protocols.SetHTTP2(true)

@@ -38,8 +38,14 @@ type Config struct {
 
 	Heartbeat          time.Duration // SSE comment every 15 s
 	StreamWriteTimeout time.Duration // per SSE write, 10 s
-	MaxStreams         int           // open streams per visitor, 4
-	MaxPublicStreams   int           // availability streams per client address, 16
+	// StreamSendBuffer is the kernel's send buffer for an event stream's
+	// HTTP/1 connection, 64 KiB (Linux doubles it for its bookkeeping), when
+	// the http.Server has ConnContext: a client that stops reading blocks the
+	// stream's writes after that much, and StreamWriteTimeout later the
+	// stream ends, instead of megabytes of events queueing in the kernel.
+	StreamSendBuffer int
+	MaxStreams       int // open streams per visitor, 4
+	MaxPublicStreams int // availability streams per client address, 16
 	// MaxAddressStreams caps the open streams of every kind from one client
 	// network (an IPv4 address or IPv6 /64), 128: a 429 beyond.
 	MaxAddressStreams int
@@ -138,6 +144,9 @@ func New(cfg Config) *Server {
 	}
 	def(&cfg.Heartbeat, 15*time.Second)
 	def(&cfg.StreamWriteTimeout, 10*time.Second)
+	if cfg.StreamSendBuffer <= 0 {
+		cfg.StreamSendBuffer = 64 << 10
+	}
 	def(&cfg.SessionTTL, 12*time.Hour)
 	def(&cfg.TicketTTL, 60*time.Second)
 	def(&cfg.PresenceGrace, 15*time.Second)

@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -24,9 +26,12 @@ type backlogFunc func(ctx context.Context, after int64) ([]storage.Message, erro
 // replays the whole conversation: a client that has read the history (or
 // sent the first message) resumes from there even before it has heard an
 // event. Without the header the stream carries live events only. A comment line is
-// sent every heartbeat; every write has its own deadline; the stream ends
-// when the client leaves, falls too far behind (it reconnects and resumes),
-// is banned, or the server closes.
+// sent every heartbeat; every write has its own deadline
+// (Config.StreamWriteTimeout) and the connection's send buffer is small
+// (Config.StreamSendBuffer), so that a client that stops reading is let
+// go of within a bounded time. The stream ends when the client leaves,
+// takes nothing for the write timeout, falls 64 events behind (it
+// reconnects and resumes), is banned, or the server closes.
 func (s *Server) stream(w http.ResponseWriter, r *http.Request, conversation int64, backlog backlogFunc) {
 	sub, lastID, ok := s.subscribe(w, r, conversation)
 	if !ok {
@@ -122,14 +127,22 @@ func (s *Server) serveStream(w http.ResponseWriter, r *http.Request, sub *subscr
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no") // proxies: do not buffer
 	h.Set("X-Content-Type-Options", "nosniff")
+	if boundSendBuffer(r, s.cfg.StreamSendBuffer) {
+		h.Set("Connection", "close")
+	}
 	w.WriteHeader(http.StatusOK)
 
 	write := func(chunk string) bool {
 		_ = rc.SetWriteDeadline(time.Now().Add(s.cfg.StreamWriteTimeout))
-		if _, err := io.WriteString(w, chunk); err != nil {
-			return false
+		_, err := io.WriteString(w, chunk)
+		if err == nil {
+			err = rc.Flush()
 		}
-		return rc.Flush() == nil
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			s.log.Info("stream ended: the client took nothing for the write timeout",
+				"conversation", conversation, "timeout", s.cfg.StreamWriteTimeout)
+		}
+		return err == nil
 	}
 	// "heartbeat" is not a standard field (EventSource ignores it): it tells
 	// the widget how often to expect at least a comment.

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -169,6 +171,7 @@ func run(ctx context.Context, o options) error {
 			s.Pause()
 		}
 	}
+	paused := time.Now()
 
 	agent, err := agentLogin(src.Next(), base)
 	if err != nil {
@@ -259,7 +262,38 @@ func run(ctx context.Context, o options) error {
 		loadgen.Percentile(startLat, 50), loadgen.Percentile(startLat, 99), loadgen.Percentile(endLat, 50), loadgen.Percentile(endLat, 99))
 	fmt.Printf("| messages measured (reaching fewer than 4 streams) | | %d (%d) | %d (%d) | |\n", len(startLat)/4, startShort, len(endLat)/4, endShort)
 	fmt.Printf("\nfailed sends: %d; stalled streams dropped by the server: %d of %d\n", failed.Load(), dropped, 4*len(stalled))
+	if let, err := writeTimeouts(logFile.Name()); err != nil {
+		return err
+	} else if len(let) > 0 {
+		fmt.Printf("streams the server ended for taking nothing for its write timeout: %d, %s to %s after the stalled clients stopped reading\n",
+			len(let), let[0].Sub(paused).Round(time.Second), let[len(let)-1].Sub(paused).Round(time.Second))
+	} else {
+		fmt.Println("streams the server ended for taking nothing for its write timeout: 0")
+	}
 	return nil
+}
+
+// writeTimeouts returns the times, in order, at which the server's log
+// (slog JSON) says it ended a stream whose client took nothing.
+func writeTimeouts(logPath string) ([]time.Time, error) {
+	f, err := os.Open(logPath)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var at []time.Time
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		var line struct {
+			Time time.Time
+			Msg  string
+		}
+		if json.Unmarshal(sc.Bytes(), &line) == nil && strings.HasPrefix(line.Msg, "stream ended: the client took nothing") {
+			at = append(at, line.Time)
+		}
+	}
+	return at, sc.Err()
 }
 
 // proxyConf is the http context for nginx: the docs' proxy settings
