@@ -30,6 +30,9 @@ type subscriber struct {
 	conversation int64  // 0: an agent, sees every conversation; publicStream: presence only
 	addr         string // the client's network (clientKey), for the per-address cap
 	ch           chan event
+	// behind is set, before ch is closed, when the subscriber was dropped
+	// for a full queue (it may be read once ch is closed).
+	behind bool
 }
 
 // hubLimits caps the open streams: per visitor conversation, per client
@@ -215,6 +218,7 @@ func (h *hub) send(set map[*subscriber]struct{}, ev event) {
 		select {
 		case s.ch <- ev:
 		default: // too slow: drop it; it resumes from Last-Event-ID
+			s.behind = true
 			h.drop(s)
 		}
 	}

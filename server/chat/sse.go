@@ -191,6 +191,10 @@ func (s *Server) serveStream(w http.ResponseWriter, r *http.Request, sub *subscr
 			}
 		case ev, ok := <-sub.ch:
 			if !ok { // dropped as too slow, or the hub closed
+				if sub.behind {
+					s.log.Info("stream ended: the client fell a full queue of events behind",
+						"conversation", conversation, "queue", cap(sub.ch))
+				}
 				return
 			}
 			if ev.ID != 0 && ev.ID <= sent {

@@ -262,20 +262,21 @@ func run(ctx context.Context, o options) error {
 		loadgen.Percentile(startLat, 50), loadgen.Percentile(startLat, 99), loadgen.Percentile(endLat, 50), loadgen.Percentile(endLat, 99))
 	fmt.Printf("| messages measured (reaching fewer than 4 streams) | | %d (%d) | %d (%d) | |\n", len(startLat)/4, startShort, len(endLat)/4, endShort)
 	fmt.Printf("\nfailed sends: %d; stalled streams dropped by the server: %d of %d\n", failed.Load(), dropped, 4*len(stalled))
-	if let, err := writeTimeouts(logFile.Name()); err != nil {
+	if let, err := stalledEnds(logFile.Name()); err != nil {
 		return err
 	} else if len(let) > 0 {
-		fmt.Printf("streams the server ended for taking nothing for its write timeout: %d, %s to %s after the stalled clients stopped reading\n",
+		fmt.Printf("streams the server ended for a client that did not read (write timeout or full queue): %d, %s to %s after the stalled clients stopped reading\n",
 			len(let), let[0].Sub(paused).Round(time.Second), let[len(let)-1].Sub(paused).Round(time.Second))
 	} else {
-		fmt.Println("streams the server ended for taking nothing for its write timeout: 0")
+		fmt.Println("streams the server ended for a client that did not read (write timeout or full queue): 0")
 	}
 	return nil
 }
 
-// writeTimeouts returns the times, in order, at which the server's log
-// (slog JSON) says it ended a stream whose client took nothing.
-func writeTimeouts(logPath string) ([]time.Time, error) {
+// stalledEnds returns the times, in order, at which the server's log
+// (slog JSON) says it ended a stream whose client did not read: its
+// write timed out or it fell a full queue behind.
+func stalledEnds(logPath string) ([]time.Time, error) {
 	f, err := os.Open(logPath)
 	if err != nil {
 		return nil, err
@@ -289,7 +290,7 @@ func writeTimeouts(logPath string) ([]time.Time, error) {
 			Time time.Time
 			Msg  string
 		}
-		if json.Unmarshal(sc.Bytes(), &line) == nil && strings.HasPrefix(line.Msg, "stream ended: the client took nothing") {
+		if json.Unmarshal(sc.Bytes(), &line) == nil && strings.HasPrefix(line.Msg, "stream ended: the client ") {
 			at = append(at, line.Time)
 		}
 	}
