@@ -120,8 +120,12 @@ func TestStreamClientStopsReading(t *testing.T) {
 						}
 					}
 				}()
-				const n = 400 // 3.2 MB: past any buffer on the way
+				// 3.2 MB, past any buffer on the way, at most half a queue
+				// ahead of the reader.
+				const n = 400
 				for i := range n {
+					require.Eventually(t, func() bool { return int64(i)-received.Load() < 32 }, 30*time.Second, time.Millisecond,
+						"the reading client has %d of %d messages", received.Load(), i)
 					fx.reply(session, conv, "r"+strconv.Itoa(i), long)
 				}
 				require.Eventually(t, func() bool { return received.Load() == n }, 30*time.Second, 10*time.Millisecond,
@@ -140,7 +144,6 @@ func TestStreamClientStopsReading(t *testing.T) {
 					sent, fx.srv.hub.count(conv), inStream.Load())
 				fx.reply(session, conv, "s"+strconv.Itoa(sent), long)
 				sent++
-				time.Sleep(5 * time.Millisecond) // a pace, not a wait for the state: the loop's condition is
 			}
 			t.Logf("stream let go after %d messages of 8 KB", sent)
 
