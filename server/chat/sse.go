@@ -140,7 +140,7 @@ func (s *Server) serveStream(w http.ResponseWriter, r *http.Request, sub *subscr
 		}
 		if errors.Is(err, os.ErrDeadlineExceeded) {
 			s.log.Info("stream ended: the client took nothing for the write timeout",
-				"conversation", conversation, "timeout", s.cfg.StreamWriteTimeout)
+				"conversation", conversation, "timeout", s.cfg.StreamWriteTimeout.String())
 		}
 		return err == nil
 	}
