@@ -37,7 +37,9 @@ func serveChild(addr, data, statsFile string) error {
 		return err
 	}
 	go http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, runtime.NumGoroutine())
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		fmt.Fprint(w, runtime.NumGoroutine(), " ", m.HeapInuse>>10)
 	}))
 	if err := os.WriteFile(statsFile, []byte(ln.Addr().String()), 0o600); err != nil {
 		return err

@@ -64,7 +64,7 @@ func (d *deliveries) latencies(from, to time.Time, want int) (lat []time.Duratio
 
 // snapshot is the server's state at one moment.
 type snapshot struct {
-	rssKB, nginxKB, goroutines int
+	rssKB, nginxKB, heapKB, goroutines int
 }
 
 func run(ctx context.Context, o options) error {
@@ -101,15 +101,19 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	goroutines := func() int {
+	// stats returns the server's goroutines and Go heap in use (KB), -1
+	// when it does not answer.
+	stats := func() (goroutines, heapKB int) {
 		res, err := http.Get("http://" + string(statsAddr) + "/")
 		if err != nil {
-			return -1
+			return -1, -1
 		}
 		defer res.Body.Close()
 		raw, _ := io.ReadAll(res.Body)
-		n, _ := strconv.Atoi(string(raw))
-		return n
+		g, h, _ := strings.Cut(string(raw), " ")
+		goroutines, _ = strconv.Atoi(g)
+		heapKB, _ = strconv.Atoi(h)
+		return goroutines, heapKB
 	}
 
 	var base string
@@ -133,7 +137,8 @@ func run(ctx context.Context, o options) error {
 	}
 	defer proxy.Stop()
 	snap := func() snapshot {
-		return snapshot{rssKB: loadgen.RSSKB(srv.Cmd.Process.Pid), nginxKB: treeRSSKB(proxy.Cmd.Process.Pid), goroutines: goroutines()}
+		g, h := stats()
+		return snapshot{rssKB: loadgen.RSSKB(srv.Cmd.Process.Pid), nginxKB: treeRSSKB(proxy.Cmd.Process.Pid), heapKB: h, goroutines: g}
 	}
 	idle := snap()
 
@@ -223,6 +228,15 @@ func run(ctx context.Context, o options) error {
 			})
 		})
 	}
+	var samples []snapshot // every tenth of the run
+	pacers.Go(func() {
+		tick := time.NewTicker(o.duration / 10)
+		defer tick.Stop()
+		for range 10 {
+			<-tick.C
+			samples = append(samples, snap())
+		}
+	})
 	pacers.Wait()
 	posts.Wait()
 	time.Sleep(5 * time.Second) // the last messages arrive
@@ -256,12 +270,18 @@ func run(ctx context.Context, o options) error {
 	fmt.Println("| measure | idle | start | end | after the stalled clients read again |")
 	fmt.Println("|---|---:|---:|---:|---:|")
 	fmt.Printf("| server RSS | %s | %s | %s | %s |\n", fmtMB(idle.rssKB), fmtMB(start.rssKB), fmtMB(last.rssKB), fmtMB(after.rssKB))
+	fmt.Printf("| server Go heap in use | %s | %s | %s | %s |\n", fmtMB(idle.heapKB), fmtMB(start.heapKB), fmtMB(last.heapKB), fmtMB(after.heapKB))
 	fmt.Printf("| server goroutines | %d | %d | %d | %d |\n", idle.goroutines, start.goroutines, last.goroutines, after.goroutines)
 	fmt.Printf("| nginx RSS (master and workers) | %s | %s | %s | %s |\n", fmtMB(idle.nginxKB), fmtMB(start.nginxKB), fmtMB(last.nginxKB), fmtMB(after.nginxKB))
 	fmt.Printf("| POST → each of the visitor's 4 streams, p50 / p99 | | %s / %s | %s / %s | |\n",
 		loadgen.Percentile(startLat, 50), loadgen.Percentile(startLat, 99), loadgen.Percentile(endLat, 50), loadgen.Percentile(endLat, 99))
 	fmt.Printf("| messages measured (reaching fewer than 4 streams) | | %d (%d) | %d (%d) | |\n", len(startLat)/4, startShort, len(endLat)/4, endShort)
-	fmt.Printf("\nfailed sends: %d; stalled streams dropped by the server: %d of %d\n", failed.Load(), dropped, 4*len(stalled))
+	fmt.Printf("\nserver RSS / Go heap in use every %s:", o.duration/10)
+	for _, x := range samples {
+		fmt.Printf(" %.0f / %.0f MB;", float64(x.rssKB)/1024, float64(x.heapKB)/1024)
+	}
+	fmt.Println()
+	fmt.Printf("failed sends: %d; stalled streams dropped by the server: %d of %d\n", failed.Load(), dropped, 4*len(stalled))
 	if let, err := stalledEnds(logFile.Name()); err != nil {
 		return err
 	} else if len(let) > 0 {
