@@ -1,6 +1,6 @@
 // Command soakbench holds many event streams open through nginx for a
 // while, with messages flowing, and reports the server's resident memory,
-// its goroutines and the delivery p99 at the start and at the end (flat
+// its Go heap, its goroutines and the delivery p99 at the start and at the end (flat
 // means no leak), and whether streams whose client stopped reading were
 // dropped. make bench-soak runs it; it is never part of make test and
 // never fails on time.
@@ -17,8 +17,10 @@
 // four streams a visitor may open, and an agent answers random
 // conversations at -rate messages per second. The streams of -stalled
 // visitors stop reading at the start while an agent floods their
-// conversations with long messages; at the end they read again, and a
-// stream that then ends had been dropped by the server.
+// conversations with long messages; the server's log says when it ended
+// a stream whose client did not read, and at the end the stalled clients
+// read again: a stream that then ends had been dropped. The server's RSS
+// and Go heap are sampled every tenth of the run.
 package main
 
 import (
