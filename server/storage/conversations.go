@@ -43,8 +43,9 @@ func (s *store) conversation(ctx context.Context, where string, arg any) (Conver
 	return c, nil
 }
 
-// CreateConversation implements Store: the conversation and its network
-// hash in one transaction, so that neither exists without the other.
+// CreateConversation implements Store: the conversation, its network hash
+// and its webhook deliveries in one transaction, so that none exists
+// without the others.
 func (s *store) CreateConversation(ctx context.Context, tokenHash []byte, site string, networkHash []byte, now int64) (Conversation, error) {
 	var id int64
 	err := s.tx(ctx, func(tx runner) error {
@@ -53,15 +54,20 @@ func (s *store) CreateConversation(ctx context.Context, tokenHash []byte, site s
 		if s.d.isUnique(err) {
 			return ErrConflict
 		}
-		if err != nil || networkHash == nil {
+		if err != nil {
 			return err
 		}
-		_, err = tx.exec(ctx, `INSERT INTO conversation_networks (conversation_id, network_hash) VALUES (?, ?)`, id, networkHash)
-		return err
+		if networkHash != nil {
+			if _, err := tx.exec(ctx, `INSERT INTO conversation_networks (conversation_id, network_hash) VALUES (?, ?)`, id, networkHash); err != nil {
+				return err
+			}
+		}
+		return queueWebhooks(ctx, tx, EventConversationCreated, id, id, now)
 	})
 	if err != nil {
 		return Conversation{}, fmt.Errorf("create conversation: %w", err)
 	}
+	s.signalQueued()
 	return s.Conversation(ctx, id)
 }
 

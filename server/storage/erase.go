@@ -60,6 +60,7 @@ func (s *store) eraseConversations(ctx context.Context, ids []int64) (int64, err
 			`DELETE FROM tickets WHERE conversation_id IN `,
 			`DELETE FROM messages WHERE conversation_id IN `,
 			`DELETE FROM conversation_networks WHERE conversation_id IN `,
+			`DELETE FROM webhook_deliveries WHERE conversation_id IN `,
 		}, s.d.eraseAlso...)
 		for _, q := range statements {
 			if _, err := tx.exec(ctx, q+in); err != nil {

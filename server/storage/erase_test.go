@@ -103,12 +103,15 @@ func findTraces(t *testing.T, s Store, tr trace) []string {
 
 // planted is a conversation with a row in every table that can reference
 // one: messages both ways, a linked form submission, its network hash, a
-// stream ticket, read cursors, a visitor ban and (PostgreSQL) a stream
-// lease. Its words are unique to it.
+// stream ticket, read cursors, a visitor ban, webhook deliveries of its
+// events and (PostgreSQL) a stream lease. Its words are unique to it.
 func planted(t *testing.T, s Store, name string, now int64) (Conversation, trace) {
 	t.Helper()
 	ctx := context.Background()
 	token, network := []byte("token-hash-"+name), []byte("network-hash-"+name)
+	_, err := s.(Webhooks).AddWebhook(ctx, "https://hooks.example/"+name, "whsec_"+name,
+		[]string{EventConversationCreated, EventMessageCreated, EventFormSubmitted}, now)
+	require.NoError(t, err)
 	c, err := s.CreateConversation(ctx, token, "demo", network, now)
 	require.NoError(t, err)
 	agent, err := s.AddAgent(ctx, "agent-"+name, "x", now)
@@ -150,7 +153,8 @@ func TestEraseRemovesEveryTrace(t *testing.T) {
 
 		assert.Empty(t, findTraces(t, s, goneTrace), "rows left that reference the erased conversation")
 		left := findTraces(t, s, keptTrace)
-		for _, want := range []string{"conversations.token_hash: token hash", "messages.body: message", "conversation_networks.network_hash: network hash"} {
+		for _, want := range []string{"conversations.token_hash: token hash", "messages.body: message", "conversation_networks.network_hash: network hash",
+			"webhook_deliveries.conversation_id: conversation id"} {
 			assert.Contains(t, left, want, "the other conversation is untouched")
 		}
 		_, err = s.Conversation(ctx, kept.ID)

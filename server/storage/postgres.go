@@ -28,6 +28,8 @@ var postgresDialect = dialect{
 	greatest:       "greatest",
 	least:          "least",
 	eraseAlso:      []string{`DELETE FROM stream_leases WHERE conversation_id IN `},
+	webhookID:      `'msg_' || replace(gen_random_uuid()::text, '-', '')`,
+	skipLocked:     ` FOR UPDATE SKIP LOCKED`,
 	isUnique: func(err error) bool {
 		var e *pgconn.PgError
 		return errors.As(err, &e) && e.Code == "23505"

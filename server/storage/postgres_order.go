@@ -97,9 +97,18 @@ SELECT r.id, r.body, coalesce(r.agent_id, 0), coalesce(a.name, ''), r.created_at
 ) r LEFT JOIN agents a ON a.id = r.agent_id`,
 }
 
+// queueMessageWebhooks, the last statement of addMessage's transaction,
+// queues the webhook deliveries of a message it inserted (queueWebhooks in
+// one statement, the id from crumbless.message_id). $1 conversation, $2
+// the message's time.
+var queueMessageWebhooks = `INSERT INTO webhook_deliveries (msg_id, endpoint_id, type, conversation_id, subject_id, created_at, next_at)
+SELECT ` + postgresDialect.webhookID + `, e.id, '` + EventMessageCreated + `', $1, n.id, $2, $2
+FROM webhook_endpoints e, (SELECT nullif(current_setting('crumbless.message_id', true), '')::bigint AS id) n
+WHERE n.id IS NOT NULL AND e.events LIKE '%,` + EventMessageCreated + `,%'`
+
 // AddMessage implements Store in one round trip: a batch in one
-// transaction that takes the locks readers look for (see above) and
-// stores the message.
+// transaction that takes the locks readers look for (see above), stores
+// the message and queues its webhook deliveries.
 func (s *Postgres) AddMessage(ctx context.Context, m Message) (Message, bool, error) {
 	var agent *int64
 	if m.AgentID != 0 {
@@ -114,8 +123,12 @@ func (s *Postgres) AddMessage(ctx context.Context, m Message) (Message, bool, er
 	b.Queue(addMessage[3], m.ConversationID, m.Author, m.ClientID, agent, m.Body, m.Created).QueryRow(func(row pgx.Row) error {
 		return row.Scan(&stored.ID, &stored.Body, &stored.AgentID, &stored.AgentName, &stored.Created, &created)
 	})
+	b.Queue(queueMessageWebhooks, m.ConversationID, m.Created)
 	if err := s.pool.SendBatch(ctx, &b).Close(); err != nil {
 		return Message{}, false, fmt.Errorf("add message: %w", err)
+	}
+	if created {
+		s.signalQueued()
 	}
 	if !created && stored.Body != m.Body {
 		return Message{}, false, fmt.Errorf("add message: %w", ErrConflict)

@@ -19,7 +19,8 @@ var sqliteDialect = dialect{
 	// secure_delete (OpenSQLite) zeroes what a deletion frees; the
 	// checkpoint copies those pages into the database file and empties the
 	// WAL, which still held the old ones.
-	scrub: `PRAGMA wal_checkpoint(TRUNCATE)`,
+	scrub:     `PRAGMA wal_checkpoint(TRUNCATE)`,
+	webhookID: `'msg_' || lower(hex(randomblob(16)))`,
 	isUnique: func(err error) bool {
 		var e *sqlite.Error
 		return errors.As(err, &e) && (e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
@@ -71,7 +72,8 @@ func (s *SQLite) Close() error { return s.db.Close() }
 // DB returns the underlying database, for tests and maintenance tools.
 func (s *SQLite) DB() *sql.DB { return s.db }
 
-// AddMessage implements Store in one transaction. SQLite has one writer at
+// AddMessage implements Store in one transaction, with the message's
+// webhook deliveries. SQLite has one writer at
 // a time, so ids become visible in increasing order without a lock.
 func (s *SQLite) AddMessage(ctx context.Context, m Message) (Message, bool, error) {
 	var agent any
@@ -99,12 +101,17 @@ func (s *SQLite) AddMessage(ctx context.Context, m Message) (Message, bool, erro
 		created = true
 		// The author has read their own message.
 		cursor := readCursor(m.Author)
-		_, err = tx.exec(ctx, `UPDATE conversations SET updated_at = ?, `+cursor+` = max(`+cursor+`, ?) WHERE id = ?`,
-			m.Created, id, m.ConversationID)
-		return err
+		if _, err := tx.exec(ctx, `UPDATE conversations SET updated_at = ?, `+cursor+` = max(`+cursor+`, ?) WHERE id = ?`,
+			m.Created, id, m.ConversationID); err != nil {
+			return err
+		}
+		return queueWebhooks(ctx, tx, EventMessageCreated, m.ConversationID, id, m.Created)
 	})
 	if err != nil {
 		return Message{}, false, fmt.Errorf("add message: %w", err)
+	}
+	if created {
+		s.signalQueued()
 	}
 	stored, err := s.message(ctx, id)
 	return stored, created, err

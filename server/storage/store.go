@@ -35,6 +35,11 @@ type dialect struct {
 	// scrub, when set, runs after an erasure commits so that the deleted
 	// bytes leave the database files too.
 	scrub string
+	// webhookID is an SQL expression for a new random webhook-id.
+	webhookID string
+	// skipLocked ends the select of the deliveries a claim takes, so that
+	// instances claiming together take different rows.
+	skipLocked string
 }
 
 // bind returns query with the dialect's placeholders.
@@ -107,10 +112,13 @@ func scanAll[T any](rows *sql.Rows, err error, scan func(scanner) (T, error)) ([
 type store struct {
 	runner
 	db *sql.DB
+	// queued gets a value (without blocking) after a commit that may have
+	// queued webhook deliveries.
+	queued chan struct{}
 }
 
 func newStore(db *sql.DB, d *dialect) store {
-	return store{runner: runner{q: db, d: d}, db: db}
+	return store{runner: runner{q: db, d: d}, db: db, queued: make(chan struct{}, 1)}
 }
 
 // tx runs fn in a transaction and commits it.

@@ -8,7 +8,8 @@ import (
 	"fmt"
 )
 
-// AddSubmission implements Store.
+// AddSubmission implements Store: the submission and its webhook
+// deliveries in one transaction.
 func (s *store) AddSubmission(ctx context.Context, sub Submission) (Submission, bool, error) {
 	fields, err := json.Marshal(sub.Fields)
 	if err != nil {
@@ -18,22 +19,32 @@ func (s *store) AddSubmission(ctx context.Context, sub Submission) (Submission, 
 	if sub.ConversationID != 0 {
 		conv = sub.ConversationID
 	}
-	created := true
+	created := false
 	var id int64
-	err = s.row(ctx, `INSERT INTO submissions (form_id, conversation_id, client_id, fields, created_at, lang)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (form_id, client_id) DO NOTHING RETURNING id`,
-		sub.FormID, conv, sub.ClientID, string(fields), sub.Created, sub.Lang).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) { // sent before: the same fields, or a conflict
-		created = false
-		var existing string
-		err = s.row(ctx, `SELECT id, CAST(fields AS TEXT) FROM submissions WHERE form_id = ? AND client_id = ?`,
-			sub.FormID, sub.ClientID).Scan(&id, &existing)
-		if err == nil && !sameJSON(existing, fields) {
-			err = ErrConflict
+	err = s.tx(ctx, func(tx runner) error {
+		err := tx.row(ctx, `INSERT INTO submissions (form_id, conversation_id, client_id, fields, created_at, lang)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (form_id, client_id) DO NOTHING RETURNING id`,
+			sub.FormID, conv, sub.ClientID, string(fields), sub.Created, sub.Lang).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) { // sent before: the same fields, or a conflict
+			var existing string
+			err = tx.row(ctx, `SELECT id, CAST(fields AS TEXT) FROM submissions WHERE form_id = ? AND client_id = ?`,
+				sub.FormID, sub.ClientID).Scan(&id, &existing)
+			if err == nil && !sameJSON(existing, fields) {
+				err = ErrConflict
+			}
+			return err
 		}
-	}
+		if err != nil {
+			return err
+		}
+		created = true
+		return queueWebhooks(ctx, tx, EventFormSubmitted, sub.ConversationID, id, sub.Created)
+	})
 	if err != nil {
 		return Submission{}, false, fmt.Errorf("add submission: %w", err)
+	}
+	if created {
+		s.signalQueued()
 	}
 	got, err := s.Submission(ctx, id)
 	if err != nil {
