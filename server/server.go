@@ -33,6 +33,7 @@ import (
 	"github.com/crumbless/crumbless/server/disclosure"
 	"github.com/crumbless/crumbless/server/forwarded"
 	"github.com/crumbless/crumbless/server/storage"
+	"github.com/crumbless/crumbless/server/webhook"
 )
 
 // Config configures a Server. Data is required; the zero value of every
@@ -94,11 +95,12 @@ type Server struct {
 	tls     *tls.Config
 	chat    *chat.Server
 	store   storage.Store
+	hooks   *webhook.Deliverer // nil when the store keeps no outbox
 	handler http.Handler
 }
 
 // New checks cfg, loads the widget's files, opens the store and starts the
-// chat backend. A bad origin, TLS pair or database stops it with an error
+// chat backend and the webhook deliveries. A bad origin, TLS pair or database stops it with an error
 // that names the setting.
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Data == "" {
@@ -143,6 +145,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	var hooks *webhook.Deliverer
+	if outbox, ok := store.(webhook.Store); ok {
+		hooks = webhook.Start(webhook.Config{Store: outbox, Logger: logger})
+	}
 	return &Server{
 		cfg:     cfg,
 		logger:  logger,
@@ -152,6 +158,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		tls:     tlsConfig,
 		chat:    chatServer,
 		store:   store,
+		hooks:   hooks,
 		handler: accessLog(logger, clientResolver(trusted, public, newHandler(table, allowed, chatServer.Mount))),
 	}, nil
 }
@@ -162,9 +169,14 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // Version is the version of the widget's files, from their manifest.
 func (s *Server) Version() string { return s.table.Version() }
 
-// Close stops the chat backend (ending its event streams) and closes the
-// store. Call it after Serve has returned.
+// Close stops the webhook deliveries (those in flight are sent again by
+// the next start, with the same webhook-id) and the chat backend (ending
+// its event streams), and closes the store. Call it after Serve has
+// returned.
 func (s *Server) Close() error {
+	if s.hooks != nil {
+		s.hooks.Close()
+	}
 	s.chat.Close()
 	if err := s.store.Close(); err != nil {
 		return fmt.Errorf("close store: %w", err)
