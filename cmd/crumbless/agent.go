@@ -29,6 +29,10 @@ var commands = []command{
 	{"agent add", "[-data ./data] [-db sqlite|postgres://…] NAME", "add an agent who signs in to the inbox at /agent/ (password on stdin)", runAgentAdd},
 	{"data erase", "[-data ./data] [-db sqlite|postgres://…] CONVERSATION-ID…", "erase conversations and everything linked to them (messages, form submissions, network hash)", runDataErase},
 	{"data export", "[-data ./data] [-db sqlite|postgres://…] CONVERSATION-ID", "print everything stored about a conversation as JSON", runDataExport},
+	{"webhook add", "[-data ./data] [-db sqlite|postgres://…] [-events conversation.created,…] URL", "send events to URL, signed with a new secret (printed once)", runWebhookAdd},
+	{"webhook list", "[-data ./data] [-db sqlite|postgres://…]", "list the webhook endpoints with their pending deliveries", runWebhookList},
+	{"webhook remove", "[-data ./data] [-db sqlite|postgres://…] ID", "remove a webhook endpoint with its pending deliveries and its log", runWebhookRemove},
+	{"webhook log", "[-data ./data] [-db sqlite|postgres://…] [-n 50] ID", "show a webhook endpoint's latest delivery attempts", runWebhookLog},
 }
 
 // runCommand runs the command whose name begins args.
