@@ -394,28 +394,45 @@ func TestTwoInstancesDeliverEachEventOnce(t *testing.T) {
 }
 
 // BenchmarkDeliveryLatency measures the time from a message's commit to
-// its arrival at a receiver on the same machine (SQLite).
+// its arrival at a receiver on the same machine, on each store.
 func BenchmarkDeliveryLatency(b *testing.B) {
-	ctx := context.Background()
-	st := openSQLite(b)
-	rcv := newReceiver(b)
-	rcv.arrived = make(chan string, 1)
-	_, err := st.AddWebhook(ctx, rcv.srv.URL, rcv.secret, []string{storage.EventMessageCreated}, 1)
-	require.NoError(b, err)
-	c, err := st.CreateConversation(ctx, []byte("tok"), "demo", nil, 1)
-	require.NoError(b, err)
-	start(b, webhook.Config{Store: st})
-	var lat []time.Duration
-	i := 0
-	for b.Loop() {
-		i++
-		_, _, err := st.AddMessage(ctx, storage.Message{ConversationID: c.ID, ClientID: fmt.Sprint(i), Author: storage.Visitor, Body: "hi", Created: 2})
-		committed := time.Now()
-		require.NoError(b, err)
-		<-rcv.arrived
-		lat = append(lat, time.Since(committed))
+	stores := []struct {
+		name string
+		open func(b *testing.B) webhook.Store
+	}{
+		{"sqlite", func(b *testing.B) webhook.Store { return openSQLite(b) }},
+		{"postgres", func(b *testing.B) webhook.Store {
+			s, err := storage.OpenPostgres(context.Background(), pgtest.Database(b))
+			require.NoError(b, err)
+			b.Cleanup(func() { s.Close() })
+			return s
+		}},
 	}
-	reportPercentiles(b, lat)
+	for _, kind := range stores {
+		b.Run(kind.name, func(b *testing.B) {
+			ctx := context.Background()
+			st := kind.open(b)
+			chat := st.(storage.Store)
+			rcv := newReceiver(b)
+			rcv.arrived = make(chan string, 1)
+			_, err := st.AddWebhook(ctx, rcv.srv.URL, rcv.secret, []string{storage.EventMessageCreated}, 1)
+			require.NoError(b, err)
+			c, err := chat.CreateConversation(ctx, []byte("tok"), "demo", nil, 1)
+			require.NoError(b, err)
+			start(b, webhook.Config{Store: st})
+			var lat []time.Duration
+			i := 0
+			for b.Loop() {
+				i++
+				_, _, err := chat.AddMessage(ctx, storage.Message{ConversationID: c.ID, ClientID: fmt.Sprint(i), Author: storage.Visitor, Body: "hi", Created: 2})
+				committed := time.Now()
+				require.NoError(b, err)
+				<-rcv.arrived
+				lat = append(lat, time.Since(committed))
+			}
+			reportPercentiles(b, lat)
+		})
+	}
 }
 
 func reportPercentiles(b *testing.B, lat []time.Duration) {
