@@ -38,6 +38,13 @@ var (
 	// screenshots that look as they do on a desktop.
 	ChromiumFonts = Need{Glob: "/usr/share/fonts/truetype/liberation/*.ttf", Package: "fonts-liberation"}
 	Npm           = Need{Command: "npm", Package: "npm"}
+	// Chromedriver drives chromium over classic WebDriver, FirefoxESR
+	// speaks WebDriver BiDi itself, and WebKitDriver (WebKitWebDriver)
+	// drives WebKitGTK's MiniBrowser, which needs a display: Xvfb.
+	Chromedriver = Need{File: "/usr/bin/chromedriver", Package: "chromium-driver"}
+	FirefoxESR   = Need{File: "/usr/bin/firefox-esr", Package: "firefox-esr"}
+	WebKitDriver = Need{File: "/usr/bin/WebKitWebDriver", Package: "webkit2gtk-driver"}
+	Xvfb         = Need{File: "/usr/bin/Xvfb", Package: "xvfb"}
 	// Postgres is Debian's server; its programs (initdb, pg_ctl) live in
 	// a versioned folder that is not on PATH.
 	Postgres = Need{Glob: PostgresBinGlob + "/initdb", Package: "postgresql"}

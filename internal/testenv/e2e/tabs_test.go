@@ -32,8 +32,9 @@ func oneStream(t *testing.T, r *rig) {
 	t.Helper()
 	var c, a int
 	one := func() bool { c, a = r.liveStreams(); return c == 1 && a == 0 }
-	require.Eventually(t, one, 20*time.Second, 20*time.Millisecond,
-		"the server sees one conversation stream and no availability stream (last seen: %d conversation, %d availability)", &c, &a)
+	if !assert.Eventually(t, one, 20*time.Second, 20*time.Millisecond, "the server sees one conversation stream and no availability stream") {
+		t.Fatalf("last seen: %d conversation, %d availability streams", c, a)
+	}
 	holds(t, one, 1500*time.Millisecond, "and it stays so")
 }
 

@@ -1,8 +1,9 @@
 // Command installdeps installs, with apt-get, the Debian packages the
 // tests use when they are missing: chromium and its fonts (the e2e and
 // wasm tiers), postgresql (the storage tests), nginx-light with its brotli
-// module and caddy (the e2e test of the hosting configs), and npm (which
-// make deps uses to fetch axe-core). It is what make deps runs; it needs
+// module and caddy (the e2e test of the hosting configs), npm (which
+// make deps uses to fetch axe-core), and the engines tier's drivers:
+// chromium-driver, firefox-esr, webkit2gtk-driver and xvfb. It is what make deps runs; it needs
 // root only when something is missing, and asks nothing (apt-get -y,
 // DEBIAN_FRONTEND=noninteractive, stdin closed), so it runs in CI as is.
 //
@@ -21,7 +22,8 @@ func main() {
 	log.SetFlags(0)
 	err := debian.Install(context.Background(), os.Stdout,
 		debian.Chromium, debian.ChromiumFonts, debian.Postgres,
-		debian.Nginx, debian.NginxBrotli, debian.Caddy, debian.Npm)
+		debian.Nginx, debian.NginxBrotli, debian.Caddy, debian.Npm,
+		debian.Chromedriver, debian.FirefoxESR, debian.WebKitDriver, debian.Xvfb)
 	if err != nil {
 		log.Fatalf("installdeps: %v", err)
 	}
