@@ -32,7 +32,7 @@ NPMAPP   := internal/testenv/e2e/testdata/npmapp
 NPMCACHE := $(CURDIR)/build/npm-cache
 NPMCACHE_READY := $(NPMCACHE)/.ready
 
-.PHONY: all build wasm stage pack server run test test-host test-wasm test-e2e deps bench clean
+.PHONY: all build wasm stage pack server run test test-host test-wasm test-e2e test-engines deps bench clean
 
 all: build
 
@@ -74,13 +74,13 @@ dist: stage
 	$(GO) run ./internal/tools/pack -in $(STAGE) -dist dist -version $(VERSION) -license LICENSE -types static/crumbless.d.ts \
 		-npm build/npm/index.js -npm-dir static/npm
 
-## test: install what is missing (make deps), then run the host, wasm and end-to-end tiers
+## test: install what is missing (make deps), then run the host, wasm, end-to-end and engines tiers
 test: deps build dist
 	gofmt_out="$$(gofmt -l cmd server wasm internal bundle)"; if [ -n "$$gofmt_out" ]; then echo "gofmt needed: $$gofmt_out"; exit 1; fi
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
 	$(GO) vet -tags e2e ./internal/testenv/e2e/
-	$(MAKE) --no-print-directory test-host test-wasm test-e2e
+	$(MAKE) --no-print-directory test-host test-wasm test-e2e test-engines
 
 # The host and e2e tiers share a throwaway PostgreSQL server each
 # (internal/testenv/pgcluster: Debian's postgresql from make deps, a cluster
@@ -100,10 +100,17 @@ test-wasm: $(WASMEXEC)
 
 ## test-e2e: the end-to-end tier alone, against the build and the dist it makes first
 test-e2e: deps build dist
-	CRUMBLESS_BIN=$(CURDIR)/bin/crumbless CRUMBLESS_AXE=$(AXE) CRUMBLESS_DIST=$(CURDIR)/dist/crumbless-$(VERSION) CRUMBLESS_NPM_CACHE=$(NPMCACHE) .ci/tier e2e $(PGCLUSTER) $(GO) test -tags e2e -count=1 -json -timeout 20m ./internal/testenv/e2e/
+	CRUMBLESS_BIN=$(CURDIR)/bin/crumbless CRUMBLESS_AXE=$(AXE) CRUMBLESS_DIST=$(CURDIR)/dist/crumbless-$(VERSION) CRUMBLESS_NPM_CACHE=$(NPMCACHE) .ci/tier e2e $(PGCLUSTER) $(GO) test -tags e2e -count=1 -json -timeout 20m -skip '^TestEngines$$' ./internal/testenv/e2e/
+
+## test-engines: the widget's core set in Chromium, Firefox ESR and WebKitGTK (Debian's), through
+## WebDriver (internal/testenv/webdriver); screenshots in out/engines/
+test-engines: debian-deps build
+	CRUMBLESS_BIN=$(CURDIR)/bin/crumbless .ci/tier engines $(GO) test -tags e2e -count=1 -json -timeout 15m -p 1 \
+		-run '^(TestEngines|TestDrive)$$' ./internal/testenv/webdriver/ ./internal/testenv/e2e/
 
 ## deps: what the tests use, installed when missing: Debian's chromium, postgresql,
-## nginx-light (+ brotli module), caddy and npm (apt-get, as root, asks nothing),
+## nginx-light (+ brotli module), caddy, npm, and the engines tier's chromium-driver,
+## firefox-esr, webkit2gtk-driver and xvfb (apt-get, as root, asks nothing),
 ## axe-core and the npm test project's Vite and TypeScript from npm, and the wasm test
 ## runner under the worktree. Tests never install: one that lacks a tool fails naming make deps.
 deps: debian-deps $(WASMEXEC) $(AXE) $(NPMCACHE_READY)

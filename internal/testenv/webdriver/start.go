@@ -185,8 +185,7 @@ func startChromium(ctx context.Context, b *Browser, o Options) error {
 func startFirefox(ctx context.Context, b *Browser, o Options) error {
 	see, wait := awaitLine(ctx, regexp.MustCompile(`WebDriver BiDi listening on (ws://\S+)`))
 	_, err := spawn(b, o.Log, see, []string{"MOZ_CRASHREPORTER_DISABLE=1"}, Firefox,
-		"--headless", "--remote-debugging-port=0", "--profile", o.Profile, "--no-remote", "--new-instance",
-		fmt.Sprintf("--window-size=%d,%d", o.Width, o.Height), "about:blank")
+		"--headless", "--remote-debugging-port=0", "--profile", o.Profile, "--no-remote", "--new-instance", "about:blank")
 	if err != nil {
 		return err
 	}
@@ -199,8 +198,10 @@ func startFirefox(ctx context.Context, b *Browser, o Options) error {
 		return err
 	}
 	b.p = p
-	b.Version, b.first, err = p.newSession(ctx)
-	return err
+	if b.Version, b.first, err = p.newSession(ctx); err != nil {
+		return err
+	}
+	return p.setViewport(ctx, b.first, o.Width, o.Height)
 }
 
 func startWebKit(ctx context.Context, b *Browser, o Options) error {
