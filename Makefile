@@ -79,7 +79,7 @@ test: deps build dist
 	gofmt_out="$$(gofmt -l cmd server wasm internal bundle)"; if [ -n "$$gofmt_out" ]; then echo "gofmt needed: $$gofmt_out"; exit 1; fi
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
-	$(GO) vet -tags e2e ./internal/testenv/e2e/
+	$(GO) vet -tags e2e ./internal/testenv/e2e/ ./internal/testenv/webdriver/
 	$(MAKE) --no-print-directory test-host test-wasm test-e2e test-engines
 
 # The host and e2e tiers share a throwaway PostgreSQL server each
