@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -162,6 +163,6 @@ const resources = `performance.getEntriesByType('resource').map(e => new URL(e.n
 type engineLog struct{ t *testing.T }
 
 func (l engineLog) Write(p []byte) (int, error) {
-	l.t.Log(string(p[:len(p)-min(len(p), 1)]))
+	l.t.Log(strings.TrimSuffix(string(p), "\n"))
 	return len(p), nil
 }

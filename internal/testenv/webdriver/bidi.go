@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"time"
 
 	"github.com/gobwas/ws"
 	"github.com/gobwas/ws/wsutil"
@@ -215,7 +216,7 @@ func (b *bidi) closeTab(ctx context.Context, tab string) error {
 }
 
 func (b *bidi) close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5e9)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	err := b.send(ctx, "session.end", map[string]any{}, nil)
 	b.conn.Close()

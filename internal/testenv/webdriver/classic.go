@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 )
 
 // classic speaks W3C WebDriver over HTTP to a driver (chromedriver,
@@ -150,33 +151,51 @@ func (c *classic) screenshot(ctx context.Context, tab string) ([]byte, error) {
 	return base64.StdEncoding.DecodeString(b64)
 }
 
-// setViewport sizes the window, then measures the viewport and grows the
-// window by what its frame takes (toolbars, borders), once.
+// setViewport sizes the window, waits for the viewport to follow (a
+// window manager resizes asynchronously) and grows the window by what its
+// frame takes (toolbars, borders), until the viewport is the size asked.
 func (c *classic) setViewport(ctx context.Context, tab string, width, height int) error {
 	if err := c.on(ctx, tab); err != nil {
 		return err
 	}
+	measure := func() ([2]int, error) {
+		var got [2]int
+		s, err := c.call(ctx, tab, `async () => JSON.stringify([innerWidth, innerHeight])`)
+		if err != nil {
+			return got, err
+		}
+		if err := json.Unmarshal([]byte(s), &got); err != nil {
+			return got, fmt.Errorf("viewport size %q: %w", s, err)
+		}
+		return got, nil
+	}
 	w, h := width, height
-	for range 2 {
+	var got [2]int
+	for range 3 {
 		if err := c.do(ctx, "POST", c.path("/window/rect"), map[string]any{"width": w, "height": h}, nil); err != nil {
 			return err
 		}
-		s, err := c.call(ctx, tab, `async () => JSON.stringify([innerWidth, innerHeight])`)
-		if err != nil {
-			return err
-		}
-		var got [2]int
-		if err := json.Unmarshal([]byte(s), &got); err != nil {
-			return fmt.Errorf("viewport size %q: %w", s, err)
-		}
-		if got[0] == width && got[1] == height {
-			return nil
+		for end := time.Now().Add(2 * time.Second); ; {
+			var err error
+			if got, err = measure(); err != nil {
+				return err
+			}
+			if got == [2]int{width, height} {
+				return nil
+			}
+			if time.Now().After(end) {
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(50 * time.Millisecond):
+			}
 		}
 		w += width - got[0]
 		h += height - got[1]
 	}
-	s, _ := c.call(ctx, tab, `async () => JSON.stringify([innerWidth, innerHeight])`)
-	return fmt.Errorf("the viewport stays %s", s)
+	return fmt.Errorf("the viewport stays %v", got)
 }
 
 // newTab opens a window rather than a tab: MiniBrowser renders only the
