@@ -49,6 +49,9 @@ stage: wasm $(ESBUILD)
 	$(ESBUILD) $(MINIFY) $(WASMEXEC_LOCALS) "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" --outfile=$(STAGE)/wasm_exec.js
 	cp static/index.html static/strict.html static/demo.css $(STAGE)/
 	cp static/content/answers.json static/content/forms.json $(STAGE)/
+	# The message catalogs but English (compiled into the wasm), fetched per language.
+	rm -f $(STAGE)/i18n.*.json
+	for f in wasm/i18n/catalogs/*.json; do l=$$(basename $$f .json); [ $$l = en ] || cp $$f $(STAGE)/i18n.$$l.json; done
 
 pack: stage
 	$(GO) run ./internal/tools/pack -in $(STAGE) -out $(WEB) -version $(VERSION)

@@ -74,7 +74,8 @@
 
   // ---- queue ---------------------------------------------------------------
   // boot is read by the runtime: it takes boot.queue, then sets boot.run;
-  // boot.root, wrapper, launcher and panel are the frame it takes over.
+  // boot.root, wrapper, launcher and panel are the frame it takes over,
+  // boot.list the runtime list (where the catalogs are).
   var boot = { config: config, queue: [], base: base };
   var queued = api?.q || []; // calls made before this script ran, through the snippet
   var host, wrap, launcher, panel, open = false, destroyed, ac;
@@ -151,7 +152,7 @@
   function files() {
     return list ||= get(base + assets[0], assets[1]).then((res) => res.json()).then((m) => {
       sheet.replaceSync(css + m.css);
-      return m;
+      return boot.list = m;
     }).catch((err) => { list = 0; throw err; });
   }
 

@@ -88,6 +88,17 @@ func panelOptions(boot js.Value, st *store.Store, tb *tabs.Tabs) views.Options {
 	}
 	base := str(boot.Get("base"))
 	opts.ManifestURL = base + "manifest.json" // lists the content-hashed answers.json and forms.json
+	// The runtime list the loader fetched names the catalogs of the
+	// languages other than English (a/i18n.<lang>.<hash>.json).
+	if list := boot.Get("list"); list.Truthy() && list.Get("i18n").Type() == js.TypeObject {
+		cats := list.Get("i18n")
+		langs := js.Global().Get("Object").Call("keys", cats)
+		opts.Catalogs = map[string]string{}
+		for i := 0; i < langs.Length(); i++ {
+			lang := langs.Index(i).String()
+			opts.Catalogs[lang] = base + str(cats.Get(lang))
+		}
+	}
 	api := str(config.Get("api"))
 	if str(config.Get("chat")) == "off" {
 		// data-chat="off": a site that hosts only the static files. No chat

@@ -8,26 +8,14 @@ import (
 	"syscall/js"
 )
 
-// The catalogs are string constants that internal/tools/embedgo writes from
-// catalogs/*.json (edit those, then go generate): //go:embed would import
-// embed, which imports io/fs and time, about 25 KB brotli.
-
-// source returns the JSON text of the catalog of a supported language.
-func source(lang string) string {
-	switch lang {
-	case "ar":
-		return catalogAR
-	case "de":
-		return catalogDE
-	case "en":
-		return catalogEN
-	case "nl":
-		return catalogNL
-	case "sv":
-		return catalogSV
-	}
-	panic("crumbless: i18n: missing catalog " + lang)
-}
+// English is compiled in: it is what the panel shows before anything is
+// fetched, and the fallback of every other language. catalogEN is a string
+// constant that internal/tools/embedgo writes from catalogs/en.json (edit
+// it, then go generate): //go:embed would import embed, which imports io/fs
+// and time, about 25 KB brotli. The other languages' catalogs are packed as
+// files of their own (a/i18n.<lang>.<hash>.json, listed in the runtime
+// list) and given to Parse once fetched, so that a visitor downloads only
+// the language they read.
 
 // Catalog translates message keys into one language. Keys missing from the
 // language fall back to English, and a key missing there too is returned as
@@ -38,30 +26,45 @@ type Catalog struct {
 	fallback *Catalog
 }
 
-var loaded = map[string]*Catalog{}
+var english *Catalog
 
-// Load returns the catalog for lang (a supported base tag; anything else
-// gives English). Catalogs are parsed once, with the browser's JSON.parse.
-func Load(lang string) *Catalog {
-	if !Supported(lang) {
-		lang = "en"
+// English returns the English catalog, parsed once, with the browser's
+// JSON.parse.
+func English() *Catalog {
+	if english == nil {
+		c, err := Parse("en", js.Global().Get("JSON").Call("parse", catalogEN))
+		if err != nil {
+			panic("crumbless: i18n: " + err.Error())
+		}
+		english = c
 	}
-	if c, ok := loaded[lang]; ok {
-		return c
+	return english
+}
+
+// Parse returns lang's catalog from obj, the parsed JSON object of its
+// catalog file ({"key": "message", …}); members whose value is not a
+// string are left out. Every catalog but English falls back to English.
+func Parse(lang string, obj js.Value) (*Catalog, error) {
+	if obj.Type() != js.TypeObject || js.Global().Get("Array").Call("isArray", obj).Bool() {
+		return nil, catalogError("the " + lang + " catalog is not a JSON object")
 	}
-	obj := js.Global().Get("JSON").Call("parse", source(lang))
 	keys := js.Global().Get("Object").Call("keys", obj)
 	c := &Catalog{Lang: lang, messages: make(map[string]string, keys.Length())}
 	for i := 0; i < keys.Length(); i++ {
 		k := keys.Index(i).String()
-		c.messages[k] = obj.Get(k).String()
+		if v := obj.Get(k); v.Type() == js.TypeString {
+			c.messages[k] = v.String()
+		}
 	}
 	if lang != "en" {
-		c.fallback = Load("en")
+		c.fallback = English()
 	}
-	loaded[lang] = c
-	return c
+	return c, nil
 }
+
+type catalogError string
+
+func (e catalogError) Error() string { return string(e) }
 
 // Dir is the text direction of the catalog's language.
 func (c *Catalog) Dir() string { return Dir(c.Lang) }

@@ -6,9 +6,13 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"syscall/js"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crumbless/crumbless/wasm/i18n/i18ntest"
 )
 
 var plural = regexp.MustCompile(`\.(zero|one|two|few|many|other)$`)
@@ -18,10 +22,10 @@ var placeholder = regexp.MustCompile(`\{[a-z]+\}`)
 // English message (plural keys: at least the "other" form) and keeps its
 // placeholders.
 func TestCatalogsAreComplete(t *testing.T) {
-	en := Load("en")
+	en := English()
 	for _, l := range Languages {
 		t.Run(l.Tag, func(t *testing.T) {
-			c := Load(l.Tag)
+			c := load(t, l.Tag)
 			for key, msg := range en.messages {
 				if plural.MatchString(key) {
 					base := plural.ReplaceAllString(key, "")
@@ -45,6 +49,20 @@ func TestCatalogsAreComplete(t *testing.T) {
 	}
 }
 
+// load parses lang's catalog file as the widget does once it has fetched
+// it (English is compiled in).
+func load(t *testing.T, lang string) *Catalog {
+	t.Helper()
+	if lang == "en" {
+		return English()
+	}
+	text := i18ntest.JSON(lang)
+	require.NotEmpty(t, text, "no catalog file for %s", lang)
+	c, err := Parse(lang, js.Global().Get("JSON").Call("parse", text))
+	require.NoError(t, err)
+	return c
+}
+
 func names(msg string) []string {
 	found := placeholder.FindAllString(msg, -1)
 	sort.Strings(found)
@@ -52,7 +70,7 @@ func names(msg string) []string {
 }
 
 func TestTranslate(t *testing.T) {
-	en, de, ar := Load("en"), Load("de"), Load("ar")
+	en, de, ar := English(), load(t, "de"), load(t, "ar")
 	cases := []struct {
 		name string
 		got  string
@@ -69,11 +87,30 @@ func TestTranslate(t *testing.T) {
 		{"arabic few", ar.N("home.unread", 3), "3 رسائل جديدة"},
 		{"arabic many", ar.N("home.unread", 11), "11 رسالة جديدة"},
 		{"missing key shows itself", en.T("no.such.key"), "no.such.key"},
-		{"unsupported language is english", Load("fr").T("home.title"), "Hi there"},
+		{"untranslated key falls back to english", sparse(t).T("home.lead"), "How can we help?"},
+		{"translated key", sparse(t).T("home.title"), "Hej"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { assert.Equal(t, c.want, c.got) })
 	}
 	assert.Equal(t, "rtl", ar.Dir())
 	assert.True(t, strings.HasPrefix(de.T("launcher.open"), "Chat"))
+}
+
+// sparse is a Swedish catalog with one message, and a member that is not
+// text.
+func sparse(t *testing.T) *Catalog {
+	c, err := Parse("sv", js.Global().Get("JSON").Call("parse", `{"home.title": "Hej", "home.lead": 3}`))
+	require.NoError(t, err)
+	return c
+}
+
+// TestParseRefusesWhatIsNoCatalog: a catalog file must hold a JSON object.
+func TestParseRefusesWhatIsNoCatalog(t *testing.T) {
+	for _, text := range []string{`[]`, `"text"`, `null`, `3`} {
+		t.Run(text, func(t *testing.T) {
+			_, err := Parse("sv", js.Global().Get("JSON").Call("parse", text))
+			assert.Error(t, err)
+		})
+	}
 }

@@ -1,6 +1,8 @@
 package i18n
 
-// The embedded texts; see internal/tools/embedgo. Run go generate ./wasm/...
-// from the module root after editing them.
+// The compiled-in English catalog; see internal/tools/embedgo. Run go
+// generate ./wasm/... from the module root after editing catalogs/en.json.
+// The other catalogs are packed as files (internal/tools/pack) and, for
+// the tests, compiled into package i18ntest.
 
-//go:generate go run ../../internal/tools/embedgo -pkg i18n -o catalogs_gen.go catalogAR=catalogs/ar.json catalogDE=catalogs/de.json catalogEN=catalogs/en.json catalogNL=catalogs/nl.json catalogSV=catalogs/sv.json
+//go:generate go run ../../internal/tools/embedgo -pkg i18n -o catalogs_gen.go catalogEN=catalogs/en.json

@@ -1,5 +1,6 @@
-// Package i18n holds the widget's message catalogs (embedded JSON, one file
-// per language), the CLDR plural rules they need, text direction, and the
+// Package i18n holds the widget's message catalogs (JSON, one file per
+// language: English compiled in, the others parsed once the panel has
+// fetched them), the CLDR plural rules they need, text direction, and the
 // choice of a language from what the page, the visitor and the browser ask for.
 package i18n
 

@@ -180,6 +180,14 @@ func (e contentError) Error() string { return string(e) }
 
 const errNoContent = contentError("crumbless: this deployment has no such content")
 
+// warm fetches the manifest, when the content is found through one, so
+// that a view's first content request does not wait for it.
+func (l *library) warm() {
+	if m := l.answers.index; m != nil {
+		ui.Go(func() { m.lookup("") })
+	}
+}
+
 // setLang switches the content to lang's.
 func (l *library) setLang(lang string) {
 	l.answers.setLang(lang)

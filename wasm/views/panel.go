@@ -44,7 +44,12 @@ type Options struct {
 	// answers.json and forms.json are found; "" with neither URL given
 	// means the deployment has no answers or forms.
 	ManifestURL string
-	SubmitURL   string // forms are POSTed to SubmitURL + "<form id>/submissions"; "" when nothing can receive them
+	// Catalogs are the URLs of the message catalogs by language (the
+	// runtime list's i18n: a/i18n.<lang>.<hash>.json), fetched when the
+	// panel shows that language. English is compiled in; a language
+	// without a URL here is shown in English.
+	Catalogs  map[string]string
+	SubmitURL string // forms are POSTed to SubmitURL + "<form id>/submissions"; "" when nothing can receive them
 	// Chat is the chat backend, nil until the deployment has one: then the
 	// widget offers no chat at all rather than a chat that cannot work.
 	Chat Conversation
@@ -74,7 +79,11 @@ type Panel struct {
 	frame Frame
 	store *store.Store
 	opts  Options
-	T     *i18n.Catalog
+	T     *i18n.Catalog // the texts shown; nil until NewPanel has one
+
+	catalogs *catalogs
+	wantLang string             // the language switchLang waits for, or shows
+	first    chan *i18n.Catalog // the starting catalog, for startLang
 
 	theme   string
 	open    bool
@@ -112,6 +121,10 @@ func NewPanel(f Frame, s *store.Store, opts Options) *Panel {
 	ui.Adopt(f.Root, css)
 	p := &Panel{frame: f, store: s, opts: opts, tabBtns: map[string]js.Value{}}
 	p.content = newLibrary(opts.AnswersURL, opts.FormsURL, opts.ManifestURL)
+	p.catalogs = newCatalogs(opts.Catalogs)
+	// The loader's loading state shows while the catalog is fetched: it is
+	// one request, sooner done than a redraw from English.
+	start := p.startLang(p.pickLang())
 	visible := !f.Panel.IsUndefined() && !f.Panel.IsNull() && !f.Panel.Get("hidden").Bool()
 	if f.Panel.IsUndefined() || f.Panel.IsNull() {
 		p.frame.Panel = ui.El("div", "class", "panel", "role", "dialog", "hidden", "")
@@ -154,7 +167,7 @@ func NewPanel(f Frame, s *store.Store, opts Options) *Panel {
 	if opts.Chat != nil {
 		p.chat = newChatState(p, opts.Chat)
 	}
-	p.applyLang(p.pickLang())
+	p.applyLang(start)
 	s.OnChange(func(name string) {
 		if name == "lang" || name == "" { // chosen in another tab, or forgotten
 			p.switchLang(p.pickLang())
@@ -438,18 +451,6 @@ func (p *Panel) SetLang(tag string) bool {
 	return true
 }
 
-// switchLang shows the panel in lang, redrawing the current view, and
-// fires the lang event; it does nothing when lang is already in effect.
-func (p *Panel) switchLang(lang string) {
-	if lang == p.T.Lang {
-		return
-	}
-	p.applyLang(lang)
-	p.restore = p.body.Get("scrollTop").Int()
-	p.show(p.route)
-	p.frame.Events.Emit("lang", map[string]any{"lang": lang})
-}
-
 // pickLang is the language to show: the page's data-lang, else the
 // visitor's stored choice, else the first of the browser's languages with a
 // catalog, else English.
@@ -473,9 +474,11 @@ func (p *Panel) PinnedLang() string {
 	return ""
 }
 
-// applyLang switches the catalog, the direction and every label of the frame.
-func (p *Panel) applyLang(lang string) {
-	p.T = i18n.Load(lang)
+// applyLang switches the catalog, the content's language, the direction
+// and every label of the frame.
+func (p *Panel) applyLang(cat *i18n.Catalog) {
+	p.T = cat
+	lang := cat.Lang
 	p.content.setLang(lang)
 	for _, el := range []js.Value{p.frame.Panel, p.frame.Launcher} {
 		el.Call("setAttribute", "lang", lang)
@@ -567,6 +570,7 @@ func (p *Panel) Forget() {
 
 // Release removes every listener the panel and its views added.
 func (p *Panel) Release() {
+	p.wantLang = "" // a catalog that arrives later changes nothing
 	if p.current != nil {
 		p.current.release()
 	}

@@ -38,8 +38,10 @@ const (
 const assetsPlaceholder = `"__CRUMBLESS_ASSETS__"`
 
 // runtimeListName is the staged name of the runtime list: the hashed paths
-// of the wasm and wasm_exec.js with their sha384 hashes, and the panel's
-// styles, as {"wasm":[path, sri],"exec":[path, sri],"css":text}. It is
+// of the wasm and wasm_exec.js with their sha384 hashes, the panel's
+// styles and the hashed paths of the message catalogs by language, as
+// {"wasm":[path, sri],"exec":[path, sri],"css":text,"i18n":{lang: path}}.
+// The loader hands it to the runtime as crumbless._b.list. It is
 // itself stored under a hashed name in a/. The loader fetches it on hover,
 // focus or click, so the panel's styles cost a page nothing before anyone
 // reaches for the widget.
@@ -69,6 +71,9 @@ func Build(src fs.FS, version string) ([]File, error) {
 	if err := splitContent(staged); err != nil {
 		return nil, err
 	}
+	if err := compactCatalogs(staged); err != nil {
+		return nil, err
+	}
 	var files []File
 	renamed := map[string]string{}   // staged name → packed path
 	integrity := map[string]string{} // staged name → sha384 SRI value
@@ -89,6 +94,7 @@ func Build(src fs.FS, version string) ([]File, error) {
 		Wasm: [2]string{renamed[wasmName], integrity[wasmName]},
 		Exec: [2]string{renamed[execName], integrity[execName]},
 		CSS:  strings.TrimSpace(string(staged[panelStyles])),
+		I18n: catalogPaths(renamed),
 	})
 	if err != nil {
 		return nil, err
@@ -122,9 +128,10 @@ func Build(src fs.FS, version string) ([]File, error) {
 
 // runtimeFiles is the runtime list's JSON.
 type runtimeFiles struct {
-	Wasm [2]string `json:"wasm"`
-	Exec [2]string `json:"exec"`
-	CSS  string    `json:"css"`
+	Wasm [2]string         `json:"wasm"`
+	Exec [2]string         `json:"exec"`
+	CSS  string            `json:"css"`
+	I18n map[string]string `json:"i18n,omitempty"` // language → packed catalog path
 }
 
 // runtimeList encodes the runtime list, without escaping the CSS's > and &

@@ -214,3 +214,46 @@ func TestContentPerLanguage(t *testing.T) {
 	_, err = Build(s, "dev")
 	assert.ErrorContains(t, err, `answers.json: answers: article "a" in "sv": no body`)
 }
+
+// TestCatalogsPackedPerLanguage: each staged catalog becomes a compact,
+// hashed, precompressed file of its own, listed in the manifest and by
+// language in the runtime list; a broken or misnamed catalog stops the
+// build.
+func TestCatalogsPackedPerLanguage(t *testing.T) {
+	s := stage()
+	s["i18n.sv.json"] = &fstest.MapFile{Data: []byte("{\n  \"home.title\": \"Hej\",\n  \"home.lead\": \"Hur kan vi hjälpa dig?\"\n}\n")}
+	s["i18n.ar.json"] = &fstest.MapFile{Data: []byte(`{"home.title": "مرحبًا"}`)}
+	files, err := Build(s, "dev")
+	require.NoError(t, err)
+	got := byName(files)
+
+	sv := got["i18n.sv.json"]
+	assert.Regexp(t, `^a/i18n\.sv\.[0-9a-f]{10}\.json$`, sv.Path)
+	assert.True(t, sv.Immutable)
+	assert.Equal(t, `{"home.title":"Hej","home.lead":"Hur kan vi hjälpa dig?"}`, string(sv.Raw), "compact, order kept")
+	assert.NotEmpty(t, sv.Brotli)
+	assert.NotEmpty(t, sv.Gzip)
+	assert.Regexp(t, `^a/i18n\.ar\.[0-9a-f]{10}\.json$`, got["i18n.ar.json"].Path)
+
+	var runtime struct {
+		I18n map[string]string `json:"i18n"`
+	}
+	require.NoError(t, json.Unmarshal(got[runtimeListName].Raw, &runtime))
+	assert.Equal(t, map[string]string{"sv": sv.Path, "ar": got["i18n.ar.json"].Path}, runtime.I18n)
+	assert.Contains(t, string(got[assets.ManifestName].Raw), `"path": "`+sv.Path+`"`)
+
+	for name, data := range map[string]string{
+		"i18n.sv.json":  `["Hej"]`,
+		"i18n.de.json":  `{"home.title": 3}`,
+		"i18n.nl.json":  `{"home.title": "Hallo"`,
+		"i18n.en.json":  `{"home.title": "Hi"}`,
+		"i18n.x_y.json": `{}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := stage()
+			s[name] = &fstest.MapFile{Data: []byte(data)}
+			_, err := Build(s, "dev")
+			assert.ErrorContains(t, err, name)
+		})
+	}
+}
