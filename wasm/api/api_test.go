@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crumbless/crumbless/wasm/events"
+	"github.com/crumbless/crumbless/wasm/i18n/i18ntest"
 	"github.com/crumbless/crumbless/wasm/store"
 	"github.com/crumbless/crumbless/wasm/tabs"
 	"github.com/crumbless/crumbless/wasm/ui"
@@ -48,7 +49,7 @@ func newHarnessFrame(t *testing.T, clicked bool, queue ...[]any) *harness {
 	}
 	hub := events.NewHub()
 	panel := views.NewPanel(views.Frame{Root: root, Wrapper: wrapper, Launcher: launcher, Panel: frame, Events: hub},
-		store.New("crumbless-"), views.Options{Theme: "auto", Lang: "de", Prefix: "crumbless-"})
+		store.New("crumbless-"), views.Options{Theme: "auto", Lang: "de", Prefix: "crumbless-", Catalogs: i18ntest.URLs()})
 
 	h := &harness{panel: panel, frame: wrapper.Call("querySelector", ".panel"), launcher: launcher, warns: newArray(), log: newArray()}
 	console := js.Global().Get("console")

@@ -22,7 +22,7 @@ import (
 // is, so that a gap shows up instead of an empty label.
 type Catalog struct {
 	Lang     string // base tag, e.g. "de"
-	messages map[string]string
+	messages js.Value // the catalog's JSON object
 	fallback *Catalog
 }
 
@@ -32,39 +32,25 @@ var english *Catalog
 // JSON.parse.
 func English() *Catalog {
 	if english == nil {
-		c, err := Parse("en", js.Global().Get("JSON").Call("parse", catalogEN))
-		if err != nil {
-			panic("crumbless: i18n: " + err.Error())
-		}
-		english = c
+		english = Parse("en", js.Global().Get("JSON").Call("parse", catalogEN))
 	}
 	return english
 }
 
 // Parse returns lang's catalog from obj, the parsed JSON object of its
-// catalog file ({"key": "message", …}); members whose value is not a
-// string are left out. Every catalog but English falls back to English.
-func Parse(lang string, obj js.Value) (*Catalog, error) {
+// catalog file ({"key": "message", …}), which it keeps and reads from;
+// members whose value is not a string count as missing. Every catalog but
+// English falls back to English. It returns nil when obj is not an object.
+func Parse(lang string, obj js.Value) *Catalog {
 	if obj.Type() != js.TypeObject || js.Global().Get("Array").Call("isArray", obj).Bool() {
-		return nil, catalogError("the " + lang + " catalog is not a JSON object")
+		return nil
 	}
-	keys := js.Global().Get("Object").Call("keys", obj)
-	c := &Catalog{Lang: lang, messages: make(map[string]string, keys.Length())}
-	for i := 0; i < keys.Length(); i++ {
-		k := keys.Index(i).String()
-		if v := obj.Get(k); v.Type() == js.TypeString {
-			c.messages[k] = v.String()
-		}
-	}
+	c := &Catalog{Lang: lang, messages: obj}
 	if lang != "en" {
 		c.fallback = English()
 	}
-	return c, nil
+	return c
 }
-
-type catalogError string
-
-func (e catalogError) Error() string { return string(e) }
 
 // Dir is the text direction of the catalog's language.
 func (c *Catalog) Dir() string { return Dir(c.Lang) }
@@ -119,8 +105,8 @@ func (c *Catalog) Number(n int) string {
 }
 
 func (c *Catalog) lookup(key string) (string, bool) {
-	if msg, ok := c.messages[key]; ok {
-		return msg, true
+	if msg := c.messages.Get(key); msg.Type() == js.TypeString {
+		return msg.String(), true
 	}
 	if c.fallback != nil {
 		return c.fallback.lookup(key)

@@ -15,104 +15,73 @@ import (
 // catalog arrives.
 const catalogWait = 2000
 
-// catalogs fetches the message catalogs of the languages other than
-// English, each once, from the URLs the runtime list gives
-// (Options.Catalogs). A catalog that cannot be fetched is asked for again
-// on the next switch to its language.
-type catalogs struct {
-	urls    map[string]string
-	have    map[string]*i18n.Catalog
-	waiting map[string][]func(*i18n.Catalog)
-}
-
-func newCatalogs(urls map[string]string) *catalogs {
-	return &catalogs{urls: urls, have: map[string]*i18n.Catalog{}, waiting: map[string][]func(*i18n.Catalog){}}
-}
-
-// get calls done with lang's catalog: at once for English and for a
-// catalog fetched before, otherwise once fetched, from the goroutine that
-// fetched it. done gets nil when the language has no catalog file or its
-// fetch failed; the failure is logged as a warning.
-func (c *catalogs) get(lang string, done func(*i18n.Catalog)) {
-	if lang == "en" {
-		done(i18n.English())
-		return
-	}
-	if cat, ok := c.have[lang]; ok {
-		done(cat)
-		return
-	}
-	url := c.urls[lang]
-	if url == "" {
-		done(nil)
-		return
-	}
-	c.waiting[lang] = append(c.waiting[lang], done)
-	if len(c.waiting[lang]) > 1 {
-		return // under way
-	}
-	ui.Go(func() {
-		cat, err := fetchCatalog(lang, url)
-		if err != nil {
-			js.Global().Get("console").Call("warn", "crumbless: the "+lang+" texts could not be loaded, English is shown: "+err.Error())
-		} else {
-			c.have[lang] = cat
-		}
-		waiting := c.waiting[lang]
-		delete(c.waiting, lang)
-		for _, fn := range waiting {
-			fn(cat)
-		}
-	})
-}
-
-func fetchCatalog(lang, url string) (*i18n.Catalog, error) {
-	raw, err := ui.FetchJSON(url)
-	if err != nil {
-		return nil, err
-	}
-	return i18n.Parse(lang, raw)
-}
-
-// switchLang shows the panel in lang once its catalog is there, redrawing
-// the current view, and fires the lang event; until then the panel stays
-// in the language it shows, so no text changes twice. A later switch
-// overrides one still waiting. A language whose catalog cannot be had is
-// shown in English, content included, so that the lang attributes tell the
-// truth. It does nothing when the language shown does not change.
+// switchLang shows the panel in lang once its catalog is there: at once
+// for English and for a catalog fetched before, otherwise once fetched
+// from Options.Catalogs (each language once; after a failure, again on
+// the next switch to it). Until then the panel stays in the language it
+// shows, so no text changes twice, and a later switch overrides one still
+// waiting. A language whose catalog cannot be had is shown in English,
+// content included, so that the lang attributes tell the truth; the
+// failure is a console warning, nothing the visitor sees.
 func (p *Panel) switchLang(lang string) {
 	p.wantLang = lang
-	p.catalogs.get(lang, func(cat *i18n.Catalog) {
-		if p.wantLang != lang {
-			return // switched again meanwhile, or released
-		}
-		if cat == nil {
-			cat = i18n.English()
-		}
-		if p.T == nil { // NewPanel is waiting for it (startLang)
-			p.first <- cat
-			return
-		}
-		if cat.Lang == p.T.Lang {
-			return
-		}
-		// The redraw replaces the focused control (the settings' language
-		// picker, for one): focus its successor.
-		focused := p.frame.Root.Get("activeElement")
-		id := ""
-		if focused.Truthy() && p.frame.Panel.Call("contains", focused).Bool() {
-			id = focused.Get("id").String()
-		}
-		p.applyLang(cat)
-		p.restore = p.body.Get("scrollTop").Int()
-		p.show(p.route)
-		if id != "" {
-			if el := p.frame.Root.Call("getElementById", id); el.Truthy() {
-				el.Call("focus", map[string]any{"preventScroll": true})
+	if cat, ok := p.catalogs[lang]; ok {
+		p.showLang(cat)
+		return
+	}
+	url := p.opts.Catalogs[lang]
+	if url == "" {
+		p.showLang(i18n.English())
+		return
+	}
+	if p.fetching[lang] {
+		return // its arrival shows it, if it is still wanted then
+	}
+	p.fetching[lang] = true
+	ui.Go(func() {
+		cat := i18n.English()
+		raw, err := ui.FetchJSON(url)
+		if err == nil {
+			if c := i18n.Parse(lang, raw); c != nil {
+				cat = c
+				p.catalogs[lang] = c
 			}
 		}
-		p.frame.Events.Emit("lang", map[string]any{"lang": cat.Lang})
+		if cat.Lang != lang {
+			js.Global().Get("console").Call("warn", "crumbless: the "+lang+" texts could not be loaded from "+url+"; English is shown")
+		}
+		delete(p.fetching, lang)
+		if p.wantLang == lang {
+			p.showLang(cat)
+		}
 	})
+}
+
+// showLang redraws the panel with cat, focusing the successor of the
+// focused control (the settings' language picker, for one), and fires the
+// lang event; it does nothing when cat's language is shown already. While
+// NewPanel waits for its first catalog (startLang), it hands cat over.
+func (p *Panel) showLang(cat *i18n.Catalog) {
+	if p.T == nil {
+		p.first <- cat
+		return
+	}
+	if cat.Lang == p.T.Lang {
+		return
+	}
+	id := p.frame.Root.Get("activeElement")
+	if id.Truthy() {
+		id = id.Get("id")
+	}
+	p.applyLang(cat)
+	p.restore = p.body.Get("scrollTop").Int()
+	p.show(p.route)
+	if id.Truthy() {
+		if el := p.frame.Root.Call("getElementById", id); el.Truthy() {
+			el.Call("focus", map[string]any{"preventScroll": true})
+		}
+	}
+	p.frame.Events.Emit("lang", map[string]any{"lang": cat.Lang})
 }
 
 // startLang returns the catalog a new panel starts with: lang's at once
@@ -121,23 +90,21 @@ func (p *Panel) switchLang(lang string) {
 // fetch fails, it returns English; a catalog that arrives later is shown
 // then, by switchLang.
 func (p *Panel) startLang(lang string) *i18n.Catalog {
-	p.first = make(chan *i18n.Catalog, 1)
+	// One channel, for the catalog and for the end of the wait (nil): a
+	// select statement would link the runtime's selectgo into the wasm.
+	p.first = make(chan *i18n.Catalog, 2)
+	p.catalogs = map[string]*i18n.Catalog{"en": i18n.English()}
+	p.fetching = map[string]bool{}
 	p.switchLang(lang)
-	select {
-	case cat := <-p.first:
-		return cat
-	default:
+	if len(p.first) == 0 {
+		p.content.warm() // the manifest, which the first view's content needs, meanwhile
+		go func() {
+			ui.Sleep(catalogWait)
+			p.first <- nil
+		}()
 	}
-	p.content.warm() // the manifest, which the first view's content needs, meanwhile
-	timeout := make(chan struct{})
-	go func() {
-		ui.Sleep(catalogWait)
-		close(timeout)
-	}()
-	select {
-	case cat := <-p.first:
+	if cat := <-p.first; cat != nil {
 		return cat
-	case <-timeout:
-		return i18n.English()
 	}
+	return i18n.English()
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crumbless/crumbless/wasm/events"
+	"github.com/crumbless/crumbless/wasm/i18n/i18ntest"
 	"github.com/crumbless/crumbless/wasm/store"
 	"github.com/crumbless/crumbless/wasm/ui"
 )
@@ -34,8 +35,12 @@ func mount(t testing.TB, visible bool, opts Options) *fixture {
 }
 
 // mountWith is mount over a given store, with an event hub (may be nil).
+// Catalogs nil means the catalogs the runtime list gives, at blob: URLs.
 func mountWith(t testing.TB, visible bool, opts Options, st *store.Store, hub *events.Hub) *fixture {
 	t.Helper()
+	if opts.Catalogs == nil {
+		opts.Catalogs = i18ntest.URLs()
+	}
 	host := ui.El("div")
 	js.Global().Get("document").Get("body").Call("appendChild", host)
 	root := host.Call("attachShadow", map[string]any{"mode": "open"})

@@ -81,9 +81,10 @@ type Panel struct {
 	opts  Options
 	T     *i18n.Catalog // the texts shown; nil until NewPanel has one
 
-	catalogs *catalogs
-	wantLang string             // the language switchLang waits for, or shows
-	first    chan *i18n.Catalog // the starting catalog, for startLang
+	catalogs map[string]*i18n.Catalog // by language: English and those fetched (catalogs.go)
+	fetching map[string]bool          // catalogs under way
+	wantLang string                   // the language switchLang waits for, or shows
+	first    chan *i18n.Catalog       // the starting catalog, for startLang
 
 	theme   string
 	open    bool
@@ -121,7 +122,6 @@ func NewPanel(f Frame, s *store.Store, opts Options) *Panel {
 	ui.Adopt(f.Root, css)
 	p := &Panel{frame: f, store: s, opts: opts, tabBtns: map[string]js.Value{}}
 	p.content = newLibrary(opts.AnswersURL, opts.FormsURL, opts.ManifestURL)
-	p.catalogs = newCatalogs(opts.Catalogs)
 	// The loader's loading state shows while the catalog is fetched: it is
 	// one request, sooner done than a redraw from English.
 	start := p.startLang(p.pickLang())
