@@ -5,6 +5,7 @@ package api
 import (
 	"syscall/js"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -330,6 +331,11 @@ func TestNavigateAndLang(t *testing.T) {
 			before := h.warns.Length()
 			h.call(c.args...)
 			st := await(h.call("state"))
+			// A language is shown once its catalog has been fetched.
+			for deadline := time.Now().Add(5 * time.Second); st.Get("lang").String() != c.wantLang && time.Now().Before(deadline); {
+				time.Sleep(10 * time.Millisecond)
+				st = await(h.call("state"))
+			}
 			assert.Equal(t, c.wantView, st.Get("view").String())
 			assert.Equal(t, c.wantLang, st.Get("lang").String())
 			if c.warn == "" {

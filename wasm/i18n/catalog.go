@@ -21,7 +21,7 @@ import (
 // language fall back to English, and a key missing there too is returned as
 // is, so that a gap shows up instead of an empty label.
 type Catalog struct {
-	Lang     string // base tag, e.g. "de"
+	Lang     string   // base tag, e.g. "de"
 	messages js.Value // the catalog's JSON object
 	fallback *Catalog
 }

@@ -57,7 +57,7 @@ func TestLanguageFollowsOtherTabs(t *testing.T) {
 
 			for i, tag := range []string{"sv", "ar", ""} {
 				langFromOtherTab(tag)
-				assert.Equal(t, c.want[i], f.p.Lang(), "after %q", tag)
+				eventually(t, func() bool { return f.p.Lang() == c.want[i] }, "the language after "+tag)
 				assert.Equal(t, c.want[i], f.q("[role=dialog]").Call("getAttribute", "lang").String())
 			}
 			assert.Equal(t, map[string]string{"sv": "Inställningar", "nl": "Instellingen", "de": "Einstellungen"}[c.want[2]], f.text("#cl-title"), "the view is redrawn")
@@ -80,6 +80,7 @@ func TestRTLFromOtherTab(t *testing.T) {
 	t.Cleanup(st.Release)
 	f := mountWith(t, true, Options{}, st, nil)
 	langFromOtherTab("ar")
+	eventually(t, func() bool { return f.p.Lang() == "ar" }, "Arabic once its catalog is there")
 	assert.Equal(t, "rtl", f.wrap.Call("getAttribute", "dir").String())
 	assert.Equal(t, "ar", f.q(".launcher").Call("getAttribute", "lang").String())
 }

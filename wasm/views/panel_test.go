@@ -210,7 +210,7 @@ func TestSetLangSwitchesTextDirectionAndStores(t *testing.T) {
 	sel := f.q("#cl-lang")
 	sel.Set("value", "ar")
 	sel.Call("dispatchEvent", js.Global().Get("Event").New("change"))
-	assert.Equal(t, "ar", f.p.Lang())
+	eventually(t, func() bool { return f.p.Lang() == "ar" }, "Arabic once its catalog is there")
 	assert.Equal(t, "rtl", f.wrap.Call("getAttribute", "dir").String())
 	assert.Equal(t, "الإعدادات", f.text("#cl-title"))
 	assert.Equal(t, "ar", storedData(rawLocal("crumbless-lang")).String())
@@ -218,6 +218,7 @@ func TestSetLangSwitchesTextDirectionAndStores(t *testing.T) {
 	assert.Equal(t, "أغلق الدردشة", f.q(".launcher").Call("getAttribute", "aria-label").String(), "launcher relabelled")
 
 	assert.True(t, f.p.SetLang("de-CH"))
+	eventually(t, func() bool { return f.p.Lang() == "de" }, "German once its catalog is there")
 	assert.Equal(t, "ltr", f.wrap.Call("getAttribute", "dir").String())
 	assert.Equal(t, "Einstellungen", f.text("#cl-title"))
 }

@@ -56,6 +56,7 @@ func TestHomeFollowsTheTeamsPresence(t *testing.T) {
 
 	// German.
 	f.p.SetLang("de")
+	eventually(t, func() bool { return f.p.Lang() == "de" }, "German once its catalog is there")
 	conv.fn(false)
 	assert.Equal(t, "Finden Sie sofort eine Antwort oder schreiben Sie uns – wir antworten per E-Mail.", f.text(".avail"))
 	conv.fn(true)

@@ -5,6 +5,7 @@ package e2e
 import (
 	"testing"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -16,24 +17,27 @@ func direction(t *testing.T, b *browser, sel string) string {
 	return eval[string](t, b, `getComputedStyle(`+q(sel)+`).direction`)
 }
 
-// fetched lists the content files the page has requested so far.
+// fetched lists the content files and catalogs the page has requested so
+// far.
 func fetched(t *testing.T, b *browser) []string {
 	t.Helper()
-	return eval[[]string](t, b, `performance.getEntriesByType('resource').map(e => new URL(e.name).pathname.split('/').pop()).filter(n => /^(answers|forms)\./.test(n)).map(n => n.replace(/\.[0-9a-f]{10}\.json$/, '.json'))`)
+	return eval[[]string](t, b, `performance.getEntriesByType('resource').map(e => new URL(e.name).pathname.split('/').pop()).filter(n => /^(answers|forms|i18n)\./.test(n)).map(n => n.replace(/\.[0-9a-f]{10}\.json$/, '.json'))`)
 }
 
 // TestContentInTheVisitorsLanguage: in Arabic the Forms and Answers views
 // show the Arabic content right to left, an article without a translation
 // shows its English text left to right (lang="en") inside the RTL panel,
 // Arabic search finds words written without hamza, only the Arabic files
-// are fetched; in Swedish a form is checked with Swedish messages and the
-// server takes its Swedish option.
+// are fetched, the panel's own texts from the fetched Arabic catalog; in
+// Swedish a form is checked with Swedish messages (from the Swedish
+// catalog, fetched on the switch) and the server takes its Swedish option.
 func TestContentInTheVisitorsLanguage(t *testing.T) {
 	base := startServer(t)
 	b := newBrowser(t)
 	openWidget(t, b, base)
 	b.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('lang', 'ar'); crumbless('navigate', 'forms')`))
 	b.waitFor(t, q(`.forms .row-title`)+`?.textContent == 'تواصل معنا'`)
+	assert.Equal(t, "تواصل معنا", eval[string](t, b, title+`.textContent`), "the catalog's title of the view")
 	assert.Equal(t, "ar", eval[string](t, b, q(`.forms .row-text`)+`.getAttribute('lang')`))
 	assert.Equal(t, "rtl", direction(t, b, `.forms .row-title`))
 	b.screenshot(t, "content-forms-ar")
@@ -59,16 +63,19 @@ func TestContentInTheVisitorsLanguage(t *testing.T) {
 
 	// A visitor who chose Arabic comes back (in a new tab: this tab's
 	// session, where the panel was, is not carried): only the Arabic files
-	// are fetched.
+	// are fetched, and the panel is drawn in Arabic from the start.
 	b.do(t, chromedp.Evaluate[chromedp.Void](`sessionStorage.clear()`))
 	b.do(t, chromedp.Navigate(base+"/"))
 	b.waitFor(t, launcher+` != null`)
 	b.click(t, launcher)
+	b.waitFor(t, panelReady)
+	assert.Equal(t, "مرحبًا", eval[string](t, b, title+`.textContent`), "Arabic at once, no English first")
+	assert.Equal(t, "rtl", eval[string](t, b, panel+`.getAttribute('dir')`))
 	b.waitFor(t, q(`.home-list .row-title`)+`?.textContent == 'مواعيد الشحن وتكاليفه'`)
 	b.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('navigate', 'forms')`))
 	b.waitFor(t, q(`.forms .row-title`)+` != null`)
 	got := fetched(t, b)
-	assert.ElementsMatch(t, []string{"answers.ar.json", "forms.ar.json"}, got, "only the visitor's language")
+	assert.ElementsMatch(t, []string{"i18n.ar.json", "answers.ar.json", "forms.ar.json"}, got, "only the visitor's language")
 
 	b.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('lang', 'sv'); crumbless('navigate', 'forms/callback')`))
 	b.waitFor(t, q(`#cl-form-h`)+`?.textContent == 'Be om att bli uppringd'`)
@@ -92,4 +99,26 @@ func TestContentInTheVisitorsLanguage(t *testing.T) {
 	b.waitFor(t, q(`.success`)+` != null`)
 	require.Equal(t, "Tack, vi ringer dig vid den tid du valde.", eval[string](t, b, q(`.success p`)+`.textContent`), "the server took the Swedish option")
 	assert.Equal(t, "sv", eval[string](t, b, q(`.success p`)+`.getAttribute('lang')`))
+	assert.Subset(t, fetched(t, b), []string{"i18n.sv.json"})
+	assert.NotContains(t, fetched(t, b), "i18n.de.json")
+}
+
+// TestCatalogFailureShowsEnglish: an Arabic visitor whose catalog request
+// fails gets the panel in English, left to right, with no error shown;
+// the content follows the panel's language.
+func TestCatalogFailureShowsEnglish(t *testing.T) {
+	base := startServer(t)
+	b := newBrowser(t)
+	_, err := chromedp.Call(b.ctx, network.SetBlockedURLs, network.SetBlockedURLsParams{
+		URLPatterns: []*network.BlockPattern{{URLPattern: "*://*:*/a/i18n.*", Block: true}},
+	})
+	require.NoError(t, err)
+	openPanel(t, b, hostPage(t, base+"/crumbless.js", `data-lang="ar"`, ""))
+	assert.Equal(t, "Hi there", eval[string](t, b, title+`.textContent`))
+	assert.Equal(t, "en", eval[string](t, b, panel+`.getAttribute('lang')`))
+	assert.Equal(t, "ltr", eval[string](t, b, panel+`.getAttribute('dir')`))
+	b.waitFor(t, q(`.home-list .row-title`)+` != null`)
+	assert.Equal(t, "Shipping times and costs", eval[string](t, b, q(`.home-list .row-title`)+`.textContent`), "the content in English too")
+	assert.Zero(t, eval[int](t, b, shadow+`.querySelectorAll('[role=alert]').length`), "nothing alarming")
+	assert.Subset(t, fetched(t, b), []string{"answers.json"})
 }
