@@ -3,7 +3,7 @@
 // runs it; it is a benchmark, never a test: it fails only when it cannot
 // measure.
 //
-//	go run ./internal/bench/loaderbench -bin bin/crumbless [-runs 5]
+//	go run ./internal/bench/loaderbench -bin bin/crumbless [-runs 5] [-lang ar]
 //
 // It starts the built server, serves a host page of another origin that
 // embeds the loader as a customer would, and reports the median of -runs
@@ -20,7 +20,8 @@
 //     browser), with that one-line script's own cost as the machine's
 //     yardstick; plus long tasks (> 50 ms, PerformanceObserver);
 //   - time from the click to the panel ready (the "ready" event), with a
-//     cold cache, after a hover prefetch and with a warm cache;
+//     cold cache, after a hover prefetch and with a warm cache (with
+//     -lang ar, for a visitor whose catalog the runtime fetches first);
 //   - JS heap (Runtime.getHeapUsage) and wasm linear memory after opening.
 package main
 
@@ -68,6 +69,7 @@ func main() {
 	runs := flag.Int("runs", 5, "runs per measurement (the median is printed)")
 	chromium := flag.String("chromium", "/usr/bin/chromium", "Chromium binary")
 	beforeOnly := flag.Bool("before-only", false, "measure only before interaction (no click runs)")
+	lang := flag.String("lang", "", "the host page's data-lang (ar: an Arabic visitor, whose catalog is fetched)")
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("loaderbench: ")
@@ -77,7 +79,7 @@ func main() {
 		log.Fatal(err)
 	}
 	defer stop()
-	pages := newHostPages(base)
+	pages := newHostPages(base, *lang)
 	defer pages.Close()
 	b := bench{chromium: *chromium, pages: pages}
 
@@ -539,7 +541,11 @@ const floorScript = `(function(){var d=document.createElement("div");d.id="floor
 // loader from the Crumbless server (or the floor script instead).
 type hostPages struct{ *httptest.Server }
 
-func newHostPages(base string) *hostPages {
+func newHostPages(base, lang string) *hostPages {
+	attrs := ` data-site="demo"`
+	if lang != "" {
+		attrs += ` data-lang="` + strings.Trim(lang, `"<>`) + `"`
+	}
 	return &hostPages{httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		if r.URL.Path == "/floor.js" {
@@ -551,7 +557,7 @@ func newHostPages(base string) *hostPages {
 		widget := ""
 		switch r.URL.Query().Get("widget") {
 		case "1":
-			widget = `<script src="` + base + `/crumbless.js" data-site="demo" data-prefetch="` +
+			widget = `<script src="` + base + `/crumbless.js"` + attrs + ` data-prefetch="` +
 				strings.Trim(r.URL.Query().Get("prefetch"), `"<>`) + `" async></script>`
 		case "floor":
 			widget = `<script src="/floor.js" async></script>`
