@@ -24,6 +24,9 @@ const catalogWait = 2000
 // content included, so that the lang attributes tell the truth; the
 // failure is a console warning, nothing the visitor sees.
 func (p *Panel) switchLang(lang string) {
+	if p.released {
+		return // a storage event for a panel that is gone
+	}
 	p.wantLang = lang
 	if cat, ok := p.catalogs[lang]; ok {
 		p.showLang(cat)
@@ -98,10 +101,15 @@ func (p *Panel) startLang(lang string) *i18n.Catalog {
 	p.switchLang(lang)
 	if len(p.first) == 0 {
 		p.content.warm() // the manifest, which the first view's content needs, meanwhile
-		go func() {
-			ui.Sleep(catalogWait)
+		// The end of the wait is a timeout cleared when the catalog comes
+		// first: nothing of this panel's start is left running after it.
+		end := js.FuncOf(func(js.Value, []js.Value) any {
 			p.first <- nil
-		}()
+			return nil
+		})
+		timer := js.Global().Call("setTimeout", end, catalogWait)
+		defer end.Release()
+		defer js.Global().Call("clearTimeout", timer)
 	}
 	if cat := <-p.first; cat != nil {
 		return cat

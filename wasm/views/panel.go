@@ -85,6 +85,7 @@ type Panel struct {
 	fetching map[string]bool          // catalogs under way
 	wantLang string                   // the language switchLang waits for, or shows
 	first    chan *i18n.Catalog       // the starting catalog, for startLang
+	released bool                     // Release ran: languages no longer switch
 
 	theme   string
 	open    bool
@@ -570,7 +571,7 @@ func (p *Panel) Forget() {
 
 // Release removes every listener the panel and its views added.
 func (p *Panel) Release() {
-	p.wantLang = "" // a catalog that arrives later changes nothing
+	p.released, p.wantLang = true, "" // a catalog that arrives later changes nothing
 	if p.current != nil {
 		p.current.release()
 	}

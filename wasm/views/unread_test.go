@@ -84,6 +84,8 @@ func TestUnreadCountsAgentMessagesAfterTheReadCursor(t *testing.T) {
 	assert.Equal(t, 1, raw.Get("v").Int())
 	exp := int64(raw.Get("exp").Float())
 	assert.InDelta(t, time.Now().Add(30*24*time.Hour).UnixMilli(), exp, float64(time.Minute.Milliseconds()), "30 days")
+	// Listeners run in microtasks: wait for them before counting.
+	eventually(t, func() bool { return len(heard()) >= 4 }, "the unread events")
 	assert.Equal(t, []int{1, 2, 1, 0}, heard(), "one event per change")
 	assert.Empty(t, conv.marked, "a closed panel reads nothing")
 }
