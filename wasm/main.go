@@ -80,6 +80,7 @@ func panelOptions(boot js.Value, st *store.Store, tb *tabs.Tabs) views.Options {
 		Theme:  str(config.Get("theme")),
 		Lang:   str(config.Get("lang")),
 		Prefix: str(config.Get("prefix")),
+		Site:   str(config.Get("site")),
 	}
 	if langs := js.Global().Get("navigator").Get("languages"); langs.Truthy() {
 		for i := 0; i < langs.Length(); i++ {

@@ -201,7 +201,7 @@ const css = `/* Theme: the loader sets --cl-accent, --cl-bg, --cl-fg, --cl-muted
 .key.on .key-state{background:var(--cl-ok-soft);color:var(--cl-ok)}
 .key-purpose{font-size:13.76px;line-height:1.45}
 .key-meta{font-size:12.16px;color:var(--cl-muted);margin-top:4px!important}
-.forget{margin-top:18px}
+.forget,.download{margin-top:18px}
 .forget .check{margin:12px 0 0;font-size:14.08px}
 
 /* settings */

@@ -57,6 +57,8 @@ type Options struct {
 	// where the privacy view exports and erases the visitor's
 	// conversation; "" without a backend.
 	API string
+	// Site is the page's data-site, which names the "Download my data" file.
+	Site string
 }
 
 // navState is the "nav" key: where the visitor is in this tab.

@@ -11,8 +11,8 @@ import (
 
 // privacyView lists every key the widget can ever write (the registry, the
 // same list as the disclosure), says which are stored right now, and offers
-// "forget me" — with a chat backend, also deleting the conversation there,
-// after a confirmation that says what goes.
+// "download my data" and "forget me" — with a chat backend, also deleting
+// the conversation there, after a confirmation that says what goes.
 type privacyView struct {
 	p      *Panel
 	el     js.Value
@@ -20,7 +20,6 @@ type privacyView struct {
 	list   js.Value
 	status js.Value
 	server js.Value // the "also delete from the server" checkbox; undefined without a server
-	blobs  []js.Value
 	on     ui.Listeners
 }
 
@@ -31,6 +30,18 @@ func newPrivacy(p *Panel) *privacyView {
 	v.list = ui.El("ul", "class", "keys")
 	v.status = ui.El("p", "class", "form-status", "role", "status")
 	forget := ui.Append(ui.El("button", "type", "button", "class", "btn danger block"), icon("close"), ui.TextEl("span", T.T("privacy.forget")))
+	// "Download my data": the browser's part always; when the server does
+	// not answer, that part alone, and a status that says so.
+	dl := ui.TextEl("button", T.T("privacy.download"), "type", "button", "class", "btn ghost block download")
+	v.on.On(dl, "click", func(js.Value) {
+		ui.Go(func() {
+			key := "privacy.downloaded"
+			if p.saveMyData() != nil {
+				key = "privacy.download_partial"
+			}
+			v.say(T.T(key), key == "privacy.downloaded")
+		})
+	})
 	box := ui.Append(ui.El("div", "class", "forget"), forget)
 	server := p.opts.API != ""
 	if server {
@@ -64,7 +75,7 @@ func newPrivacy(p *Panel) *privacyView {
 	if p.store.Storage() == "memory" {
 		ui.Append(v.el, ui.Append(ui.El("div", "class", "notice warn"), icon("alert"), ui.TextEl("p", T.T("privacy.memory"))))
 	}
-	ui.Append(v.el, v.now, v.list, box)
+	ui.Append(v.el, v.now, v.list, dl, box)
 	v.refresh()
 	return v
 }
@@ -76,7 +87,8 @@ func (v *privacyView) forget(key string) {
 	v.say(v.p.T.T(key), true)
 }
 
-// say shows text in the forget box's status line.
+// say shows text in the status line under the forget button, which
+// speaks for the download button too.
 func (v *privacyView) say(text string, ok bool) {
 	ui.SetText(v.status, text)
 	if ok {

@@ -31,6 +31,12 @@ func stubConfirm(t *testing.T, yes bool) *string {
 // content) go to the real fetch.
 func stubAPI(t *testing.T, status int) *[]string {
 	t.Helper()
+	return stubAPIBody(t, status, `{"error":"x","code":"x"}`)
+}
+
+// stubAPIBody is stubAPI answering body to every status but 204.
+func stubAPIBody(t *testing.T, status int, body string) *[]string {
+	t.Helper()
 	calls := new([]string)
 	orig := js.Global().Get("fetch")
 	fn := js.FuncOf(func(this js.Value, args []js.Value) any {
@@ -42,11 +48,11 @@ func stubAPI(t *testing.T, status int) *[]string {
 		if status == 0 {
 			return js.Global().Get("Promise").Call("reject", js.Global().Get("TypeError").New("Failed to fetch"))
 		}
-		var body any
+		var res any
 		if status != 204 {
-			body = `{"error":"x","code":"x"}`
+			res = body
 		}
-		return js.Global().Get("Promise").Call("resolve", js.Global().Get("Response").New(body, map[string]any{"status": status}))
+		return js.Global().Get("Promise").Call("resolve", js.Global().Get("Response").New(res, map[string]any{"status": status}))
 	})
 	js.Global().Set("fetch", fn)
 	t.Cleanup(func() { js.Global().Set("fetch", orig); fn.Release() })

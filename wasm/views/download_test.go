@@ -1,0 +1,156 @@
+//go:build js && wasm
+
+package views
+
+import (
+	"regexp"
+	"syscall/js"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crumbless/crumbless/wasm/store"
+	"github.com/crumbless/crumbless/wasm/ui"
+)
+
+// saved is a file the widget offered for download.
+type saved struct{ name, href string }
+
+// catchDownloads replaces the click of every <a> with one that records the
+// link's download name and URL instead of downloading, until the test ends.
+func catchDownloads(t *testing.T) *[]saved {
+	t.Helper()
+	files := new([]saved)
+	proto := js.Global().Get("HTMLAnchorElement").Get("prototype")
+	fn := js.FuncOf(func(this js.Value, _ []js.Value) any {
+		*files = append(*files, saved{this.Get("download").String(), this.Get("href").String()})
+		return nil
+	})
+	proto.Set("click", fn)
+	t.Cleanup(func() { proto.Delete("click"); fn.Release() })
+	return files
+}
+
+// readJSON fetches url (a blob: URL) and parses it.
+func readJSON(t *testing.T, url string) js.Value {
+	t.Helper()
+	res, err := ui.Fetch(url, js.Undefined())
+	require.NoError(t, err, "the file can be read")
+	text, err := ui.Await(res.Call("text"))
+	require.NoError(t, err)
+	return js.Global().Get("JSON").Call("parse", text)
+}
+
+func keysOf(o js.Value) []string {
+	var out []string
+	ks := js.Global().Get("Object").Call("keys", o)
+	for i := 0; i < ks.Length(); i++ {
+		out = append(out, ks.Index(i).String())
+	}
+	return out
+}
+
+func TestDownloadMyData(t *testing.T) {
+	const token = "cv_test"
+	const export = `{"conversation":{"id":7},"messages":[{"text":"Call me about order AB123456"}],"submissions":[{"fields":{"email":"ada@example.com"}}]}`
+	cases := []struct {
+		name       string
+		token      bool // the visitor has a conversation
+		memory     bool // the browser refuses storage: the store keeps to memory
+		status     int  // the export's answer; 0: no answer at all
+		wantCalls  int
+		wantServer bool
+		wantStatus string
+	}{
+		{"no conversation", false, false, 200, 0, false, "Your data was downloaded."},
+		{"with the server's part", true, false, 200, 1, true, "Your data was downloaded."},
+		{"storage blocked", true, true, 200, 1, true, "Your data was downloaded."},
+		{"token unknown to the server", true, false, 401, 1, false, "Your data was downloaded."},
+		{"server error", true, false, 503, 1, false, "No answer from the server: the file holds this browser's data only."},
+		{"offline", true, false, 0, 1, false, "No answer from the server: the file holds this browser's data only."},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			clearStorage(t)
+			local := js.Global().Get("localStorage")
+			local.Call("setItem", "shop-cart", `{"v":1,"exp":0,"data":"the page's own"}`)
+			local.Call("setItem", "crumbless-undeclared", `{"v":1,"exp":0,"data":"not the widget's"}`)
+			t.Cleanup(func() { local.Call("removeItem", "shop-cart"); local.Call("removeItem", "crumbless-undeclared") })
+			opts := contentOptions(t)
+			opts.Prefix = "crumbless-"
+			opts.Chat = newFake()
+			opts.API = "https://chat.example/api/v1/"
+			opts.Site = "demo"
+			st := store.New(opts.Prefix)
+			if c.memory {
+				st = store.NewWithBackends(opts.Prefix, store.Memory{}, store.Memory{})
+			}
+			f := mountWith(t, true, opts, st, nil)
+			require.True(t, f.p.SetTheme("dark"))
+			if c.token {
+				require.NoError(t, st.Set("visitor", token))
+			}
+			require.True(t, f.p.Navigate("privacy"))
+			calls := stubAPIBody(t, c.status, export)
+			files := catchDownloads(t)
+
+			btn := f.q("button.download")
+			require.False(t, btn.IsNull())
+			assert.Equal(t, "Download my data", btn.Get("textContent").String(), "the button's name")
+			f.click(t, "button.download")
+			eventually(t, func() bool { return f.text(".forget [role=status]") == c.wantStatus }, "status "+c.wantStatus)
+
+			require.Len(t, *calls, c.wantCalls)
+			if c.wantCalls > 0 {
+				assert.Equal(t, "GET https://chat.example/api/v1/conversation/export Bearer "+token, (*calls)[0])
+			}
+			require.Len(t, *files, 1, "one file")
+			assert.Regexp(t, regexp.MustCompile(`^crumbless-data-demo-\d{4}-\d{2}-\d{2}\.json$`), (*files)[0].name)
+			doc := readJSON(t, (*files)[0].href)
+
+			// The browser's part: the widget's keys, out of their envelopes.
+			browser := doc.Get("browser")
+			assert.Equal(t, "dark", browser.Get("localStorage").Get("crumbless-theme").String())
+			assert.Equal(t, "privacy", browser.Get("sessionStorage").Get("crumbless-nav").Get("route").String())
+			if c.token {
+				assert.Equal(t, token, browser.Get("localStorage").Get("crumbless-visitor").String())
+			}
+			declared := map[string]string{}
+			for _, e := range st.Disclosure() {
+				declared[e.Key] = e.Area + "Storage"
+			}
+			for _, area := range []string{"localStorage", "sessionStorage"} {
+				for _, k := range keysOf(browser.Get(area)) {
+					assert.Equal(t, area, declared[k], "%s is a declared key of the widget, in its area", k)
+				}
+			}
+			assert.Equal(t, c.memory, rawLocal("crumbless-theme").IsNull(), "storage blocked keeps the browser's part in memory")
+
+			// The server's part, as the export gave it, or null.
+			server := doc.Get("server")
+			if !c.wantServer {
+				assert.True(t, server.IsNull(), "no server part")
+				return
+			}
+			assert.Equal(t, "Call me about order AB123456", server.Get("messages").Index(0).Get("text").String())
+			assert.Equal(t, "ada@example.com", server.Get("submissions").Index(0).Get("fields").Get("email").String())
+		})
+	}
+}
+
+func TestDownloadRevokesItsURL(t *testing.T) {
+	clearStorage(t)
+	f := mount(t, true, contentOptions(t))
+	require.True(t, f.p.Navigate("privacy"))
+	files := catchDownloads(t)
+	f.click(t, "button.download")
+	eventually(t, func() bool { return len(*files) == 1 }, "the file is offered")
+	href := (*files)[0].href
+	assert.Equal(t, "crumbless-data-", (*files)[0].name[:15], "without data-site the name starts with the widget's")
+	readJSON(t, href)
+	eventually(t, func() bool {
+		_, err := ui.Fetch(href, js.Undefined())
+		return err != nil
+	}, "the object URL is revoked")
+}
