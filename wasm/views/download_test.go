@@ -53,7 +53,7 @@ func keysOf(o js.Value) []string {
 
 func TestDownloadMyData(t *testing.T) {
 	const token = "cv_test"
-	const export = `{"conversation":{"id":7},"messages":[{"text":"Call me about order AB123456"}],"submissions":[{"fields":{"email":"ada@example.com"}}]}`
+	const export = `{"conversation":{"id":7},"messages":[{"body":"Call me about order AB123456"}],"submissions":[{"fields":{"email":"ada@example.com"}}]}`
 	cases := []struct {
 		name       string
 		token      bool // the visitor has a conversation
@@ -133,7 +133,7 @@ func TestDownloadMyData(t *testing.T) {
 				assert.True(t, server.IsNull(), "no server part")
 				return
 			}
-			assert.Equal(t, "Call me about order AB123456", server.Get("messages").Index(0).Get("text").String())
+			assert.Equal(t, "Call me about order AB123456", server.Get("messages").Index(0).Get("body").String())
 			assert.Equal(t, "ada@example.com", server.Get("submissions").Index(0).Get("fields").Get("email").String())
 		})
 	}

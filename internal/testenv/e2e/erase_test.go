@@ -3,10 +3,16 @@
 package e2e
 
 import (
+	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
@@ -34,12 +40,46 @@ func acceptDialogs(t *testing.T, b *browser) func() []string {
 	}
 }
 
-// TestVisitorErasesFromThePrivacyView: a visitor chats and sends the
-// contact form in the widget, both reach the inbox; then the visitor
-// deletes everything from the Privacy view, after a confirmation that
-// says what goes: the inbox drops the conversation and its submission
-// live, the server answers the old token with 401, and the browser keeps
-// no key of the widget.
+// allowDownloads makes b save downloads into a new directory, which it
+// returns.
+func allowDownloads(t *testing.T, b *browser) string {
+	t.Helper()
+	dir := t.TempDir()
+	_, err := chromedp.Call(b.ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir,
+	})
+	require.NoError(t, err)
+	return dir
+}
+
+// waitForDownload waits until dir holds one finished file and returns its
+// name and content.
+func waitForDownload(t *testing.T, dir string) (string, []byte) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		entries, err := os.ReadDir(dir)
+		require.NoError(t, err)
+		if len(entries) == 1 && !strings.HasSuffix(entries[0].Name(), ".crdownload") {
+			data, err := os.ReadFile(filepath.Join(dir, entries[0].Name()))
+			require.NoError(t, err)
+			if json.Valid(data) {
+				return entries[0].Name(), data
+			}
+		}
+		require.True(t, time.Now().Before(deadline), "no finished download in %s: %v", dir, entries)
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestVisitorErasesFromThePrivacyView: on the page with a strict CSP, a
+// visitor chats and sends the contact form in the widget, both reach the
+// inbox; the visitor downloads their data from the Privacy view (the
+// message, the form and the widget's keys are in the file); then deletes
+// everything there, after a confirmation that says what goes: the inbox
+// drops the conversation and its submission live, the server answers the
+// old token with 401, and the browser keeps no key of the widget. The
+// policy refuses nothing on the way.
 func TestVisitorErasesFromThePrivacyView(t *testing.T) {
 	data := t.TempDir()
 	addAgent(t, data, "ana", "correct horse")
@@ -47,7 +87,10 @@ func TestVisitorErasesFromThePrivacyView(t *testing.T) {
 
 	visitor := newBrowser(t)
 	asked := acceptDialogs(t, visitor)
-	openWidget(t, visitor, p.base)
+	downloads := allowDownloads(t, visitor)
+	collectCSPViolations(t, visitor)
+	openPanel(t, visitor, p.base+"/strict.html")
+	visitor.waitFor(t, panel+`?.getAttribute('data-view') == 'home'`)
 	visitor.click(t, q(`[data-go=chat]`))
 	visitor.waitFor(t, q(`#cl-composer`)+` != null`)
 	visitor.do(t, chromedp.SendKeys(chromedp.JSPath(q(`#cl-composer`)), "Please call me about order AB123456"))
@@ -77,8 +120,43 @@ func TestVisitorErasesFromThePrivacyView(t *testing.T) {
 	require.Equal(t, http.StatusOK, code)
 	require.Len(t, exported["submissions"], 1, "the form belongs to the conversation")
 
-	// The Privacy view: "Forget me", with the server too.
+	// The Privacy view: "Download my data" saves what the server and the
+	// browser hold.
 	visitor.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('navigate', 'privacy')`))
+	visitor.waitFor(t, q(`button.download`)+` != null`)
+	assert.Equal(t, "Download my data", eval[string](t, visitor, q(`button.download`)+`.textContent`))
+	visitor.click(t, q(`button.download`))
+	name, file := waitForDownload(t, downloads)
+	assert.Regexp(t, `^crumbless-data-demo-\d{4}-\d{2}-\d{2}\.json$`, name)
+	visitor.waitFor(t, q(`.forget [role=status]`)+`.textContent == 'Your data was downloaded.'`)
+	var mine struct {
+		Browser map[string]map[string]json.RawMessage `json:"browser"`
+		Server  struct {
+			Messages    []struct{ Body string }           `json:"messages"`
+			Submissions []struct{ Fields map[string]any } `json:"submissions"`
+		} `json:"server"`
+	}
+	require.NoError(t, json.Unmarshal(file, &mine), "%s", file)
+	require.NotEmpty(t, mine.Server.Messages)
+	assert.Equal(t, "Please call me about order AB123456", mine.Server.Messages[0].Body)
+	require.Len(t, mine.Server.Submissions, 1)
+	assert.Equal(t, "ada@example.com", mine.Server.Submissions[0].Fields["email"])
+	assert.JSONEq(t, `"`+token+`"`, string(mine.Browser["localStorage"]["crumbless-visitor"]), "the token, out of its envelope")
+	var stored []string
+	for area, keys := range mine.Browser {
+		for k := range keys {
+			stored = append(stored, area+" "+k)
+		}
+	}
+	var live []string
+	for _, area := range []string{"localStorage", "sessionStorage"} {
+		for _, k := range eval[[]string](t, visitor, `Object.keys(`+area+`).filter(k => k.startsWith('crumbless-'))`) {
+			live = append(live, area+" "+k)
+		}
+	}
+	assert.ElementsMatch(t, live, stored, "every key of the widget, and nothing else")
+
+	// "Forget me", with the server too.
 	visitor.waitFor(t, q(`.forget input[type=checkbox]`)+` != null`)
 	visitor.click(t, q(`.forget input[type=checkbox]`))
 	visitor.click(t, q(`.forget button`))
@@ -102,4 +180,5 @@ func TestVisitorErasesFromThePrivacyView(t *testing.T) {
 	visitor.waitFor(t, `localStorage.getItem('crumbless-visitor') == null`)
 	assert.Empty(t, eval[[]string](t, visitor, `Object.keys(localStorage).filter(k => k.startsWith('crumbless-'))`))
 	assert.Empty(t, visitor.cookies(t))
+	assert.Empty(t, eval[[]string](t, visitor, `window.__csp`), "CSP violations")
 }
