@@ -15,29 +15,47 @@ import (
 )
 
 // saved is a file the widget offered for download.
-type saved struct{ name, href string }
+type saved struct {
+	name, href string
+	blob       js.Value
+}
 
 // catchDownloads replaces the click of every <a> with one that records the
-// link's download name and URL instead of downloading, until the test ends.
+// link's download name, URL and the Blob behind it instead of downloading,
+// until the test ends.
 func catchDownloads(t *testing.T) *[]saved {
 	t.Helper()
 	files := new([]saved)
+	blobs := map[string]js.Value{}
+	url := js.Global().Get("URL")
+	create := url.Get("createObjectURL")
+	stub := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		href := create.Call("call", url, args[0])
+		blobs[href.String()] = args[0]
+		return href
+	})
+	url.Set("createObjectURL", stub)
 	proto := js.Global().Get("HTMLAnchorElement").Get("prototype")
-	fn := js.FuncOf(func(this js.Value, _ []js.Value) any {
-		*files = append(*files, saved{this.Get("download").String(), this.Get("href").String()})
+	click := js.FuncOf(func(this js.Value, _ []js.Value) any {
+		href := this.Get("href").String()
+		*files = append(*files, saved{this.Get("download").String(), href, blobs[href]})
 		return nil
 	})
-	proto.Set("click", fn)
-	t.Cleanup(func() { proto.Delete("click"); fn.Release() })
+	proto.Set("click", click)
+	t.Cleanup(func() {
+		proto.Delete("click")
+		url.Set("createObjectURL", create)
+		click.Release()
+		stub.Release()
+	})
 	return files
 }
 
-// readJSON fetches url (a blob: URL) and parses it.
-func readJSON(t *testing.T, url string) js.Value {
+// readJSON parses the content of a saved file.
+func readJSON(t *testing.T, f saved) js.Value {
 	t.Helper()
-	res, err := ui.Fetch(url, js.Undefined())
-	require.NoError(t, err, "the file can be read")
-	text, err := ui.Await(res.Call("text"))
+	require.Equal(t, js.TypeObject, f.blob.Type(), "the link is a Blob's object URL")
+	text, err := ui.Await(f.blob.Call("text"))
 	require.NoError(t, err)
 	return js.Global().Get("JSON").Call("parse", text)
 }
@@ -107,7 +125,7 @@ func TestDownloadMyData(t *testing.T) {
 			}
 			require.Len(t, *files, 1, "one file")
 			assert.Regexp(t, regexp.MustCompile(`^crumbless-data-demo-\d{4}-\d{2}-\d{2}\.json$`), (*files)[0].name)
-			doc := readJSON(t, (*files)[0].href)
+			doc := readJSON(t, (*files)[0])
 
 			// The browser's part: the widget's keys, out of their envelopes.
 			browser := doc.Get("browser")
@@ -141,16 +159,27 @@ func TestDownloadMyData(t *testing.T) {
 
 func TestDownloadRevokesItsURL(t *testing.T) {
 	clearStorage(t)
+	defer func(ms int) { revokeAfter = ms }(revokeAfter)
+	revokeAfter = 300
+	url := js.Global().Get("URL")
+	revoke := url.Get("revokeObjectURL")
+	var revoked []string
+	stub := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		revoked = append(revoked, args[0].String())
+		return revoke.Call("call", url, args[0])
+	})
+	url.Set("revokeObjectURL", stub)
+	t.Cleanup(func() { url.Set("revokeObjectURL", revoke); stub.Release() })
+
 	f := mount(t, true, contentOptions(t))
 	require.True(t, f.p.Navigate("privacy"))
 	files := catchDownloads(t)
 	f.click(t, "button.download")
 	eventually(t, func() bool { return len(*files) == 1 }, "the file is offered")
+	assert.Regexp(t, regexp.MustCompile(`^crumbless-data-\d{4}-\d{2}-\d{2}\.json$`), (*files)[0].name, "without data-site")
 	href := (*files)[0].href
-	assert.Equal(t, "crumbless-data-", (*files)[0].name[:15], "without data-site the name starts with the widget's")
-	readJSON(t, href)
-	eventually(t, func() bool {
-		_, err := ui.Fetch(href, js.Undefined())
-		return err != nil
-	}, "the object URL is revoked")
+	eventually(t, func() bool { return len(revoked) == 1 }, "the object URL is revoked")
+	assert.Equal(t, href, revoked[0])
+	_, err := ui.Fetch(href, js.Undefined())
+	assert.Error(t, err, "a revoked URL reads nothing")
 }

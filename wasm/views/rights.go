@@ -64,12 +64,16 @@ func (p *Panel) myData() (doc js.Value, err error) {
 	return ui.Object("browser", ui.Object("localStorage", local, "sessionStorage", session), "server", server), err
 }
 
+// revokeAfter is how long, in milliseconds, a saved file's object URL
+// lives: the browser reads it after the click returns, some browsers well
+// after (FileSaver.js waits as long for the same reason).
+var revokeAfter = 40000
+
 // saveMyData saves myData as crumbless-data-<site>-<yyyy-mm-dd>.json: a
 // Blob behind an object URL, taken through an <a download> that is clicked
 // and never attached. That needs no inline script and no fetch, so a
-// strict Content-Security-Policy allows it. The URL is revoked two seconds
-// later: the browser reads it after the click returns. The error is
-// myData's; the file is saved with it.
+// strict Content-Security-Policy allows it. The URL is revoked after
+// revokeAfter. The error is myData's; the file is saved with it.
 func (p *Panel) saveMyData() error {
 	doc, err := p.myData()
 	g := js.Global()
@@ -82,6 +86,6 @@ func (p *Panel) saveMyData() error {
 	a := ui.El("a", "download", name+g.Get("Date").New().Call("toISOString").String()[:10]+".json")
 	a.Set("href", href)
 	a.Call("click")
-	g.Call("setTimeout", url.Get("revokeObjectURL"), 2000, href)
+	g.Call("setTimeout", url.Get("revokeObjectURL"), revokeAfter, href)
 	return err
 }
