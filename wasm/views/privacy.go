@@ -171,14 +171,19 @@ func liveKeys(prefix string) map[string]bool {
 	return out
 }
 
-// present reports whether window[area] holds key; blocked storage holds nothing.
+// present reports whether window[area] holds key; blocked storage holds
+// nothing. window[area] is read through Reflect.get: a browser that blocks
+// storage throws from the property's getter, which wasm_exec.js lets
+// through a plain Get and stops the Go program, while an exception inside
+// Call is a panic that recover catches.
 func present(area, key string) (ok bool) {
 	defer func() {
 		if recover() != nil {
 			ok = false
 		}
 	}()
-	s := js.Global().Get(area)
+	g := js.Global()
+	s := g.Get("Reflect").Call("get", g, area)
 	return s.Truthy() && !s.Call("getItem", key).IsNull()
 }
 
