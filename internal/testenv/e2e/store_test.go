@@ -128,11 +128,14 @@ func TestForgetInOneTabClearsTheOther(t *testing.T) {
 }
 
 // TestBlockedStorage: where window.localStorage and sessionStorage throw
-// (blocked third-party storage), the widget opens, the theme works, nothing
-// is thrown into the page and state says "memory".
+// (blocked third-party storage), the widget opens, the theme works, the
+// Privacy view opens and its "Download my data" saves what the widget
+// holds in memory, nothing is thrown into the page and state says
+// "memory".
 func TestBlockedStorage(t *testing.T) {
 	base := startServer(t)
 	b := newBrowser(t)
+	downloads := allowDownloads(t, b)
 	b.onNewDocument(t, `
 window.__uncaught = [];
 addEventListener('error', e => __uncaught.push(String(e.message)));
@@ -147,6 +150,20 @@ for (const name of ['localStorage', 'sessionStorage']) {
 	b.waitFor(t, panelReady)
 	st := themeInMemory(t, b, "dark")
 	assert.Equal(t, "dark", st["theme"])
+
+	b.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('navigate', 'privacy')`))
+	b.waitFor(t, q(`button.download`)+` != null`)
+	b.click(t, q(`button.download`))
+	_, file := waitForDownload(t, downloads)
+	b.waitFor(t, q(`.forget [role=status]`)+`.textContent == 'Your data was downloaded.'`)
+	var mine struct {
+		Browser map[string]map[string]any `json:"browser"`
+		Server  any                       `json:"server"`
+	}
+	require.NoError(t, json.Unmarshal(file, &mine), "%s", file)
+	assert.Equal(t, "dark", mine.Browser["localStorage"]["crumbless-theme"], "the theme, from memory")
+	assert.Nil(t, mine.Server, "no conversation: the browser's part only")
+
 	eval[any](t, b, `crumbless('forget'), 0`)
 	assert.Empty(t, eval[[]string](t, b, `__uncaught`))
 }
