@@ -1,7 +1,6 @@
 package chat
 
 import (
-	"bufio"
 	"errors"
 	"io"
 	"net"
@@ -17,42 +16,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-// rawStream opens a visitor's event stream over a plain TCP connection
-// whose receive buffer is 4 KiB and fixed (a phone on a bad network), and
-// returns the connection and the response's body once the stream's
-// opening comment has arrived. Nothing more is read until the caller
-// reads the body.
-func rawStream(t *testing.T, addr, token string) (net.Conn, *bufio.Reader) {
-	t.Helper()
-	d := net.Dialer{Timeout: 5 * time.Second, Control: func(_, _ string, c syscall.RawConn) error {
-		var err error
-		if cerr := c.Control(func(fd uintptr) { err = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) }); cerr != nil {
-			return cerr
-		}
-		return err
-	}}
-	conn, err := d.Dial("tcp", addr)
-	require.NoError(t, err)
-	t.Cleanup(func() { conn.Close() })
-	_, err = io.WriteString(conn, "GET /api/v1/conversation/events HTTP/1.1\r\nHost: chat.test\r\nAuthorization: Bearer "+token+"\r\n\r\n")
-	require.NoError(t, err)
-	require.NoError(t, conn.SetReadDeadline(time.Now().Add(10*time.Second)))
-	res, err := http.ReadResponse(bufio.NewReaderSize(conn, 512), nil)
-	require.NoError(t, err)
-	require.Equal(t, http.StatusOK, res.StatusCode)
-	body := bufio.NewReaderSize(res.Body, 512)
-	for {
-		line, err := body.ReadString('\n')
-		require.NoError(t, err)
-		if strings.Contains(line, ": stream open") {
-			break
-		}
-	}
-	require.NoError(t, conn.SetReadDeadline(time.Time{}))
-	return conn, body
-}
+	"github.com/crumbless/crumbless/internal/testenv/rawstream"
+)
 
 // TestStreamClientStopsReading opens a visitor's stream from a real TCP
 // client and floods the conversation with the longest messages. A client
@@ -101,7 +67,8 @@ func TestStreamClientStopsReading(t *testing.T) {
 			t.Cleanup(fx.srv.Close)
 			token, conv := fx.start()
 			session := fx.login()
-			conn, br := rawStream(t, ts.Listener.Addr().String(), token)
+			conn := rawstream.Dial(t, ts.Listener.Addr().String(), nil)
+			br := rawstream.Open(t, conn, "chat.test", token)
 			require.Equal(t, 1, fx.srv.hub.count(conv))
 			if c.connContext { // Linux doubles the size asked for
 				assert.LessOrEqual(t, sendBuffer(t, <-serverConn), 2*fx.srv.cfg.StreamSendBuffer, "the stream's send buffer")

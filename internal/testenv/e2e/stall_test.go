@@ -5,7 +5,6 @@ package e2e
 import (
 	"bufio"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"io"
 	"net"
@@ -13,7 +12,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -21,43 +19,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crumbless/crumbless/internal/testenv/debian"
+	"github.com/crumbless/crumbless/internal/testenv/rawstream"
 )
-
-// stalledStream opens a visitor's event stream through nginx over TLS
-// (HTTP/1.1) from a connection whose receive buffer is 4 KiB and fixed,
-// and returns the connection and the response's body once the stream's
-// opening comment has arrived; nothing more is read until the caller reads
-// the body.
-func stalledStream(t *testing.T, addr, host, token string, pool *x509.CertPool) (net.Conn, *bufio.Reader) {
-	t.Helper()
-	d := net.Dialer{Timeout: 5 * time.Second, Control: func(_, _ string, c syscall.RawConn) error {
-		var err error
-		if cerr := c.Control(func(fd uintptr) { err = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096) }); cerr != nil {
-			return cerr
-		}
-		return err
-	}}
-	raw, err := d.Dial("tcp", addr)
-	require.NoError(t, err)
-	conn := tls.Client(raw, &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", NextProtos: []string{"http/1.1"}})
-	t.Cleanup(func() { conn.Close() })
-	_, err = io.WriteString(conn, "GET /api/v1/conversation/events HTTP/1.1\r\nHost: "+host+"\r\nAuthorization: Bearer "+token+"\r\n\r\n")
-	require.NoError(t, err)
-	require.NoError(t, conn.SetReadDeadline(time.Now().Add(10*time.Second)))
-	res, err := http.ReadResponse(bufio.NewReaderSize(conn, 512), nil)
-	require.NoError(t, err)
-	require.Equal(t, http.StatusOK, res.StatusCode)
-	body := bufio.NewReaderSize(res.Body, 512)
-	for {
-		line, err := body.ReadString('\n')
-		require.NoError(t, err)
-		if strings.Contains(line, ": stream open") {
-			break
-		}
-	}
-	require.NoError(t, conn.SetReadDeadline(time.Time{}))
-	return conn, body
-}
 
 // TestStalledStreamBehindNginx runs Crumbless behind Debian's nginx,
 // configured as docs/server.md says. A visitor holds its four streams
@@ -95,7 +58,8 @@ func TestStalledStreamBehindNginx(t *testing.T) {
 	}
 	var streams []stalled
 	for range 4 {
-		conn, br := stalledStream(t, host, host, token, pool)
+		conn := rawstream.Dial(t, host, &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"})
+		br := rawstream.Open(t, conn, host, token)
 		streams = append(streams, stalled{conn, br})
 	}
 	code, body, _ := send(t, visitor, "GET", public+"/api/v1/conversation/events", token, "")
