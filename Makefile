@@ -42,12 +42,16 @@ build: server
 wasm:
 	@mkdir -p $(STAGE)
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(STAGE)/crumbless.wasm ./wasm
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(STAGE)/console.wasm ./console
 
 stage: wasm $(ESBUILD)
 	$(ESBUILD) $(MINIFY) static/crumbless.js --outfile=$(STAGE)/crumbless.js
 	$(ESBUILD) $(MINIFY) static/panel.css --outfile=$(STAGE)/panel.css
 	$(ESBUILD) $(MINIFY) $(WASMEXEC_LOCALS) "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" --outfile=$(STAGE)/wasm_exec.js
-	cp static/index.html static/strict.html static/demo.css $(STAGE)/
+	$(ESBUILD) $(MINIFY) static/console.js --outfile=$(STAGE)/console.js
+	$(ESBUILD) $(MINIFY) static/console.css --outfile=$(STAGE)/console.css
+	$(ESBUILD) $(MINIFY) "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" --outfile=$(STAGE)/console_exec.js
+	cp static/index.html static/strict.html static/demo.css static/console.html $(STAGE)/
 	cp static/content/answers.json static/content/forms.json $(STAGE)/
 	# The message catalogs but English (compiled into the wasm), fetched per language.
 	rm -f $(STAGE)/i18n.*.json
@@ -79,9 +83,9 @@ dist: stage
 
 ## test: install what is missing (make deps), then run the host, wasm, end-to-end and engines tiers
 test: deps build dist
-	gofmt_out="$$(gofmt -l cmd server wasm internal bundle)"; if [ -n "$$gofmt_out" ]; then echo "gofmt needed: $$gofmt_out"; exit 1; fi
+	gofmt_out="$$(gofmt -l cmd server wasm internal bundle console)"; if [ -n "$$gofmt_out" ]; then echo "gofmt needed: $$gofmt_out"; exit 1; fi
 	$(GO) vet ./...
-	GOOS=js GOARCH=wasm $(GO) vet ./wasm/...
+	GOOS=js GOARCH=wasm $(GO) vet ./wasm/... ./console/...
 	$(GO) vet -tags e2e ./internal/testenv/e2e/ ./internal/testenv/webdriver/
 	$(MAKE) --no-print-directory test-host test-wasm test-e2e test-engines
 
@@ -99,7 +103,7 @@ test-host:
 	.ci/tier fuzz $(GO) test -run '^$$' -fuzz '^FuzzCheck$$' -fuzztime 100000x -json ./internal/shared/textrule/
 
 test-wasm: $(WASMEXEC)
-	PATH="$(TOOLS):$$PATH" .ci/tier wasm $(GO) run ./internal/testenv/withapi -- env GOOS=js GOARCH=wasm $(GO) test -count=1 -json ./wasm/...
+	PATH="$(TOOLS):$$PATH" .ci/tier wasm $(GO) run ./internal/testenv/withapi -- env GOOS=js GOARCH=wasm $(GO) test -count=1 -json ./wasm/... ./console/...
 
 ## test-e2e: the end-to-end tier alone, against the build and the dist it makes first
 test-e2e: deps build dist

@@ -34,8 +34,7 @@ func TestChatMounted(t *testing.T) {
 	}{
 		{"answers", "GET", "/api/v1/answers?q=cafe", "", 200, ""},
 		{"form", "GET", "/api/v1/forms/contact", "", 200, ""},
-		{"inbox page", "GET", "/agent/", "", 200, ""},
-		{"inbox script", "GET", "/agent/inbox.js", "", 200, ""},
+		{"console page", "GET", "/agent/", "", 200, ""},
 		{"bundle still served", "GET", "/", "", 200, ""},
 		{"unknown API route is JSON 404", "GET", "/api/v1/nope", "", 404, ""},
 		{"same-origin POST (demo page)", "POST", "/api/v1/conversations", "http://example.com", 201, ""},

@@ -27,8 +27,9 @@ func testTableB(t testing.TB) *assets.Table {
 // testFiles are the widget's files in small: a demo page and a loader.
 func testFiles() fstest.MapFS {
 	return fstest.MapFS{
-		"manifest.json": {Data: []byte(`{"version":"t","files":[{"name":"index.html","path":"index.html"},{"name":"crumbless.js","path":"crumbless.js"}]}`)},
+		"manifest.json": {Data: []byte(`{"version":"t","files":[{"name":"index.html","path":"index.html"},{"name":"console.html","path":"console.html"},{"name":"crumbless.js","path":"crumbless.js"}]}`)},
 		"index.html":    {Data: []byte("<!doctype html>demo")},
+		"console.html":  {Data: []byte("<!doctype html>console")},
 		"crumbless.js":  {Data: []byte("loader()")},
 	}
 }
@@ -55,6 +56,10 @@ func TestHandlerRoutes(t *testing.T) {
 		{"HEAD", "/healthz", 200, ""},
 		{"GET", "/", 200, "<!doctype html>demo"},
 		{"GET", "/crumbless.js", 200, "loader()"},
+		{"GET", "/agent/", 200, "<!doctype html>console"},
+		{"HEAD", "/agent/", 200, ""},
+		{"GET", "/agent/inbox.js", 404, ""},
+		{"POST", "/agent/", 405, ""},
 		{"GET", "/missing", 404, ""},
 		{"POST", "/", 405, ""},
 		{"GET", "/disclosure.json", 200, ""},
@@ -223,4 +228,26 @@ func TestAccessLogKeepsTheWriterReachable(t *testing.T) {
 	rec := request(h, "GET", "/")
 	assert.NoError(t, flushErr)
 	assert.True(t, rec.Flushed, "SSE handlers can flush through the access log")
+}
+
+// TestConsolePage: /agent/ is the console's built page with the pages'
+// headers: a CSP that allows WebAssembly but no inline or eval'd script,
+// no framing, no cookie, and no cross-origin reads.
+func TestConsolePage(t *testing.T) {
+	h := newHandler(testTable(t), origins{})
+	rec := request(h, "GET", "/agent/")
+	require.Equal(t, 200, rec.Code)
+	assert.Equal(t, "text/html; charset=utf-8", rec.Header().Get("Content-Type"))
+	csp := rec.Header().Get("Content-Security-Policy")
+	assert.Contains(t, csp, "script-src 'self' 'wasm-unsafe-eval'")
+	assert.Contains(t, csp, "connect-src 'self'")
+	assert.Contains(t, csp, "frame-ancestors 'none'")
+	for _, bad := range []string{"'unsafe-inline'", "'unsafe-eval'", "'unsafe-hashes'"} {
+		assert.NotContains(t, csp, bad)
+	}
+	assert.Empty(t, rec.Header().Get("Access-Control-Allow-Origin"))
+	assert.Empty(t, rec.Header().Values("Set-Cookie"))
+	rec = request(h, "GET", "/agent")
+	assert.Equal(t, 301, rec.Code)
+	assert.Equal(t, "/agent/", rec.Header().Get("Location"))
 }

@@ -221,12 +221,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 }
 
 // newHandler mounts every route behind the path guard: /healthz, the
-// storage disclosure, the chat API (its routes go on api, under /api/v1/,
+// operator console's page at /agent/, the storage disclosure, the chat API
+// (its routes go on api, under /api/v1/,
 // where the Origins CORS policy applies), and the widget's files for
 // everything not routed elsewhere. Their names are made by the build (a/…,
 // crumbless.js, pages, manifest.json) and never collide with a route.
 // Each mount adds routes to both muxes (the chat backend: its API on api,
-// the agent inbox page on mux).
+// the operator console at /agent/ on mux).
 func newHandler(table *assets.Table, allowed origins, mounts ...func(mux, api *http.ServeMux)) http.Handler {
 	api := http.NewServeMux()
 	mux := http.NewServeMux()
@@ -234,6 +235,8 @@ func newHandler(table *assets.Table, allowed origins, mounts ...func(mux, api *h
 		mount(mux, api)
 	}
 	mux.HandleFunc("GET /healthz", healthz(table.Version()))
+	mux.Handle("GET /agent/{$}", consolePage(table))
+	mux.Handle("GET /agent", http.RedirectHandler("/agent/", http.StatusMovedPermanently))
 	mux.Handle("/disclosure.json", disclosure.Handler())
 	mux.Handle("/api/v1/", allowed.wrap(api))
 	mux.Handle("/", table)
@@ -264,4 +267,18 @@ func healthz(version string) http.HandlerFunc {
 		h.Set("Content-Length", "3")
 		fmt.Fprintln(w, "ok")
 	}
+}
+
+// ConsolePage is the built file of the operator console's page (static/
+// console.html); /agent/ serves it with the pages' headers and CSP.
+const ConsolePage = "/console.html"
+
+// consolePage serves the console's page of table at /agent/ (404 when the
+// files have no console, as a distribution of the widget alone).
+func consolePage(table *assets.Table) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r2 := r.Clone(r.Context())
+		r2.URL.Path, r2.URL.RawPath = ConsolePage, ""
+		table.ServeHTTP(w, r2)
+	})
 }

@@ -173,47 +173,6 @@ func TestBan(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, fx.do(request{method: "POST", path: "/api/v1/agent/conversations/999/ban", token: session, body: `{"reason":"spam"}`}).Code)
 }
 
-func TestInboxPage(t *testing.T) {
-	fx := newFixture(t)
-	cases := []struct {
-		path, ctype string
-		want        int
-	}{
-		{"/agent/", "text/html; charset=utf-8", 200},
-		{"/agent/inbox.js", "text/javascript; charset=utf-8", 200},
-		{"/agent/inbox.css", "text/css; charset=utf-8", 200},
-		{"/agent/index.html", "text/html; charset=utf-8", 200},
-		{"/agent/missing.js", "", 404},
-		{"/agent/x/inbox.js", "", 404},
-	}
-	for _, c := range cases {
-		t.Run(c.path, func(t *testing.T) {
-			rec := fx.do(request{method: "GET", path: c.path})
-			require.Equal(t, c.want, rec.Code)
-			if c.want != 200 {
-				return
-			}
-			assert.Equal(t, c.ctype, rec.Header().Get("Content-Type"))
-			csp := rec.Header().Get("Content-Security-Policy")
-			assert.Contains(t, csp, "script-src 'self'")
-			assert.NotContains(t, csp, "unsafe-inline")
-			assert.Equal(t, "DENY", rec.Header().Get("X-Frame-Options"))
-		})
-	}
-	rec := fx.do(request{method: "GET", path: "/agent"})
-	assert.Equal(t, http.StatusMovedPermanently, rec.Code)
-	assert.Equal(t, http.StatusMethodNotAllowed, fx.do(request{method: "POST", path: "/agent/"}).Code)
-
-	// CSP-safe markup: every script has a src, no inline handlers or styles.
-	html := fx.do(request{method: "GET", path: "/agent/"}).Body.String()
-	assert.NotRegexp(t, `<script(?:\s[^>]*)?>\s*[^<\s]`, html)
-	assert.NotRegexp(t, `\son[a-z]+=`, html)
-	assert.NotContains(t, html, "style=")
-	js := fx.do(request{method: "GET", path: "/agent/inbox.js"}).Body.String()
-	assert.NotContains(t, js, "innerHTML")
-	assert.NotContains(t, js, "document.cookie")
-}
-
 func TestUnknownAgentCostsLikeAWrongPassword(t *testing.T) {
 	fx := newFixture(t)
 	cost, err := bcrypt.Cost(fx.srv.dummyHash())

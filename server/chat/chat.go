@@ -1,7 +1,7 @@
 // Package chat is Crumbless's reference chat backend: the visitor API under
 // /api/v1/ (conversations, messages, read cursors, typing, a Server-Sent
 // Events stream with Last-Event-ID resume, answers search, forms), the agent
-// API under /api/v1/agent/ and the agent inbox page at /agent/.
+// API under /api/v1/agent/ that the operator console at /agent/ calls.
 //
 // Nothing here sets a cookie. Visitors send "Authorization: Bearer cv_…"
 // (the opaque token they got when starting a conversation); agents log in
@@ -101,7 +101,7 @@ type Config struct {
 	IPBurst, MessageBurst, StartBurst, LoginBurst int
 }
 
-// Server serves the chat API and the inbox page. Close it on shutdown so
+// Server serves the chat API. Close it on shutdown so
 // that open streams end.
 type Server struct {
 	store   storage.Store
@@ -261,16 +261,14 @@ func (s *Server) Close() {
 	})
 }
 
-// Mount adds the chat routes: the API (/api/v1/…) on api, which the server
-// puts behind its -origins CORS policy, and the inbox page (/agent/) on mux.
+// Mount adds the chat routes, the API (/api/v1/…), on api, which the
+// server puts behind its -origins CORS policy. The operator console at
+// /agent/ is a built page the server serves with the widget's files.
 func (s *Server) Mount(mux, api *http.ServeMux) {
-	h := s.Handler()
-	api.Handle("/api/v1/", h)
-	mux.Handle("/agent/", h)
-	mux.Handle("/agent", h)
+	api.Handle("/api/v1/", s.Handler())
 }
 
-// Handler returns the routes: /api/v1/… and /agent/…. Cross-origin policy
+// Handler returns the API routes under /api/v1/. Cross-origin policy
 // (CORS, -origins) is the caller's; the agent API refuses other origins
 // itself.
 func (s *Server) Handler() http.Handler {
@@ -310,19 +308,17 @@ func (s *Server) Handler() http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", s.guard(api))
-	mux.Handle("/agent/", inboxHandler())
-	mux.Handle("GET /agent", http.RedirectHandler("/agent/", http.StatusMovedPermanently))
 	return mux
 }
 
-// guard refuses other origins on the agent API (the inbox is served by
+// guard refuses other origins on the agent API (the console is served by
 // this server; -origins is for visitor pages), applies the per-IP rate
 // limit, answers unknown routes with JSON 404/405, and gives every request
 // but the streams a deadline (RequestTimeout).
 func (s *Server) guard(api *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if origin := r.Header.Get("Origin"); origin != "" && strings.HasPrefix(r.URL.Path, "/api/v1/agent/") && !sameOrigin(r, origin) {
-			s.writeError(w, r, errorf(CodeForbidden, "The agent API answers only the inbox page on this server."))
+			s.writeError(w, r, errorf(CodeForbidden, "The agent API answers only the console on this server."))
 			return
 		}
 		if ok, wait := s.ipLimit.allow(clientKey(r), s.now()); !ok {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
@@ -60,15 +61,32 @@ func newBrowserFor(t *testing.T, timeout time.Duration) *browser {
 	ctx := startChromium(t, timeout)
 	b := &browser{ctx: ctx}
 	require.NoError(t, chromedp.Listen(ctx, func(ev any) {
-		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
+		switch e := ev.(type) {
+		case *network.EventRequestWillBeSent:
 			b.mu.Lock()
 			b.requests = append(b.requests, e.Request.URL)
 			b.mu.Unlock()
+		case *runtime.EventExceptionThrown: // shown, so that a failure says why
+			t.Logf("page exception: %s %s", e.ExceptionDetails.Text, exceptionText(e.ExceptionDetails))
+		case *runtime.EventConsoleAPICalled: // a wasm panic's trace comes this way
+			var parts []string
+			for _, a := range e.Args {
+				parts = append(parts, string(a.Value)+a.Description)
+			}
+			t.Logf("page console.%s: %s", e.Type, strings.Join(parts, " "))
 		}
 	}))
 	_, err := chromedp.Call(ctx, network.Enable, network.EnableParams{})
 	require.NoError(t, err)
 	return b
+}
+
+// exceptionText is the message of a page exception, when it has one.
+func exceptionText(d *runtime.ExceptionDetails) string {
+	if d.Exception != nil {
+		return d.Exception.Description
+	}
+	return ""
 }
 
 // startChromium starts a headless Chromium with a fresh profile, gives it

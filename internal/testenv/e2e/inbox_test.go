@@ -34,7 +34,7 @@ func TestAgentInbox(t *testing.T) {
 	b.click(t, `document.querySelector('#login-form button')`)
 	b.waitFor(t, `document.getElementById('status').textContent === 'live'`)
 	assert.Equal(t, "ana", eval[string](t, b, `document.getElementById('agent-name').textContent`))
-	session := eval[string](t, b, `sessionStorage.getItem('crumbless-agent-session')`)
+	session := eval[string](t, b, `sessionStorage.getItem('crumbless-console-session')`)
 	assert.Contains(t, session, `"token":"ca_`)
 	assert.Empty(t, b.cookies(t), "no cookies")
 
@@ -130,10 +130,10 @@ func TestAgentInbox(t *testing.T) {
 	assert.Equal(t, 201, code)
 
 	// Log out: the token is gone and no longer accepted.
-	token := eval[string](t, b, `JSON.parse(sessionStorage.getItem('crumbless-agent-session')).token`)
+	token := eval[string](t, b, `JSON.parse(sessionStorage.getItem('crumbless-console-session')).data.token`)
 	b.click(t, `document.getElementById('logout')`)
 	b.waitFor(t, `document.getElementById('login-view').hidden === false`)
-	assert.False(t, eval[bool](t, b, `sessionStorage.getItem('crumbless-agent-session') !== null`))
+	assert.False(t, eval[bool](t, b, `sessionStorage.getItem('crumbless-console-session') !== null`))
 	require.Eventually(t, func() bool {
 		code, _ := call(t, "GET", p.base+"/api/v1/agent/conversations", token, "")
 		return code == 401

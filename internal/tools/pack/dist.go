@@ -21,6 +21,10 @@ import (
 // travel in the loader and the runtime.
 const demoStyles = "demo.css"
 
+// consolePrefix begins the staged names of the operator console's files
+// (console.html, console.wasm, console.js, console_exec.js, console.css).
+const consolePrefix = "console"
+
 // DistInputs are the files of a distribution that do not come from the
 // stage: the licence, the TypeScript declarations (optional) and the
 // hosting configs that the dist README points to.
@@ -34,7 +38,8 @@ type DistInputs struct {
 // (for pinning with SRI), the hashed runtime files, wasm_exec.js and styles,
 // crumbless.d.ts, disclosure.json, LICENSE, a README on hosting and an
 // example page, each raw + .br + .gz, and a manifest.json that lists them.
-// The demo pages of the server are left out.
+// The demo pages of the server and the operator console (console*, which
+// only the server serves) are left out.
 func Dist(files []File, version string, in DistInputs) ([]File, error) {
 	if len(in.License) == 0 {
 		return nil, fmt.Errorf("the distribution needs a LICENSE")
@@ -43,7 +48,7 @@ func Dist(files []File, version string, in DistInputs) ([]File, error) {
 	var loader File
 	for _, f := range files {
 		switch {
-		case f.Name == assets.ManifestName, strings.HasSuffix(f.Name, ".html"), f.Name == demoStyles:
+		case f.Name == assets.ManifestName, strings.HasSuffix(f.Name, ".html"), f.Name == demoStyles, strings.HasPrefix(f.Name, consolePrefix):
 			continue
 		case f.Name == loaderName:
 			loader = f

@@ -40,6 +40,9 @@ func TestDistHasEveryFileAndAPinnedLoader(t *testing.T) {
 			}
 			assert.NotContains(t, paths, "index.html", "the server's demo page stays out")
 			assert.NotContains(t, paths, byName(files)["demo.css"].Path)
+			for _, name := range []string{"console.html", "console.wasm", "console.js", "console_exec.js"} {
+				assert.NotContains(t, paths, byName(files)[name].Path, "the console stays out")
+			}
 			for _, p := range []string{"crumbless.js", byName(files)["crumbless.wasm"].Path, byName(files)["wasm_exec.js"].Path,
 				"manifest.json", "disclosure.json", "LICENSE", "README.md", "example.html"} {
 				assert.Contains(t, paths, p)

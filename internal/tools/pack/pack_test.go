@@ -24,13 +24,30 @@ import (
 
 func stage() fstest.MapFS {
 	return fstest.MapFS{
-		"crumbless.js":   {Data: []byte(`var assets = "__CRUMBLESS_ASSETS__"; load(assets.wasm);`)},
-		"crumbless.wasm": {Data: append([]byte("\x00asm\x01\x00\x00\x00"), bytes.Repeat([]byte("code"), 500)...)},
-		"wasm_exec.js":   {Data: []byte(strings.Repeat("go runtime glue;", 100))},
-		"demo.css":       {Data: []byte("body{color:red}")},
-		"panel.css":      {Data: []byte(".panel>.state{color:red}\n")},
-		"index.html":     {Data: []byte(`<link href="/demo.css"><script src="/crumbless.js"></script>`)},
-		".DS_Store":      {Data: []byte("junk")},
+		"crumbless.js":    {Data: []byte(`var assets = "__CRUMBLESS_ASSETS__"; load(assets.wasm);`)},
+		"crumbless.wasm":  {Data: append([]byte("\x00asm\x01\x00\x00\x00"), bytes.Repeat([]byte("code"), 500)...)},
+		"wasm_exec.js":    {Data: []byte(strings.Repeat("go runtime glue;", 100))},
+		"demo.css":        {Data: []byte("body{color:red}")},
+		"panel.css":       {Data: []byte(".panel>.state{color:red}\n")},
+		"index.html":      {Data: []byte(`<link href="/demo.css"><script src="/crumbless.js"></script>`)},
+		".DS_Store":       {Data: []byte("junk")},
+		"console.html":    {Data: []byte(`<script src="/console_exec.js"></script><script src="/console.js" data-wasm="/console.wasm"></script>`)},
+		"console.wasm":    {Data: append([]byte("\x00asm\x01\x00\x00\x00"), bytes.Repeat([]byte("agent"), 500)...)},
+		"console.js":      {Data: []byte("boot()")},
+		"console_exec.js": {Data: []byte("glue()")},
+	}
+}
+
+// TestBuildLinksTheConsolePage: the console's page names its script,
+// wasm_exec.js and wasm by their hashed paths.
+func TestBuildLinksTheConsolePage(t *testing.T) {
+	files, err := Build(stage(), "1")
+	require.NoError(t, err)
+	m := byName(files)
+	page := string(m["console.html"].Raw)
+	for _, name := range []string{"console.js", "console_exec.js", "console.wasm"} {
+		assert.Regexp(t, `^a/console(_exec)?\.[0-9a-f]{10}\.(js|wasm)$`, m[name].Path)
+		assert.Contains(t, page, `"/`+m[name].Path+`"`, name)
 	}
 }
 
