@@ -26,7 +26,11 @@ type command struct {
 
 // commands are the subcommands; usage lists them all.
 var commands = []command{
-	{"agent add", "[-data ./data] [-db sqlite|postgres://…] NAME", "add an agent who signs in to the inbox at /agent/ (password on stdin)", runAgentAdd},
+	{"agent add", "[-data ./data] [-db sqlite|postgres://…] NAME", "add an agent who signs in to the console at /agent/ (password on stdin)", runAgentAdd},
+	{"agent list", "[-data ./data] [-db sqlite|postgres://…]", "list the agents with their open sessions", runAgentList},
+	{"agent remove", "[-data ./data] [-db sqlite|postgres://…] NAME", "remove an agent; their open consoles return to sign-in at once", runAgentRemove},
+	{"agent passwd", "[-data ./data] [-db sqlite|postgres://…] NAME", "set an agent's password (on stdin); their open consoles return to sign-in at once", runAgentPasswd},
+	{"agent logout-all", "[-data ./data] [-db sqlite|postgres://…] NAME", "end every session of an agent; their open consoles return to sign-in at once", runAgentLogoutAll},
 	{"data erase", "[-data ./data] [-db sqlite|postgres://…] CONVERSATION-ID…", "erase conversations and everything linked to them (messages, form submissions, network hash)", runDataErase},
 	{"data export", "[-data ./data] [-db sqlite|postgres://…] CONVERSATION-ID", "print everything stored about a conversation as JSON", runDataExport},
 	{"webhook add", "[-data ./data] [-db sqlite|postgres://…] [-events conversation.created,…] URL", "send events to URL, signed with a new secret (printed once)", runWebhookAdd},
@@ -64,43 +68,72 @@ func commandFlags(c command, out io.Writer) *flag.FlagSet {
 	return flags
 }
 
-// runAgentAdd is `crumbless agent add [-data ./data] [-db sqlite|postgres://…] NAME`:
-// it reads the password from the first line of standard input (so that it
-// never shows in the process list or shell history) and stores its bcrypt
-// hash.
-func runAgentAdd(c command, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+// openAgentStore parses c's flags, checks the agent NAME argument (when
+// withName) and opens the store the flags name.
+func openAgentStore(c command, args []string, stderr io.Writer, withName bool) (storage.Store, string, error) {
 	flags := commandFlags(c, stderr)
 	data := flags.String("data", "./data", "folder for the server's data")
 	db := flags.String("db", "sqlite", "database: sqlite (a file in -data) or a postgres:// URL")
 	if err := flags.Parse(args); err != nil {
-		return err
+		return nil, "", err
 	}
-	if flags.NArg() != 1 {
-		return fmt.Errorf("usage: crumbless %s %s", c.name, c.args)
+	want := 0
+	if withName {
+		want = 1
+	}
+	if flags.NArg() != want {
+		return nil, "", fmt.Errorf("usage: crumbless %s %s", c.name, c.args)
 	}
 	name := flags.Arg(0)
-	if !chat.ValidAgentName(name) {
-		return fmt.Errorf("agent name %q: use 1-64 characters of a-z, A-Z, 0-9, '.', '-' and '_'", name)
+	if withName && !chat.ValidAgentName(name) {
+		return nil, "", fmt.Errorf("agent name %q: use 1-64 characters of a-z, A-Z, 0-9, '.', '-' and '_'", name)
 	}
+	if err := os.MkdirAll(*data, 0o700); err != nil {
+		return nil, "", fmt.Errorf("data folder: %w", err)
+	}
+	st, err := server.OpenStore(context.Background(), *db, *data)
+	if err != nil {
+		return nil, "", err
+	}
+	return st, name, nil
+}
+
+// readPassword reads the password from the first line of standard input
+// (so that it never shows in the process list or shell history).
+func readPassword(stdin io.Reader, stdout io.Writer) (string, error) {
 	if f, ok := stdin.(*os.File); ok && isTerminal(f) {
 		fmt.Fprint(stdout, "password (8-72 bytes, echoed): ")
 	}
 	line, err := bufio.NewReader(io.LimitReader(stdin, 1024)).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("read password: %w", err)
+		return "", fmt.Errorf("read password: %w", err)
 	}
-	password := strings.TrimRight(line, "\r\n")
-	if err := os.MkdirAll(*data, 0o700); err != nil {
-		return fmt.Errorf("data folder: %w", err)
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// noAgent says that name is not an agent, for ErrNotFound.
+func noAgent(name string, err error) error {
+	if errors.Is(err, storage.ErrNotFound) {
+		return fmt.Errorf("no agent %q (crumbless agent list shows them)", name)
 	}
-	ctx := context.Background()
-	st, err := server.OpenStore(ctx, *db, *data)
+	return err
+}
+
+// runAgentAdd is `crumbless agent add [-data ./data] [-db sqlite|postgres://…] NAME`:
+// it reads the password from standard input and stores its bcrypt hash.
+func runAgentAdd(c command, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	st, name, err := openAgentStore(c, args, stderr, true)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	ctx := context.Background()
 	if _, err := st.AgentByName(ctx, name); err == nil {
 		return fmt.Errorf("agent %q exists already", name)
+	}
+	password, err := readPassword(stdin, stdout)
+	if err != nil {
+		return err
 	}
 	if err := chat.AddAgent(ctx, st, name, password, chat.BcryptCost, time.Now()); err != nil {
 		if errors.Is(err, storage.ErrConflict) {
@@ -109,6 +142,83 @@ func runAgentAdd(c command, args []string, stdin io.Reader, stdout, stderr io.Wr
 		return fmt.Errorf("agent add: %w", err)
 	}
 	fmt.Fprintf(stdout, "agent %q added\n", name)
+	return nil
+}
+
+// runAgentList is `crumbless agent list`: name, when added, open sessions.
+func runAgentList(c command, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	st, _, err := openAgentStore(c, args, stderr, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	list, err := st.Agents(context.Background(), time.Now().UnixMilli())
+	if err != nil {
+		return err
+	}
+	if len(list) == 0 {
+		fmt.Fprintln(stdout, "no agents (crumbless agent add NAME adds one)")
+		return nil
+	}
+	fmt.Fprintf(stdout, "%-24s %-20s %s\n", "NAME", "ADDED (UTC)", "SESSIONS")
+	for _, a := range list {
+		fmt.Fprintf(stdout, "%-24s %-20s %d\n", a.Name, time.UnixMilli(a.Created).UTC().Format("2006-01-02 15:04"), a.Sessions)
+	}
+	return nil
+}
+
+// runAgentRemove is `crumbless agent remove NAME`.
+func runAgentRemove(c command, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	st, name, err := openAgentStore(c, args, stderr, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.RemoveAgent(context.Background(), name); err != nil {
+		return noAgent(name, err)
+	}
+	fmt.Fprintf(stdout, "agent %q removed; their sessions ended\n", name)
+	return nil
+}
+
+// runAgentPasswd is `crumbless agent passwd NAME` (the new password on stdin).
+func runAgentPasswd(c command, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	st, name, err := openAgentStore(c, args, stderr, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ctx := context.Background()
+	if _, err := st.AgentByName(ctx, name); err != nil {
+		return noAgent(name, err)
+	}
+	password, err := readPassword(stdin, stdout)
+	if err != nil {
+		return err
+	}
+	hash, err := chat.HashPassword(password, chat.BcryptCost)
+	if err != nil {
+		return err
+	}
+	if err := st.SetAgentPassword(ctx, name, hash); err != nil {
+		return noAgent(name, err)
+	}
+	fmt.Fprintf(stdout, "password of agent %q changed; their sessions ended\n", name)
+	return nil
+}
+
+// runAgentLogoutAll is `crumbless agent logout-all NAME`.
+func runAgentLogoutAll(c command, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	st, name, err := openAgentStore(c, args, stderr, true)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	n, err := st.EndAgentSessions(context.Background(), name)
+	if err != nil {
+		return noAgent(name, err)
+	}
+	fmt.Fprintf(stdout, "agent %q: %d sessions ended\n", name, n)
 	return nil
 }
 

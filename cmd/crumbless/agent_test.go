@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -34,7 +35,7 @@ func TestAgentAdd(t *testing.T) {
 		{"short password", []string{"add", "-data", data, "cy"}, "short\n", "8-72 bytes"},
 		{"bad name", []string{"add", "-data", data, "no spaces"}, "correct horse\n", "agent name"},
 		{"no name", []string{"add", "-data", data}, "x\n", "usage"},
-		{"unknown verb", []string{"remove", "ana"}, "", "usage"},
+		{"unknown verb", []string{"rename", "ana"}, "", "usage"},
 		{"postgres", []string{"add", "-data", data, "-db", pgURL, "dee"}, "correct horse\n", ""},
 		{"postgres, name taken", []string{"add", "-data", data, "-db", pgURL, "dee"}, "correct horse\n", "exists already"},
 		{"postgres unreachable", []string{"add", "-db", "postgres://ana:s3cret-pw@127.0.0.1:1/x?connect_timeout=2", "dee"}, "correct horse\n", "postgres://ana:xxxxx@127.0.0.1:1/x"},
@@ -76,4 +77,82 @@ func TestAgentAdd(t *testing.T) {
 	d, err := pg.AgentByName(context.Background(), "dee")
 	require.NoError(t, err)
 	assert.NoError(t, bcrypt.CompareHashAndPassword([]byte(d.PasswordHash), []byte("correct horse")))
+}
+
+// TestAgentAccounts: list, passwd, logout-all and remove, each of which
+// but list ends the agent's sessions at once.
+func TestAgentAccounts(t *testing.T) {
+	data := t.TempDir()
+	agent := func(stdin string, args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(append([]string{"agent"}, args...), strings.NewReader(stdin), &out, io.Discard)
+		return out.String(), err
+	}
+	out, err := agent("", "list", "-data", data)
+	require.NoError(t, err)
+	assert.Contains(t, out, "no agents")
+	for _, name := range []string{"ana", "bob"} {
+		_, err := agent("correct horse\n", "add", "-data", data, name)
+		require.NoError(t, err)
+	}
+	ctx := context.Background()
+	st, err := storage.OpenSQLite(ctx, filepath.Join(data, "crumbless.db"))
+	require.NoError(t, err)
+	defer st.Close()
+	ana, err := st.AgentByName(ctx, "ana")
+	require.NoError(t, err)
+	far := time.Now().Add(time.Hour).UnixMilli()
+	session := func(tok string) {
+		t.Helper()
+		require.NoError(t, st.CreateSession(ctx, []byte(tok), ana.ID, time.Now().UnixMilli(), far))
+	}
+	open := func(tok string) bool {
+		_, err := st.SessionAgent(ctx, []byte(tok), time.Now().UnixMilli())
+		return err == nil
+	}
+	session("s1")
+	session("s2")
+	out, err = agent("", "list", "-data", data)
+	require.NoError(t, err)
+	assert.Regexp(t, `(?m)^ana\s+\d{4}-\d\d-\d\d \d\d:\d\d\s+2$`, out)
+	assert.Regexp(t, `(?m)^bob\s+.*\s0$`, out)
+
+	cases := []struct {
+		name    string
+		stdin   string
+		args    []string
+		want    string // in the output, or in the error when err
+		err     bool
+		endsAll bool
+	}{
+		{"logout-all", "", []string{"logout-all", "-data", data, "ana"}, `agent "ana": 3 sessions ended`, false, true},
+		{"logout-all unknown", "", []string{"logout-all", "-data", data, "cy"}, `no agent "cy"`, true, false},
+		{"passwd short", "short\n", []string{"passwd", "-data", data, "ana"}, "8-72 bytes", true, false},
+		{"passwd", "battery staple\n", []string{"passwd", "-data", data, "ana"}, "password of agent \"ana\" changed", false, true},
+		{"passwd unknown", "battery staple\n", []string{"passwd", "-data", data, "cy"}, `no agent "cy"`, true, false},
+		{"remove", "", []string{"remove", "-data", data, "ana"}, `agent "ana" removed`, false, true},
+		{"remove again", "", []string{"remove", "-data", data, "ana"}, `no agent "ana"`, true, false},
+		{"remove needs a name", "", []string{"remove", "-data", data}, "usage", true, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if c.endsAll {
+				session("t-" + c.name)
+			}
+			out, err := agent(c.stdin, c.args...)
+			if c.err {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), c.want)
+				return
+			}
+			require.NoError(t, err)
+			assert.Contains(t, out, c.want)
+			assert.False(t, open("t-"+c.name), "the session ended")
+		})
+	}
+	b, err := st.AgentByName(ctx, "bob")
+	require.NoError(t, err)
+	assert.NoError(t, bcrypt.CompareHashAndPassword([]byte(b.PasswordHash), []byte("correct horse")), "bob untouched")
+	_, err = st.AgentByName(ctx, "ana")
+	assert.ErrorIs(t, err, storage.ErrNotFound)
 }

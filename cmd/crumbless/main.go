@@ -1,11 +1,12 @@
 // Command crumbless serves the Crumbless widget, its demo page, the chat API
-// and the agent inbox (package server), and manages the agents who answer
+// and the operator console (package server), and manages the agents who answer
 // and the webhooks that receive its events.
 //
 //	crumbless [-addr 127.0.0.1:8080] [-data ./data] [-db sqlite|postgres://…] [-origins https://a,https://b]
 //	          [-log text|json] [-tls-cert cert.pem -tls-key key.pem]
 //	          [-trusted-proxies CIDR,… -public-url https://chat.example] …
-//	crumbless agent add [-data ./data] [-db sqlite|postgres://…] NAME   (password on stdin)
+//	crumbless agent add|passwd [-data ./data] [-db sqlite|postgres://…] NAME   (password on stdin)
+//	crumbless agent list|remove|logout-all [-data ./data] [-db …] [NAME]
 //	crumbless webhook add|list|remove|log …
 //
 // crumbless -h lists every flag. The widget's files are embedded at build

@@ -70,6 +70,8 @@ func (a *App) handle(ev sse.Event) {
 		}
 		a.in.AddSubmission(s)
 		a.renderSubmissions()
+	case "ended": // the session ended elsewhere: signed out, new password, agent removed
+		go a.expired()
 	case "erased":
 		var e struct {
 			Conversation int64 `js:"conversation"`

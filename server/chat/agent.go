@@ -382,7 +382,10 @@ func (s *Server) agentSubmissions(w http.ResponseWriter, r *http.Request) {
 }
 
 // agentEvents streams every conversation's events to an agent. While it
-// is open the team counts as online (presence).
+// is open the team counts as online (presence). It ends with an "ended"
+// event once the agent's session does (signed out, password changed,
+// agent removed: also from the CLI, in another process), checked every
+// SessionCheck.
 func (s *Server) agentEvents(w http.ResponseWriter, r *http.Request) {
 	sub, lastID, ok := s.subscribe(w, r, 0)
 	if !ok {
@@ -392,7 +395,34 @@ func (s *Server) agentEvents(w http.ResponseWriter, r *http.Request) {
 	defer s.releaseLease(sub)
 	s.presence.connect()
 	defer s.presence.disconnect()
+	token, _ := bearer(r, prefixAgent)
+	ended := make(chan struct{})
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	go s.watchSession(ctx, hashToken(token), ended)
 	s.serveStream(w, r, sub, lastID, func(ctx context.Context, after int64) ([]storage.Message, error) {
 		return s.store.AllMessages(ctx, after, 500)
-	})
+	}, ended)
+}
+
+// watchSession closes ended when the session tokenHash no longer exists
+// (a database that does not answer is not an ended session), or returns
+// when ctx is done.
+func (s *Server) watchSession(ctx context.Context, tokenHash []byte, ended chan<- struct{}) {
+	tick := time.NewTicker(s.cfg.SessionCheck)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		qctx, cancel := context.WithTimeout(ctx, s.cfg.RequestTimeout)
+		_, err := s.store.SessionAgent(qctx, tokenHash, s.nowMS())
+		cancel()
+		if errors.Is(err, storage.ErrNotFound) {
+			close(ended)
+			return
+		}
+	}
 }

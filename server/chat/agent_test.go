@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -179,4 +180,33 @@ func TestUnknownAgentCostsLikeAWrongPassword(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, bcrypt.MinCost, cost, "the dummy hash has the configured cost")
 	assert.Equal(t, BcryptCost, New(Config{Store: fx.store}).cfg.BcryptCost, "default cost")
+}
+
+// TestAgentStreamEndsWithItsSession: ending a session anywhere (here the
+// store, as the CLI in another process does) ends the agent's open stream
+// with an "ended" event, and the stream's reconnect is refused.
+func TestAgentStreamEndsWithItsSession(t *testing.T) {
+	cases := []struct {
+		name string
+		end  func(fx *fixture) error
+	}{
+		{"logout-all", func(fx *fixture) error { _, err := fx.store.EndAgentSessions(context.Background(), "ana"); return err }},
+		{"new password", func(fx *fixture) error { return fx.store.SetAgentPassword(context.Background(), "ana", "$2a$04$x") }},
+		{"agent removed", func(fx *fixture) error { return fx.store.RemoveAgent(context.Background(), "ana") }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			fx := newFixture(t, func(cfg *Config) { cfg.SessionCheck = 20 * time.Millisecond })
+			ts := serve(t, fx)
+			session := fx.login()
+			stream, res := openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader(session))
+			require.Equal(t, http.StatusOK, res.StatusCode)
+			require.NoError(t, c.end(fx))
+			ev := waitFor(stream, "ended", func(sseEvent) bool { return true })
+			assert.Equal(t, "session", ev.Data["reason"])
+			assert.True(t, stream.ended(), "the stream closes")
+			_, res = openStream(t, ts.URL, "/api/v1/agent/events", bearerHeader(session))
+			assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
+		})
+	}
 }

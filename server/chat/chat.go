@@ -78,6 +78,10 @@ type Config struct {
 	// a database that does not answer in time gives 503 unavailable.
 	RequestTimeout time.Duration
 	SessionTTL     time.Duration // agent sessions, 12 h
+	// SessionCheck is how often an open agent stream checks that its
+	// session still exists (2 s), so that ending it (the CLI's agent
+	// remove, passwd, logout-all) closes the agent's console at once.
+	SessionCheck time.Duration
 	// VisitorTokenTTL is how long a visitor token works unused
 	// (DefaultVisitorTokenTTL, the widget's lifetime for it); every use
 	// renews it.
@@ -148,6 +152,7 @@ func New(cfg Config) *Server {
 		cfg.StreamSendBuffer = 64 << 10
 	}
 	def(&cfg.SessionTTL, 12*time.Hour)
+	def(&cfg.SessionCheck, 2*time.Second)
 	def(&cfg.TicketTTL, 60*time.Second)
 	def(&cfg.PresenceGrace, 15*time.Second)
 	def(&cfg.PresenceBeat, 5*time.Second)

@@ -39,7 +39,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, conversation int
 	}
 	defer s.hub.unsubscribe(sub)
 	defer s.releaseLease(sub)
-	s.serveStream(w, r, sub, lastID, backlog)
+	s.serveStream(w, r, sub, lastID, backlog, nil)
 }
 
 // subscribe reads Last-Event-ID (-1 when absent: live events only) and
@@ -117,8 +117,10 @@ func (s *Server) releaseLease(sub *subscriber) {
 	}
 }
 
-// serveStream writes sub's events to w (see stream) until it ends.
-func (s *Server) serveStream(w http.ResponseWriter, r *http.Request, sub *subscriber, lastID int64, backlog backlogFunc) {
+// serveStream writes sub's events to w (see stream) until it ends. When
+// ended (may be nil) is closed, the stream says so with an "ended" event
+// and closes: the agent's session is over.
+func (s *Server) serveStream(w http.ResponseWriter, r *http.Request, sub *subscriber, lastID int64, backlog backlogFunc, ended <-chan struct{}) {
 	conversation := sub.conversation
 	rc := http.NewResponseController(w)
 	_ = rc.SetReadDeadline(time.Time{}) // the server's ReadTimeout must not end a stream
@@ -184,6 +186,9 @@ func (s *Server) serveStream(w http.ResponseWriter, r *http.Request, sub *subscr
 		case <-r.Context().Done():
 			return
 		case <-s.done:
+			return
+		case <-ended:
+			write(formatEvent(0, "ended", []byte(`{"reason":"session"}`)))
 			return
 		case <-beat.C:
 			if !write(": ping\n\n") {

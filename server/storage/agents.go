@@ -95,3 +95,87 @@ func (s *store) TicketConversation(ctx context.Context, tokenHash []byte, now in
 	}
 	return id, nil
 }
+
+// Agents implements Store.
+func (s *store) Agents(ctx context.Context, now int64) ([]AgentSummary, error) {
+	rows, err := s.query(ctx, `SELECT a.name, a.created_at,
+		(SELECT COUNT(*) FROM sessions s WHERE s.agent_id = a.id AND s.expires_at > ?)
+		FROM agents a ORDER BY a.name`, now)
+	list, err := scanAll(rows, err, func(r scanner) (AgentSummary, error) {
+		var a AgentSummary
+		return a, r.Scan(&a.Name, &a.Created, &a.Sessions)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("agents: %w", err)
+	}
+	return list, nil
+}
+
+// RemoveAgent implements Store. The sessions go with the agent (ON DELETE
+// CASCADE); deleting them first keeps that true of a database whose
+// foreign keys are off.
+func (s *store) RemoveAgent(ctx context.Context, name string) error {
+	err := s.tx(ctx, func(tx runner) error {
+		if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE agent_id = (SELECT id FROM agents WHERE name = ?)`, name); err != nil {
+			return err
+		}
+		return affected(tx.exec(ctx, `DELETE FROM agents WHERE name = ?`, name))
+	})
+	if err != nil {
+		return fmt.Errorf("remove agent %q: %w", name, err)
+	}
+	return nil
+}
+
+// SetAgentPassword implements Store.
+func (s *store) SetAgentPassword(ctx context.Context, name, passwordHash string) error {
+	err := s.tx(ctx, func(tx runner) error {
+		if err := affected(tx.exec(ctx, `UPDATE agents SET password_hash = ? WHERE name = ?`, passwordHash, name)); err != nil {
+			return err
+		}
+		_, err := tx.exec(ctx, `DELETE FROM sessions WHERE agent_id = (SELECT id FROM agents WHERE name = ?)`, name)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("agent %q: set password: %w", name, err)
+	}
+	return nil
+}
+
+// EndAgentSessions implements Store.
+func (s *store) EndAgentSessions(ctx context.Context, name string) (int64, error) {
+	var n int64
+	err := s.tx(ctx, func(tx runner) error {
+		var id int64
+		if err := tx.row(ctx, `SELECT id FROM agents WHERE name = ?`, name).Scan(&id); errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		} else if err != nil {
+			return err
+		}
+		res, err := tx.exec(ctx, `DELETE FROM sessions WHERE agent_id = ?`, id)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("agent %q: end sessions: %w", name, err)
+	}
+	return n, nil
+}
+
+// affected turns an exec that changed no row into ErrNotFound.
+func affected(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}

@@ -118,6 +118,18 @@ type Store interface {
 	SessionAgent(ctx context.Context, tokenHash []byte, now int64) (AgentAccount, error)
 	// DeleteSession ends a session.
 	DeleteSession(ctx context.Context, tokenHash []byte) error
+	// Agents lists the agents by name, with how many sessions each has
+	// open at now.
+	Agents(ctx context.Context, now int64) ([]AgentSummary, error)
+	// RemoveAgent deletes an agent and ends its sessions (their messages
+	// stay, without the name); ErrNotFound when there is no such agent.
+	RemoveAgent(ctx context.Context, name string) error
+	// SetAgentPassword replaces an agent's password hash and ends its
+	// sessions; ErrNotFound when there is no such agent.
+	SetAgentPassword(ctx context.Context, name, passwordHash string) error
+	// EndAgentSessions ends every session of an agent and returns how many
+	// there were; ErrNotFound when there is no such agent.
+	EndAgentSessions(ctx context.Context, name string) (int64, error)
 
 	Close() error
 }
@@ -193,6 +205,13 @@ type Submission struct {
 	Fields         map[string]string
 	Created        int64
 	Lang           string // the language the form was shown in ("" when not recorded)
+}
+
+// AgentSummary is an agent as the CLI lists it.
+type AgentSummary struct {
+	Name     string
+	Created  int64 // unix ms
+	Sessions int   // open at the time asked
 }
 
 // AgentAccount is a person who answers in the inbox.

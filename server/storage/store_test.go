@@ -233,6 +233,57 @@ func TestAgentsAndSessions(t *testing.T) {
 	})
 }
 
+// TestAgentAccounts: list, end sessions, new password and removal, each
+// ending the agent's sessions at once; an agent's messages outlive it.
+func TestAgentAccounts(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, kind backend) {
+		ctx := context.Background()
+		s := kind.open(t)
+		ana, err := s.AddAgent(ctx, "ana", "h1", 1)
+		require.NoError(t, err)
+		bob, err := s.AddAgent(ctx, "bob", "h2", 2)
+		require.NoError(t, err)
+		require.NoError(t, s.CreateSession(ctx, []byte("a1"), ana.ID, 10, 1000))
+		require.NoError(t, s.CreateSession(ctx, []byte("a2"), ana.ID, 10, 1000))
+		require.NoError(t, s.CreateSession(ctx, []byte("b1"), bob.ID, 10, 1000))
+		list, err := s.Agents(ctx, 20)
+		require.NoError(t, err)
+		assert.Equal(t, []AgentSummary{{"ana", 1, 2}, {"bob", 2, 1}}, list)
+
+		n, err := s.EndAgentSessions(ctx, "ana")
+		require.NoError(t, err)
+		assert.EqualValues(t, 2, n)
+		_, err = s.SessionAgent(ctx, []byte("a1"), 20)
+		assert.ErrorIs(t, err, ErrNotFound)
+		_, err = s.EndAgentSessions(ctx, "nobody")
+		assert.ErrorIs(t, err, ErrNotFound)
+
+		require.NoError(t, s.SetAgentPassword(ctx, "bob", "h3"))
+		got, err := s.AgentByName(ctx, "bob")
+		require.NoError(t, err)
+		assert.Equal(t, "h3", got.PasswordHash)
+		_, err = s.SessionAgent(ctx, []byte("b1"), 20)
+		assert.ErrorIs(t, err, ErrNotFound, "a new password ends the sessions")
+		assert.ErrorIs(t, s.SetAgentPassword(ctx, "nobody", "x"), ErrNotFound)
+
+		c, err := s.CreateConversation(ctx, []byte("v"), "", nil, 30)
+		require.NoError(t, err)
+		_, _, err = s.AddMessage(ctx, Message{ConversationID: c.ID, ClientID: "m", Author: Agent, AgentID: bob.ID, Body: "hi", Created: 31})
+		require.NoError(t, err)
+		require.NoError(t, s.CreateSession(ctx, []byte("b2"), bob.ID, 40, 1000))
+		require.NoError(t, s.RemoveAgent(ctx, "bob"))
+		_, err = s.SessionAgent(ctx, []byte("b2"), 50)
+		assert.ErrorIs(t, err, ErrNotFound, "removal ends the sessions")
+		_, err = s.AgentByName(ctx, "bob")
+		assert.ErrorIs(t, err, ErrNotFound)
+		assert.ErrorIs(t, s.RemoveAgent(ctx, "bob"), ErrNotFound)
+		msgs, err := s.Messages(ctx, c.ID, 0, 10)
+		require.NoError(t, err)
+		require.Len(t, msgs, 1, "the agent's messages stay")
+		assert.Equal(t, "hi", msgs[0].Body)
+	})
+}
+
 func TestRestartKeepsData(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, kind backend) {
 		ctx := context.Background()
