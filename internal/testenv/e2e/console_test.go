@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
@@ -209,4 +210,97 @@ func TestConsoleSessionEnds(t *testing.T) {
 	signIn(t, b, "ana", "battery staple")
 	b.waitFor(t, `document.getElementById('login-error').textContent !== ''`)
 	assert.True(t, eval[bool](t, b, `document.getElementById('inbox-view').hidden`))
+}
+
+// TestConsolePreferencesAndAccessibility: preferences chosen in one console
+// tab (theme, language, density, a collapsed panel) reach another open tab
+// at once and survive a reload, in declared crumbless-console- keys shown
+// in "What this console stores"; Arabic turns the page right to left; and
+// axe-core finds no WCAG 2.2 A/AA violation in any view, in both themes,
+// in English and Arabic.
+func TestConsolePreferencesAndAccessibility(t *testing.T) {
+	axePath := os.Getenv("CRUMBLESS_AXE")
+	require.NotEmpty(t, axePath, "CRUMBLESS_AXE must name axe.min.js (make test-e2e installs it)")
+	axe, err := os.ReadFile(axePath)
+	require.NoError(t, err)
+	data := t.TempDir()
+	addAgent(t, data, "ana", "correct horse")
+	p := startChatProcess(t, data)
+	code, start := call(t, "POST", p.base+"/api/v1/conversations", "", `{"site":"demo"}`)
+	require.Equal(t, 201, code)
+	code, _ = call(t, "POST", p.base+"/api/v1/conversation/messages", start["token"].(string), `{"id":"v1","body":"مرحبا، أين طردي؟"}`)
+	require.Equal(t, 201, code)
+	code, _ = call(t, "POST", p.base+"/api/v1/forms/contact/submissions", start["token"].(string), inboxContactForm)
+	require.Equal(t, 201, code)
+
+	b := newBrowserFor(t, 6*time.Minute) // 13 scans
+	collectCSPViolations(t, b)
+	b.do(t, chromedp.Navigate(p.base+"/agent/"))
+	b.waitFor(t, `document.getElementById('login-view').hidden === false`)
+	scan := func(t *testing.T, b *browser) {
+		t.Helper()
+		b.do(t, chromedp.Evaluate[chromedp.Void](string(axe)))
+		found := evalPromise[[]violation](t, b, `axe.run(document, {
+			runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']},
+			resultTypes: ['violations']
+		}).then(r => r.violations)`)
+		for _, f := range found {
+			var where []string
+			for _, n := range f.Nodes {
+				where = append(where, strings.TrimSpace(n.Summary)+" at "+toString(n.Target))
+			}
+			assert.Fail(t, "axe: "+f.ID+": "+f.Help, strings.Join(where, "\n"))
+		}
+	}
+	t.Run("sign-in", func(t *testing.T) { scan(t, b) })
+	signIn(t, b, "ana", "correct horse")
+	b.waitFor(t, `document.getElementById('status').textContent === 'live'`)
+	other := b.newTab(t)
+	inboxLogin(t, other, p.base, "ana", "correct horse")
+
+	choose := func(id, v string) {
+		t.Helper()
+		b.do(t, chromedp.Evaluate[chromedp.Void](`(() => { const s = document.getElementById('`+id+`'); s.value = '`+v+`'; s.dispatchEvent(new Event('change')) })()`))
+	}
+	b.click(t, `document.getElementById('tab-settings')`)
+	b.waitFor(t, `document.getElementById('settings-pane').hidden === false`)
+	choose("pref-theme", "dark")
+	choose("pref-lang", "ar")
+	choose("pref-density", "compact")
+	b.click(t, `document.getElementById('tab-conversations')`)
+	b.click(t, `document.getElementById('list-toggle')`)
+	for _, tab := range []*browser{b, other} {
+		tab.waitFor(t, `document.documentElement.dataset.theme === 'dark' && document.documentElement.lang === 'ar' && document.documentElement.dir === 'rtl'`)
+		tab.waitFor(t, `document.documentElement.dataset.density === 'compact' && document.getElementById('list-body').hidden`)
+		assert.Equal(t, "تسجيل الخروج", eval[string](t, tab, `document.querySelector('#logout [data-t]').textContent`))
+	}
+	keys := eval[[]string](t, b, `Object.keys(localStorage).sort()`)
+	assert.Equal(t, []string{"crumbless-console-collapsed", "crumbless-console-density", "crumbless-console-lang", "crumbless-console-theme"}, keys)
+	shown := eval[[]string](t, b, `[...document.querySelectorAll('#stores-rows code')].map(c => c.textContent)`)
+	for _, k := range append(keys, "crumbless-console-session") {
+		assert.Contains(t, shown, k, "declared in What this console stores")
+	}
+	assert.Contains(t, eval[string](t, b, `localStorage.getItem('crumbless-console-theme')`), `"data":"dark"`, "in the widget's envelope")
+	b.do(t, chromedp.Reload())
+	b.waitFor(t, `document.getElementById('status').textContent === 'مباشر'`)
+	assert.Equal(t, "dark", eval[string](t, b, `document.documentElement.dataset.theme`), "kept over a reload")
+	b.screenshot(t, "console-3-arabic-dark")
+	b.click(t, `document.getElementById('list-toggle')`)
+	b.waitFor(t, `!document.getElementById('list-body').hidden`)
+
+	b.click(t, `document.querySelector('#conversation-list button')`)
+	b.waitFor(t, `document.querySelectorAll('#transcript li').length === 1`)
+	for _, v := range []struct{ theme, lang string }{{"light", "en"}, {"dark", "en"}, {"light", "ar"}, {"dark", "ar"}} {
+		choose("pref-theme", v.theme)
+		choose("pref-lang", v.lang)
+		b.waitFor(t, `document.documentElement.lang === '`+v.lang+`' && document.documentElement.dataset.theme === '`+v.theme+`'`)
+		for _, view := range []string{"conversations", "submissions", "settings"} {
+			t.Run(v.theme+"/"+v.lang+"/"+view, func(t *testing.T) {
+				b.click(t, `document.getElementById('tab-`+view+`')`)
+				b.waitFor(t, `document.getElementById('`+view+`-pane').hidden === false`)
+				scan(t, b)
+			})
+		}
+	}
+	assert.Empty(t, eval[[]string](t, b, `window.__csp`), "CSP violations in the console")
 }
