@@ -160,6 +160,8 @@ bench: build $(WASMEXEC)
 	PATH="$(TOOLS):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench . -benchtime 1s ./wasm/store/ | grep -E '^Benchmark'
 	@echo; echo "store: brotli cost (a program touching storage through syscall/js alone, then through package store)"
 	$(GO) run ./internal/bench/wasmcost ./wasm/store/internal/probe/without ./wasm/store/internal/probe/with
+	@echo; echo "console: load, sign-in to ready, visitor POST to notification (its wasm's size is in the table above)"
+	$(GO) run ./internal/bench/consolebench -bin bin/crumbless
 	@echo; echo "loader: what the widget costs an embedding page"
 	$(GO) run ./internal/bench/loaderbench -bin bin/crumbless
 	@echo; echo "views: render a 500-message conversation, switch views (Chromium, ns per op)"
