@@ -151,7 +151,8 @@ screenshots: build
 	@mkdir -p docs/images
 	cp out/e2e/readme-home.png out/e2e/readme-chat.png docs/images/
 
-## bench: web file sizes (raw, gzip, brotli), the wasm budget, store Get/Set cost and size; never part of make test
+## bench: web file sizes (raw, gzip, brotli), the wasm budget, store Get/Set cost and size, the loader's cost,
+## views, tabs, click to ready per engine against its Go hello world; never part of make test
 bench: build $(WASMEXEC)
 	$(GO) run ./internal/bench/sizes $(WEB)
 	@echo; echo "wasm: the Go hello world and the widget, brotli; the widget's budget is 1.5 × the hello world"
@@ -168,6 +169,8 @@ bench: build $(WASMEXEC)
 	PATH="$(TOOLS):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench . -benchtime 20x ./wasm/views/ | grep -E '^Benchmark'
 	@echo; echo "tabs and networks: server streams per visitor, leader takeover, outbox drain (Chromium)"
 	$(GO) run ./internal/bench/tabsbench -bin bin/crumbless
+	@echo; echo "engines: click to ready in Chromium, Firefox ESR and WebKitGTK, against each engine's Go hello world"
+	$(GO) run ./internal/bench/enginebench -bin bin/crumbless -web $(WEB)
 
 ## bench-chat: chat delivery latency with 1,000 agent streams, messages/s, RSS with 10,000 idle streams;
 ## then the same on PostgreSQL (a throwaway cluster, fsync on): one instance, and two (POST on one, streams on the other)
