@@ -13,7 +13,9 @@
 // the hello world from a static server on 127.0.0.1 that serves it with
 // the same wasm_exec.js the widget loads and picks brotli, gzip or
 // identity from Accept-Encoding as the server does. Every run is cold: a
-// fresh browser with a fresh profile, one navigation, one click. Both
+// fresh browser with a fresh profile, one navigation, one click; the widget
+// with data-prefetch="none" (loaderbench's cold cache: the pointer moving
+// onto the launcher before the click starts no prefetch). Both
 // times are taken in the page with performance.now(), from the click event
 // to the node (hello world) or to crumbless('on', 'ready') (widget); the
 // median of -runs runs is printed.
@@ -87,6 +89,7 @@ func main() {
 	runs := flag.Int("runs", 5, "cold runs per engine and page (the median is printed)")
 	engines := flag.String("engines", strings.Join(webdriver.Engines, ","), "engines to measure, comma-separated")
 	verbose := flag.Bool("v", false, "relay the drivers' and browsers' output")
+	detail := flag.Bool("detail", false, "log each run's time and the resources fetched after the click (ms from the click)")
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("enginebench: ")
@@ -116,7 +119,7 @@ func main() {
 	if *verbose {
 		logw = os.Stderr
 	}
-	b := bench{floor: floor, tmp: tmp, log: logw}
+	b := bench{floor: floor, tmp: tmp, log: logw, detail: *detail}
 	var rows []row
 	for _, engine := range strings.Split(*engines, ",") {
 		engine = strings.TrimSpace(engine)
@@ -130,9 +133,10 @@ func main() {
 }
 
 type bench struct {
-	floor *floorServer
-	tmp   string
-	log   io.Writer
+	floor  *floorServer
+	tmp    string
+	log    io.Writer
+	detail bool
 }
 
 // row is one engine's result; err says why it has none.
@@ -210,6 +214,14 @@ func (b bench) clickToDone(engine, url, target string) (float64, string, error) 
 	}
 	if ms <= 0 {
 		return 0, br.Version, fmt.Errorf("%s: no time from the click to done (%v)", url, ms)
+	}
+	if b.detail {
+		var res []string
+		if err := tab.Eval(ctx, `performance.getEntriesByType('resource').filter(e => e.startTime >= __clickAt - 1).map(e =>
+			new URL(e.name).pathname.split('/').pop() + ' ' + Math.round(e.startTime - __clickAt) + '–' + Math.round(e.responseEnd - __clickAt))`, &res); err != nil {
+			return 0, br.Version, err
+		}
+		log.Printf("%s %s: %.0f ms; fetched after the click: %s", engine, url, ms, strings.Join(res, ", "))
 	}
 	return ms, br.Version, nil
 }
@@ -297,7 +309,7 @@ func (f *floorServer) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprintf(w, `<!doctype html><html lang="en"><title>Shop</title><h1>Shop</h1><p>A page of another origin.</p>
 <script>%s
-%s</script><script src="%s/crumbless.js" data-site="demo" async></script></html>`, clickProbe, readyProbe, f.widgetBase)
+%s</script><script src="%s/crumbless.js" data-site="demo" data-prefetch="none" async></script></html>`, clickProbe, readyProbe, f.widgetBase)
 		return
 	}
 	bodies, ok := f.files[r.URL.Path]
