@@ -97,39 +97,48 @@ func main() {
 		log.Fatal("-runs must be at least 1")
 	}
 
-	tmp, err := os.MkdirTemp("", "enginebench-")
-	if err != nil {
+	if err := run(*bin, *web, *engines, *runs, *verbose, *detail); err != nil {
 		log.Fatal(err)
 	}
-	defer os.RemoveAll(tmp)
-	floor, err := newFloorServer(tmp, *web)
+}
+
+// run measures every engine of the comma-separated list engines and
+// prints the table; it fails only when it cannot serve the pages.
+func run(bin, web, engines string, runs int, verbose, detail bool) error {
+	tmp, err := os.MkdirTemp("", "enginebench-")
 	if err != nil {
-		log.Fatal(err)
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	floor, err := newFloorServer(tmp, web)
+	if err != nil {
+		return err
 	}
 	defer floor.Close()
 
-	srv, err := launch.Start(context.Background(), launch.Options{Bin: *bin, Args: []string{"-data", filepath.Join(tmp, "data")}})
+	srv, err := launch.Start(context.Background(), launch.Options{Bin: bin, Args: []string{"-data", filepath.Join(tmp, "data")}})
 	if err != nil {
-		log.Fatalf("start %s: %v", *bin, err)
+		return fmt.Errorf("start %s: %w", bin, err)
 	}
 	defer srv.Stop()
 	floor.widgetBase = srv.URL
 
 	var logw io.Writer = io.Discard
-	if *verbose {
+	if verbose {
 		logw = os.Stderr
 	}
-	b := bench{floor: floor, tmp: tmp, log: logw, detail: *detail}
+	b := bench{floor: floor, tmp: tmp, log: logw, detail: detail}
 	var rows []row
-	for _, engine := range strings.Split(*engines, ",") {
+	for _, engine := range strings.Split(engines, ",") {
 		engine = strings.TrimSpace(engine)
-		r := b.measure(engine, *runs)
+		r := b.measure(engine, runs)
 		if r.err != nil {
 			log.Printf("%s: %v", engine, r.err)
 		}
 		rows = append(rows, r)
 	}
-	printTable(rows, *runs)
+	printTable(rows, runs)
+	return nil
 }
 
 type bench struct {
