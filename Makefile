@@ -152,7 +152,7 @@ screenshots: build
 	cp out/e2e/readme-home.png out/e2e/readme-chat.png docs/images/
 
 ## bench: web file sizes (raw, gzip, brotli), the wasm budget, store Get/Set cost and size, the loader's cost,
-## views, tabs, click to ready per engine against its Go hello world; never part of make test
+## the console, views, tabs, click to ready per engine against its Go hello world; never part of make test
 bench: build $(WASMEXEC)
 	$(GO) run ./internal/bench/sizes $(WEB)
 	@echo; echo "wasm: the Go hello world and the widget, brotli; the widget's budget is 1.5 × the hello world"
