@@ -27,11 +27,11 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/crumbless/crumbless/internal/bench/stats"
 	"github.com/crumbless/crumbless/server/assets"
 )
 
@@ -203,7 +203,7 @@ func printTable(scenarios []scenario, servers []*server, results map[string][]re
 			p99 = append(p99, float64(r.p99))
 			cpu = append(cpu, float64(r.cpuPerReq))
 		}
-		return medians{median(rps), time.Duration(median(p99)), time.Duration(median(cpu))}
+		return medians{stats.Median(rps), time.Duration(stats.Median(p99)), time.Duration(stats.Median(cpu))}
 	}
 	// table prints one row a scenario: a cell a server, then Crumbless
 	// against nginx and Caddy.
@@ -229,18 +229,6 @@ func printTable(scenarios []scenario, servers []*server, results map[string][]re
 	table("nginx CPU/req | Caddy CPU/req | Crumbless CPU/req | efficiency ÷ nginx | ÷ Caddy",
 		func(m medians) string { return m.cpu.Round(100 * time.Nanosecond).String() },
 		func(c, o medians) float64 { return float64(o.cpu) / float64(c.cpu) })
-}
-
-func median(v []float64) float64 {
-	if len(v) == 0 {
-		return 0
-	}
-	s := slices.Clone(v)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // findWasm returns the path of the hashed wasm from the manifest.

@@ -45,11 +45,6 @@ func TestParseWrk(t *testing.T) {
 	assert.ErrorContains(t, err, "99%")
 }
 
-func TestMedian(t *testing.T) {
-	assert.Equal(t, 3.0, median([]float64{5, 1, 3}))
-	assert.Equal(t, 2.5, median([]float64{4, 1, 3, 2}))
-}
-
 func TestParseStat(t *testing.T) {
 	pid, ppid, cpu, ok := parseStat("4242 (nginx: worker (x)) S 4241 4241 1 0 -1 4194624 120 0 0 0 150 25 0 0 20 0 1 0 100 0 0")
 	require.True(t, ok)

@@ -26,7 +26,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,6 +34,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/crumbless/crumbless/internal/bench/stats"
 	"github.com/crumbless/crumbless/internal/testenv/launch"
 )
 
@@ -164,9 +164,9 @@ func run(bin, chromium string, runs int) error {
 		time.Sleep(600 * time.Millisecond) // under the per-conversation message rate
 	}
 	fmt.Printf("| console (median of %d) | ms |\n|---|---:|\n", runs)
-	fmt.Printf("| load to sign-in form | %.0f |\n", median(load))
-	fmt.Printf("| sign-in click to inbox ready (with bcrypt cost 12) | %.0f |\n", median(ready))
-	fmt.Printf("| visitor POST to notification | %.0f |\n", median(notify))
+	fmt.Printf("| load to sign-in form | %.0f |\n", stats.Median(load))
+	fmt.Printf("| sign-in click to inbox ready (with bcrypt cost 12) | %.0f |\n", stats.Median(ready))
+	fmt.Printf("| visitor POST to notification | %.0f |\n", stats.Median(notify))
 	return nil
 }
 
@@ -199,10 +199,4 @@ func post(url, token, body string, out any) error {
 		return json.NewDecoder(res.Body).Decode(out)
 	}
 	return nil
-}
-
-func median(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	return s[len(s)/2]
 }

@@ -40,6 +40,7 @@ import (
 
 	"github.com/andybalholm/brotli"
 
+	"github.com/crumbless/crumbless/internal/bench/stats"
 	"github.com/crumbless/crumbless/internal/testenv/debian"
 	"github.com/crumbless/crumbless/internal/testenv/launch"
 	"github.com/crumbless/crumbless/internal/testenv/wasmsize"
@@ -411,7 +412,7 @@ func printTable(rows []row, runs int) {
 			fmt.Printf("| %s | %s | — | — | — | not measured: %s |\n", r.engine, orDash(r.version), oneLine(r.err))
 			continue
 		}
-		f, w := median(r.floor), median(r.widget)
+		f, w := stats.Median(r.floor), stats.Median(r.widget)
 		fmt.Printf("| %s | %s | %s | %.0f (%.0f–%.0f) | %.0f (%.0f–%.0f) | %.2f |\n", r.engine, r.version, r.coding,
 			f, minOf(r.floor), maxOf(r.floor), w, minOf(r.widget), maxOf(r.widget), w/f)
 	}
@@ -446,16 +447,4 @@ func sorted(v []float64) []float64 {
 	s := append([]float64(nil), v...)
 	sort.Float64s(s)
 	return s
-}
-
-func median(v []float64) float64 {
-	if len(v) == 0 {
-		return 0
-	}
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }

@@ -49,6 +49,7 @@ import (
 	"github.com/chromedp/cdproto/tracing"
 	"github.com/chromedp/chromedp"
 
+	"github.com/crumbless/crumbless/internal/bench/stats"
 	"github.com/crumbless/crumbless/internal/testenv/launch"
 )
 
@@ -114,10 +115,10 @@ func main() {
 	fmt.Printf("\n### Click to panel ready (median of %d, ms)\n\n| cache | median | min | max |\n|---|---:|---:|---:|\n", *runs)
 	for _, mode := range []string{"cold cache", "hover-prefetched", "warm cache"} {
 		v := clicks[mode]
-		fmt.Printf("| %s | %.1f | %.1f | %.1f |\n", mode, median(v), minOf(v), maxOf(v))
+		fmt.Printf("| %s | %.1f | %.1f | %.1f |\n", mode, stats.Median(v), minOf(v), maxOf(v))
 	}
 	fmt.Printf("\n### Memory after opening (median of %d)\n\n| what | MB |\n|---|---:|\n", *runs)
-	fmt.Printf("| JS heap used | %.1f |\n| wasm linear memory | %.1f |\n", median(heap)/1e6, median(wasmMem)/1e6)
+	fmt.Printf("| JS heap used | %.1f |\n| wasm linear memory | %.1f |\n", stats.Median(heap)/1e6, stats.Median(wasmMem)/1e6)
 }
 
 type bench struct {
@@ -504,14 +505,14 @@ func printBefore(runs []beforeRun) {
 		for _, r := range runs {
 			v = append(v, r.bytes[p])
 		}
-		fmt.Printf("| `%s` | %.0f |\n", p, median(v))
+		fmt.Printf("| `%s` | %.0f |\n", p, stats.Median(v))
 	}
 	pick := func(f func(beforeRun) float64) float64 {
 		var v []float64
 		for _, r := range runs {
 			v = append(v, f(r))
 		}
-		return median(v)
+		return stats.Median(v)
 	}
 	fmt.Printf("\n| main thread (median) | ms |\n|---|---:|\n")
 	fmt.Printf("| loader script work (EvaluateScript + FunctionCall of crumbless.js, compile included), CPU | %.2f |\n", pick(func(r beforeRun) float64 { return r.loaderCPU }))
@@ -607,18 +608,6 @@ func retry[T any](fn func() (T, error)) (T, error) {
 func readFile(name string) string {
 	b, _ := os.ReadFile(name)
 	return string(b)
-}
-
-func median(v []float64) float64 {
-	if len(v) == 0 {
-		return 0
-	}
-	s := append([]float64(nil), v...)
-	sort.Float64s(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 func minOf(v []float64) float64 { s := append([]float64(nil), v...); sort.Float64s(s); return s[0] }
