@@ -41,8 +41,9 @@ const EnvURL = "CRUMBLESS_POSTGRES"
 type Options struct {
 	// Dir holds the data folder, the socket and the log; it is created
 	// and, when the cluster stops, removed. Run as root, the server runs
-	// as user postgres, who must be able to reach Dir: Dir may be a
-	// folder made by os.MkdirTemp, but not a folder inside one.
+	// as user postgres, who must be able to reach Dir; when a folder
+	// above Dir does not let other users through (inside a folder made by
+	// os.MkdirTemp), the cluster goes to a temporary folder instead.
 	Dir string
 	// Durable keeps fsync on (benchmarks that compare with SQLite's
 	// synchronous=FULL); tests run with fsync off.
@@ -71,14 +72,21 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Cluster{dir: dir, data: filepath.Join(dir, "data"), bin: bin, asPostgres: os.Geteuid() == 0}
+	asPostgres := os.Geteuid() == 0
 	// The parents must let user postgres through.
 	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 		return nil, fmt.Errorf("postgres folder: %w", err)
 	}
-	if err := os.Mkdir(dir, 0o700); err != nil && !os.IsExist(err) {
+	if asPostgres && !othersCanEnter(filepath.Dir(dir)) {
+		// A checkout inside a private folder (os.MkdirTemp's 0700): the
+		// cluster goes to a folder of its own under the system's temp.
+		if dir, err = os.MkdirTemp("", "crumbless-pg-"); err != nil {
+			return nil, fmt.Errorf("postgres folder: %w", err)
+		}
+	} else if err := os.Mkdir(dir, 0o700); err != nil && !os.IsExist(err) {
 		return nil, fmt.Errorf("postgres folder: %w", err)
 	}
+	c := &Cluster{dir: dir, data: filepath.Join(dir, "data"), bin: bin, asPostgres: asPostgres}
 	if c.asPostgres { // initdb refuses to run as root
 		if err := chownToPostgres(dir); err != nil {
 			return nil, err
@@ -164,6 +172,22 @@ func binDir() (string, error) {
 	}
 	sort.Slice(found, func(i, j int) bool { return version(found[i]) > version(found[j]) })
 	return found[0], nil
+}
+
+// othersCanEnter reports whether every folder from dir up to the root lets
+// other users through (their execute bit), as user postgres needs.
+func othersCanEnter(dir string) bool {
+	for {
+		info, err := os.Stat(dir)
+		if err != nil || info.Mode().Perm()&0o001 == 0 {
+			return false
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return true
+		}
+		dir = parent
+	}
 }
 
 func chownToPostgres(dir string) error {

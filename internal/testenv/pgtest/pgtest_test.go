@@ -50,6 +50,27 @@ func TestStartStop(t *testing.T) {
 	assert.NoDirExists(t, dir)
 }
 
+// TestStartInsidePrivateFolder: a checkout inside a folder only its owner
+// may enter (os.MkdirTemp makes them 0700) still gets a cluster, run as
+// root by user postgres, who cannot enter there; stopping it leaves no
+// folder behind.
+func TestStartInsidePrivateFolder(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	private, err := os.MkdirTemp("", "pgtest-private-")
+	require.NoError(t, err)
+	defer os.RemoveAll(private)
+	c, err := Start(ctx, Options{Dir: filepath.Join(private, "checkout", "build", "pg")})
+	require.NoError(t, err)
+	conn, err := pgx.Connect(ctx, c.URL("postgres"))
+	require.NoError(t, err)
+	require.NoError(t, conn.Ping(ctx))
+	conn.Close(ctx)
+	require.NoError(t, c.Stop())
+	assert.NoDirExists(t, c.dir)
+	assert.NoDirExists(t, filepath.Join(private, "checkout", "build", "pg"))
+}
+
 // TestStartFailsWithTheReason: a cluster that cannot be made is an error
 // that says why (the tests that need it fail with it; nothing is skipped).
 func TestStartFailsWithTheReason(t *testing.T) {
