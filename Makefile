@@ -117,7 +117,7 @@ test-engines: debian-deps build
 
 ## deps: what the tests use, installed when missing: Debian's chromium, postgresql,
 ## nginx-light (+ brotli module), caddy, npm, and the engines tier's chromium-driver,
-## firefox-esr, webkit2gtk-driver and xvfb (apt-get, as root, asks nothing),
+## firefox-esr, webkit2gtk-driver and xvfb, python3-aiosmtpd for the mail tests (apt-get, as root, asks nothing),
 ## axe-core and the npm test project's Vite and TypeScript from npm, and the wasm test
 ## runner under the worktree. Tests never install: one that lacks a tool fails naming make deps.
 deps: debian-deps $(WASMEXEC) $(AXE) $(NPMCACHE_READY)

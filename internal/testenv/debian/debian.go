@@ -45,6 +45,9 @@ var (
 	FirefoxESR   = Need{File: "/usr/bin/firefox-esr", Package: "firefox-esr"}
 	WebKitDriver = Need{File: "/usr/bin/WebKitWebDriver", Package: "webkit2gtk-driver"}
 	Xvfb         = Need{File: "/usr/bin/Xvfb", Package: "xvfb"}
+	// Aiosmtpd is a real SMTP server the mail tests run as its own
+	// process (python3 -m aiosmtpd), delivering into a Maildir.
+	Aiosmtpd = Need{File: "/usr/lib/python3/dist-packages/aiosmtpd/__init__.py", Package: "python3-aiosmtpd"}
 	// Postgres is Debian's server; its programs (initdb, pg_ctl) live in
 	// a versioned folder that is not on PATH.
 	Postgres = Need{Glob: PostgresBinGlob + "/initdb", Package: "postgresql"}
