@@ -64,3 +64,27 @@ func TestNoHeavyImports(t *testing.T) {
 		}
 	}
 }
+
+// TestMakefileFlags checks that make build compiles the widget with Flags,
+// the flags the budget is measured with: a flag added to one and not the
+// other would measure a wasm that visitors never download.
+func TestMakefileFlags(t *testing.T) {
+	src, err := os.ReadFile("../../../Makefile")
+	require.NoError(t, err)
+	var got string
+	for _, line := range strings.Split(string(src), "\n") {
+		if v, ok := strings.CutPrefix(line, "WIDGETFLAGS := "); ok {
+			got = v
+		}
+	}
+	require.NotEmpty(t, got, "the Makefile sets WIDGETFLAGS")
+	want := make([]string, len(Flags))
+	for i, f := range Flags {
+		if name, value, ok := strings.Cut(f, "="); ok && strings.Contains(value, " ") {
+			f = name + `="` + value + `"`
+		}
+		want[i] = f
+	}
+	assert.Equal(t, strings.Join(want, " "), got)
+	assert.Contains(t, string(src), "$(GO) build $(WIDGETFLAGS) -o $(STAGE)/crumbless.wasm ./wasm")
+}

@@ -17,8 +17,12 @@ import (
 	"github.com/andybalholm/brotli"
 )
 
-// Flags are make build's: no paths, no symbol table, no DWARF.
-var Flags = []string{"-trimpath", "-ldflags=-s -w"}
+// Flags are make build's for the widget (the Makefile's WIDGETFLAGS): no
+// paths, no symbol table, no DWARF, and no inlining in the widget's own
+// packages (wasm/...), where inlined syscall/js accessors copied into every
+// call site cost about 18 KB brotli. The hello world has no package under
+// wasm/, so the last flag leaves it as it is.
+var Flags = []string{"-trimpath", "-ldflags=-s -w", "-gcflags=" + Widget + "/...=-l"}
 
 // Widget is the visitor widget's main package.
 const Widget = "github.com/crumbless/crumbless/wasm"
