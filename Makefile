@@ -170,8 +170,8 @@ bench: build $(WASMEXEC)
 	$(GO) run ./internal/bench/wasmcost ./wasm/store/internal/probe/without ./wasm/store/internal/probe/with
 	@echo; echo "console: load, sign-in to ready, visitor POST to notification (its wasm's size is in the table above)"
 	$(GO) run ./internal/bench/consolebench -bin bin/crumbless
-	@echo; echo "loader: what the widget costs an embedding page"
-	$(GO) run ./internal/bench/loaderbench -bin bin/crumbless
+	@echo; echo "loader: what the widget costs an embedding page; click to ready against the Go hello world, cold, prefetched, warm"
+	$(GO) run ./internal/bench/loaderbench -bin bin/crumbless -web $(WEB)
 	@echo; echo "views: render a 500-message conversation, switch views (Chromium, ns per op)"
 	PATH="$(TOOLS):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench . -benchtime 20x ./wasm/views/ | grep -E '^Benchmark'
 	@echo; echo "tabs and networks: server streams per visitor, leader takeover, outbox drain (Chromium)"

@@ -22,28 +22,21 @@
 package main
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"flag"
 	"fmt"
 	"io"
 	"log"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/andybalholm/brotli"
-
+	"github.com/crumbless/crumbless/internal/bench/floor"
 	"github.com/crumbless/crumbless/internal/bench/stats"
 	"github.com/crumbless/crumbless/internal/testenv/debian"
 	"github.com/crumbless/crumbless/internal/testenv/launch"
-	"github.com/crumbless/crumbless/internal/testenv/wasmsize"
 	"github.com/crumbless/crumbless/internal/testenv/webdriver"
 )
 
@@ -54,32 +47,15 @@ var engineNeeds = map[string][]debian.Need{
 	"webkit":   {debian.WebKitDriver, debian.Xvfb},
 }
 
-// clickProbe notes, in the page, the time of the first click (capture
-// phase on the window: before any handler of the page or the widget).
-const clickProbe = `addEventListener('click', () => { window.__clickAt ??= performance.now(); }, true);`
-
 // readyProbe queues, before the loader runs, a handler for the widget's
 // ready event (the snippet's queueing function, as a customer's page has).
 const readyProbe = `window.crumbless = function () { (crumbless.q = crumbless.q || []).push(arguments); };
 crumbless('on', 'ready', () => { window.__doneAt = performance.now(); });`
 
-// helloPage is the floor: a button whose click does what the loader does
-// for the widget (wasm_exec.js and the wasm fetched at the same time,
-// instantiateStreaming, go.run) for the Go hello world; the time the
-// hello world's node appears is noted by a MutationObserver.
-const helloPage = `<!doctype html><html lang="en"><title>Hello</title>
-<button id="go" style="position:fixed;right:20px;bottom:20px;width:56px;height:56px">Go</button>
-<script>` + clickProbe + `
-new MutationObserver((_, o) => { if ([...document.body.children].some(e => e.tagName == 'P')) { window.__doneAt ??= performance.now(); o.disconnect(); } })
-  .observe(document.body, {childList: true});
-document.getElementById('go').addEventListener('click', async () => {
-  const res = fetch('/hello.wasm');
-  await new Promise((resolve, reject) => { const s = document.createElement('script'); s.src = '/wasm_exec.js'; s.onload = resolve; s.onerror = reject; document.head.append(s); });
-  const go = new Go();
-  const result = await WebAssembly.instantiateStreaming(res, go.importObject);
-  go.run(result.instance);
-});
-</script></html>`
+// hostPage embeds the widget from the Crumbless server (%s) as a customer
+// page of another origin does, with no prefetch.
+const hostPage = `<!doctype html><html lang="en"><title>Shop</title><h1>Shop</h1><p>A page of another origin.</p>
+<script>` + floor.ClickProbe + "\n" + readyProbe + `</script><script src="%s/crumbless.js" data-site="demo" data-prefetch="none" async></script></html>`
 
 // launcher is the widget's launcher button in its shadow root.
 const launcher = `document.querySelector('#crumbless-root')?.shadowRoot?.querySelector('button.launcher')`
@@ -111,24 +87,25 @@ func run(bin, web, engines string, runs int, verbose, detail bool) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	floor, err := newFloorServer(tmp, web)
+	fl, err := floor.New(tmp, web)
 	if err != nil {
 		return err
 	}
-	defer floor.Close()
+	defer fl.Close()
+	fl.Host = hostPage
 
 	srv, err := launch.Start(context.Background(), launch.Options{Bin: bin, Args: []string{"-data", filepath.Join(tmp, "data")}})
 	if err != nil {
 		return fmt.Errorf("start %s: %w", bin, err)
 	}
 	defer srv.Stop()
-	floor.widgetBase = srv.URL
+	fl.WidgetBase = srv.URL
 
 	var logw io.Writer = io.Discard
 	if verbose {
 		logw = os.Stderr
 	}
-	b := bench{floor: floor, tmp: tmp, log: logw, detail: detail}
+	b := bench{floor: fl, tmp: tmp, log: logw, detail: detail}
 	var rows []row
 	for _, engine := range strings.Split(engines, ",") {
 		engine = strings.TrimSpace(engine)
@@ -143,7 +120,7 @@ func run(bin, web, engines string, runs int, verbose, detail bool) error {
 }
 
 type bench struct {
-	floor  *floorServer
+	floor  *floor.Server
 	tmp    string
 	log    io.Writer
 	detail bool
@@ -173,7 +150,7 @@ func (b bench) measure(engine string, runs int) row {
 			url, target string
 			out         *[]float64
 		}{
-			{b.floor.URL + "/hello", `document.getElementById('go')`, &r.floor},
+			{b.floor.HelloURL("none"), `document.getElementById('go')`, &r.floor},
 			{b.floor.URL + "/host", launcher, &r.widget},
 		} {
 			ms, version, err := retry(func() (float64, string, error) { return b.clickToDone(engine, page.url, page.target) })
@@ -185,7 +162,7 @@ func (b bench) measure(engine string, runs int) row {
 			*page.out = append(*page.out, ms)
 		}
 	}
-	r.coding = b.floor.coding()
+	r.coding = b.floor.Coding()
 	return r
 }
 
@@ -264,143 +241,6 @@ func retry(fn func() (float64, string, error)) (float64, string, error) {
 		log.Printf("retrying after: %v", err)
 	}
 	return ms, version, err
-}
-
-// floorServer serves, on a loopback origin of its own, the hello-world
-// page and its files, and the host page that embeds the widget from the
-// Crumbless server at widgetBase.
-type floorServer struct {
-	*httptest.Server
-	widgetBase string
-	files      map[string]map[string][]byte // path → coding ("br", "gzip", "") → body
-
-	mu     sync.Mutex
-	served string // the coding of the last hello.wasm response
-}
-
-func newFloorServer(tmp, web string) (*floorServer, error) {
-	if _, _, err := wasmsize.Measure(tmp, wasmsize.Hello); err != nil {
-		return nil, err
-	}
-	wasm, err := os.ReadFile(filepath.Join(tmp, "hello.wasm"))
-	if err != nil {
-		return nil, err
-	}
-	execs, _ := filepath.Glob(filepath.Join(web, "a", "wasm_exec.*.js"))
-	if len(execs) != 1 {
-		return nil, fmt.Errorf("want one wasm_exec.*.js in %s/a (make build), found %d", web, len(execs))
-	}
-	exec := map[string][]byte{}
-	for coding, ext := range map[string]string{"": "", "br": ".br", "gzip": ".gz"} {
-		if exec[coding], err = os.ReadFile(execs[0] + ext); err != nil {
-			return nil, err
-		}
-	}
-	helloBr, helloGz, err := compress(wasm)
-	if err != nil {
-		return nil, err
-	}
-	f := &floorServer{files: map[string]map[string][]byte{
-		"/wasm_exec.js": exec,
-		"/hello.wasm":   {"": wasm, "br": helloBr, "gzip": helloGz},
-	}}
-	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
-	return f, nil
-}
-
-func (f *floorServer) serve(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
-	switch r.URL.Path {
-	case "/hello":
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		io.WriteString(w, helloPage)
-		return
-	case "/host":
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprintf(w, `<!doctype html><html lang="en"><title>Shop</title><h1>Shop</h1><p>A page of another origin.</p>
-<script>%s
-%s</script><script src="%s/crumbless.js" data-site="demo" data-prefetch="none" async></script></html>`, clickProbe, readyProbe, f.widgetBase)
-		return
-	}
-	bodies, ok := f.files[r.URL.Path]
-	if !ok {
-		http.NotFound(w, r)
-		return
-	}
-	coding := negotiate(r.Header.Get("Accept-Encoding"))
-	if coding != "" {
-		w.Header().Set("Content-Encoding", coding)
-	}
-	w.Header().Set("Vary", "Accept-Encoding")
-	if strings.HasSuffix(r.URL.Path, ".wasm") {
-		w.Header().Set("Content-Type", "application/wasm")
-		f.mu.Lock()
-		f.served = coding
-		f.mu.Unlock()
-	} else {
-		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
-	}
-	w.Write(bodies[coding])
-}
-
-// coding returns the coding of the last hello.wasm response.
-func (f *floorServer) coding() string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.served == "" {
-		return "identity"
-	}
-	return f.served
-}
-
-// negotiate picks brotli, then gzip, then identity from an Accept-Encoding
-// header, as the server does for what it offers.
-func negotiate(accept string) string {
-	var br, gz bool
-	for _, part := range strings.Split(accept, ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.ReplaceAll(strings.TrimSpace(params), " ", "") == "q=0" {
-			continue
-		}
-		switch strings.ToLower(strings.TrimSpace(name)) {
-		case "br":
-			br = true
-		case "gzip":
-			gz = true
-		}
-	}
-	switch {
-	case br:
-		return "br"
-	case gz:
-		return "gzip"
-	}
-	return ""
-}
-
-// compress returns data as brotli (quality 11, as the bundle is
-// precompressed) and gzip (best compression).
-func compress(data []byte) (br, gz []byte, err error) {
-	var b bytes.Buffer
-	w := brotli.NewWriterLevel(&b, brotli.BestCompression)
-	if _, err := w.Write(data); err != nil {
-		return nil, nil, err
-	}
-	if err := w.Close(); err != nil {
-		return nil, nil, err
-	}
-	var g bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&g, gzip.BestCompression)
-	if err != nil {
-		return nil, nil, err
-	}
-	if _, err := zw.Write(data); err != nil {
-		return nil, nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, nil, err
-	}
-	return b.Bytes(), g.Bytes(), nil
 }
 
 func printTable(rows []row, runs int) {

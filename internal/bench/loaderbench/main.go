@@ -3,11 +3,11 @@
 // runs it; it is a benchmark, never a test: it fails only when it cannot
 // measure.
 //
-//	go run ./internal/bench/loaderbench -bin bin/crumbless [-runs 5] [-lang ar]
+//	go run ./internal/bench/loaderbench -bin bin/crumbless [-web server/web] [-runs 5] [-before-runs 9] [-lang ar]
 //
 // It starts the built server, serves a host page of another origin that
-// embeds the loader as a customer would, and reports the median of -runs
-// runs, each in a fresh browser profile (cold cache) unless said otherwise:
+// embeds the loader as a customer would, and reports medians of runs, each
+// in a fresh browser profile (cold cache) unless said otherwise:
 //   - bytes transferred before interaction, by resource (Resource Timing);
 //   - main-thread time before interaction, three ways: the loader's own
 //     script work (trace events EvaluateScript/FunctionCall of crumbless.js,
@@ -18,10 +18,19 @@
 //     main-thread time with the widget minus with a one-line script instead
 //     (Performance.getMetrics TaskDuration, each page in its own fresh
 //     browser), with that one-line script's own cost as the machine's
-//     yardstick; plus long tasks (> 50 ms, PerformanceObserver);
+//     yardstick; the page's script and style work (Performance.getMetrics
+//     ScriptDuration + RecalcStyleDuration) with the widget minus with the
+//     one-line script; plus long tasks (> 50 ms, PerformanceObserver);
+//     -before-runs loads of each, in turn;
 //   - time from the click to the panel ready (the "ready" event), with a
 //     cold cache, after a hover prefetch and with a warm cache (with
-//     -lang ar, for a visitor whose catalog the runtime fetches first);
+//     -lang ar, for a visitor whose catalog the runtime fetches first),
+//     next to the floor of any Go program in a page measured the same way
+//     in turn with it (internal/bench/floor: a Go hello world that a click
+//     loads as the loader loads the widget), with the ratio, and where the
+//     time goes: the runtime list, wasm_exec.js and the wasm fetched,
+//     compiled, go.run's synchronous part (the Go runtime's start, package
+//     inits and main until it waits) and the ready event; -runs of each;
 //   - JS heap (Runtime.getHeapUsage) and wasm linear memory after opening.
 package main
 
@@ -49,6 +58,7 @@ import (
 	"github.com/chromedp/cdproto/tracing"
 	"github.com/chromedp/chromedp"
 
+	"github.com/crumbless/crumbless/internal/bench/floor"
 	"github.com/crumbless/crumbless/internal/bench/stats"
 	"github.com/crumbless/crumbless/internal/testenv/launch"
 )
@@ -63,18 +73,42 @@ new PerformanceObserver(l => __longtasks.push(...l.getEntries().map(e => e.durat
 addEventListener('click', () => { window.__clickAt ??= performance.now(); }, true);
 window.crumbless = function () { (crumbless.q = crumbless.q || []).push(arguments); };
 crumbless('on', 'ready', () => { window.__readyAt = performance.now(); });
+` + phaseProbe
+
+// phaseProbe notes in __marks, for the profile of a click, when the page
+// called WebAssembly.instantiateStreaming and when it resolved (the wasm
+// downloaded, checked and compiled), and when go.run started and returned
+// (the Go runtime's start, the package inits and main until it first waits:
+// for the widget, up to its ready event). It wraps the Go class that
+// wasm_exec.js defines as it is defined.
+const phaseProbe = `
+const __mark = k => { (window.__marks ??= {})[k] ??= performance.now(); };
+const __is = WebAssembly.instantiateStreaming;
+WebAssembly.instantiateStreaming = function (...a) { __mark('instantiate'); return __is.apply(this, a).then(r => { __mark('compiled'); return r; }); };
+Object.defineProperty(globalThis, 'Go', { configurable: true, get() {}, set(G) {
+  const run = G.prototype.run;
+  G.prototype.run = function (i) { __mark('run'); const p = run.call(this, i); __mark('ran'); return p; };
+  Object.defineProperty(globalThis, 'Go', { value: G, writable: true, configurable: true });
+} });
 `
 
 func main() {
 	bin := flag.String("bin", "bin/crumbless", "the built server")
-	runs := flag.Int("runs", 5, "runs per measurement (the median is printed)")
+	runs := flag.Int("runs", 5, "click runs per cache mode, of the widget and of the floor each (the median is printed)")
+	beforeRuns := flag.Int("before-runs", 9, "page loads before interaction, with the widget and with a one-line script each, in turn")
 	chromium := flag.String("chromium", "/usr/bin/chromium", "Chromium binary")
+	web := flag.String("web", "server/web", "the built web folder (its wasm_exec.js serves the hello world too)")
 	beforeOnly := flag.Bool("before-only", false, "measure only before interaction (no click runs)")
 	lang := flag.String("lang", "", "the host page's data-lang (ar: an Arabic visitor, whose catalog is fetched)")
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("loaderbench: ")
 
+	tmpDir, err := os.MkdirTemp("", "loaderbench-floor-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(tmpDir)
 	base, stop, err := startServer(*bin)
 	if err != nil {
 		log.Fatal(err)
@@ -85,7 +119,7 @@ func main() {
 	b := bench{chromium: *chromium, pages: pages}
 
 	var before []beforeRun
-	for i := 0; i < *runs; i++ {
+	for i := 0; i < *beforeRuns; i++ {
 		r, err := retry(b.beforeInteraction)
 		if err != nil {
 			log.Fatalf("before interaction: %v", err)
@@ -97,33 +131,36 @@ func main() {
 		return
 	}
 
-	clicks := map[string][]float64{}
-	var heap, wasmMem []float64
-	for _, mode := range []string{"cold cache", "hover-prefetched", "warm cache"} {
+	fl, err := floor.New(tmpDir, *web)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer fl.Close()
+	b.floor = fl
+	modes := []string{"cold cache", "hover-prefetched", "warm cache"}
+	clicks := map[string][2][]clickRun{} // mode → [widget, hello] runs
+	for _, mode := range modes {
+		var got [2][]clickRun
 		for i := 0; i < *runs; i++ {
-			r, err := retry(func() (clickRun, error) { return b.clickToReady(mode) })
-			if err != nil {
-				log.Fatalf("%s: %v", mode, err)
-			}
-			clicks[mode] = append(clicks[mode], r.ms)
-			if mode == "cold cache" {
-				heap = append(heap, r.heap)
-				wasmMem = append(wasmMem, r.wasmMem)
+			// The floor and the widget in turn, so that both see the same
+			// load of a shared machine.
+			for _, pg := range []subject{hello, widget} {
+				r, err := retry(func() (clickRun, error) { return b.clickToReady(mode, pg) })
+				if err != nil {
+					log.Fatalf("%s: %v", mode, err)
+				}
+				got[pg] = append(got[pg], r)
 			}
 		}
+		clicks[mode] = got
 	}
-	fmt.Printf("\n### Click to panel ready (median of %d, ms)\n\n| cache | median | min | max |\n|---|---:|---:|---:|\n", *runs)
-	for _, mode := range []string{"cold cache", "hover-prefetched", "warm cache"} {
-		v := clicks[mode]
-		fmt.Printf("| %s | %.1f | %.1f | %.1f |\n", mode, stats.Median(v), minOf(v), maxOf(v))
-	}
-	fmt.Printf("\n### Memory after opening (median of %d)\n\n| what | MB |\n|---|---:|\n", *runs)
-	fmt.Printf("| JS heap used | %.1f |\n| wasm linear memory | %.1f |\n", stats.Median(heap)/1e6, stats.Median(wasmMem)/1e6)
+	printClicks(modes, clicks, *runs)
 }
 
 type bench struct {
 	chromium string
 	pages    *hostPages
+	floor    *floor.Server
 }
 
 // browser starts a headless Chromium with a fresh profile.
@@ -151,18 +188,21 @@ func (b bench) browser() (context.Context, func(), error) {
 }
 
 type beforeRun struct {
-	bytes        map[string]float64 // encoded body bytes by resource path
-	loaderMS     float64            // crumbless.js script work on the main thread, wall time
-	loaderCPU    float64            // the same, the main thread's CPU time
-	parts        map[string]float64 // loaderCPU by part (breakdownParts), CPU time
-	tasksMS      float64            // the main-thread tasks that ran crumbless.js, wall time
-	tasksCPU     float64            // the same, CPU time
-	withMS       float64            // page main-thread time with the widget
-	withoutMS    float64            // the same page with the floor script instead
-	floorCPU     float64            // the floor script's CPU time
-	longTasks    int
-	longTaskMS   float64
-	wasmRequests int
+	bytes     map[string]float64 // encoded body bytes by resource path
+	loaderMS  float64            // crumbless.js script work on the main thread, wall time
+	loaderCPU float64            // the same, the main thread's CPU time
+	parts     map[string]float64 // loaderCPU by part (breakdownParts), CPU time
+	tasksMS   float64            // the main-thread tasks that ran crumbless.js, wall time
+	tasksCPU  float64            // the same, CPU time
+	withMS    float64            // page main-thread time with the widget
+	withoutMS float64            // the same page with the floor script instead
+	// script and style work of the page (ScriptDuration +
+	// RecalcStyleDuration), with the widget and with the floor script
+	withScriptStyle, withoutScriptStyle float64
+	floorCPU                            float64 // the floor script's CPU time
+	longTasks                           int
+	longTaskMS                          float64
+	wasmRequests                        int
 }
 
 // beforeInteraction loads the host page and leaves it alone.
@@ -176,7 +216,7 @@ func (b bench) beforeInteraction() (beforeRun, error) {
 
 	// The page without the widget, in a browser of its own, so that neither
 	// page warms the other's process.
-	if r.withoutMS, r.floorCPU, err = b.withoutWidget(); err != nil {
+	if r.withoutMS, r.withoutScriptStyle, r.floorCPU, err = b.withoutWidget(); err != nil {
 		return r, err
 	}
 	// Body bytes as they came over the wire, by path (Resource Timing hides
@@ -205,7 +245,7 @@ func (b bench) beforeInteraction() (beforeRun, error) {
 	}
 	events, err := trace(ctx, func() error {
 		var err error
-		r.withMS, err = taskDuration(ctx, b.pages.URL("hover", true))
+		r.withMS, r.withScriptStyle, err = taskDuration(ctx, b.pages.URL("hover", true))
 		return err
 	})
 	if err != nil {
@@ -262,44 +302,54 @@ func (b bench) beforeInteraction() (beforeRun, error) {
 }
 
 // taskDuration navigates to url, waits until the page is loaded and quiet,
-// and returns the main thread's task time of that page in ms.
-func taskDuration(ctx context.Context, url string) (float64, error) {
+// and returns the main thread's task time of that page in ms and its script
+// and style work (ScriptDuration + RecalcStyleDuration), in ms.
+func taskDuration(ctx context.Context, url string) (task, scriptStyle float64, err error) {
 	if _, err := chromedp.Call(ctx, performance.Disable, struct{}{}); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if _, err := chromedp.Call(ctx, performance.Enable, performance.EnableParams{}); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if _, err := chromedp.Run(ctx, chromedp.Poll[any](`document.readyState == 'complete'`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	time.Sleep(500 * time.Millisecond)
 	m, err := chromedp.Call(ctx, performance.GetMetrics, struct{}{})
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
+	found := 0
 	for _, metric := range m.Metrics {
-		if metric.Name == "TaskDuration" {
-			return metric.Value * 1000, nil
+		switch metric.Name {
+		case "TaskDuration":
+			task = metric.Value * 1000
+			found++
+		case "ScriptDuration", "RecalcStyleDuration":
+			scriptStyle += metric.Value * 1000
+			found++
 		}
 	}
-	return 0, errors.New("no TaskDuration metric")
+	if found != 3 {
+		return 0, 0, errors.New("no TaskDuration, ScriptDuration or RecalcStyleDuration metric")
+	}
+	return task, scriptStyle, nil
 }
 
 // withoutWidget returns the main-thread task time of the host page with
 // the floor script instead of the widget, loaded cold in a fresh browser,
 // and the floor script's own CPU time.
-func (b bench) withoutWidget() (pageMS, floorCPU float64, err error) {
+func (b bench) withoutWidget() (pageMS, scriptStyle, floorCPU float64, err error) {
 	ctx, done, err := b.browser()
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	defer done()
 	events, err := trace(ctx, func() error { // traced like the page with the widget
-		pageMS, err = taskDuration(ctx, b.pages.Server.URL+"/?widget=floor")
+		pageMS, scriptStyle, err = taskDuration(ctx, b.pages.Server.URL+"/?widget=floor")
 		return err
 	})
 	for _, e := range events {
@@ -307,7 +357,7 @@ func (b bench) withoutWidget() (pageMS, floorCPU float64, err error) {
 			floorCPU += e.TDur / 1000
 		}
 	}
-	return pageMS, floorCPU, err
+	return pageMS, scriptStyle, floorCPU, err
 }
 
 // breakdownParts name the trace events nested in the loader's script work
@@ -420,11 +470,53 @@ func trace(ctx context.Context, fn func() error) ([]traceEvent, error) {
 	return events, nil
 }
 
-type clickRun struct{ ms, heap, wasmMem float64 }
+// clickRun is one click to ready: ms from the click to the ready event (the
+// widget) or the node (the floor), memory after opening (the widget), and
+// the times of phases from the click (phaseNames).
+type clickRun struct {
+	ms, heap, wasmMem float64
+	phases            map[string]float64
+}
 
-// clickToReady opens the widget in a fresh profile and returns the time from
-// the click to the ready event.
-func (b bench) clickToReady(mode string) (clickRun, error) {
+// phaseNames are the phases of a click that clickToReady notes, in order,
+// with what each one is the end of, in ms from the click.
+var phaseNames = []struct{ key, label string }{
+	{"list", "runtime list fetched (the widget: a/runtime.<hash>.json)"},
+	{"exec", "wasm_exec.js fetched"},
+	{"wasm", "wasm fetched (last byte)"},
+	{"instantiate", "instantiateStreaming called"},
+	{"compiled", "instantiateStreaming resolved (checked and compiled)"},
+	{"run", "go.run called"},
+	{"ran", "go.run returned: Go runtime start, package inits, main until it waits"},
+	{"done", "ready (the widget's event; the floor's node)"},
+}
+
+// phasesJS returns the phases of the click in the page, in ms from it.
+const phasesJS = `(() => {
+  const t0 = __clickAt, out = {}, m = window.__marks || {};
+  for (const e of performance.getEntriesByType('resource')) {
+    if (e.startTime < t0 - 1) continue;
+    const n = new URL(e.name).pathname;
+    const k = /runtime\.[^/]*\.json$/.test(n) ? 'list' : /wasm_exec[^/]*\.js$/.test(n) ? 'exec' : /\.wasm$/.test(n) ? 'wasm' : '';
+    if (k) out[k] = e.responseEnd - t0;
+  }
+  for (const k in m) out[k] = m[k] - t0;
+  out.done = (window.__readyAt || window.__doneAt) - t0;
+  return out;
+})()`
+
+// subject is what clickToReady opens: the widget on the host page, or the
+// floor, the Go hello world.
+type subject int
+
+const (
+	widget subject = iota
+	hello
+)
+
+// clickToReady opens the widget (or the floor) in a fresh profile and
+// returns the time from the click to the ready event (the floor's node).
+func (b bench) clickToReady(mode string, pg subject) (clickRun, error) {
 	var r clickRun
 	ctx, done, err := b.browser()
 	if err != nil {
@@ -435,16 +527,21 @@ func (b bench) clickToReady(mode string) (clickRun, error) {
 	if mode == "hover-prefetched" {
 		prefetch = "hover"
 	}
-	url := b.pages.URL(prefetch, true)
+	url, target, doneAt := b.pages.URL(prefetch, true), shadow+`.querySelector('.launcher')`, `window.__readyAt`
+	there := shadow + `?.querySelector('.launcher')`
+	if pg == hello {
+		url, target, doneAt = b.floor.HelloURL(prefetch), `document.getElementById('go')`, `window.__doneAt`
+		there = target
+	}
 	open := func() error {
 		if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
 			return err
 		}
-		if _, err := chromedp.Run(ctx, chromedp.Poll[any](shadow+`?.querySelector('.launcher') && document.readyState == 'complete'`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		if _, err := chromedp.Run(ctx, chromedp.Poll[any](`(`+there+`) && document.readyState == 'complete'`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
 			return err
 		}
 		if mode == "hover-prefetched" {
-			pos, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => { const r = `+shadow+`.querySelector('.launcher').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2] })()`))
+			pos, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => { const r = `+target+`.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2] })()`))
 			if err != nil {
 				return err
 			}
@@ -457,10 +554,10 @@ func (b bench) clickToReady(mode string) (clickRun, error) {
 			}
 			time.Sleep(200 * time.Millisecond)
 		}
-		if err := chromedp.Do(ctx, chromedp.Click(chromedp.JSPath(shadow+`.querySelector('.launcher')`), chromedp.NodeVisible)); err != nil {
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.JSPath(target), chromedp.NodeVisible)); err != nil {
 			return err
 		}
-		_, err := chromedp.Run(ctx, chromedp.Poll[any](`window.__readyAt > 0`, chromedp.WithPollingTimeout(60*time.Second)))
+		_, err := chromedp.Run(ctx, chromedp.Poll[any](doneAt+` > 0`, chromedp.WithPollingTimeout(60*time.Second)))
 		return err
 	}
 	if mode == "warm cache" {
@@ -471,8 +568,14 @@ func (b bench) clickToReady(mode string) (clickRun, error) {
 	if err := open(); err != nil {
 		return r, err
 	}
-	if r.ms, err = chromedp.Run(ctx, chromedp.Evaluate[float64](`window.__readyAt - window.__clickAt`)); err != nil {
+	if r.ms, err = chromedp.Run(ctx, chromedp.Evaluate[float64](doneAt+` - window.__clickAt`)); err != nil {
 		return r, err
+	}
+	if r.phases, err = chromedp.Run(ctx, chromedp.Evaluate[map[string]float64](phasesJS)); err != nil {
+		return r, err
+	}
+	if pg == hello {
+		return r, nil
 	}
 	heap, err := chromedp.Call(ctx, runtime.GetHeapUsage, struct{}{})
 	if err != nil {
@@ -485,9 +588,61 @@ func (b bench) clickToReady(mode string) (clickRun, error) {
 	return r, nil
 }
 
+// printClicks prints, by cache mode, the floor's and the widget's click to
+// ready with their ratio, the phases of both, and the widget's memory.
+func printClicks(modes []string, clicks map[string][2][]clickRun, runs int) {
+	ms := func(rs []clickRun) []float64 {
+		var v []float64
+		for _, r := range rs {
+			v = append(v, r.ms)
+		}
+		return v
+	}
+	fmt.Printf("\n### Click to ready: the widget against the Go hello world (median of %d each, in turn; ms; load average %s)\n\n", runs, loadAverage())
+	fmt.Printf("| cache | hello world (floor) | widget | widget / floor |\n|---|---:|---:|---:|\n")
+	for _, mode := range modes {
+		f, w := ms(clicks[mode][hello]), ms(clicks[mode][widget])
+		fmt.Printf("| %s | %.1f (%.1f–%.1f) | %.1f (%.1f–%.1f) | %.2f |\n", mode,
+			stats.Median(f), minOf(f), maxOf(f), stats.Median(w), minOf(w), maxOf(w), stats.Median(w)/stats.Median(f))
+	}
+	fmt.Printf("\n### Where the click's time goes (median ms from the click to the end of each phase; floor / widget)\n\n| phase |")
+	for _, mode := range modes {
+		fmt.Printf(" %s |", mode)
+	}
+	fmt.Printf("\n|---|%s\n", strings.Repeat("---:|", len(modes)))
+	for _, ph := range phaseNames {
+		fmt.Printf("| %s |", ph.label)
+		for _, mode := range modes {
+			cell := func(rs []clickRun) string {
+				var v []float64
+				for _, r := range rs {
+					if t, ok := r.phases[ph.key]; ok {
+						v = append(v, t)
+					}
+				}
+				if len(v) == 0 {
+					return "—"
+				}
+				return fmt.Sprintf("%.1f", stats.Median(v))
+			}
+			fmt.Printf(" %s / %s |", cell(clicks[mode][hello]), cell(clicks[mode][widget]))
+		}
+		fmt.Println()
+	}
+	var heap, mem []float64
+	for _, r := range clicks[modes[0]][widget] {
+		heap, mem = append(heap, r.heap), append(mem, r.wasmMem)
+	}
+	fmt.Printf("\n### Memory after opening (%s, median of %d)\n\n| what | MB |\n|---|---:|\n", modes[0], runs)
+	fmt.Printf("| JS heap used | %.1f |\n| wasm linear memory | %.1f |\n", stats.Median(heap)/1e6, stats.Median(mem)/1e6)
+}
+
+func loadAverage() string {
+	return strings.Join(strings.Fields(readFile("/proc/loadavg") + " ? ? ?")[:3], " ")
+}
+
 func printBefore(runs []beforeRun) {
-	load := strings.Fields(readFile("/proc/loadavg") + " ? ? ?")[:3]
-	fmt.Printf("### Before interaction (median of %d cold loads of a host page embedding the widget; load average %s)\n\n", len(runs), strings.Join(load, " "))
+	fmt.Printf("### Before interaction (median of %d cold loads of a host page embedding the widget; load average %s)\n\n", len(runs), loadAverage())
 	fmt.Printf("| resource | encoded bytes |\n|---|---:|\n")
 	paths := map[string]bool{}
 	for _, r := range runs {
@@ -527,6 +682,9 @@ func printBefore(runs []beforeRun) {
 	fmt.Printf("| whole page with the widget (TaskDuration) | %.2f |\n", pick(func(r beforeRun) float64 { return r.withMS }))
 	fmt.Printf("| the same page with a one-line script instead, own browser | %.2f |\n", pick(func(r beforeRun) float64 { return r.withoutMS }))
 	fmt.Printf("| difference, per run | %.2f |\n", pick(func(r beforeRun) float64 { return r.withMS - r.withoutMS }))
+	fmt.Printf("| script + style work with the widget (ScriptDuration + RecalcStyleDuration) | %.2f |\n", pick(func(r beforeRun) float64 { return r.withScriptStyle }))
+	fmt.Printf("| the same with the one-line script instead | %.2f |\n", pick(func(r beforeRun) float64 { return r.withoutScriptStyle }))
+	fmt.Printf("| **the loader's script + style work over the one-line page**, per run | %.2f |\n", pick(func(r beforeRun) float64 { return r.withScriptStyle - r.withoutScriptStyle }))
 	fmt.Printf("| yardstick: the one-line script's own work (EvaluateScript), CPU | %.2f |\n", pick(func(r beforeRun) float64 { return r.floorCPU }))
 	fmt.Printf("| long tasks (> 50 ms): count / total ms | %.0f / %.1f |\n",
 		pick(func(r beforeRun) float64 { return float64(r.longTasks) }), pick(func(r beforeRun) float64 { return r.longTaskMS }))
