@@ -120,7 +120,7 @@ func (a *App) renderStats(r js.Value) {
 		body.AppendChild(sec)
 	}
 	first := r.Get("first_response")
-	for _, t := range []struct{ id, key string }{{"days", "stats.first_days"}, {"agents", "stats.first_agents"}} {
+	for _, t := range []struct{ id, key, head string }{{"days", "stats.first_days", "stats.day"}, {"agents", "stats.first_agents", "stats.agent"}} {
 		list := first.Get(t.id)
 		rows := [][]string{}
 		for i := 0; i < list.Length(); i++ {
@@ -135,7 +135,7 @@ func (a *App) renderStats(r js.Value) {
 		sec := create("section", "stats-breakdown", "")
 		sec.SetID("stats-first-" + t.id)
 		sec.AppendChild(create("h3", "", a.loc.T(t.key)))
-		sec.AppendChild(a.table([]string{"", a.loc.T("stats.n"), a.loc.T("stats.median"), a.loc.T("stats.p90")}, rows))
+		sec.AppendChild(a.table([]string{a.loc.T(t.head), a.loc.T("stats.n"), a.loc.T("stats.median"), a.loc.T("stats.p90")}, rows))
 		body.AppendChild(sec)
 	}
 }

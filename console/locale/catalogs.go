@@ -134,6 +134,7 @@ var catalogs = map[string]map[string]string{
 		"stats.n":                    "Conversations",
 		"stats.median":               "Median",
 		"stats.p90":                  "90th percentile",
+		"stats.agent":                "Agent",
 	},
 	"sv": {
 		"app.name":                   "Crumbless",
@@ -266,6 +267,7 @@ var catalogs = map[string]map[string]string{
 		"stats.n":                    "Konversationer",
 		"stats.median":               "Median",
 		"stats.p90":                  "90:e percentilen",
+		"stats.agent":                "Agent",
 	},
 	"nl": {
 		"app.name":                   "Crumbless",
@@ -398,6 +400,7 @@ var catalogs = map[string]map[string]string{
 		"stats.n":                    "Gesprekken",
 		"stats.median":               "Mediaan",
 		"stats.p90":                  "90e percentiel",
+		"stats.agent":                "Medewerker",
 	},
 	"de": {
 		"app.name":                   "Crumbless",
@@ -530,6 +533,7 @@ var catalogs = map[string]map[string]string{
 		"stats.n":                    "Unterhaltungen",
 		"stats.median":               "Median",
 		"stats.p90":                  "90. Perzentil",
+		"stats.agent":                "Agent",
 	},
 	"ar": {
 		"app.name":                   "Crumbless",
@@ -676,5 +680,6 @@ var catalogs = map[string]map[string]string{
 		"stats.n":                    "المحادثات",
 		"stats.median":               "الوسيط",
 		"stats.p90":                  "المئين 90",
+		"stats.agent":                "الموظف",
 	},
 }
