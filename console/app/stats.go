@@ -119,24 +119,32 @@ func (a *App) renderStats(r js.Value) {
 		sec.AppendChild(a.table([]string{a.loc.T("stats.value"), a.loc.T("stats.count")}, rows))
 		body.AppendChild(sec)
 	}
-	first := r.Get("first_response")
-	for _, t := range []struct{ id, key, head string }{{"days", "stats.first_days", "stats.day"}, {"agents", "stats.first_agents", "stats.agent"}} {
-		list := first.Get(t.id)
-		rows := [][]string{}
-		for i := 0; i < list.Length(); i++ {
-			x := list.Index(i)
-			_, n := cell(x.Get("n"))
-			key := x.Get("key").String()
-			if key == "" {
-				key = a.loc.T("stats.none")
-			}
-			rows = append(rows, []string{key, n, duration(x.Get("median_ms").Float()), duration(x.Get("p90_ms").Float())})
+	for _, m := range []struct{ field, id, days, agents string }{
+		{"first_response", "first", "stats.first_days", "stats.first_agents"},
+		{"resolution", "resolution", "stats.resolution_days", "stats.resolution_agents"},
+	} {
+		times := r.Get(m.field)
+		if times.Type() != js.TypeObject { // null: conversations have no resolved state
+			continue
 		}
-		sec := create("section", "stats-breakdown", "")
-		sec.SetID("stats-first-" + t.id)
-		sec.AppendChild(create("h3", "", a.loc.T(t.key)))
-		sec.AppendChild(a.table([]string{a.loc.T(t.head), a.loc.T("stats.n"), a.loc.T("stats.median"), a.loc.T("stats.p90")}, rows))
-		body.AppendChild(sec)
+		for _, t := range []struct{ id, key, head string }{{"days", m.days, "stats.day"}, {"agents", m.agents, "stats.agent"}} {
+			list := times.Get(t.id)
+			rows := [][]string{}
+			for i := 0; i < list.Length(); i++ {
+				x := list.Index(i)
+				_, n := cell(x.Get("n"))
+				key := x.Get("key").String()
+				if key == "" {
+					key = a.loc.T("stats.none")
+				}
+				rows = append(rows, []string{key, n, duration(x.Get("median_ms").Float()), duration(x.Get("p90_ms").Float())})
+			}
+			sec := create("section", "stats-breakdown", "")
+			sec.SetID("stats-" + m.id + "-" + t.id)
+			sec.AppendChild(create("h3", "", a.loc.T(t.key)))
+			sec.AppendChild(a.table([]string{a.loc.T(t.head), a.loc.T("stats.n"), a.loc.T("stats.median"), a.loc.T("stats.p90")}, rows))
+			body.AppendChild(sec)
+		}
 	}
 }
 

@@ -135,6 +135,8 @@ var catalogs = map[string]map[string]string{
 		"stats.median":               "Median",
 		"stats.p90":                  "90th percentile",
 		"stats.agent":                "Agent",
+		"stats.resolution_days":      "Resolution time by day",
+		"stats.resolution_agents":    "Resolution time by agent",
 	},
 	"sv": {
 		"app.name":                   "Crumbless",
@@ -268,6 +270,8 @@ var catalogs = map[string]map[string]string{
 		"stats.median":               "Median",
 		"stats.p90":                  "90:e percentilen",
 		"stats.agent":                "Agent",
+		"stats.resolution_days":      "Lösningstid per dag",
+		"stats.resolution_agents":    "Lösningstid per agent",
 	},
 	"nl": {
 		"app.name":                   "Crumbless",
@@ -401,6 +405,8 @@ var catalogs = map[string]map[string]string{
 		"stats.median":               "Mediaan",
 		"stats.p90":                  "90e percentiel",
 		"stats.agent":                "Medewerker",
+		"stats.resolution_days":      "Oplostijd per dag",
+		"stats.resolution_agents":    "Oplostijd per medewerker",
 	},
 	"de": {
 		"app.name":                   "Crumbless",
@@ -534,6 +540,8 @@ var catalogs = map[string]map[string]string{
 		"stats.median":               "Median",
 		"stats.p90":                  "90. Perzentil",
 		"stats.agent":                "Agent",
+		"stats.resolution_days":      "Lösungszeit nach Tag",
+		"stats.resolution_agents":    "Lösungszeit nach Agent",
 	},
 	"ar": {
 		"app.name":                   "Crumbless",
@@ -681,5 +689,7 @@ var catalogs = map[string]map[string]string{
 		"stats.median":               "الوسيط",
 		"stats.p90":                  "المئين 90",
 		"stats.agent":                "الموظف",
+		"stats.resolution_days":      "وقت الحل حسب اليوم",
+		"stats.resolution_agents":    "وقت الحل حسب الموظف",
 	},
 }

@@ -170,6 +170,16 @@ func (s *Server) agentStats(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	report := stats.Build(start, end, counts, samples)
+	if st, ok := s.store.(storage.Stats); ok {
+		resolved, err := st.ResolutionSamples(r.Context(), start.UnixMilli(), end.AddDate(0, 0, 1).UnixMilli())
+		switch {
+		case err == nil:
+			report.SetResolution(resolved)
+		case !errors.Is(err, storage.ErrNoResolution):
+			s.writeError(w, r, err)
+			return
+		}
+	}
 	if format == "csv" {
 		h := w.Header()
 		h.Set("Content-Type", "text/csv; charset=utf-8")

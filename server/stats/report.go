@@ -96,6 +96,11 @@ type Report struct {
 	// message to the first agent reply, by the day of that message and by
 	// the agent who replied.
 	FirstResponse Times `json:"first_response"`
+	// Resolution is the time from a conversation's first visitor message
+	// to its resolution, by the day it was resolved and by the agent it is
+	// assigned to ("" unassigned); null while conversations have no
+	// resolved state (SetResolution not called).
+	Resolution *Times `json:"resolution"`
 }
 
 // Series is one kind's counts.
@@ -180,6 +185,19 @@ func Build(start, end time.Time, counts []storage.StatCount, samples []storage.R
 	return r
 }
 
+// SetResolution adds the resolution times of the conversations resolved
+// in the report's days (storage.Stats.ResolutionSamples: Replied is when
+// each was resolved).
+func (r *Report) SetResolution(samples []storage.ResponseSample) {
+	byDay, byAgent := map[string][]int64{}, map[string][]int64{}
+	for _, s := range samples {
+		d := s.Replied - s.Asked
+		byDay[Day(s.Replied)] = append(byDay[Day(s.Replied)], d)
+		byAgent[s.Agent] = append(byAgent[s.Agent], d)
+	}
+	r.Resolution = &Times{Days: timings(byDay), Agents: timings(byAgent)}
+}
+
 // rows sorts a breakdown by count, largest first, then by value.
 func rows(m map[string]int64) []Row {
 	out := make([]Row, 0, len(m))
@@ -252,11 +270,16 @@ func (r Report) CSV() []byte {
 			w.Write([]string{sec.name, cellText(row.Value), "", row.Count.String(), "", ""})
 		}
 	}
-	for _, t := range r.FirstResponse.Days {
-		w.Write([]string{"first_response_day", t.Key, "", t.N.String(), strconv.FormatInt(t.MedianMS, 10), strconv.FormatInt(t.P90MS, 10)})
+	timing := func(section string, ts []Timing) {
+		for _, t := range ts {
+			w.Write([]string{section, cellText(t.Key), "", t.N.String(), strconv.FormatInt(t.MedianMS, 10), strconv.FormatInt(t.P90MS, 10)})
+		}
 	}
-	for _, t := range r.FirstResponse.Agents {
-		w.Write([]string{"first_response_agent", cellText(t.Key), "", t.N.String(), strconv.FormatInt(t.MedianMS, 10), strconv.FormatInt(t.P90MS, 10)})
+	timing("first_response_day", r.FirstResponse.Days)
+	timing("first_response_agent", r.FirstResponse.Agents)
+	if r.Resolution != nil {
+		timing("resolution_day", r.Resolution.Days)
+		timing("resolution_agent", r.Resolution.Agents)
 	}
 	w.Flush()
 	return b.Bytes()

@@ -134,6 +134,18 @@ func TestBuild(t *testing.T) {
 	assert.Contains(t, csv, "search_without_result,'=cmd(),,< 5,,\n", "a visitor's text never becomes a formula")
 	assert.Contains(t, csv, "form,contact,,9,,\n")
 	assert.Contains(t, csv, "first_response_agent,ana,,< 5,2000,3000\n")
+	assert.NotContains(t, csv, "resolution")
+	assert.Contains(t, string(marshal(t, r)), `"resolution":null`, "no resolved state to measure")
+
+	r.SetResolution([]storage.ResponseSample{
+		{Asked: start.UnixMilli(), Replied: end.UnixMilli(), Agent: "ana"},
+		{Asked: end.UnixMilli(), Replied: end.UnixMilli() + 60_000},
+	})
+	assert.Equal(t, &Times{
+		Days:   []Timing{{Key: "2026-12-04", N: 2, MedianMS: 43_230_000, P90MS: 86_400_000}},
+		Agents: []Timing{{Key: "", N: 1, MedianMS: 60_000, P90MS: 60_000}, {Key: "ana", N: 1, MedianMS: 86_400_000, P90MS: 86_400_000}},
+	}, r.Resolution)
+	assert.Contains(t, string(r.CSV()), "resolution_agent,ana,,< 5,86400000,86400000\n")
 }
 
 // marshal encodes v as the API does, without HTML escapes.

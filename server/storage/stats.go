@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -20,7 +21,16 @@ type Stats interface {
 	// and by whom the first agent message after it was (Replied 0 when
 	// none). Erased conversations are gone from these samples.
 	ResponseSamples(ctx context.Context, from, to int64) ([]ResponseSample, error)
+	// ResolutionSamples returns, for every conversation resolved in
+	// [from, to) (unix ms) and resolved still, when its first visitor
+	// message was sent (Asked), when it was resolved (Replied) and the
+	// agent it is assigned to. ErrNoResolution when the database has no
+	// conversation states (conversations.state, resolved_at, assignee_id).
+	ResolutionSamples(ctx context.Context, from, to int64) ([]ResponseSample, error)
 }
+
+// ErrNoResolution: the conversations have no resolved state to measure.
+var ErrNoResolution = errors.New("conversations have no resolved state")
 
 var (
 	_ Stats = (*SQLite)(nil)
@@ -88,8 +98,7 @@ func (s *store) StatCounts(ctx context.Context, from, to string) ([]StatCount, e
 // ResponseSamples implements Stats.
 func (s *store) ResponseSamples(ctx context.Context, from, to int64) ([]ResponseSample, error) {
 	rows, err := s.query(ctx, `SELECT v.asked, coalesce(m.created_at, 0), coalesce(a.name, '')
-		FROM (SELECT conversation_id, min(created_at) AS asked FROM messages WHERE author = 'visitor'
-			GROUP BY conversation_id HAVING min(created_at) >= ? AND min(created_at) < ?) v
+		FROM (`+firstAsked+` HAVING min(created_at) >= ? AND min(created_at) < ?) v
 		LEFT JOIN messages m ON m.id = (SELECT min(r.id) FROM messages r
 			WHERE r.conversation_id = v.conversation_id AND r.author = 'agent' AND r.created_at >= v.asked)
 		LEFT JOIN agents a ON a.id = m.agent_id
@@ -101,6 +110,32 @@ func (s *store) ResponseSamples(ctx context.Context, from, to int64) ([]Response
 	})
 	if err != nil {
 		return nil, fmt.Errorf("response samples: %w", err)
+	}
+	return list, nil
+}
+
+// firstAsked is each conversation's first visitor message.
+const firstAsked = `SELECT conversation_id, min(created_at) AS asked FROM messages WHERE author = 'visitor' GROUP BY conversation_id`
+
+// ResolutionSamples implements Stats. It reads the columns of the
+// conversation states when the database has them, so that it works from
+// the migration that adds them on.
+func (s *store) ResolutionSamples(ctx context.Context, from, to int64) ([]ResponseSample, error) {
+	if _, err := s.exec(ctx, `SELECT state, resolved_at, assignee_id FROM conversations WHERE 1 = 0`); err != nil {
+		return nil, ErrNoResolution
+	}
+	rows, err := s.query(ctx, `SELECT v.asked, c.resolved_at, coalesce(a.name, '')
+		FROM conversations c JOIN (`+firstAsked+`) v ON v.conversation_id = c.id
+		LEFT JOIN agents a ON a.id = c.assignee_id
+		WHERE c.state = 'resolved' AND c.resolved_at >= ? AND c.resolved_at < ?
+		ORDER BY c.resolved_at`, from, to)
+	list, err := scanAll(rows, err, func(r scanner) (ResponseSample, error) {
+		var x ResponseSample
+		err := r.Scan(&x.Asked, &x.Replied, &x.Agent)
+		return x, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("resolution samples: %w", err)
 	}
 	return list, nil
 }

@@ -75,3 +75,55 @@ func TestResponseSamples(t *testing.T) {
 		assert.Equal(t, []ResponseSample{{Asked: 2_000, Replied: 9_000, Agent: "ana"}, {Asked: 3_000}}, got)
 	})
 }
+
+// TestResolutionSamples: without conversation states there is nothing to
+// measure; with them (the columns the workflow's migration adds, added
+// here when the migrations lack them) a resolved conversation gives the
+// time from its first visitor message to its resolution, by assignee.
+func TestResolutionSamples(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, kind backend) {
+		ctx := context.Background()
+		s := kind.open(t)
+		st := s.(Stats)
+		db := inner(s)
+		if _, err := db.exec(ctx, `SELECT state FROM conversations WHERE 1 = 0`); err != nil {
+			_, err := st.ResolutionSamples(ctx, 0, 1)
+			require.ErrorIs(t, err, ErrNoResolution)
+			for _, col := range []string{
+				`state TEXT NOT NULL DEFAULT 'open'`, `resolved_at BIGINT NOT NULL DEFAULT 0`, `assignee_id BIGINT REFERENCES agents (id) ON DELETE SET NULL`,
+			} {
+				_, err := db.exec(ctx, `ALTER TABLE conversations ADD COLUMN `+col)
+				require.NoError(t, err)
+			}
+		}
+		ana, err := s.AddAgent(ctx, "ana", "x", 0)
+		require.NoError(t, err)
+		conv := func(hash string, asked, resolved int64, state string, assignee any) {
+			t.Helper()
+			c, err := s.CreateConversation(ctx, []byte(hash), "demo", nil, 0)
+			require.NoError(t, err)
+			_, _, err = s.AddMessage(ctx, Message{ConversationID: c.ID, ClientID: "1", Author: Visitor, Body: "hi", Created: asked})
+			require.NoError(t, err)
+			_, err = db.exec(ctx, `UPDATE conversations SET state = ?, resolved_at = ?, assignee_id = ? WHERE id = ?`, state, resolved, assignee, c.ID)
+			require.NoError(t, err)
+		}
+		conv("a", 1_000, 61_000, "resolved", ana.ID)
+		conv("b", 2_000, 5_000, "resolved", nil)
+		conv("c", 3_000, 9_000, "open", ana.ID)      // reopened: not resolved now
+		conv("d", 4_000, 99_000, "resolved", ana.ID) // outside the range
+		got, err := st.ResolutionSamples(ctx, 0, 90_000)
+		require.NoError(t, err)
+		assert.Equal(t, []ResponseSample{{Asked: 2_000, Replied: 5_000}, {Asked: 1_000, Replied: 61_000, Agent: "ana"}}, got)
+	})
+}
+
+// inner is the database/sql store under either backend.
+func inner(s Store) *store {
+	switch x := s.(type) {
+	case *SQLite:
+		return &x.store
+	case *Postgres:
+		return &x.store
+	}
+	panic("crumbless: unknown store")
+}
