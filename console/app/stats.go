@@ -77,7 +77,7 @@ func (a *App) renderStats(r js.Value) {
 	for i := 0; i < series.Length(); i++ {
 		s := series.Index(i)
 		kind := s.Get("kind").String()
-		title := a.loc.T("stats.kind." + kind)
+		title := a.loc.T("stats.k." + kind)
 		sec := create("section", "stats-kind", "")
 		sec.SetAttribute("data-kind", kind)
 		sec.AppendChild(create("h3", "", title))
