@@ -238,6 +238,7 @@ func newHandler(table *assets.Table, allowed origins, mounts ...func(mux, api *h
 	mux.Handle("GET /agent/{$}", consolePage(table))
 	mux.Handle("GET /agent", http.RedirectHandler("/agent/", http.StatusMovedPermanently))
 	mux.Handle("/disclosure.json", disclosure.Handler())
+	mux.Handle(disclosure.StatisticsPath, disclosure.StatisticsHandler())
 	mux.Handle("/api/v1/", allowed.wrap(api))
 	mux.Handle("/", table)
 	return assets.Guard(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -42,7 +42,7 @@ func (a *App) wire() {
 	})
 	on(byID("erase-form"), "submit", true, func(dom.Event) { a.erase() })
 	on(byID("erase-cancel"), "click", false, func(dom.Event) { call(byID("erase-dialog"), "close") })
-	for _, t := range []string{"conversations", "submissions", "settings"} {
+	for _, t := range []string{"conversations", "submissions", "stats", "settings"} {
 		tab := t
 		on(byID("tab-"+t), "click", false, func(dom.Event) { a.showTab(tab) })
 	}
@@ -51,6 +51,7 @@ func (a *App) wire() {
 		a.syncNotifyButton()
 	})
 	a.wireSettings()
+	a.wireStats()
 	// Leaving the page (also into the back/forward cache) ends the stream
 	// at once, so that visitors see the team go offline after the grace
 	// period; a page that comes back resumes it.

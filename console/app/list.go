@@ -199,9 +199,13 @@ func (a *App) renderSubmissions() {
 	byID("tab-submissions").SetTextContent(a.loc.T("nav.submissions", "n", strconv.Itoa(len(subs))))
 }
 
-// showTab shows one of the panes: conversations, submissions or settings.
+// showTab shows one of the panes: conversations, submissions, statistics
+// or settings.
 func (a *App) showTab(which string) {
-	for _, t := range []string{"conversations", "submissions", "settings"} {
+	if which == "stats" {
+		go a.loadStats()
+	}
+	for _, t := range []string{"conversations", "submissions", "stats", "settings"} {
 		setHidden(byID(t+"-pane"), t != which)
 		byID("tab-"+t).SetAttribute("aria-pressed", strconv.FormatBool(t == which))
 	}

@@ -103,6 +103,10 @@ type Config struct {
 	// A negative rate turns a limit off.
 	IPRate, MessageRate, StartRate, LoginRate     float64
 	IPBurst, MessageBurst, StartBurst, LoginBurst int
+	// EventRate and EventBurst limit the widget's statistics batches per
+	// client network (1/s, burst 20).
+	EventRate  float64
+	EventBurst int
 }
 
 // Server serves the chat API. Close it on shutdown so
@@ -117,6 +121,7 @@ type Server struct {
 	cfg     Config
 
 	ipLimit, messageLimit, startLimit, loginLimit *limiters
+	eventLimit                                    *limiters
 	logins                                        chan struct{} // a slot per password check running
 	backoff                                       *loginBackoff
 
@@ -205,6 +210,7 @@ func New(cfg Config) *Server {
 		messageLimit: limit(cfg.MessageRate, cfg.MessageBurst, 2, 10),
 		startLimit:   limit(cfg.StartRate, cfg.StartBurst, 0.2, 5),
 		loginLimit:   limit(cfg.LoginRate, cfg.LoginBurst, 1, 5),
+		eventLimit:   limit(cfg.EventRate, cfg.EventBurst, 1, 20),
 		done:         make(chan struct{}),
 		logins:       make(chan struct{}, cfg.MaxLogins),
 		backoff:      newLoginBackoff(cfg.MaxLimiterKeys),
@@ -226,7 +232,7 @@ func New(cfg Config) *Server {
 	}
 	if f, ok := cfg.Store.(storage.Fanout); ok {
 		if rl, ok := cfg.Store.(storage.RateLimits); ok {
-			for name, l := range map[string]*limiters{"ip:": s.ipLimit, "msg:": s.messageLimit, "start:": s.startLimit, "login:": s.loginLimit} {
+			for name, l := range map[string]*limiters{"ip:": s.ipLimit, "msg:": s.messageLimit, "start:": s.startLimit, "login:": s.loginLimit, "ev:": s.eventLimit} {
 				if l != nil {
 					l.shared, l.name, l.log = rl, name, s.log
 				}
@@ -296,6 +302,7 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("GET /api/v1/forms", s.listForms)
 	api.HandleFunc("GET /api/v1/forms/{id}", s.getForm)
 	api.HandleFunc("POST /api/v1/forms/{id}/submissions", s.submitForm)
+	api.HandleFunc("POST /api/v1/events", s.postEvents)
 	// Agents.
 	api.HandleFunc("POST /api/v1/agent/sessions", s.login)
 	api.HandleFunc("DELETE /api/v1/agent/sessions", s.agentOnly(s.logout))
@@ -310,6 +317,7 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("DELETE /api/v1/agent/conversations/{id}/ban", s.agentOnly(s.unban))
 	api.HandleFunc("GET /api/v1/agent/submissions", s.agentOnly(s.agentSubmissions))
 	api.HandleFunc("GET /api/v1/agent/events", s.agentOnly(s.agentEvents))
+	api.HandleFunc("GET /api/v1/agent/stats", s.agentOnly(s.agentStats))
 
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", s.guard(api))
@@ -334,7 +342,7 @@ func (s *Server) guard(api *http.ServeMux) http.Handler {
 			s.noRoute(w, r, api)
 			return
 		}
-		if !strings.HasSuffix(r.URL.Path, "/events") { // streams stay open; their queries have the database's timeouts
+		if r.Method != http.MethodGet || !strings.HasSuffix(r.URL.Path, "/events") { // streams stay open; their queries have the database's timeouts
 			ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
 			defer cancel()
 			r = r.WithContext(ctx)

@@ -1,6 +1,8 @@
 // Package disclosure serves GET /disclosure.json: every key the widget can
 // ever write to a visitor's browser, generated from internal/shared/registry, so
-// that a site can publish exactly what the widget stores.
+// that a site can publish exactly what the widget stores; and GET
+// /disclosure/statistics.json: what the server counts (server/stats), with
+// no identifier of the visitor.
 package disclosure
 
 import (
@@ -13,7 +15,44 @@ import (
 	"time"
 
 	"github.com/crumbless/crumbless/internal/shared/registry"
+	"github.com/crumbless/crumbless/server/stats"
 )
+
+// StatisticsPath is where StatisticsHandler is mounted; disclosure.json
+// links to it (Link: <…>; rel="describedby").
+const StatisticsPath = "/disclosure/statistics.json"
+
+// StatisticsHandler answers GET and HEAD with stats.Disclosed as JSON,
+// public and cacheable as the disclosure is.
+func StatisticsHandler() http.Handler {
+	body, err := json.MarshalIndent(stats.Disclosed, "", "  ")
+	if err != nil {
+		panic("crumbless: statistics disclosure: " + err.Error())
+	}
+	body = append(body, '\n')
+	sum := sha256.Sum256(body)
+	etag := `"` + hex.EncodeToString(sum[:8]) + `"`
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		publicJSON(w, etag)
+		http.ServeContent(w, r, "statistics.json", startup, bytes.NewReader(body))
+	})
+}
+
+// publicJSON sets the headers of a public, cacheable JSON document.
+func publicJSON(w http.ResponseWriter, etag string) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", "public, max-age=300")
+	h.Set("ETag", etag)
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+	h.Set("X-Content-Type-Options", "nosniff")
+}
 
 // MaxPrefix is the longest data-prefix the handler accepts in ?prefix=.
 const MaxPrefix = 64
@@ -52,13 +91,8 @@ func serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sum := sha256.Sum256(body)
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Cache-Control", "public, max-age=300")
-	h.Set("ETag", `"`+hex.EncodeToString(sum[:8])+`"`)
-	h.Set("Access-Control-Allow-Origin", "*")
-	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
-	h.Set("X-Content-Type-Options", "nosniff")
+	publicJSON(w, `"`+hex.EncodeToString(sum[:8])+`"`)
+	w.Header().Set("Link", "<"+StatisticsPath+`>; rel="describedby"`)
 	http.ServeContent(w, r, "disclosure.json", startup, bytes.NewReader(body))
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/crumbless/crumbless/internal/shared/registry"
+	"github.com/crumbless/crumbless/server/stats"
 )
 
 func get(t *testing.T, target string, header ...string) *httptest.ResponseRecorder {
@@ -86,4 +87,34 @@ func TestOtherMethods(t *testing.T) {
 			assert.Equal(t, "GET, HEAD", rec.Header().Get("Allow"))
 		})
 	}
+}
+
+func TestServesWhatIsCounted(t *testing.T) {
+	assert.Equal(t, `<`+StatisticsPath+`>; rel="describedby"`, get(t, "/disclosure.json").Header().Get("Link"))
+	rec := httptest.NewRecorder()
+	StatisticsHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, StatisticsPath, nil))
+	require.Equal(t, http.StatusOK, rec.Code)
+	assert.Equal(t, "*", rec.Header().Get("Access-Control-Allow-Origin"))
+	var d struct {
+		Linked bool `json:"linked_to_visitor"`
+		Events []struct {
+			Name, What string
+		} `json:"events"`
+		Dimensions []struct{ Name string } `json:"dimensions"`
+		Never      []string                `json:"never_kept"`
+	}
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &d))
+	assert.False(t, d.Linked)
+	var names []string
+	for _, e := range d.Events {
+		names = append(names, e.Name)
+		assert.NotEmpty(t, e.What)
+	}
+	assert.ElementsMatch(t, stats.Kinds, names, "every kind counted is disclosed")
+	assert.Len(t, d.Dimensions, 4)
+	assert.Contains(t, d.Never, "visitor token")
+
+	rec = httptest.NewRecorder()
+	StatisticsHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, StatisticsPath, nil))
+	assert.Equal(t, http.StatusMethodNotAllowed, rec.Code)
 }

@@ -95,7 +95,7 @@ const catalogEN = `{
   "chat.unavailable": "The chat is not available right now.",
   "chat.banned": "This chat is not available.",
   "privacy.title": "Privacy",
-  "privacy.lead": "This chat sets no cookies. Below is everything it can ever keep in your browser, and what it keeps right now.",
+  "privacy.lead": "This chat sets no cookies. Below is everything it can ever keep in your browser, and what it keeps right now. We count opens, searches and articles read per day, with no token and no address, so never linked to you.",
   "privacy.now.zero": "Nothing is stored right now.",
   "privacy.now.one": "{n} item is stored right now.",
   "privacy.now.other": "{n} items are stored right now.",

@@ -23,6 +23,7 @@ type answersList struct {
 	results js.Value
 	on      ui.Listeners
 	gone    bool
+	none    bool // the search found nothing
 }
 
 func newAnswersList(p *Panel) *answersList {
@@ -43,6 +44,17 @@ func newAnswersList(p *Panel) *answersList {
 		p.query = v.input.Get("value").String()
 		v.render()
 		p.saveNav()
+	})
+	// A search counts once the visitor commits it (Enter, or leaving the
+	// box), not at every key.
+	v.on.On(v.input, "change", func(js.Value) {
+		switch q := trimmed(p.query); {
+		case q == "":
+		case v.none:
+			p.tally("nohit", q)
+		default:
+			p.tally("search", "")
+		}
 	})
 	p.content.answers.get(v.render)
 	return v
@@ -78,7 +90,8 @@ func (v *answersList) render() {
 		for _, r := range src.value.Search(query) {
 			shown = append(shown, r.Article)
 		}
-		if len(shown) == 0 {
+		v.none = len(shown) == 0
+		if v.none {
 			ui.SetText(v.count, T.T("answers.none", "q", ui.Isolate(query)))
 		} else {
 			ui.SetText(v.count, T.N("answers.results", len(shown)))

@@ -113,6 +113,8 @@ type Panel struct {
 	ownBadge    bool // the panel created the badge (the loader drew none)
 	starting    bool // NewPanel is rendering the first view
 
+	tallied js.Value // statistics events not sent yet (stats.go)
+
 	stopPresence func()       // ends the presence watch (presence.go); nil while closed
 	viewport     ui.Listeners // the visual viewport's resize and scroll (viewport.go), while open
 	following    bool         // viewport listens
@@ -233,6 +235,7 @@ func (p *Panel) Open() {
 		p.watchPresence(true)
 		p.followViewport(true)
 		p.frame.Events.Emit("open", nil)
+		p.tally("open", "")
 	}
 }
 
@@ -305,6 +308,9 @@ func (p *Panel) show(route string) {
 	}
 	pg, id := lookup(route)
 	name := pg.name
+	if name == "answers" && id != "" && !p.starting {
+		p.tally("read", id)
+	}
 	v := p.build(pg, id)
 	p.current = v
 	ui.Clear(p.body)

@@ -294,10 +294,13 @@ func TestConsolePreferencesAndAccessibility(t *testing.T) {
 		choose("pref-theme", v.theme)
 		choose("pref-lang", v.lang)
 		b.waitFor(t, `document.documentElement.lang === '`+v.lang+`' && document.documentElement.dataset.theme === '`+v.theme+`'`)
-		for _, view := range []string{"conversations", "submissions", "settings"} {
+		for _, view := range []string{"conversations", "submissions", "stats", "settings"} {
 			t.Run(v.theme+"/"+v.lang+"/"+view, func(t *testing.T) {
 				b.click(t, `document.getElementById('tab-`+view+`')`)
 				b.waitFor(t, `document.getElementById('`+view+`-pane').hidden === false`)
+				if view == "stats" { // drawn once the report is in
+					b.waitFor(t, `document.querySelector('#stats-body svg') !== null && document.getElementById('stats-status').textContent === ''`)
+				}
 				scan(t, b)
 			})
 		}
