@@ -310,6 +310,7 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("DELETE /api/v1/agent/conversations/{id}/ban", s.agentOnly(s.unban))
 	api.HandleFunc("GET /api/v1/agent/submissions", s.agentOnly(s.agentSubmissions))
 	api.HandleFunc("GET /api/v1/agent/events", s.agentOnly(s.agentEvents))
+	s.findRoutes(api)
 
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", s.guard(api))
