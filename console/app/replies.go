@@ -171,7 +171,7 @@ func (a *App) insertReply(r savedReply) {
 	box := byID("reply")
 	setValue(box, r.Body)
 	box.Focus()
-	end := box.Underlying().Get("value").Get("length").Int() // UTF-16 units, as the selection counts
+	end := box.Underlying().Get("textLength").Int() // UTF-16 units, as the selection counts
 	box.Underlying().Call("setSelectionRange", end, end)
 	a.saveDraft()
 }
