@@ -25,10 +25,8 @@ type searchResultJSON struct {
 	Snippet      []search.Segment `json:"snippet"`
 }
 
-// Search page sizes.
-const (
-	searchDefaultLimit = 20
-)
+// searchDefaultLimit is the page size when the request names none.
+const searchDefaultLimit = 20
 
 // agentSearch answers GET /api/v1/agent/search?q=…&cursor=…&limit=….
 func (s *Server) agentSearch(w http.ResponseWriter, r *http.Request) {
