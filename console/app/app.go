@@ -36,6 +36,8 @@ type App struct {
 	leader bool          // this tab notifies for all of the agent's tabs
 	prefs  settings
 	typing bool // a typing notice was sent within the last 3 s
+	find   finder
+	pick   picker
 }
 
 // Start wires the page and shows sign-in, or the inbox when the tab holds

@@ -318,6 +318,7 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("GET /api/v1/agent/submissions", s.agentOnly(s.agentSubmissions))
 	api.HandleFunc("GET /api/v1/agent/events", s.agentOnly(s.agentEvents))
 	api.HandleFunc("GET /api/v1/agent/stats", s.agentOnly(s.agentStats))
+	s.findRoutes(api)
 
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", s.guard(api))

@@ -131,6 +131,21 @@ type Store interface {
 	// there were; ErrNotFound when there is no such agent.
 	EndAgentSessions(ctx context.Context, name string) (int64, error)
 
+	// Search returns up to limit messages and form submissions, after
+	// skipping offset, whose text holds every term (lower-case words from
+	// search.Terms) as a word prefix, newest first.
+	Search(ctx context.Context, terms []string, offset, limit int) ([]SearchHit, error)
+
+	// Replies lists the saved replies by name.
+	Replies(ctx context.Context) ([]Reply, error)
+	// AddReply stores a saved reply; ErrConflict when the name is taken.
+	AddReply(ctx context.Context, name, body string, now int64) (Reply, error)
+	// UpdateReply renames or rewrites a saved reply; ErrNotFound when
+	// there is none, ErrConflict when the name is taken.
+	UpdateReply(ctx context.Context, id int64, name, body string, now int64) (Reply, error)
+	// DeleteReply deletes a saved reply; ErrNotFound when there is none.
+	DeleteReply(ctx context.Context, id int64) error
+
 	Close() error
 }
 

@@ -40,6 +40,8 @@ type dialect struct {
 	// skipLocked ends the select of the deliveries a claim takes, so that
 	// instances claiming together take different rows.
 	skipLocked string
+	// search is the dialect's search query (search.go).
+	search searchSQL
 }
 
 // bind returns query with the dialect's placeholders.
