@@ -148,25 +148,3 @@ func Decode(text string, out any) error {
 	}
 	return vert.Value{Value: v}.AssignTo(out)
 }
-
-// Text GETs path with the session and returns the body as text (a CSV
-// export); error statuses as Do.
-func (c *Client) Text(path string) (string, error) {
-	res, err := Await(js.Global().Call("fetch", path, map[string]any{
-		"headers": map[string]any{"Authorization": "Bearer " + c.Token}, "cache": "no-store"}))
-	if err != nil {
-		return "", err
-	}
-	status := res.Get("status").Int()
-	if status == 401 {
-		return "", ErrExpired
-	}
-	if status >= 400 {
-		return "", &APIError{Status: status}
-	}
-	text, err := Await(res.Call("text"))
-	if err != nil {
-		return "", err
-	}
-	return text.String(), nil
-}
