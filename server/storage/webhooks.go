@@ -12,7 +12,8 @@ import (
 // Webhook event types. Each names what its subject is: a conversation, a
 // message or a form submission.
 const (
-	EventConversationCreated = "conversation.created"
+	EventConversationCreated  = "conversation.created"
+	EventConversationResolved = "conversation.resolved"
 	EventMessageCreated      = "message.created"
 	EventFormSubmitted       = "form.submitted"
 )
