@@ -14,8 +14,8 @@ import (
 const (
 	EventConversationCreated  = "conversation.created"
 	EventConversationResolved = "conversation.resolved"
-	EventMessageCreated      = "message.created"
-	EventFormSubmitted       = "form.submitted"
+	EventMessageCreated       = "message.created"
+	EventFormSubmitted        = "form.submitted"
 )
 
 // Webhooks is the outbox of webhook deliveries, kept by both stores. The
