@@ -184,7 +184,7 @@ func TestDeliversSignedEvents(t *testing.T) {
 			fmt.Sprintf(`{"conversation_id":%d,"message_id":1,"author":"visitor","body":"Where is my parcel?","created":"2026-01-02T10:00:01Z"}`, c.ID),
 			fmt.Sprintf(`{"conversation_id":%d,"message_id":2,"author":"agent","agent":"ana","body":"On its way","created":"2026-01-02T10:00:02Z"}`, c.ID),
 		},
-		"form.submitted": {fmt.Sprintf(`{"submission_id":%d,"form_id":"contact","conversation_id":%d,"fields":{"email":"bo@example.com"},"lang":"nl","created":"2026-01-02T10:00:03Z"}`, sub.ID, c.ID)},
+		"form.submitted":        {fmt.Sprintf(`{"submission_id":%d,"form_id":"contact","conversation_id":%d,"fields":{"email":"bo@example.com"},"lang":"nl","created":"2026-01-02T10:00:03Z"}`, sub.ID, c.ID)},
 		"conversation.resolved": {fmt.Sprintf(`{"conversation_id":%d,"site":"shop","resolved":"2026-01-02T10:00:04Z"}`, c.ID)},
 	}, byType)
 	assert.Zero(t, rcv.forged)
