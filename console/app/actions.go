@@ -51,6 +51,7 @@ func (a *App) wire() {
 		a.syncNotifyButton()
 	})
 	a.wireSettings()
+	a.wireWorkflow()
 	// Leaving the page (also into the back/forward cache) ends the stream
 	// at once, so that visitors see the team go offline after the grace
 	// period; a page that comes back resumes it.

@@ -36,6 +36,10 @@ type App struct {
 	leader bool          // this tab notifies for all of the agent's tabs
 	prefs  settings
 	typing bool // a typing notice was sent within the last 3 s
+	// state and assigned are the list's filters; agents the names in
+	// the Assign menu.
+	state, assigned string
+	agents          []string
 }
 
 // Start wires the page and shows sign-in, or the inbox when the tab holds
@@ -87,7 +91,7 @@ func (a *App) login() {
 // begin opens the inbox for a session: the list, the submissions, then
 // the live stream from the newest message the list showed.
 func (a *App) begin(token, agent string) {
-	a.client.Token, a.agent = token, agent
+	a.client.Token, a.agent, a.in.Me = token, agent, agent
 	byID("agent-name").SetTextContent(agent)
 	setHidden(byID("login-view"), true)
 	setHidden(byID("inbox-view"), false)
@@ -101,6 +105,7 @@ func (a *App) begin(token, agent string) {
 	}
 	a.lastID = a.in.Reset(list.Conversations)
 	a.renderList()
+	go a.loadAgents()
 	var subs struct {
 		Submissions []inbox.Submission `js:"submissions"`
 	}
