@@ -28,7 +28,9 @@ type chatView struct {
 	counter  js.Value
 	sendBtn  js.Value
 	form     js.Value
-	divider  string // id of the last message read when the view opened
+	rate     js.Value // the rating prompt, made when first shown
+	score    string   // the score chosen in it
+	divider  string   // id of the last message read when the view opened
 	timeFmt  js.Value
 	on       ui.Listeners
 	rowFuncs ui.Listeners // retry buttons, released with the rows
@@ -55,6 +57,7 @@ func newChatView(p *Panel) *chatView {
 		ui.TextEl("p", T.T("chat.hint"), "id", "cl-composer-hint", "class", "sr"))
 	v.el = ui.Append(ui.El("section", "class", "view chat", "aria-labelledby", "cl-chat-h"),
 		ui.TextEl("h3", T.T("chat.title"), "id", "cl-chat-h", "class", "sr"), v.log, v.form)
+	v.renderRate()
 	v.on.On(v.form, "submit", func(ev js.Value) {
 		ev.Call("preventDefault")
 		v.submit()
@@ -227,6 +230,53 @@ func (v *chatView) row(i int) js.Value {
 		ui.Append(meta, retry)
 	}
 	return ui.Append(ui.El("div", "class", "msg visitor "+m.State, "data-client-id", m.ClientID), bubble, meta)
+}
+
+// renderRate shows, below the messages, the rating prompt of a resolved
+// conversation the visitor has not rated (two buttons and an optional
+// comment), or the thanks once they have. It is made once, when first
+// shown.
+func (v *chatView) renderRate() {
+	c, T := v.c, v.p.T
+	if !v.rate.Truthy() {
+		if !c.resolved {
+			return
+		}
+		ask := ui.Append(ui.El("div", "class", "rate"), ui.TextEl("p", T.T("chat.rate"), "id", "cl-rate-h"))
+		var btns [2]js.Value
+		for i, s := range [2]string{"good", "bad"} {
+			text := "👍"
+			if i == 1 {
+				text = "👎"
+			}
+			btns[i] = ui.TextEl("button", text, "type", "button", "class", "link", "aria-label", T.T("chat."+s), "aria-pressed", "false")
+			v.on.On(btns[i], "click", func(js.Value) {
+				v.score = s
+				btns[i].Call("setAttribute", "aria-pressed", "true")
+				btns[1-i].Call("setAttribute", "aria-pressed", "false")
+			})
+			ui.Append(ask, btns[i])
+		}
+		comment := ui.El("textarea", "maxlength", "500", "dir", "auto", "aria-label", T.T("chat.comment"), "placeholder", T.T("chat.comment"))
+		ui.Append(ask, comment, ui.TextEl("button", T.T("chat.send"), "type", "submit", "class", "link"))
+		v.rate = ui.Append(ui.El("form", "aria-labelledby", "cl-rate-h"), ask, ui.TextEl("p", T.T("chat.rated"), "class", "rate", "role", "status"))
+		v.el.Call("insertBefore", v.rate, v.form)
+		v.on.On(v.rate, "submit", func(ev js.Value) {
+			ev.Call("preventDefault")
+			score, text := v.score, comment.Get("value").String()
+			if score != "" {
+				ui.Go(func() {
+					if c.conv.Rate(score, text) == nil {
+						c.stateChanged(true, true)
+					}
+				})
+			}
+		})
+	}
+	ui.Show(v.rate, c.resolved && !c.banned)
+	kids := v.rate.Get("children")
+	ui.Show(kids.Index(0), !c.rated)
+	ui.Show(kids.Index(1), c.rated)
 }
 
 func (v *chatView) scrollToEnd() {
