@@ -289,6 +289,13 @@ func TestRatings(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, int64(4000), c.Rating.Resolution, "the latest rating")
 
+		e, err := s.ExportConversation(ctx, id)
+		require.NoError(t, err)
+		assert.Equal(t, []Rating{
+			{ConversationID: id, Resolution: 2000, Score: RatingGood, Comment: "fine after all", Created: 2200},
+			{ConversationID: id, Resolution: 4000, Score: RatingBad, Created: 4100},
+		}, e.Ratings, "the export holds every rating")
+
 		require.NoError(t, s.EraseConversation(ctx, id))
 		n, err = s.ConversationCounts(ctx, anna.ID)
 		require.NoError(t, err)
