@@ -29,7 +29,6 @@ type chatView struct {
 	sendBtn  js.Value
 	form     js.Value
 	rate     js.Value // the rating prompt, made when first shown
-	score    string   // the score chosen in it
 	divider  string   // id of the last message read when the view opened
 	timeFmt  js.Value
 	on       ui.Listeners
@@ -233,50 +232,35 @@ func (v *chatView) row(i int) js.Value {
 }
 
 // renderRate shows, below the messages, the rating prompt of a resolved
-// conversation the visitor has not rated (two buttons and an optional
-// comment), or the thanks once they have. It is made once, when first
-// shown.
+// conversation the visitor has not rated, or the thanks once they have.
+// The prompt is an optional comment and two buttons, good and bad, each of
+// which sends; it is made once, when first shown.
 func (v *chatView) renderRate() {
-	c, T := v.c, v.p.T
+	c := v.c
 	if !v.rate.Truthy() {
 		if !c.resolved {
 			return
 		}
-		ask := ui.Append(ui.El("div", "class", "rate"), ui.TextEl("p", T.T("chat.rate"), "id", "cl-rate-h"))
-		var btns [2]js.Value
-		for i, s := range [2]string{"good", "bad"} {
-			text := "👍"
-			if i == 1 {
-				text = "👎"
-			}
-			btns[i] = ui.TextEl("button", text, "type", "button", "class", "link", "aria-label", T.T("chat."+s), "aria-pressed", "false")
-			v.on.On(btns[i], "click", func(js.Value) {
-				v.score = s
-				btns[i].Call("setAttribute", "aria-pressed", "true")
-				btns[1-i].Call("setAttribute", "aria-pressed", "false")
-			})
-			ui.Append(ask, btns[i])
-		}
-		comment := ui.El("textarea", "maxlength", "500", "dir", "auto", "aria-label", T.T("chat.comment"), "placeholder", T.T("chat.comment"))
-		ui.Append(ask, comment, ui.TextEl("button", T.T("chat.send"), "type", "submit", "class", "link"))
-		v.rate = ui.Append(ui.El("form", "aria-labelledby", "cl-rate-h"), ask, ui.TextEl("p", T.T("chat.rated"), "class", "rate", "role", "status"))
+		T := v.p.T
+		v.rate = ui.Append(ui.El("form", "class", "rate", "aria-labelledby", "cl-rate-h"),
+			ui.TextEl("p", T.T("chat.rate"), "id", "cl-rate-h"),
+			ui.El("textarea", "maxlength", "500", "dir", "auto", "aria-label", T.T("chat.comment"), "placeholder", T.T("chat.comment")),
+			ui.TextEl("button", "👍", "value", "good", "class", "link", "aria-label", T.T("chat.good")),
+			ui.TextEl("button", "👎", "value", "bad", "class", "link", "aria-label", T.T("chat.bad")),
+			ui.TextEl("p", T.T("chat.rated"), "role", "status"))
 		v.el.Call("insertBefore", v.rate, v.form)
 		v.on.On(v.rate, "submit", func(ev js.Value) {
 			ev.Call("preventDefault")
-			score, text := v.score, comment.Get("value").String()
-			if score != "" {
-				ui.Go(func() {
-					if c.conv.Rate(score, text) == nil {
-						c.stateChanged(true, true)
-					}
-				})
-			}
+			score, comment := ev.Get("submitter").Get("value").String(), v.rate.Get("elements").Index(0).Get("value").String()
+			ui.Go(func() {
+				if c.conv.Rate(score, comment) == nil {
+					c.stateChanged(true, true)
+				}
+			})
 		})
 	}
 	ui.Show(v.rate, c.resolved && !c.banned)
-	kids := v.rate.Get("children")
-	ui.Show(kids.Index(0), !c.rated)
-	ui.Show(kids.Index(1), c.rated)
+	v.rate.Get("classList").Call("toggle", "rated", c.rated)
 }
 
 func (v *chatView) scrollToEnd() {

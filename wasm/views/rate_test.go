@@ -3,6 +3,7 @@
 package views
 
 import (
+	"syscall/js"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -10,9 +11,9 @@ import (
 )
 
 // TestRatingPrompt: a resolved conversation shows the prompt below the
-// messages (two named buttons, an optional comment, send); the rating
-// sent, it thanks; reopened, the prompt goes; resolved again, it asks
-// again.
+// messages (an optional comment and two named buttons, each of which
+// sends); the rating sent, it thanks; reopened, the prompt goes; resolved
+// again, it asks again.
 func TestRatingPrompt(t *testing.T) {
 	clearStorage(t)
 	conv := newFake(Message{ID: "1", From: "agent", Text: "Solved?"})
@@ -20,39 +21,40 @@ func TestRatingPrompt(t *testing.T) {
 	require.True(t, f.p.Navigate("chat"))
 	eventually(t, func() bool { return f.p.chat.loaded }, "history loaded")
 	prompt := `form[aria-labelledby="cl-rate-h"]`
+	shown := func(sel string) bool {
+		el := f.q(sel)
+		return !el.IsNull() && js.Global().Call("getComputedStyle", el).Get("display").String() != "none" && !el.Call("closest", "[hidden]").Truthy()
+	}
 	assert.True(t, f.q(prompt).IsNull(), "no prompt while open")
 
 	conv.setState(true, false)
-	eventually(t, func() bool { return !f.q(prompt).IsNull() && !f.q(prompt).Get("hidden").Bool() }, "the prompt shows")
+	eventually(t, func() bool { return shown(prompt) }, "the prompt shows")
 	assert.Equal(t, "How was this conversation?", f.text("#cl-rate-h"))
 	var names []string
-	for _, b := range f.all(prompt + ` button[type=button]`) {
+	for _, b := range f.all(prompt + ` button`) {
 		names = append(names, b.Call("getAttribute", "aria-label").String())
 	}
 	assert.Equal(t, []string{"Good", "Bad"}, names, "accessible names")
-	assert.Equal(t, "Comment (optional)", f.q(prompt+" textarea").Call("getAttribute", "aria-label").String())
-	assert.Equal(t, "auto", f.q(prompt+" textarea").Call("getAttribute", "dir").String())
+	comment := f.q(prompt + " textarea")
+	assert.Equal(t, "Comment (optional)", comment.Call("getAttribute", "aria-label").String())
+	assert.Equal(t, "auto", comment.Call("getAttribute", "dir").String())
+	assert.Equal(t, "500", comment.Call("getAttribute", "maxlength").String())
+	assert.False(t, shown(prompt+` [role=status]`), "no thanks yet")
 
-	f.click(t, prompt+` button[type=submit]`)
-	waitABit()
-	assert.Empty(t, conv.rated, "no score chosen: nothing sent")
-
-	f.click(t, prompt+` button[aria-label="Bad"]`)
+	comment.Set("value", "<b>quick</b>")
 	f.click(t, prompt+` button[aria-label="Good"]`)
-	assert.Equal(t, "true", f.q(prompt+` button[aria-label="Good"]`).Call("getAttribute", "aria-pressed").String())
-	assert.Equal(t, "false", f.q(prompt+` button[aria-label="Bad"]`).Call("getAttribute", "aria-pressed").String())
-	f.q(prompt+" textarea").Set("value", "<b>quick</b>")
-	f.click(t, prompt+` button[type=submit]`)
 	eventually(t, func() bool { return len(conv.rated) == 1 }, "the rating sent")
 	assert.Equal(t, []string{"good <b>quick</b>"}, conv.rated)
-	status := f.q(prompt + ` [role=status]`)
-	eventually(t, func() bool { return !status.Get("hidden").Bool() }, "thanks shown")
-	assert.Equal(t, "Thank you for your rating.", status.Get("textContent").String())
-	assert.True(t, f.q(prompt+" .rate").Get("hidden").Bool(), "the question goes")
+	eventually(t, func() bool { return shown(prompt + ` [role=status]`) }, "thanks shown")
+	assert.Equal(t, "Thank you for your rating.", f.text(prompt+` [role=status]`))
+	assert.False(t, shown(prompt+` button`), "the question goes")
+	assert.False(t, shown(prompt+` textarea`))
 
 	conv.setState(false, false) // the visitor wrote again: reopened
-	assert.True(t, f.q(prompt).Get("hidden").Bool(), "reopened: no prompt")
+	assert.False(t, shown(prompt), "reopened: no prompt")
 	conv.setState(true, false) // resolved again: a new resolution to rate
-	assert.False(t, f.q(prompt).Get("hidden").Bool())
-	assert.False(t, f.q(prompt+" .rate").Get("hidden").Bool(), "it asks again")
+	assert.True(t, shown(prompt+` button[aria-label="Bad"]`), "it asks again")
+	f.click(t, prompt+` button[aria-label="Bad"]`)
+	eventually(t, func() bool { return len(conv.rated) == 2 }, "the second rating sent")
+	assert.Equal(t, "bad <b>quick</b>", conv.rated[1], "the comment field kept its text")
 }
