@@ -57,14 +57,15 @@ func TestWorkflowTwoAgents(t *testing.T) {
 	rate := `form[aria-labelledby="cl-rate-h"]`
 	visitor.waitFor(t, q(rate)+` && !`+q(rate)+`.hidden`)
 	visitor.do(t, chromedp.SendKeys(chromedp.JSPath(q(rate+` textarea`)), "Quick <b>and</b> kind"))
+	visitor.screenshot(t, "workflow-2-prompt")
 	visitor.click(t, q(rate+` button[aria-label="Good"]`))
 	visitor.waitFor(t, `getComputedStyle(`+q(rate+` [role=status]`)+`).display !== 'none'`)
 	assert.Equal(t, "Thank you for your rating.", eval[string](t, visitor, q(rate+` [role=status]`)+`.textContent`))
-	visitor.screenshot(t, "workflow-2-rated")
+	visitor.screenshot(t, "workflow-3-rated")
 
 	// Ana's console shows the rating, as text.
 	ana.waitFor(t, `document.getElementById('rating-note').textContent === 'Rated good Quick <b>and</b> kind'`)
 	assert.Zero(t, eval[int](t, ana, `document.querySelectorAll('#rating-note b').length`), "visitor text is not HTML")
 	ana.waitFor(t, `document.getElementById('rating-totals').textContent === 'Ratings: 1 good, 0 bad'`)
-	ana.screenshot(t, "workflow-3-rating")
+	ana.screenshot(t, "workflow-4-rating")
 }
