@@ -245,8 +245,8 @@ func (v *chatView) renderRate() {
 		v.rate = ui.Append(ui.El("form", "class", "rate", "aria-labelledby", "cl-rate-h"),
 			ui.TextEl("p", T.T("chat.rate"), "id", "cl-rate-h"),
 			ui.El("textarea", "maxlength", "500", "dir", "auto", "aria-label", T.T("chat.comment"), "placeholder", T.T("chat.comment")),
-			ui.TextEl("button", "👍", "value", "good", "class", "link", "aria-label", T.T("chat.good")),
-			ui.TextEl("button", "👎", "value", "bad", "class", "link", "aria-label", T.T("chat.bad")),
+			ui.TextEl("button", T.T("chat.good"), "value", "good", "class", "link"),
+			ui.TextEl("button", T.T("chat.bad"), "value", "bad", "class", "link"),
 			ui.TextEl("p", T.T("chat.rated"), "role", "status"))
 		v.el.Call("insertBefore", v.rate, v.form)
 		v.on.On(v.rate, "submit", func(ev js.Value) {

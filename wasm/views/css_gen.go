@@ -189,7 +189,7 @@ const css = `/* Theme: the loader sets --cl-accent, --cl-bg, --cl-fg, --cl-muted
 .composer .counter:empty{display:none}
 .rate{display:flex;flex-wrap:wrap;gap:6px;margin:12px 0;padding:10px;border:1px solid var(--cl-line);border-radius:12px}
 .rate>*{flex-basis:100%;margin:0}
-.rate button{flex-basis:auto;font-size:20px}
+.rate button{flex-basis:auto}
 .rate.rated>:not([role]),.rate:not(.rated)>[role]{display:none}
 
 /* privacy */
