@@ -25,9 +25,9 @@ func TestWebhookCommands(t *testing.T) {
 		out  []string // each must show in the output
 		err  string
 	}{
-		{"add", []string{"add", "-data", data, "https://hooks.example/in"}, []string{"webhook 1 added: https://hooks.example/in", "events: conversation.created, message.created, form.submitted", "secret: whsec_"}, ""},
+		{"add", []string{"add", "-data", data, "https://hooks.example/in"}, []string{"webhook 1 added: https://hooks.example/in", "events: conversation.created, message.created, conversation.resolved, form.submitted", "secret: whsec_"}, ""},
 		{"add, flags after the URL", []string{"add", "-data", data, "http://127.0.0.1:9000/", "-events", "form.submitted"}, []string{"webhook 2 added", "events: form.submitted"}, ""},
-		{"list", []string{"list", "-data", data}, []string{"https://hooks.example/in", "conversation.created,message.created,form.submitted", "http://127.0.0.1:9000/", "form.submitted"}, ""},
+		{"list", []string{"list", "-data", data}, []string{"https://hooks.example/in", "conversation.created,message.created,conversation.resolved,form.submitted", "http://127.0.0.1:9000/", "form.submitted"}, ""},
 		{"log, nothing yet", []string{"log", "-data", data, "1"}, []string{"webhook 1: no attempts yet"}, ""},
 		{"remove", []string{"remove", "-data", data, "2"}, []string{"webhook 2 removed"}, ""},
 		{"remove again", []string{"remove", "-data", data, "2"}, nil, "webhook 2: no such webhook"},
@@ -35,7 +35,7 @@ func TestWebhookCommands(t *testing.T) {
 		{"bad id", []string{"log", "-data", data, "two"}, nil, `"two" is not a webhook id`},
 		{"ftp", []string{"add", "-data", data, "ftp://hooks.example/"}, nil, "use http:// or https://"},
 		{"no scheme", []string{"add", "-data", data, "hooks.example"}, nil, "use http:// or https://"},
-		{"resolved", []string{"add", "-data", data, "-events", "conversation.resolved", "https://hooks.example/"}, nil, "no resolved state"},
+		{"resolved", []string{"add", "-data", data, "-events", "conversation.resolved", "https://hooks.example/"}, []string{"webhook 3 added", "events: conversation.resolved"}, ""},
 		{"unknown event", []string{"add", "-data", data, "-events", "message.sent", "https://hooks.example/"}, nil, `unknown event "message.sent"`},
 		{"no URL", []string{"add", "-data", data}, nil, "usage: crumbless webhook add"},
 		{"two URLs", []string{"add", "-data", data, "https://a.example/", "https://b.example/"}, nil, "usage"},
@@ -72,6 +72,6 @@ func TestWebhookCommands(t *testing.T) {
 	defer st.Close()
 	eps, err := st.WebhookEndpoints(context.Background())
 	require.NoError(t, err)
-	require.Len(t, eps, 2)
-	assert.Equal(t, secret[1], eps[1].Secret)
+	require.Len(t, eps, 3)
+	assert.Equal(t, secret[1], eps[2].Secret)
 }

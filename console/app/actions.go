@@ -53,6 +53,7 @@ func (a *App) wire() {
 	a.wireSettings()
 	a.wireStats()
 	a.wireFind()
+	a.wireWorkflow()
 	// Leaving the page (also into the back/forward cache) ends the stream
 	// at once, so that visitors see the team go offline after the grace
 	// period; a page that comes back resumes it.

@@ -38,6 +38,10 @@ type App struct {
 	typing bool // a typing notice was sent within the last 3 s
 	find   finder
 	pick   picker
+	// state and assigned are the list's filters; agents the names in
+	// the Assign menu.
+	state, assigned string
+	agents          []string
 }
 
 // Start wires the page and shows sign-in, or the inbox when the tab holds
@@ -89,7 +93,7 @@ func (a *App) login() {
 // begin opens the inbox for a session: the list, the submissions, then
 // the live stream from the newest message the list showed.
 func (a *App) begin(token, agent string) {
-	a.client.Token, a.agent = token, agent
+	a.client.Token, a.agent, a.in.Me = token, agent, agent
 	byID("agent-name").SetTextContent(agent)
 	setHidden(byID("login-view"), true)
 	setHidden(byID("inbox-view"), false)
@@ -103,6 +107,7 @@ func (a *App) begin(token, agent string) {
 	}
 	a.lastID = a.in.Reset(list.Conversations)
 	a.renderList()
+	go a.loadAgents()
 	var subs struct {
 		Submissions []inbox.Submission `js:"submissions"`
 	}

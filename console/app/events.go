@@ -46,7 +46,9 @@ func (a *App) handle(ev sse.Event) {
 		}
 		a.in.Put(c)
 		if c.ID == a.in.Current() {
-			a.renderBan(c)
+			stored, _ := a.in.Get(c.ID)
+			a.renderBan(stored)
+			a.renderWorkflow(stored)
 		}
 		a.renderList()
 	case "typing":

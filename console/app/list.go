@@ -13,12 +13,13 @@ import (
 
 func id(n int64) string { return strconv.FormatInt(n, 10) }
 
-// renderList draws the conversations, newest activity first, and the
-// title's unread count.
+// renderList draws the conversations the filters select, newest activity
+// first, the filters' counts and the title's unread count.
 func (a *App) renderList() {
 	list := byID("conversation-list")
 	list.SetTextContent("")
-	sorted := a.in.Sorted()
+	sorted := a.in.Filtered(a.state, a.assigned)
+	a.renderFilters()
 	for _, c := range sorted {
 		li := create("li", "", "")
 		b := create("button", "", "")
@@ -30,6 +31,14 @@ func (a *App) renderList() {
 			badge := create("span", "badge", strconv.Itoa(c.Unread))
 			badge.SetAttribute("aria-label", a.loc.N("list.unread", c.Unread))
 			b.AppendChild(badge)
+		}
+		if c.Assignee != "" {
+			tag := create("span", "assignee", a.loc.T("list.assignee")+" ")
+			tag.AppendChild(create("bdi", "", c.Assignee))
+			b.AppendChild(tag)
+		}
+		if c.Rating != nil {
+			b.AppendChild(create("span", "rating "+c.Rating.Score, a.loc.T("rating.is."+c.Rating.Score)))
 		}
 		if c.Banned != "" {
 			b.AppendChild(create("span", "banned", a.loc.T("list.banned", "reason", a.loc.T("ban.reason."+c.Banned))))
@@ -68,6 +77,7 @@ func (a *App) open(convID int64) {
 	setValue(byID("reply"), a.in.Draft(convID))
 	if c, ok := a.in.Get(convID); ok {
 		a.renderBan(c)
+		a.renderWorkflow(c)
 	}
 	a.renderList()
 	status := byID("history-status")
@@ -90,6 +100,7 @@ func (a *App) open(convID int64) {
 		if after == 0 {
 			a.in.Put(page.Conversation)
 			a.renderBan(page.Conversation)
+			a.renderWorkflow(page.Conversation)
 		}
 		for _, m := range a.in.Add(page.Messages...) {
 			a.renderMessage(m)

@@ -30,8 +30,17 @@ type NetworkBan struct {
 	Expires      int64  `js:"expires"`
 }
 
-// Conversation is a conversation in the inbox: Read is the agents' cursor,
-// Unread the visitor messages after it.
+// Rating is a visitor's rating of one resolution of a conversation.
+type Rating struct {
+	Score      string `js:"score"` // "good" or "bad"
+	Comment    string `js:"comment"`
+	Resolution int64  `js:"resolution"`
+	Created    int64  `js:"created"`
+}
+
+// Conversation is a conversation in the inbox: Read is this agent's
+// cursor, Unread the visitor messages after it. Events carry every
+// agent's count in UnreadBy instead (Put picks this agent's).
 type Conversation struct {
 	ID          int64       `js:"id"`
 	Site        string      `js:"site"`
@@ -43,6 +52,13 @@ type Conversation struct {
 	Banned      string      `js:"banned"`
 	Last        *Message    `js:"last"`
 	Network     *NetworkBan `js:"network"`
+
+	State        string         `js:"state"` // "open", "snoozed" or "resolved"
+	SnoozedUntil int64          `js:"snoozedUntil"`
+	ResolvedAt   int64          `js:"resolvedAt"`
+	Assignee     string         `js:"assignee"`
+	Rating       *Rating        `js:"rating"`
+	UnreadBy     map[string]int `js:"unreadBy"`
 }
 
 // Submission is a form submission.
@@ -58,6 +74,9 @@ type Submission struct {
 
 // Inbox holds what the console knows. The zero value is not usable: call New.
 type Inbox struct {
+	// Me is the signed-in agent's name: "mine", and whose unread count
+	// an event's UnreadBy gives.
+	Me          string
 	convs       map[int64]Conversation
 	current     int64
 	transcript  []Message
@@ -93,8 +112,13 @@ func (in *Inbox) Reset(list []Conversation) (lastID int64) {
 // ban (the answers about one conversation do): the known one is kept while
 // the visitor stays banned.
 func (in *Inbox) Put(c Conversation) {
-	if prev, ok := in.convs[c.ID]; ok && c.Network == nil && c.Banned != "" {
+	prev, known := in.convs[c.ID]
+	if known && c.Network == nil && c.Banned != "" {
 		c.Network = prev.Network
+	}
+	if c.UnreadBy != nil { // an event: Read is the furthest agent's
+		c.Unread, c.Read = c.UnreadBy[in.Me], prev.Read
+		c.UnreadBy = nil
 	}
 	in.convs[c.ID] = c
 }

@@ -150,19 +150,6 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (s *Server) agentConversations(w http.ResponseWriter, r *http.Request) {
-	list, err := s.store.Conversations(r.Context(), 200)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	out := make([]agentConversationJSON, len(list))
-	for i, c := range list {
-		out[i] = toAgentJSON(c)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"conversations": out})
-}
-
 // pathConversation loads the conversation named by the {id} path segment.
 func (s *Server) pathConversation(r *http.Request) (storage.Conversation, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
@@ -193,7 +180,12 @@ func (s *Server) agentConversation(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	out, err := s.withNetworkBan(r.Context(), toAgentJSON(c))
+	view, err := s.agentView(r.Context(), c.ID, agentFrom(r))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out, err := s.withNetworkBan(r.Context(), view)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -233,19 +225,6 @@ func (s *Server) agentSend(w http.ResponseWriter, r *http.Request) {
 		s.count(r.Context(), stats.AgentMsg, "", stats.Dims{})
 	}
 	writeJSON(w, st, map[string]any{"message": toMessageJSON(m)})
-}
-
-func (s *Server) agentRead(w http.ResponseWriter, r *http.Request) {
-	c, err := s.pathConversation(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	c, ok := s.moveReadCursor(w, r, c, storage.Agent, c.AgentRead)
-	if !ok {
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"conversation": toAgentJSON(c)})
 }
 
 func (s *Server) agentTyping(w http.ResponseWriter, r *http.Request) {
@@ -344,12 +323,12 @@ func (s *Server) setBan(w http.ResponseWriter, r *http.Request, c storage.Conver
 			Data: mustJSON(map[string]any{"reason": reason})})
 	}
 	s.publishConversation(r.Context(), c.ID)
-	c, err := s.store.Conversation(r.Context(), c.ID)
+	view, err := s.agentView(r.Context(), c.ID, agentFrom(r))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	out, err := s.withNetworkBan(r.Context(), toAgentJSON(c))
+	out, err := s.withNetworkBan(r.Context(), view)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

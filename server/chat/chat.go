@@ -92,6 +92,9 @@ type Config struct {
 	Retention storage.Retention
 	NoSweep   bool
 	TicketTTL time.Duration // stream tickets, 60 s
+	// SnoozeCheck is how often the server opens the conversations whose
+	// snooze has ended (30 s); listing the conversations does it too.
+	SnoozeCheck time.Duration
 	// BcryptCost is the cost of the agents' password hashes (BcryptCost);
 	// logins for unknown names compare against a dummy hash of this cost
 	// so that they take as long as a wrong password.
@@ -135,6 +138,7 @@ type Server struct {
 	done      chan struct{}
 	closeOnce sync.Once
 	swept     chan struct{} // closed when the retention sweep has stopped
+	woken     chan struct{} // closed when the snooze wake loop has stopped
 
 	dummyHash func() []byte
 }
@@ -159,6 +163,7 @@ func New(cfg Config) *Server {
 	def(&cfg.SessionTTL, 12*time.Hour)
 	def(&cfg.SessionCheck, 2*time.Second)
 	def(&cfg.TicketTTL, 60*time.Second)
+	def(&cfg.SnoozeCheck, 30*time.Second)
 	def(&cfg.PresenceGrace, 15*time.Second)
 	def(&cfg.PresenceBeat, 5*time.Second)
 	def(&cfg.RequestTimeout, 10*time.Second)
@@ -252,6 +257,8 @@ func New(cfg Config) *Server {
 		s.swept = make(chan struct{})
 		go s.retain()
 	}
+	s.woken = make(chan struct{})
+	go s.wakeLoop()
 	return s
 }
 
@@ -269,6 +276,7 @@ func (s *Server) Close() {
 		if s.swept != nil {
 			<-s.swept
 		}
+		<-s.woken
 	})
 }
 
@@ -293,6 +301,7 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("POST /api/v1/conversation/messages", s.sendMessage)
 	api.HandleFunc("POST /api/v1/conversation/read", s.markRead)
 	api.HandleFunc("POST /api/v1/conversation/typing", s.visitorTyping)
+	api.HandleFunc("POST /api/v1/conversation/rating", s.rate)
 	api.HandleFunc("POST /api/v1/conversation/tickets", s.newTicket)
 	api.HandleFunc("GET /api/v1/conversation/events", s.visitorEvents)
 	api.HandleFunc("GET /api/v1/availability", s.availability)
@@ -313,6 +322,10 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("POST /api/v1/agent/conversations/{id}/messages", s.agentOnly(s.agentSend))
 	api.HandleFunc("POST /api/v1/agent/conversations/{id}/read", s.agentOnly(s.agentRead))
 	api.HandleFunc("POST /api/v1/agent/conversations/{id}/typing", s.agentOnly(s.agentTyping))
+	api.HandleFunc("POST /api/v1/agent/conversations/{id}/state", s.agentOnly(s.setState))
+	api.HandleFunc("POST /api/v1/agent/conversations/{id}/assignee", s.agentOnly(s.assign))
+	api.HandleFunc("POST /api/v1/agent/conversations/{id}/take", s.agentOnly(s.take))
+	api.HandleFunc("GET /api/v1/agent/agents", s.agentOnly(s.agentList))
 	api.HandleFunc("POST /api/v1/agent/conversations/{id}/ban", s.agentOnly(s.ban))
 	api.HandleFunc("DELETE /api/v1/agent/conversations/{id}/ban", s.agentOnly(s.unban))
 	api.HandleFunc("GET /api/v1/agent/submissions", s.agentOnly(s.agentSubmissions))

@@ -153,6 +153,7 @@ type Export struct {
 	Conversation exportConvJSON   `json:"conversation"`
 	Messages     []messageJSON    `json:"messages"`
 	Submissions  []submissionJSON `json:"submissions"`
+	Ratings      []*ratingJSON    `json:"ratings"`
 	// Network is the keyed hash (HMAC-SHA-256 with the server's secret) of
 	// the network the conversation was started from, kept for network bans;
 	// empty once dropped.
@@ -184,6 +185,10 @@ func ExportJSON(e storage.Export, now int64) Export {
 	}
 	for i, sub := range e.Submissions {
 		out.Submissions[i] = toSubmissionJSON(sub)
+	}
+	out.Ratings = make([]*ratingJSON, len(e.Ratings))
+	for i := range e.Ratings {
+		out.Ratings[i] = toRatingJSON(&e.Ratings[i])
 	}
 	return out
 }

@@ -66,8 +66,10 @@ func status(code string) int {
 		return http.StatusNotFound
 	case CodeMethod:
 		return http.StatusMethodNotAllowed
-	case CodeConflict:
+	case CodeConflict, CodeTransition, CodeNotResolved:
 		return http.StatusConflict
+	case CodeUnknownAgent:
+		return http.StatusUnprocessableEntity
 	case CodeTooLarge:
 		return http.StatusRequestEntityTooLarge
 	case CodeMediaType:

@@ -41,25 +41,59 @@ type visitorConversationJSON struct {
 	Read      int64  `json:"read"`
 	AgentRead int64  `json:"agentRead"`
 	Unread    int    `json:"unread"`
+	State     string `json:"state"`           // open, snoozed or resolved
+	Rated     string `json:"rated,omitempty"` // resolved: the visitor's score of this resolution
 }
 
 func toVisitorJSON(c storage.Conversation) visitorConversationJSON {
 	return visitorConversationJSON{ID: c.ID, Site: c.Site, Created: c.Created, Updated: c.Updated,
-		Read: c.VisitorRead, AgentRead: c.AgentRead, Unread: c.UnreadVisitor}
+		Read: c.VisitorRead, AgentRead: c.AgentRead, Unread: c.UnreadVisitor, State: c.State, Rated: ratedNow(c)}
 }
 
-// agentConversationJSON is a conversation in the inbox: read is the agents'
-// cursor, unread the visitor messages after it.
+// ratedNow is the score the visitor gave the conversation's current
+// resolution: "" unless it is resolved and rated.
+func ratedNow(c storage.Conversation) string {
+	if c.State != storage.StateResolved || c.Rating == nil || c.Rating.Resolution != c.ResolvedAt {
+		return ""
+	}
+	return c.Rating.Score
+}
+
+// ratingJSON is a visitor's rating of one resolution.
+type ratingJSON struct {
+	Score      string `json:"score"` // good or bad
+	Comment    string `json:"comment,omitempty"`
+	Resolution int64  `json:"resolution"` // the resolution it rates (its time)
+	Created    int64  `json:"created"`
+}
+
+func toRatingJSON(r *storage.Rating) *ratingJSON {
+	if r == nil {
+		return nil
+	}
+	return &ratingJSON{Score: r.Score, Comment: r.Comment, Resolution: r.Resolution, Created: r.Created}
+}
+
+// agentConversationJSON is a conversation in the inbox. In the answers to
+// an agent read is their own cursor and unread the visitor messages after
+// it; in the events, which every agent gets, read is the furthest agent's
+// cursor and unreadBy each agent's count by name.
 type agentConversationJSON struct {
-	ID          int64        `json:"id"`
-	Site        string       `json:"site"`
-	Created     int64        `json:"created"`
-	Updated     int64        `json:"updated"`
-	Read        int64        `json:"read"`
-	VisitorRead int64        `json:"visitorRead"`
-	Unread      int          `json:"unread"`
-	Banned      string       `json:"banned,omitempty"`
-	Last        *messageJSON `json:"last,omitempty"`
+	ID           int64          `json:"id"`
+	Site         string         `json:"site"`
+	Created      int64          `json:"created"`
+	Updated      int64          `json:"updated"`
+	Read         int64          `json:"read"`
+	VisitorRead  int64          `json:"visitorRead"`
+	Unread       int            `json:"unread"`
+	Banned       string         `json:"banned,omitempty"`
+	Last         *messageJSON   `json:"last,omitempty"`
+	State        string         `json:"state"`                  // open, snoozed or resolved
+	SnoozedUntil int64          `json:"snoozedUntil,omitempty"` // while snoozed
+	ResolvedAt   int64          `json:"resolvedAt,omitempty"`   // the last resolution
+	Assignee     string         `json:"assignee,omitempty"`     // the assigned agent's name
+	Rating       *ratingJSON    `json:"rating,omitempty"`       // the latest rating
+	UnreadBy     map[string]int `json:"unreadBy,omitempty"`     // events: each agent's unread count
 	// Network is the ban on the conversation's network, in the answers
 	// about one conversation (not in lists and events).
 	Network *networkBanJSON `json:"network,omitempty"`
@@ -76,11 +110,20 @@ type networkBanJSON struct {
 
 func toAgentJSON(c storage.Conversation) agentConversationJSON {
 	out := agentConversationJSON{ID: c.ID, Site: c.Site, Created: c.Created, Updated: c.Updated,
-		Read: c.AgentRead, VisitorRead: c.VisitorRead, Unread: c.UnreadAgent, Banned: c.BannedReason}
+		Read: c.AgentRead, VisitorRead: c.VisitorRead, Unread: c.UnreadAgent, Banned: c.BannedReason,
+		State: c.State, SnoozedUntil: c.SnoozedUntil, ResolvedAt: c.ResolvedAt, Assignee: c.Assignee, Rating: toRatingJSON(c.Rating)}
 	if c.Last != nil {
 		m := toMessageJSON(*c.Last)
 		out.Last = &m
 	}
+	return out
+}
+
+// toAgentViewJSON is toAgentJSON for the agent who asked: their cursor
+// and unread count.
+func toAgentViewJSON(c storage.Conversation) agentConversationJSON {
+	out := toAgentJSON(c)
+	out.Read, out.Unread = c.MyRead, c.UnreadMine
 	return out
 }
 

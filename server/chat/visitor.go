@@ -172,6 +172,9 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) {
 		st = http.StatusCreated
 		s.publishMessage(r.Context(), m)
 		s.count(r.Context(), stats.VisitorMsg, "", stats.Dims{})
+		if c.State != storage.StateOpen { // the message reopened it
+			s.publishState(r.Context(), c.ID)
+		}
 	}
 	writeJSON(w, st, map[string]any{"message": toMessageJSON(m)})
 }
@@ -284,14 +287,19 @@ func (s *Server) publishMessage(ctx context.Context, m storage.Message) {
 }
 
 // publishConversation sends the agents' view of a conversation (unread
-// count, last message, ban) to the agents.
+// counts, last message, ban, state, assignee, rating) to the agents.
 func (s *Server) publishConversation(ctx context.Context, id int64) {
 	c, err := s.store.Conversation(ctx, id)
 	if err != nil {
 		s.log.Warn("publish conversation", "id", id, "err", err)
 		return
 	}
-	s.hub.publish(event{Name: "conversation", Conversation: id, ToAgents: true, Data: mustJSON(toAgentJSON(c))})
+	out := toAgentJSON(c)
+	if out.UnreadBy, err = s.store.UnreadByAgent(ctx, id); err != nil {
+		s.log.Warn("publish conversation", "id", id, "err", err)
+		return
+	}
+	s.hub.publish(event{Name: "conversation", Conversation: id, ToAgents: true, Data: mustJSON(out)})
 }
 
 // moveReadCursor reads a readRequest from r and moves reader's cursor in c

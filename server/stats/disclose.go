@@ -37,7 +37,7 @@ var Disclosed = Disclosure{
 		{VisitorMsg, "server", "a visitor sent a message"},
 		{AgentMsg, "server", "an agent sent a message"},
 		{Form, "server", "a form was submitted: its id and language"},
-		{Rating, "server", "a conversation was rated: the rating (reserved)"},
+		{Rating, "server", "a conversation was rated: good or bad (a changed rating counts once)"},
 	},
 	Dimensions: []Described{
 		{Name: "path", What: "the page's path, without query string or fragment, at most 200 bytes"},

@@ -30,7 +30,7 @@ const (
 	VisitorMsg    = "message_visitor" // a visitor sent a message
 	AgentMsg      = "message_agent"   // an agent sent a message
 	Form          = "form"            // a form was submitted (detail: the form id)
-	Rating        = "rating"          // a conversation was rated (detail: the rating; counted once ratings exist)
+	Rating        = "rating"          // a conversation was rated (detail: good or bad)
 )
 
 // Kinds lists every kind in the order reports show them.

@@ -111,13 +111,20 @@ func (s *store) Agents(ctx context.Context, now int64) ([]AgentSummary, error) {
 	return list, nil
 }
 
-// RemoveAgent implements Store. The sessions go with the agent (ON DELETE
-// CASCADE); deleting them first keeps that true of a database whose
-// foreign keys are off.
+// RemoveAgent implements Store. The sessions and read cursors go with the
+// agent and its conversations become unassigned (the foreign keys' ON
+// DELETE); doing it first keeps that true of a database whose foreign keys
+// are off.
 func (s *store) RemoveAgent(ctx context.Context, name string) error {
 	err := s.tx(ctx, func(tx runner) error {
-		if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE agent_id = (SELECT id FROM agents WHERE name = ?)`, name); err != nil {
-			return err
+		for _, q := range []string{
+			`DELETE FROM sessions WHERE agent_id = (SELECT id FROM agents WHERE name = ?)`,
+			`DELETE FROM agent_reads WHERE agent_id = (SELECT id FROM agents WHERE name = ?)`,
+			`UPDATE conversations SET assignee_id = NULL WHERE assignee_id = (SELECT id FROM agents WHERE name = ?)`,
+		} {
+			if _, err := tx.exec(ctx, q, name); err != nil {
+				return err
+			}
 		}
 		return affected(tx.exec(ctx, `DELETE FROM agents WHERE name = ?`, name))
 	})

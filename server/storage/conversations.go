@@ -5,25 +5,50 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
-// conversationSelect reads a conversation with its counts (unread for
-// each side) and its last message, whose columns are zero when it has none.
-const conversationSelect = `SELECT c.id, c.site, c.created_at, c.updated_at, c.visitor_read, c.agent_read,
+// conversationTemplate reads a conversation with its counts (unread for
+// each side, and for the viewing agent after their own cursor), its state,
+// assignee, latest rating and last message, whose columns are zero when it
+// has none. viewerMark stands for the viewing agent's id (0: none).
+const conversationTemplate = `SELECT c.id, c.site, c.created_at, c.updated_at, c.visitor_read, c.agent_read,
 	c.banned_reason, c.banned_at, c.seen_at,
 	(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.author = 'agent' AND m.id > c.visitor_read),
 	(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.author = 'visitor' AND m.id > c.agent_read),
+	c.state, c.snoozed_until, c.resolved_at, coalesce(c.assignee_id, 0), coalesce(asg.name, ''),
+	coalesce(ar.message_id, 0),
+	(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.author = 'visitor' AND m.id > coalesce(ar.message_id, 0)),
+	coalesce(rt.score, ''), coalesce(rt.comment, ''), coalesce(rt.resolved_at, 0), coalesce(rt.created_at, 0),
 	coalesce(l.id, 0), coalesce(l.client_id, ''), coalesce(l.author, ''), coalesce(la.name, ''), coalesce(l.agent_id, 0),
 	coalesce(l.body, ''), coalesce(l.created_at, 0)
 	FROM conversations c
 	LEFT JOIN messages l ON l.id = (SELECT max(m.id) FROM messages m WHERE m.conversation_id = c.id)
-	LEFT JOIN agents la ON la.id = l.agent_id `
+	LEFT JOIN agents la ON la.id = l.agent_id
+	LEFT JOIN agents asg ON asg.id = c.assignee_id
+	LEFT JOIN ratings rt ON rt.conversation_id = c.id AND rt.resolved_at = (SELECT max(r.resolved_at) FROM ratings r WHERE r.conversation_id = c.id)
+	LEFT JOIN agent_reads ar ON ar.conversation_id = c.id AND ar.agent_id = ` + viewerMark + ` `
+
+const viewerMark = "VIEWER"
+
+// conversationSelect is conversationTemplate without a viewing agent.
+var conversationSelect = selectFor(0)
+
+// selectFor is conversationTemplate for the viewing agent viewer (an id:
+// an integer, so no injection).
+func selectFor(viewer int64) string {
+	return strings.Replace(conversationTemplate, viewerMark, strconv.FormatInt(viewer, 10), 1)
+}
 
 func scanConversation(row scanner) (Conversation, error) {
 	var c Conversation
 	var m Message
+	var r Rating
 	err := row.Scan(&c.ID, &c.Site, &c.Created, &c.Updated, &c.VisitorRead, &c.AgentRead,
 		&c.BannedReason, &c.BannedAt, &c.Seen, &c.UnreadVisitor, &c.UnreadAgent,
+		&c.State, &c.SnoozedUntil, &c.ResolvedAt, &c.AssigneeID, &c.Assignee, &c.MyRead, &c.UnreadMine,
+		&r.Score, &r.Comment, &r.Resolution, &r.Created,
 		&m.ID, &m.ClientID, &m.Author, &m.AgentName, &m.AgentID, &m.Body, &m.Created)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = ErrNotFound
@@ -31,6 +56,10 @@ func scanConversation(row scanner) (Conversation, error) {
 	if m.ID > 0 {
 		m.ConversationID = c.ID
 		c.Last = &m
+	}
+	if r.Score != "" {
+		r.ConversationID = c.ID
+		c.Rating = &r
 	}
 	return c, err
 }

@@ -10,11 +10,12 @@ import (
 
 // Export is everything stored about one conversation (GDPR Article 15):
 // the conversation, all its messages, the form submissions sent with its
-// token, and the keyed hash of the network it was started from, if kept.
+// token, the visitor's ratings, and the keyed hash of the network it was started from, if kept.
 type Export struct {
 	Conversation Conversation
 	Messages     []Message
 	Submissions  []Submission
+	Ratings      []Rating // every resolution's, oldest first
 	NetworkHash  []byte
 }
 
@@ -61,6 +62,8 @@ func (s *store) eraseConversations(ctx context.Context, ids []int64) (int64, err
 			`DELETE FROM messages WHERE conversation_id IN `,
 			`DELETE FROM conversation_networks WHERE conversation_id IN `,
 			`DELETE FROM webhook_deliveries WHERE conversation_id IN `,
+			`DELETE FROM agent_reads WHERE conversation_id IN `,
+			`DELETE FROM ratings WHERE conversation_id IN `,
 		}, s.d.eraseAlso...)
 		for _, q := range statements {
 			if _, err := tx.exec(ctx, q+in); err != nil {
@@ -137,6 +140,13 @@ func (s *store) ExportConversation(ctx context.Context, id int64) (Export, error
 		}
 		rows, err = tx.query(ctx, submissionSelect+`WHERE conversation_id = ? ORDER BY id`, id)
 		if e.Submissions, err = scanAll(rows, err, scanSubmission); err != nil {
+			return err
+		}
+		rows, err = tx.query(ctx, `SELECT resolved_at, score, comment, created_at FROM ratings WHERE conversation_id = ? ORDER BY resolved_at`, id)
+		if e.Ratings, err = scanAll(rows, err, func(r scanner) (Rating, error) {
+			x := Rating{ConversationID: id}
+			return x, r.Scan(&x.Resolution, &x.Score, &x.Comment, &x.Created)
+		}); err != nil {
 			return err
 		}
 		rows, err = tx.query(ctx, `SELECT network_hash FROM conversation_networks WHERE conversation_id = ?`, id)

@@ -88,8 +88,14 @@ var addMessage = [4]string{
 ), cursor AS ( -- the author has read their own message
 	UPDATE conversations c SET updated_at = $6,
 		visitor_read = CASE WHEN $2 = 'visitor' THEN greatest(c.visitor_read, ins.id) ELSE c.visitor_read END,
-		agent_read = CASE WHEN $2 = 'agent' THEN greatest(c.agent_read, ins.id) ELSE c.agent_read END
+		agent_read = CASE WHEN $2 = 'agent' THEN greatest(c.agent_read, ins.id) ELSE c.agent_read END,
+		state = CASE WHEN $2 = 'visitor' THEN 'open' ELSE c.state END, -- a visitor's message reopens it
+		snoozed_until = CASE WHEN $2 = 'visitor' THEN 0 ELSE c.snoozed_until END
 	FROM ins WHERE c.id = $1
+), mine AS ( -- the agent's own cursor
+	INSERT INTO agent_reads (conversation_id, agent_id, message_id)
+	SELECT $1, ins.agent_id, ins.id FROM ins WHERE ins.agent_id IS NOT NULL
+	ON CONFLICT (conversation_id, agent_id) DO UPDATE SET message_id = greatest(agent_reads.message_id, excluded.message_id)
 )
 SELECT r.id, r.body, coalesce(r.agent_id, 0), coalesce(a.name, ''), r.created_at, r.created FROM (
 	SELECT id, body, agent_id, created_at, true AS created FROM ins
@@ -257,10 +263,30 @@ func (s *Postgres) LastMessageID(ctx context.Context) (int64, error) {
 
 // pgConversations is conversationSelect whose last message is the last
 // below the visible bound, for pgx.
-var pgConversations = strings.Replace(conversationSelect,
-	`(SELECT max(m.id) FROM messages m WHERE m.conversation_id = c.id)`,
-	`(SELECT max(m.id) FROM messages m WHERE m.conversation_id = c.id AND m.id <= current_setting('crumbless.visible')::bigint)`, 1) +
+var pgConversations = strings.Replace(conversationSelect, lastMessage, lastVisibleMessage, 1) +
 	`ORDER BY c.updated_at DESC, c.id DESC LIMIT $1`
+
+const (
+	lastMessage        = `(SELECT max(m.id) FROM messages m WHERE m.conversation_id = c.id)`
+	lastVisibleMessage = `(SELECT max(m.id) FROM messages m WHERE m.conversation_id = c.id AND m.id <= current_setting('crumbless.visible')::bigint)`
+)
+
+// AgentConversations implements Workflow like Conversations: each one's
+// last message is the last below the visible bound.
+func (s *Postgres) AgentConversations(ctx context.Context, f ConversationFilter) ([]Conversation, error) {
+	where, args := f.where()
+	query := s.d.bind(strings.Replace(selectFor(f.Viewer), lastMessage, lastVisibleMessage, 1) + where + `ORDER BY c.updated_at DESC, c.id DESC LIMIT ?`)
+	var list []Conversation
+	_, _, err := s.readVisible(ctx, func(row scanner) error {
+		c, err := scanConversation(row)
+		list = append(list, c)
+		return err
+	}, query, append(args, f.Limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("conversations: %w", err)
+	}
+	return list, nil
+}
 
 // Conversations implements Store; each one's last message is the last
 // below the visible bound, so that the newest of them is a safe place for

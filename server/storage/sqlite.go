@@ -73,7 +73,8 @@ func (s *SQLite) Close() error { return s.db.Close() }
 func (s *SQLite) DB() *sql.DB { return s.db }
 
 // AddMessage implements Store in one transaction, with the message's
-// webhook deliveries. SQLite has one writer at
+// webhook deliveries, the author's read cursor and, for a visitor's
+// message, the reopening of a snoozed or resolved conversation. SQLite has one writer at
 // a time, so ids become visible in increasing order without a lock.
 func (s *SQLite) AddMessage(ctx context.Context, m Message) (Message, bool, error) {
 	var agent any
@@ -101,9 +102,19 @@ func (s *SQLite) AddMessage(ctx context.Context, m Message) (Message, bool, erro
 		created = true
 		// The author has read their own message.
 		cursor := readCursor(m.Author)
-		if _, err := tx.exec(ctx, `UPDATE conversations SET updated_at = ?, `+cursor+` = max(`+cursor+`, ?) WHERE id = ?`,
-			m.Created, id, m.ConversationID); err != nil {
+		set := `updated_at = ?, ` + cursor + ` = max(` + cursor + `, ?)`
+		if m.Author == Visitor { // a visitor's message reopens the conversation
+			set += `, state = 'open', snoozed_until = 0`
+		}
+		if _, err := tx.exec(ctx, `UPDATE conversations SET `+set+` WHERE id = ?`, m.Created, id, m.ConversationID); err != nil {
 			return err
+		}
+		if m.AgentID != 0 {
+			if _, err := tx.exec(ctx, `INSERT INTO agent_reads (conversation_id, agent_id, message_id) VALUES (?, ?, ?)
+				ON CONFLICT (conversation_id, agent_id) DO UPDATE SET message_id = max(agent_reads.message_id, excluded.message_id)`,
+				m.ConversationID, m.AgentID, id); err != nil {
+				return err
+			}
 		}
 		return queueWebhooks(ctx, tx, EventMessageCreated, m.ConversationID, id, m.Created)
 	})

@@ -145,6 +145,7 @@ type Store interface {
 	UpdateReply(ctx context.Context, id int64, name, body string, now int64) (Reply, error)
 	// DeleteReply deletes a saved reply; ErrNotFound when there is none.
 	DeleteReply(ctx context.Context, id int64) error
+	Workflow
 
 	Close() error
 }
@@ -184,7 +185,41 @@ type Conversation struct {
 	UnreadVisitor int // agent messages after VisitorRead
 	UnreadAgent   int // visitor messages after AgentRead
 	Last          *Message
+
+	State        string // StateOpen, StateSnoozed or StateResolved
+	SnoozedUntil int64  // while snoozed: when it opens again
+	ResolvedAt   int64  // the last resolution (0: never resolved)
+	AssigneeID   int64  // 0: unassigned
+	Assignee     string // the assignee's name
+	// Filled for a viewing agent (AgentConversation, AgentConversations):
+	// their own read cursor and the visitor messages after it.
+	MyRead     int64
+	UnreadMine int
+	Rating     *Rating // the latest rating, nil when none
 }
+
+// Conversation states. A conversation starts open; a visitor message
+// reopens a snoozed or resolved one, and a snooze that ends opens it.
+const (
+	StateOpen     = "open"
+	StateSnoozed  = "snoozed"
+	StateResolved = "resolved"
+)
+
+// Rating is a visitor's rating of one resolution of a conversation.
+type Rating struct {
+	ConversationID int64
+	Resolution     int64  // the ResolvedAt it rates
+	Score          string // RatingGood or RatingBad
+	Comment        string
+	Created        int64
+}
+
+// Rating scores.
+const (
+	RatingGood = "good"
+	RatingBad  = "bad"
+)
 
 // Banned reports whether the conversation's visitor is banned.
 func (c Conversation) Banned() bool { return c.BannedReason != "" }

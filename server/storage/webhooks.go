@@ -12,9 +12,10 @@ import (
 // Webhook event types. Each names what its subject is: a conversation, a
 // message or a form submission.
 const (
-	EventConversationCreated = "conversation.created"
-	EventMessageCreated      = "message.created"
-	EventFormSubmitted       = "form.submitted"
+	EventConversationCreated  = "conversation.created"
+	EventConversationResolved = "conversation.resolved"
+	EventMessageCreated       = "message.created"
+	EventFormSubmitted        = "form.submitted"
 )
 
 // Webhooks is the outbox of webhook deliveries, kept by both stores. The

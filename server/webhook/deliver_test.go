@@ -170,8 +170,9 @@ func TestDeliversSignedEvents(t *testing.T) {
 	sub, _, err := st.AddSubmission(ctx, storage.Submission{FormID: "contact", ConversationID: c.ID, ClientID: "f",
 		Fields: map[string]string{"email": "bo@example.com"}, Lang: "nl", Created: c.Created + 3000})
 	require.NoError(t, err)
+	require.NoError(t, st.SetState(ctx, c.ID, storage.StateResolved, 0, c.Created+4000))
 
-	waitFor(t, "4 deliveries", func() bool { return len(rcv.accepted()) == 4 })
+	waitFor(t, "5 deliveries", func() bool { return len(rcv.accepted()) == 5 })
 	byType := map[string][]string{}
 	for _, d := range rcv.accepted() {
 		byType[d.Payload.Type] = append(byType[d.Payload.Type], string(d.Payload.Data))
@@ -183,13 +184,14 @@ func TestDeliversSignedEvents(t *testing.T) {
 			fmt.Sprintf(`{"conversation_id":%d,"message_id":1,"author":"visitor","body":"Where is my parcel?","created":"2026-01-02T10:00:01Z"}`, c.ID),
 			fmt.Sprintf(`{"conversation_id":%d,"message_id":2,"author":"agent","agent":"ana","body":"On its way","created":"2026-01-02T10:00:02Z"}`, c.ID),
 		},
-		"form.submitted": {fmt.Sprintf(`{"submission_id":%d,"form_id":"contact","conversation_id":%d,"fields":{"email":"bo@example.com"},"lang":"nl","created":"2026-01-02T10:00:03Z"}`, sub.ID, c.ID)},
+		"form.submitted":        {fmt.Sprintf(`{"submission_id":%d,"form_id":"contact","conversation_id":%d,"fields":{"email":"bo@example.com"},"lang":"nl","created":"2026-01-02T10:00:03Z"}`, sub.ID, c.ID)},
+		"conversation.resolved": {fmt.Sprintf(`{"conversation_id":%d,"site":"shop","resolved":"2026-01-02T10:00:04Z"}`, c.ID)},
 	}, byType)
 	assert.Zero(t, rcv.forged)
 
 	waitFor(t, "the log", func() bool {
 		log, err := st.WebhookLog(ctx, ep.ID, 10)
-		return err == nil && len(log) == 4
+		return err == nil && len(log) == 5
 	})
 	log, err := st.WebhookLog(ctx, ep.ID, 10)
 	require.NoError(t, err)

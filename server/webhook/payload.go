@@ -33,6 +33,15 @@ type ConversationData struct {
 	Created        string `json:"created"`
 }
 
+// ResolvedData is the data of conversation.resolved: the conversation and
+// when this resolution happened (an agent may resolve it again after a
+// visitor's message reopened it: each resolution is an event).
+type ResolvedData struct {
+	ConversationID int64  `json:"conversation_id"`
+	Site           string `json:"site"`
+	Resolved       string `json:"resolved"`
+}
+
 // MessageData is the data of message.created: the message with its body.
 type MessageData struct {
 	ConversationID int64  `json:"conversation_id"`
@@ -67,6 +76,12 @@ func payload(ctx context.Context, st Store, d storage.Delivery) ([]byte, error) 
 			return nil, err
 		}
 		data = ConversationData{ConversationID: c.ID, Site: c.Site, Created: timestamp(c.Created)}
+	case storage.EventConversationResolved:
+		c, err := st.Conversation(ctx, d.SubjectID)
+		if err != nil {
+			return nil, err
+		}
+		data = ResolvedData{ConversationID: c.ID, Site: c.Site, Resolved: timestamp(d.Created)}
 	case storage.EventMessageCreated:
 		m, err := st.Message(ctx, d.SubjectID)
 		if err != nil {

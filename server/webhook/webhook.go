@@ -1,6 +1,6 @@
 // Package webhook sends the chat's events (a conversation created, a
-// message, a form submitted) to the URLs an administrator added with
-// `crumbless webhook add`, signed the Standard Webhooks way
+// message, a conversation resolved, a form submitted) to the URLs an
+// administrator added with `crumbless webhook add`, signed the Standard Webhooks way
 // (https://www.standardwebhooks.com/): a webhook-id that stays the same on
 // every retry, a webhook-timestamp in unix seconds and a webhook-signature
 // "v1,<base64 HMAC-SHA256 of id.timestamp.body>" made with the endpoint's
@@ -35,7 +35,7 @@ import (
 
 // Events are the event types an endpoint can receive, in the order they
 // are documented.
-var Events = []string{storage.EventConversationCreated, storage.EventMessageCreated, storage.EventFormSubmitted}
+var Events = []string{storage.EventConversationCreated, storage.EventMessageCreated, storage.EventConversationResolved, storage.EventFormSubmitted}
 
 // ParseEvents reads a comma-separated list of event types; an empty list
 // is every event.
@@ -47,8 +47,6 @@ func ParseEvents(list string) ([]string, error) {
 	for _, e := range strings.Split(list, ",") {
 		e = strings.TrimSpace(e)
 		switch {
-		case e == "conversation.resolved":
-			return nil, errors.New("event conversation.resolved: conversations have no resolved state in this server, so it is never sent")
 		case !slices.Contains(Events, e):
 			return nil, fmt.Errorf("unknown event %q (events: %s)", e, strings.Join(Events, ", "))
 		case !slices.Contains(out, e):

@@ -95,7 +95,7 @@ func TestParseEvents(t *testing.T) {
 		{"", webhook.Events, ""},
 		{"message.created", []string{"message.created"}, ""},
 		{" form.submitted , conversation.created,form.submitted", []string{"form.submitted", "conversation.created"}, ""},
-		{"conversation.resolved", nil, "no resolved state"},
+		{"conversation.resolved", []string{"conversation.resolved"}, ""},
 		{"message.deleted", nil, `unknown event "message.deleted"`},
 		{"message.created,", nil, `unknown event ""`},
 	}

@@ -68,6 +68,7 @@ type Remote struct {
 	on         func(views.Message)
 	onRead     func(id string)
 	onBanned   func()
+	onState    func(resolved, rated bool)
 	onPresence func(online bool)
 	watch      bool // this tab follows presence
 	watched    bool // another tab asked the leader for presence
@@ -233,14 +234,14 @@ func (r *Remote) tokenChanged(token string) {
 // learnt from then on (a ban stored before is the flag the caller reads).
 func (r *Remote) Subscribe(s views.Subscriber) (cancel func()) {
 	r.mu.Lock()
-	r.on, r.onRead, r.onBanned = s.Message, s.Read, s.Banned
+	r.on, r.onRead, r.onBanned, r.onState = s.Message, s.Read, s.Banned, s.State
 	r.connect()
 	r.mu.Unlock()
 	return func() {
 		r.stopped.Store(true)
 		r.listeners.Release()
 		r.mu.Lock()
-		r.on, r.onRead, r.onBanned = nil, nil, nil
+		r.on, r.onRead, r.onBanned, r.onState = nil, nil, nil, nil
 		r.connect()
 		r.mu.Unlock()
 		r.failWaiting(errors.New("send: the widget was closed")) // the outbox keeps them for the next page

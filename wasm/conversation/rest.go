@@ -47,6 +47,9 @@ func (r *Remote) History() ([]views.Message, string, error) {
 			return nil, "", apiError("history", res)
 		}
 		read = max(read, number(res.Body.Get("conversation"), "read"))
+		if after == 0 {
+			r.stateChanged(res.Body.Get("conversation"))
+		}
 		list := res.Body.Get("messages")
 		n := list.Length()
 		for i := 0; i < n; i++ {
@@ -86,6 +89,36 @@ func (r *Remote) MarkRead(msgID string) error {
 	}
 	if res.Status != 200 {
 		return apiError("mark read", res)
+	}
+	return nil
+}
+
+// stateChanged tells the subscriber the conversation's state from v, an
+// object with "state" and "rated".
+func (r *Remote) stateChanged(v js.Value) {
+	r.mu.Lock()
+	fn := r.onState
+	r.mu.Unlock()
+	if fn != nil {
+		fn(stringOf(v, "state") == "resolved", stringOf(v, "rated") != "")
+	}
+}
+
+// Rate sends the visitor's rating of the resolved conversation
+// (POST /conversation/rating).
+func (r *Remote) Rate(score, comment string) error {
+	if r.client.Token() == "" {
+		return errors.New("rate: no conversation")
+	}
+	res, err := r.client.Do("POST", "/api/v1/conversation/rating", ui.Object("score", score, "comment", comment))
+	if err != nil {
+		return err
+	}
+	if r.refused(res) {
+		return errBanned
+	}
+	if res.Status != 200 && res.Status != 201 {
+		return apiError("rate", res)
 	}
 	return nil
 }

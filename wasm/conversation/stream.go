@@ -123,6 +123,8 @@ func (r *Remote) handle(name string, data js.Value) {
 		}
 	case "banned": // the stream's event, here or in the leader's tab
 		r.ban()
+	case "state":
+		r.stateChanged(data)
 	case "presence":
 		online := data.Type() == js.TypeObject && data.Get("online").Truthy()
 		r.online.Store(online)

@@ -48,6 +48,9 @@ type Conversation interface {
 	// MarkRead tells the backend that the visitor has seen every message up
 	// to and including id. The backend's cursor only moves forward.
 	MarkRead(id string) error
+	// Rate sends the visitor's rating ("good" or "bad", and an optional
+	// comment) of the resolved conversation.
+	Rate(score, comment string) error
 }
 
 // Subscriber is what a Conversation reports to. Every field must be set.
@@ -63,6 +66,10 @@ type Subscriber struct {
 	// it makes no chat call. The registry key "banned" remembers it; a
 	// forget (store listeners, name "") lifts it.
 	Banned func()
+	// State, when set, gets whether the team resolved the conversation
+	// and whether the visitor rated this resolution, as History learns it
+	// and whenever it changes.
+	State func(resolved, rated bool)
 }
 
 // UnreadAfter counts the agent messages that come after the message whose

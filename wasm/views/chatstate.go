@@ -39,6 +39,8 @@ type chatState struct {
 	on        ui.Listeners
 	released  bool
 	banned    bool
+	resolved  bool // the team resolved the conversation
+	rated     bool // the visitor rated this resolution
 }
 
 func newChatState(p *Panel, conv Conversation) *chatState {
@@ -47,7 +49,7 @@ func newChatState(p *Panel, conv Conversation) *chatState {
 	p.store.Get("unread", &c.shown) // what the loader showed, until the history is here
 	c.shown = max(c.shown, 0)
 	p.store.Get("banned", &c.banned)
-	c.cancel = conv.Subscribe(Subscriber{Message: c.arrive, Read: c.readElsewhere, Banned: c.ban})
+	c.cancel = conv.Subscribe(Subscriber{Message: c.arrive, Read: c.readElsewhere, Banned: c.ban, State: c.stateChanged})
 	c.on.On(js.Global().Get("document"), "visibilitychange", func(js.Value) { c.changed() })
 	p.store.OnChange(c.storeChanged)
 	ui.Go(c.load)
@@ -130,6 +132,15 @@ func (c *chatState) ban() {
 		c.view.renderAll()
 	}
 	c.p.presenceChanged(false)
+}
+
+// stateChanged follows the conversation's state: a resolved, unrated one
+// shows the rating prompt.
+func (c *chatState) stateChanged(resolved, rated bool) {
+	c.resolved, c.rated = resolved, rated
+	if c.view != nil {
+		c.view.renderRate()
+	}
 }
 
 // readElsewhere follows the read cursor moved on the backend, by this tab

@@ -28,7 +28,8 @@ type chatView struct {
 	counter  js.Value
 	sendBtn  js.Value
 	form     js.Value
-	divider  string // id of the last message read when the view opened
+	rate     js.Value // the rating prompt, made when first shown
+	divider  string   // id of the last message read when the view opened
 	timeFmt  js.Value
 	on       ui.Listeners
 	rowFuncs ui.Listeners // retry buttons, released with the rows
@@ -55,6 +56,7 @@ func newChatView(p *Panel) *chatView {
 		ui.TextEl("p", T.T("chat.hint"), "id", "cl-composer-hint", "class", "sr"))
 	v.el = ui.Append(ui.El("section", "class", "view chat", "aria-labelledby", "cl-chat-h"),
 		ui.TextEl("h3", T.T("chat.title"), "id", "cl-chat-h", "class", "sr"), v.log, v.form)
+	v.renderRate()
 	v.on.On(v.form, "submit", func(ev js.Value) {
 		ev.Call("preventDefault")
 		v.submit()
@@ -227,6 +229,38 @@ func (v *chatView) row(i int) js.Value {
 		ui.Append(meta, retry)
 	}
 	return ui.Append(ui.El("div", "class", "msg visitor "+m.State, "data-client-id", m.ClientID), bubble, meta)
+}
+
+// renderRate shows, below the messages, the rating prompt of a resolved
+// conversation the visitor has not rated, or the thanks once they have.
+// The prompt is an optional comment and two buttons, good and bad, each of
+// which sends; it is made once, when first shown.
+func (v *chatView) renderRate() {
+	c := v.c
+	if !v.rate.Truthy() {
+		if !c.resolved {
+			return
+		}
+		T := v.p.T
+		v.rate = ui.Append(ui.El("form", "class", "rate", "aria-labelledby", "cl-rate-h"),
+			ui.TextEl("p", T.T("chat.rate"), "id", "cl-rate-h"),
+			ui.El("textarea", "maxlength", "500", "dir", "auto", "aria-label", T.T("chat.comment"), "placeholder", T.T("chat.comment")),
+			ui.TextEl("button", T.T("chat.good"), "value", "good", "class", "link"),
+			ui.TextEl("button", T.T("chat.bad"), "value", "bad", "class", "link"),
+			ui.TextEl("p", T.T("chat.rated"), "role", "status"))
+		v.el.Call("insertBefore", v.rate, v.form)
+		v.on.On(v.rate, "submit", func(ev js.Value) {
+			ev.Call("preventDefault")
+			score, comment := ev.Get("submitter").Get("value").String(), v.rate.Get("elements").Index(0).Get("value").String()
+			ui.Go(func() {
+				if c.conv.Rate(score, comment) == nil {
+					c.stateChanged(true, true)
+				}
+			})
+		})
+	}
+	ui.Show(v.rate, c.resolved && !c.banned)
+	v.rate.Get("classList").Call("toggle", "rated", c.rated)
 }
 
 func (v *chatView) scrollToEnd() {

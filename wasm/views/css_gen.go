@@ -187,6 +187,10 @@ const css = `/* Theme: the loader sets --cl-accent, --cl-bg, --cl-fg, --cl-muted
 [dir=rtl] .send .i{transform:scaleX(-1)}
 .send[disabled]{opacity:.45;cursor:not-allowed}
 .composer .counter:empty{display:none}
+.rate{display:flex;flex-wrap:wrap;gap:6px;margin:12px 0;padding:10px;border:1px solid var(--cl-line);border-radius:12px}
+.rate>*{flex-basis:100%;margin:0}
+.rate button{flex-basis:auto}
+.rate.rated>:not([role]),.rate:not(.rated)>[role]{display:none}
 
 /* privacy */
 .notice{display:flex;gap:10px;align-items:flex-start;padding:12px 14px;border-radius:12px;background:var(--cl-accent-soft);line-height:1.5;font-size:14.4px;margin-bottom:12px}

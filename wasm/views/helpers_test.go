@@ -191,13 +191,15 @@ type fakeConversation struct {
 	subs     map[int]func(Message)
 	reads    map[int]func(string)
 	bans     map[int]func()
-	calls    int // History, Send and MarkRead calls: a banned chat makes none
+	states   map[int]func(resolved, rated bool)
+	rated    []string // every Rate: score and comment
+	calls    int      // History, Send and MarkRead calls: a banned chat makes none
 	next     int
 	ids      int
 }
 
 func newFake(history ...Message) *fakeConversation {
-	return &fakeConversation{online: true, history: history, subs: map[int]func(Message){}, reads: map[int]func(string){}, bans: map[int]func(){}}
+	return &fakeConversation{online: true, history: history, subs: map[int]func(Message){}, reads: map[int]func(string){}, bans: map[int]func(){}, states: map[int]func(bool, bool){}}
 }
 
 func (c *fakeConversation) Online() bool { return c.online }
@@ -229,7 +231,8 @@ func (c *fakeConversation) Subscribe(s Subscriber) func() {
 	c.subs[id] = s.Message
 	c.reads[id] = s.Read
 	c.bans[id] = s.Banned
-	return func() { delete(c.subs, id); delete(c.reads, id); delete(c.bans, id) }
+	c.states[id] = s.State
+	return func() { delete(c.subs, id); delete(c.reads, id); delete(c.bans, id); delete(c.states, id) }
 }
 
 // ban is the server's refusal of a banned visitor: like the real backend,
@@ -249,6 +252,23 @@ func (c *fakeConversation) MarkRead(id string) error {
 	c.read = id
 	c.readElsewhere(id)
 	return nil
+}
+
+// Rate records the rating and, like the server, tells every subscriber
+// the resolution is rated.
+func (c *fakeConversation) Rate(score, comment string) error {
+	c.calls++
+	time.Sleep(time.Millisecond) // a network round trip
+	c.rated = append(c.rated, score+" "+comment)
+	c.setState(true, true)
+	return nil
+}
+
+// setState is the team changing the conversation's state.
+func (c *fakeConversation) setState(resolved, rated bool) {
+	for _, fn := range c.states {
+		fn(resolved, rated)
+	}
 }
 
 // readElsewhere moves the cursor as another tab's report would.
