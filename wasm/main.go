@@ -44,8 +44,8 @@ func main() {
 	}, st, panelOptions(boot, st, tb))
 	st.GateOn(boot.Get("root"))
 	st.Sync()
-	if panel.IsOpen() {
-		st.Interact() // the click (or open call) that started the runtime
+	if panel.IsOpen() && !boot.Get("auto").Truthy() {
+		st.Interact() // the click (or open call) that started the runtime; an invitation's auto-open is not one
 	}
 	var tab string
 	st.Get("tab", &tab)
@@ -99,6 +99,10 @@ func panelOptions(boot js.Value, st *store.Store, tb *tabs.Tabs) views.Options {
 			lang := langs.Index(i).String()
 			opts.Catalogs[lang] = base + str(cats.Get(lang))
 		}
+	}
+	if inv := boot.Get("invite"); inv.Truthy() {
+		opts.Invite = views.Invite{Text: str(inv.Get("text")), Name: str(inv.Get("name")), View: str(inv.Get("view")),
+			At: int64(inv.Get("at").Float()), Auto: boot.Get("auto").Truthy()}
 	}
 	api := str(config.Get("api"))
 	if str(config.Get("chat")) == "off" {
