@@ -35,13 +35,17 @@ func main() {
 			tb.Share(st) // consent given here or in another tab
 		}
 	})
+	opts := panelOptions(boot, st, tb)
 	panel := views.NewPanel(views.Frame{
 		Root:     boot.Get("root"),
 		Wrapper:  boot.Get("wrapper"),
 		Launcher: boot.Get("launcher"),
 		Panel:    boot.Get("panel"),
 		Events:   hub,
-	}, st, panelOptions(boot, st, tb))
+	}, st, opts)
+	if opts.Invite.View != "" && panel.IsOpen() {
+		panel.Navigate(opts.Invite.View) // where the invitation opens the panel
+	}
 	st.GateOn(boot.Get("root"))
 	st.Sync()
 	if panel.IsOpen() && !boot.Get("auto").Truthy() {

@@ -197,9 +197,6 @@ func NewPanel(f Frame, s *store.Store, opts Options) *Panel {
 	if s.Get("nav", &nav) && p.valid(nav.Route) {
 		route, p.query, p.restore = nav.Route, nav.Query, nav.Scroll
 	}
-	if v := opts.Invite.View; visible && p.valid(v) {
-		route = v // the invitation opened the panel (not a move of the visitor's: nothing is stored for it yet)
-	}
 	p.starting = true // showing the restored view is not a move to remember
 	p.show(route)
 	p.starting = false
