@@ -54,6 +54,7 @@ wasm:
 stage: wasm $(ESBUILD)
 	$(ESBUILD) $(MINIFY) static/crumbless.js --outfile=$(STAGE)/crumbless.js
 	$(ESBUILD) $(MINIFY) static/panel.css --outfile=$(STAGE)/panel.css
+	$(ESBUILD) $(MINIFY) static/invite.js --outfile=$(STAGE)/invite.js
 	$(ESBUILD) $(MINIFY) $(WASMEXEC_LOCALS) "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" --outfile=$(STAGE)/wasm_exec.js
 	$(ESBUILD) $(MINIFY) static/console.js --outfile=$(STAGE)/console.js
 	$(ESBUILD) $(MINIFY) static/console.css --outfile=$(STAGE)/console.css

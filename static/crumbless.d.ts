@@ -43,6 +43,21 @@ declare namespace Crumbless {
     written?: string;
   }
 
+  /**
+   * crumbless('invite', …): a teaser with text, after delay seconds (0),
+   * whose click opens the panel on view ("chat"); open: true opens the
+   * panel instead (it loads the runtime). Never again in a tab whose
+   * visitor closed the teaser or the panel.
+   */
+  interface Invitation {
+    text: string;
+    /** The agent named in the teaser and in the chat. */
+    name?: string;
+    view?: View;
+    delay?: number;
+    open?: boolean;
+  }
+
   /** The detail object each event's listener receives. */
   interface Events {
     ready: State;
@@ -56,6 +71,12 @@ declare namespace Crumbless {
     theme: { theme: Theme };
     lang: { lang: string };
     consent: { consent: boolean };
+    /** The teaser of an invitation was shown (text: its message). */
+    "invite:shown": { text: string };
+    /** The visitor closed the teaser (its Close button or Esc). */
+    "invite:closed": {};
+    /** The visitor clicked the teaser, which opens the panel on view. */
+    "invite:clicked": { view: string };
   }
   type EventName = keyof Events;
 
@@ -67,6 +88,7 @@ declare namespace Crumbless {
     (command: "consent", granted: boolean): void;
     (command: "state"): Promise<State>;
     (command: "disclosure"): Promise<DisclosedKey[]>;
+    (command: "invite", invitation: Invitation): void;
     <E extends EventName>(command: "on" | "off", event: E, listener: (detail: Events[E]) => void): void;
     /** Calls queued by the embed snippet before the loader arrived. */
     q?: IArguments[];

@@ -97,6 +97,10 @@
     if (c == "open" || c == "close") return show(c == "open");
     if (c == "forget" || (c == "consent" && typeof args[1] == "boolean")) decide(c == "forget", args[1]);
     boot.queue.push(item);
+    // invite runs the invitation module (static/invite.js, named with its
+    // hash in the runtime list), which takes the invite calls from the
+    // queue: a page without an invitation fetches neither.
+    if (c == "invite") files().then((m) => addScript(m.invite));
     // disclosure waits for the runtime, which holds the registry.
     if (c == "disclosure") return new Promise((resolve) => { item[1] = resolve; });
   };
@@ -150,16 +154,17 @@
   // styles it carries to the launcher's.
   var list;
   function files() {
-    return list ||= get(base + assets[0], assets[1]).then((res) => res.json()).then((m) => {
+    return list ||= get(assets).then((res) => res.json()).then((m) => {
       sheet.replaceSync(css + m.css);
       return boot.list = m;
     }).catch((err) => { list = 0; throw err; });
   }
 
-  // get fetches url, refused unless it matches integrity; it rejects with
-  // the URL and why.
-  function get(url, integrity) {
-    return fetch(url, { integrity: integrity }).then((res) => res.ok ? res : failure(url), () => failure(url));
+  // get fetches the file f ([path, sri]), refused unless it matches its
+  // hash; it rejects with the URL and why.
+  function get(f) {
+    var url = base + f[0];
+    return fetch(url, { integrity: f[1] }).then((res) => res.ok ? res : failure(url), () => failure(url));
   }
 
   // prefetch fills the HTTP cache (the files are immutable) with the same
@@ -168,7 +173,7 @@
   // reports a failure, and the next hover tries again.
   var warmed;
   function prefetch() {
-    destroyed || (warmed ||= files().then((m) => Promise.all([m.exec, m.wasm].map((f) => fetch(base + f[0], { integrity: f[1] }))))
+    destroyed || (warmed ||= files().then((m) => Promise.all([m.exec, m.wasm].map(get)))
       .catch(() => { warmed = 0; }));
   }
 
@@ -199,15 +204,15 @@
   // load fetches the runtime list, then wasm_exec.js and the wasm at the
   // same time, each refused when it does not match its hash, and runs the
   // runtime; a failure shows an error with a retry button.
-  var loading, added;
+  var loading;
   function load() {
     if (loading) return;
     status("Loading…");
     loading = files().then(async (m) => {
-      var url = base + m.wasm[0], res = get(url, m.wasm[1]);
+      var url = base + m.wasm[0], res = get(m.wasm);
       res.catch(() => { /* reported below, unless wasm_exec.js failed first */ });
       if (destroyed) return;
-      if (!w.Go) await addScript(base + m.exec[0], m.exec[1]);
+      if (!w.Go) await addScript(m.exec);
       var go = new w.Go();
       // Streaming compiles while downloading; it refuses a wrong MIME type.
       var result = await WebAssembly.instantiateStreaming(await res, go.importObject).catch((e) => failure(url, e.message));
@@ -229,15 +234,15 @@
     throw Error(url + ": " + (why || (!res ? "network error" : res.ok ? "does not match its integrity hash" : "HTTP " + res.status)));
   }
 
-  function addScript(src, integrity) {
+  // addScript runs the script f of the runtime list ([path, sri]).
+  function addScript(f) {
     return new Promise((resolve, reject) => {
-      var s = added = d.createElement("script");
-      s.src = src;
+      var s = d.createElement("script"), src = s.src = base + f[0];
       s.crossOrigin = "anonymous"; // the same request as prefetch's fetch, so the cache serves it
-      s.integrity = integrity;
+      s.integrity = f[1];
       s.onload = resolve;
       s.onerror = () => { s.remove(); failure(src).catch(reject); };
-      d.head.append(s);
+      root.append(s); // runs there too, and goes with the host on destroy
     });
   }
 
@@ -251,7 +256,6 @@
     destroyed = 1;
     ac?.abort();
     host.remove();
-    added?.remove();
     w.crumbless = function () { (w.crumbless.q = w.crumbless.q || []).push(arguments); }; // the snippet's
   }
 
@@ -272,6 +276,7 @@
   (d.body || d.documentElement).append(host);
   boot.root = root; boot.wrapper = wrap; boot.launcher = launcher;
   for (var a of queued) api(...a);
+  if ("invite" in data) api("invite"); // data-invite: the script tag's invitation
 
   // Once the launcher is on screen: the unread count, and an open panel the
   // visitor left in this tab, when the visitor may have used the widget

@@ -35,17 +35,21 @@ func main() {
 			tb.Share(st) // consent given here or in another tab
 		}
 	})
+	opts := panelOptions(boot, st, tb)
 	panel := views.NewPanel(views.Frame{
 		Root:     boot.Get("root"),
 		Wrapper:  boot.Get("wrapper"),
 		Launcher: boot.Get("launcher"),
 		Panel:    boot.Get("panel"),
 		Events:   hub,
-	}, st, panelOptions(boot, st, tb))
+	}, st, opts)
+	if opts.Invite.View != "" && panel.IsOpen() {
+		panel.Navigate(opts.Invite.View) // where the invitation opens the panel
+	}
 	st.GateOn(boot.Get("root"))
 	st.Sync()
-	if panel.IsOpen() {
-		st.Interact() // the click (or open call) that started the runtime
+	if panel.IsOpen() && !boot.Get("auto").Truthy() {
+		st.Interact() // the click (or open call) that started the runtime; an invitation's auto-open is not one
 	}
 	var tab string
 	st.Get("tab", &tab)
@@ -99,6 +103,10 @@ func panelOptions(boot js.Value, st *store.Store, tb *tabs.Tabs) views.Options {
 			lang := langs.Index(i).String()
 			opts.Catalogs[lang] = base + str(cats.Get(lang))
 		}
+	}
+	if inv := boot.Get("invite"); inv.Truthy() {
+		opts.Invite = views.Invite{Text: str(inv.Get("text")), Name: str(inv.Get("name")), View: str(inv.Get("view")),
+			At: int64(inv.Get("at").Float()), Auto: boot.Get("auto").Truthy()}
 	}
 	api := str(config.Get("api"))
 	if str(config.Get("chat")) == "off" {

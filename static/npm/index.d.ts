@@ -35,6 +35,22 @@ export interface LoadOptions {
   chat?: "off";
   /** data-base: the folder the loader takes its files from, when not its own. */
   base?: string;
+  /** data-invite: the teaser's message; the invitation's triggers follow (docs/embedding.md#invitations). */
+  invite?: string;
+  inviteName?: string;
+  inviteView?: Crumbless.View;
+  /** Seconds on the page before the invitation. */
+  inviteDelay?: number;
+  /** Percent of the page scrolled before the invitation. */
+  inviteScroll?: number;
+  /** "" to invite on exit intent (the pointer leaving toward the top, on a desktop). */
+  inviteExit?: string;
+  /** Pages to invite on: "/pricing /docs/*". */
+  invitePath?: string;
+  /** A URL parameter that invites, "name=value"; "" for chat=open. */
+  inviteParam?: string;
+  /** Triggers that open the panel instead of the teaser ("param exit"); "" for all. Loads the runtime. */
+  inviteOpen?: string;
 }
 
 /**

@@ -44,6 +44,10 @@ func init() {
 			return nil, nil
 		},
 	})
+	// invite shows a teaser on the loader's side (static/invite.js) while
+	// the runtime does not run; once it runs, the visitor has the widget in
+	// hand and there is nobody to invite.
+	register("invite", Command{Run: func(*API, []js.Value) (any, error) { return nil, nil }})
 	register("destroy", Command{Run: func(a *API, _ []js.Value) (any, error) {
 		a.destroy()
 		return nil, nil

@@ -12,7 +12,9 @@ import "syscall/js"
 
 // Names are the events a page can listen to (CONTRACT §4), in the order
 // docs/embedding.md documents them.
-var Names = []string{"ready", "open", "close", "navigate", "message", "unread", "theme", "lang", "consent"}
+// The invite:* events come from the loader's side (static/invite.js); the
+// runtime knows them so that listeners queued for them are kept.
+var Names = []string{"ready", "open", "close", "navigate", "message", "unread", "theme", "lang", "consent", "invite:shown", "invite:closed", "invite:clicked"}
 
 // Known reports whether name is one of Names.
 func Known(name string) bool {

@@ -137,6 +137,14 @@ func (v *chatView) renderAll() {
 	}
 	if v.c.err != nil { // and below it what is waiting to be sent
 		ui.Append(v.log, ui.Append(ui.El("div", "class", "state", "role", "alert"), ui.TextEl("p", v.p.T.T("chat.unavailable"))))
+	} else if inv := v.p.opts.Invite; inv.Text != "" {
+		// The invitation the visitor saw opens the conversation, as the
+		// agent's message it was (the server does not hold it).
+		ui.Append(v.log, v.row(Message{From: "agent", Author: inv.Name, Text: inv.Text, At: inv.At}))
+		if !v.p.firstShown {
+			v.p.firstShown = true
+			v.p.mark("first")
+		}
 	} else if len(v.c.msgs) == 0 {
 		ui.Append(v.log, ui.Append(ui.El("div", "class", "empty"), ui.Append(ui.El("span", "class", "card-icon"), icon("chat")), ui.TextEl("p", v.p.T.T("chat.empty"))))
 	}
@@ -145,7 +153,7 @@ func (v *chatView) renderAll() {
 		if i == dividerAt {
 			ui.Append(v.log, ui.Append(ui.El("div", "class", "divider", "role", "separator"), ui.TextEl("span", v.p.T.T("chat.new"))))
 		}
-		row := v.row(i)
+		row := v.row(v.c.msgs[i])
 		v.rows = append(v.rows, row)
 		ui.Append(v.log, row)
 	}
@@ -182,10 +190,10 @@ func (v *chatView) add(i int) {
 		v.renderAll()
 		return
 	}
-	if i == 0 {
-		ui.Clear(v.log)
+	if i == 0 && v.p.opts.Invite.Text == "" {
+		ui.Clear(v.log) // the empty state
 	}
-	row := v.row(i)
+	row := v.row(v.c.msgs[i])
 	v.rows = append(v.rows, row)
 	ui.Append(v.log, row)
 	v.scrollToEnd()
@@ -197,13 +205,12 @@ func (v *chatView) update(i int) {
 		v.renderAll()
 		return
 	}
-	row := v.row(i)
+	row := v.row(v.c.msgs[i])
 	v.rows[i].Call("replaceWith", row)
 	v.rows[i] = row
 }
 
-func (v *chatView) row(i int) js.Value {
-	m := v.c.msgs[i]
+func (v *chatView) row(m Message) js.Value {
 	T := v.p.T
 	at := ui.TextEl("time", v.timeFmt.Call("format", js.Global().Get("Date").New(float64(m.At))).String())
 	at.Call("setAttribute", "datetime", js.Global().Get("Date").New(float64(m.At)).Call("toISOString").String())

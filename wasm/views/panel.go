@@ -59,6 +59,19 @@ type Options struct {
 	API string
 	// Site is the page's data-site, which names the "Download my data" file.
 	Site string
+	// Invite is the invitation the page showed (static/invite.js): its
+	// message opens the chat as the agent's. Set, the panel keeps the
+	// visitor's acts in the session key "markers".
+	Invite Invite
+}
+
+// Invite is the loader side's invitation: the teaser's message, the agent
+// named in it, the view it opens the panel on, when it was shown (unix ms),
+// and whether it opened the panel by itself.
+type Invite struct {
+	Text, Name, View string
+	At               int64
+	Auto             bool
 }
 
 // navState is the "nav" key: where the visitor is in this tab.
@@ -112,6 +125,7 @@ type Panel struct {
 	badge       js.Value
 	ownBadge    bool // the panel created the badge (the loader drew none)
 	starting    bool // NewPanel is rendering the first view
+	firstShown  bool // the invitation's message was shown in the chat
 
 	tallied js.Value // statistics events not sent yet (stats.go)
 
@@ -162,6 +176,7 @@ func NewPanel(f Frame, s *store.Store, opts Options) *Panel {
 	ui.Append(panel, head, p.body, p.tabs, p.live)
 
 	p.on.On(p.closeBtn, "click", func(js.Value) { p.Close() })
+	p.on.On(head, "click", func(js.Value) { p.mark("header") })
 	p.on.On(p.back, "click", func(js.Value) { p.Navigate(parent(p.route)) })
 	p.on.On(p.gear, "click", func(js.Value) { p.Navigate("settings") })
 	p.on.On(panel, "keydown", p.keydown)
@@ -227,6 +242,12 @@ func (p *Panel) Open() {
 	p.labelLauncher()
 	if !was {
 		p.set("open", true)
+		if p.opts.Invite.Auto {
+			p.opts.Invite.Auto = false // later opens are the visitor's
+			p.mark("auto")
+		} else {
+			p.mark("opened")
+		}
 		p.title.Call("focus", map[string]any{"preventScroll": true})
 		p.body.Set("scrollTop", p.restore)
 		if p.chat != nil {
@@ -248,6 +269,7 @@ func (p *Panel) Close() {
 	p.labelLauncher()
 	if was {
 		p.store.Remove("open")
+		p.mark("closed")
 		p.watchPresence(false)
 		p.followViewport(false)
 		p.frame.Launcher.Call("focus")
@@ -402,6 +424,21 @@ func (p *Panel) set(name string, v any) {
 	if err := p.store.Set(name, v); err != nil {
 		js.Global().Get("console").Call("warn", "crumbless: could not store "+name+": "+err.Error())
 	}
+}
+
+// mark records in the session key "markers" when the visitor did what name
+// says (opened, auto, closed, header, first), on a page with an invitation:
+// it stays in memory until the visitor acts, as every write does.
+func (p *Panel) mark(name string) {
+	if p.opts.Invite.At == 0 {
+		return
+	}
+	var m js.Value
+	if !p.store.Get("markers", &m) || m.Type() != js.TypeObject {
+		m = js.Global().Get("Object").New()
+	}
+	m.Set(name, nowMs())
+	p.set("markers", m)
 }
 
 // keydown closes on Escape and keeps Tab inside the open dialog.

@@ -3,7 +3,7 @@
 // runs it; it is a benchmark, never a test: it fails only when it cannot
 // measure.
 //
-//	go run ./internal/bench/loaderbench -bin bin/crumbless [-web server/web] [-runs 5] [-before-runs 9] [-lang ar]
+//	go run ./internal/bench/loaderbench -bin bin/crumbless [-web server/web] [-runs 5] [-before-runs 9] [-lang ar] [-invite TEXT]
 //
 // It starts the built server, serves a host page of another origin that
 // embeds the loader as a customer would, and reports medians of runs, each
@@ -33,6 +33,9 @@
 //     compiled, go.run's synchronous part (the Go runtime's start, package
 //     inits and main until it waits) and the ready event; -runs of each;
 //   - JS heap (Runtime.getHeapUsage) and wasm linear memory after opening.
+//
+// -invite TEXT adds data-invite to the host page: the invitation module's
+// script work is counted with the loader's.
 package main
 
 import (
@@ -101,6 +104,7 @@ func main() {
 	web := flag.String("web", "server/web", "the built web folder (its wasm_exec.js serves the hello world too)")
 	beforeOnly := flag.Bool("before-only", false, "measure only before interaction (no click runs)")
 	lang := flag.String("lang", "", "the host page's data-lang (ar: an Arabic visitor, whose catalog is fetched)")
+	invite := flag.String("invite", "", "the host page's data-invite: an invitation shown at once (its module's script work counts as the loader's)")
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("loaderbench: ")
@@ -115,7 +119,7 @@ func main() {
 		log.Fatal(err)
 	}
 	defer stop()
-	pages := newHostPages(base, *lang)
+	pages := newHostPages(base, *lang, *invite)
 	defer pages.Close()
 	b := bench{chromium: *chromium, pages: pages}
 
@@ -262,7 +266,8 @@ func (b bench) beforeInteraction() (beforeRun, error) {
 	tasks := map[*traceEvent]bool{} // the RunTask events around the loader's work
 	for i := range events {
 		e := &events[i]
-		if (e.Name == "EvaluateScript" || e.Name == "FunctionCall") && strings.HasSuffix(e.Args.Data.URL, "/crumbless.js") {
+		// The loader, and the invitation module it runs on a page that invites.
+		if (e.Name == "EvaluateScript" || e.Name == "FunctionCall") && (strings.HasSuffix(e.Args.Data.URL, "/crumbless.js") || strings.Contains(e.Args.Data.URL, "/a/invite.")) {
 			r.loaderMS += e.Dur / 1000
 			r.loaderCPU += e.TDur / 1000
 			if os.Getenv("LOADERBENCH_DEBUG") != "" {
@@ -710,10 +715,13 @@ const floorScript = `(function(){var d=document.createElement("div");d.id="floor
 // loader from the Crumbless server (or the floor script instead).
 type hostPages struct{ *httptest.Server }
 
-func newHostPages(base, lang string) *hostPages {
+func newHostPages(base, lang, invite string) *hostPages {
 	attrs := ` data-site="demo"`
 	if lang != "" {
 		attrs += ` data-lang="` + strings.Trim(lang, `"<>`) + `"`
+	}
+	if invite != "" {
+		attrs += ` data-invite="` + strings.Trim(invite, `"<>`) + `"`
 	}
 	return &hostPages{httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")

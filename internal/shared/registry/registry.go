@@ -173,6 +173,13 @@ var Keys = []Key{
 		Written:  "you type a message or fill in a form",
 	},
 	{
+		Name:     "markers",
+		Area:     Session,
+		Purpose:  "When you opened or closed the chat, closed its invitation or saw its first message in this tab, so that an invitation is not shown or opened again once you dismissed it.",
+		Category: Functional,
+		Written:  "you open, close or dismiss the chat on a page that invites you to it",
+	},
+	{
 		Name:     "tab",
 		Area:     Session,
 		Purpose:  "This tab's identity among your open tabs of the site, so that they share one connection without mixing themselves up; a duplicated tab gets a new one.",

@@ -62,6 +62,7 @@ func TestPromisedKeys(t *testing.T) {
 		{"last-read", Session, Functional, 0, false},
 		{"open", Session, Functional, 0, false},
 		{"draft", Session, Functional, 0, false},
+		{"markers", Session, Functional, 0, false},
 		{"tab", Session, StrictlyNecessary, 0, false},
 	}
 	require.Len(t, Keys, len(cases), "every declared key is pinned here")

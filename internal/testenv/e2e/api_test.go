@@ -127,7 +127,8 @@ crumbless('theme', 'light');
 	// destroy: every node, listener and the Go program gone.
 	before := eval[[]string](t, b, `__leftovers()`)
 	assert.Contains(t, before, "node crumbless-root", "the recorder sees the widget's host")
-	assert.Contains(t, before, "node SCRIPT", "the recorder sees the runtime's script tag")
+	assert.NotContains(t, before, "node SCRIPT", "the runtime's script tag is not in the page")
+	assert.Equal(t, 1, eval[int](t, b, shadow+`.querySelectorAll('script').length`), "it is in the shadow root, and goes with the host")
 	assert.True(t, slices.ContainsFunc(before, func(s string) bool { return strings.HasPrefix(s, "listener ") }), "the recorder sees the widget's listeners: %v", before)
 	eval[any](t, b, `window.__boot = crumbless._b, crumbless('destroy'), 0`)
 	assert.Empty(t, eval[[]string](t, b, `__leftovers()`))

@@ -12,18 +12,15 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// pageRecordingKeys is a shop page that records, in window.__written, every
-// storage key the page writes, in a browser without Web Locks and
-// BroadcastChannel (so that the storage fallback's keys are written too).
-func pageRecordingKeys(t *testing.T, base string) string {
-	t.Helper()
-	return pageWithoutLocks(t, base, `window.__written = new Set(); const set = Storage.prototype.setItem;`+
-		`Storage.prototype.setItem = function (k, v) { __written.add(k); return set.call(this, k, v); };`)
-}
+// recordKeys records, in window.__written, every storage key the page
+// writes (on a page of pageWithoutLocks: in a browser without Web Locks and
+// BroadcastChannel, so that the storage fallback's keys are written too).
+const recordKeys = `window.__written = new Set(); const set = Storage.prototype.setItem;` +
+	`Storage.prototype.setItem = function (k, v) { __written.add(k); return set.call(this, k, v); };`
 
 // TestEveryDisclosedKeyIsWritten is the disclosure's behavioural check: a
 // visitor session that does what each key's "written when" says (opens the
-// panel, moves between views, picks a theme and a language, types, sends,
+// panel from an invitation, moves between views, picks a theme and a language, types, sends,
 // gets a reply while the panel is closed and reads it, forgets, is banned,
 // refuses storage) writes every key crumbless('disclosure') lists, and no
 // other prefixed key.
@@ -42,8 +39,14 @@ func TestEveryDisclosedKeyIsWritten(t *testing.T) {
 		return p.base + "/api/v1/agent/conversations/" + strconv.Itoa(ids[n])
 	}
 
+	// The page invites to the chat: the visitor opens it from the teaser
+	// (the invitation's markers).
 	b := newBrowser(t)
-	openPanel(t, b, pageRecordingKeys(t, p.base))
+	b.do(t, chromedp.Navigate(pageWithoutLocks(t, p.base, recordKeys+
+		`window.crumbless=function(){(crumbless.q=crumbless.q||[]).push(arguments)}; crumbless('invite', {text: 'Welcome'});`)))
+	b.waitFor(t, teaserText+` == 'Welcome'`)
+	b.click(t, teaser+`.querySelector('button')`)
+	b.waitFor(t, panelReady)
 	eval[any](t, b, `crumbless('theme', 'dark'), crumbless('lang', 'de'), crumbless('lang', 'en'), crumbless('navigate', 'chat'), 0`)
 	b.waitFor(t, q(`#cl-composer`)+` != null`)
 	b.do(t, chromedp.SendKeys(chromedp.JSPath(q(`#cl-composer`)), "Hello"))

@@ -28,6 +28,10 @@ const (
 	wasmName   = "crumbless.wasm"
 	execName   = "wasm_exec.js"
 	demoPage   = "index.html"
+	// inviteName is the invitation module (static/invite.js, minified): a
+	// hashed asset named in the runtime list, which the loader runs only on
+	// a page that configures an invitation.
+	inviteName = "invite.js"
 	// panelStyles, the panel frame's styles (static/panel.css, minified),
 	// travel in the runtime list, not as a file of their own.
 	panelStyles = "panel.css"
@@ -40,7 +44,8 @@ const assetsPlaceholder = `"__CRUMBLESS_ASSETS__"`
 // runtimeListName is the staged name of the runtime list: the hashed paths
 // of the wasm and wasm_exec.js with their sha384 hashes, the panel's
 // styles and the hashed paths of the message catalogs by language, as
-// {"wasm":[path, sri],"exec":[path, sri],"css":text,"i18n":{lang: path}}.
+// {"wasm":[path, sri],"exec":[path, sri],"css":text,"i18n":{lang: path},
+// "invite":[path, sri]}.
 // The loader hands it to the runtime as crumbless._b.list. It is
 // itself stored under a hashed name in a/. The loader fetches it on hover,
 // focus or click, so the panel's styles cost a page nothing before anyone
@@ -90,12 +95,16 @@ func Build(src fs.FS, version string) ([]File, error) {
 		files = append(files, f)
 	}
 
-	list, err := runtimeList(runtimeFiles{
+	rf := runtimeFiles{
 		Wasm: [2]string{renamed[wasmName], integrity[wasmName]},
 		Exec: [2]string{renamed[execName], integrity[execName]},
 		CSS:  strings.TrimSpace(string(staged[panelStyles])),
 		I18n: catalogPaths(renamed),
-	})
+	}
+	if p, ok := renamed[inviteName]; ok {
+		rf.Invite = &[2]string{p, integrity[inviteName]}
+	}
+	list, err := runtimeList(rf)
 	if err != nil {
 		return nil, err
 	}
@@ -132,6 +141,8 @@ type runtimeFiles struct {
 	Exec [2]string         `json:"exec"`
 	CSS  string            `json:"css"`
 	I18n map[string]string `json:"i18n,omitempty"` // language → packed catalog path
+	// Invite is the invitation module's [path, sri], when it was staged.
+	Invite *[2]string `json:"invite,omitempty"`
 }
 
 // runtimeList encodes the runtime list, without escaping the CSS's > and &

@@ -1,0 +1,354 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	teaser = shadow + `.querySelector('.tz')`
+	// teaserText is the teaser's message (with the agent's name, if any).
+	teaserText = teaser + `?.firstChild.textContent`
+	// inviteRan holds once the invitation module has run and taken the
+	// page's invite calls: from then on a teaser that should show is there
+	// (after its trigger), and one that should not never comes.
+	inviteRan = `window.crumbless?._b?.take != null`
+	// inviteEvents records the invite events in window.__ev, through the
+	// snippet's queue, before any script of the page runs.
+	inviteEvents = `window.crumbless = function () { (crumbless.q = crumbless.q || []).push(arguments) };
+window.__ev = [];
+for (const e of ['invite:shown', 'invite:closed', 'invite:clicked', 'open']) crumbless('on', e, (d) => __ev.push(e + ' ' + JSON.stringify(d)));
+crumbless('on', 'invite:shown', () => { window.__shownAt = performance.now() });
+`
+)
+
+// inviteSite serves, from its own loopback origin, a small site whose every
+// page embeds the loader from base with attrs: /, /pricing, /docs/a and
+// /long (a tall page), each with a link to /other in the same tab (#next)
+// and in a new one (#newtab). header, when set, is its CSP.
+func inviteSite(t *testing.T, base, attrs, csp string) string {
+	t.Helper()
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/favicon.ico" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if csp != "" {
+			w.Header().Set("Content-Security-Policy", csp)
+		}
+		tall := ""
+		if r.URL.Path == "/long" {
+			tall = `<div style="height:4000px">long</div>`
+		}
+		snippet := `<script>window.crumbless=window.crumbless||function(){(crumbless.q=crumbless.q||[]).push(arguments)};</script>`
+		if csp != "" {
+			snippet = "" // no inline script under a strict CSP: the script tag alone
+		}
+		w.Write([]byte(`<!doctype html><html lang="en"><title>Site</title><h1>Site ` + r.URL.Path + `</h1>` +
+			`<p><a id="next" href="/other">Next</a> <a id="newtab" href="/other" target="_blank">New tab</a></p>` + tall + snippet +
+			`<script src="` + base + `/crumbless.js" data-site="demo" ` + attrs + ` async></script></html>`))
+	}))
+	t.Cleanup(site.Close)
+	return site.URL
+}
+
+// otherSite serves a page of another origin that links to to.
+func otherSite(t *testing.T, to string) string {
+	t.Helper()
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(`<!doctype html><html lang="en"><title>Elsewhere</title><a id="go" href="` + to + `">Go</a></html>`))
+	}))
+	t.Cleanup(other.Close)
+	return other.URL + "/"
+}
+
+// follow clicks the link the JS expression gives and waits for the page it
+// leads to (path) and for the invitation module there.
+func (b *browser) follow(t *testing.T, link, path string) {
+	t.Helper()
+	b.click(t, link)
+	// The page goes while this waits: an evaluation in the old document
+	// may fail, and is tried again in the new one.
+	ready := `location.pathname == '` + path + `' && document.readyState == 'complete' && ` + inviteRan
+	require.Eventually(t, func() bool {
+		ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](ready))
+		return err == nil && ok
+	}, 30*time.Second, 50*time.Millisecond, "waiting for %s", ready)
+}
+
+// noTeaser asserts, once the invitation module has run, that no teaser
+// shows and nothing of the runtime was fetched.
+func noTeaser(t *testing.T, b *browser, why string) {
+	t.Helper()
+	b.waitFor(t, inviteRan)
+	assert.True(t, eval[bool](t, b, teaser+` == null`), why)
+}
+
+// TestInviteTeaser shows the script tag's invitation on a visit's landing
+// page: the teaser with its message and agent, a close button named Close,
+// announced politely; nothing stored and no wasm fetched while it shows;
+// Esc closes it (focus back on the launcher), the visitor's act is marked,
+// and neither a reload nor the next page of the visit shows it again.
+func TestInviteTeaser(t *testing.T) {
+	base := startServer(t)
+	site := inviteSite(t, base, `data-invite="Hello! Questions about pricing?" data-invite-name="Ana Lima"`, "")
+	b := newBrowser(t)
+	b.onNewDocument(t, inviteEvents+storageWrites)
+	b.do(t, chromedp.Navigate(site+"/"))
+	b.waitFor(t, teaserText+`?.includes('Questions about pricing?')`)
+
+	assert.Equal(t, "Ana Lima", eval[string](t, b, teaser+`.querySelector('b').textContent`), "the agent's name")
+	assert.Equal(t, "polite", eval[string](t, b, teaser+`.getAttribute('aria-live')`))
+	assert.Equal(t, "Close", eval[string](t, b, teaser+`.querySelector('button[aria-label]').getAttribute('aria-label')`))
+	assert.Equal(t, 2, eval[int](t, b, teaser+`.querySelectorAll('button').length`), "the message and Close are buttons: focusable")
+	assert.Equal(t, []string{`invite:shown {"text":"Hello! Questions about pricing?"}`}, eval[[]string](t, b, `__ev`))
+	assert.Zero(t, b.requestsEndingIn(".wasm"), "no wasm while the teaser shows")
+	assert.Zero(t, b.requestsContaining("/a/wasm_exec."), "no wasm_exec.js while the teaser shows")
+	assert.Equal(t, 1, b.requestsContaining("/a/invite."), "the invitation module, once")
+	assert.Empty(t, eval[[]string](t, b, `__writes`), "nothing stored while the teaser shows")
+	assert.Empty(t, prefixedKeys(t, b, "crumbless-"))
+
+	// Esc, with the focus in the teaser, closes it.
+	b.do(t, chromedp.Evaluate[chromedp.Void](teaser+`.querySelector('button').focus()`))
+	b.do(t, chromedp.KeyEvent(kb.Escape))
+	b.waitFor(t, teaser+` == null`)
+	assert.True(t, eval[bool](t, b, shadow+`.activeElement?.classList.contains('launcher')`), "focus back on the launcher")
+	assert.Contains(t, eval[[]string](t, b, `__ev`), "invite:closed {}")
+	assert.Equal(t, []string{"crumbless-markers"}, prefixedKeys(t, b, "crumbless-"), "the visitor acted: the marker, nothing else")
+	assert.True(t, eval[bool](t, b, `JSON.parse(sessionStorage.getItem('crumbless-markers')).data.teaser > 0`))
+
+	b.do(t, chromedp.Reload())
+	noTeaser(t, b, "closed, then reloaded: no teaser")
+	b.follow(t, `document.querySelector('#next')`, "/other")
+	noTeaser(t, b, "the next page of the visit: no teaser")
+}
+
+// TestInviteOnlyOnLanding: a reload, the next page of the visit and a new
+// tab opened from a link of the site show no teaser, though the visitor
+// never touched it; a visit that comes from another site does.
+func TestInviteOnlyOnLanding(t *testing.T) {
+	base := startServer(t)
+	site := inviteSite(t, base, `data-invite="Welcome"`, "")
+	b := newBrowser(t)
+	b.onNewDocument(t, storageWrites)
+	b.do(t, chromedp.Navigate(site+"/"))
+	b.waitFor(t, teaserText+` == 'Welcome'`)
+
+	// A new tab of the same site, from a link.
+	opened := chromedp.WaitNewTarget(b.ctx, func(i *target.Info) bool { return strings.HasSuffix(i.URL, "/other") })
+	b.click(t, `document.querySelector('#newtab')`)
+	tabCtx, cancel := chromedp.NewContext(b.ctx, chromedp.WithTargetID(<-opened))
+	t.Cleanup(cancel)
+	tab := &browser{ctx: tabCtx}
+	tab.waitFor(t, `document.readyState == 'complete'`)
+	noTeaser(t, tab, "a new tab from a link of the site: no teaser")
+	assert.Equal(t, site+"/", eval[string](t, tab, `document.referrer`))
+
+	b.do(t, chromedp.Reload())
+	noTeaser(t, b, "a reload: no teaser")
+	b.follow(t, `document.querySelector('#next')`, "/other")
+	noTeaser(t, b, "the next page: no teaser")
+	assert.Empty(t, eval[[]string](t, b, `__writes`), "the visitor never acted: nothing stored")
+
+	// A visit from another site (another origin) lands here: teaser.
+	b.do(t, chromedp.Navigate(otherSite(t, site+"/pricing")))
+	b.follow(t, `document.querySelector('#go')`, "/pricing")
+	b.waitFor(t, teaserText+` == 'Welcome'`)
+	assert.Zero(t, b.requestsEndingIn(".wasm"))
+}
+
+// TestInviteTriggers fires each trigger of the script tag once, at its
+// moment, on the pages it names, and not before.
+func TestInviteTriggers(t *testing.T) {
+	base := startServer(t)
+	cases := []struct {
+		name, attrs, path string
+		before            string // JS that must hold before the trigger, with no teaser
+		act               func(t *testing.T, b *browser)
+		want              bool
+	}{
+		{name: "delay", attrs: `data-invite="Hi" data-invite-delay="1.5"`, path: "/", before: `true`, want: true},
+		{name: "path matches", attrs: `data-invite="Hi" data-invite-path="/docs/*"`, path: "/docs/a", want: true},
+		{name: "path does not match", attrs: `data-invite="Hi" data-invite-path="/docs/* /pricing"`, path: "/", want: false},
+		{name: "scroll", attrs: `data-invite="Hi" data-invite-scroll="50"`, path: "/long", want: true,
+			before: `true`,
+			act: func(t *testing.T, b *browser) {
+				b.do(t, chromedp.Evaluate[chromedp.Void](`scrollTo(0, (document.documentElement.scrollHeight - innerHeight) * 0.3)`))
+				b.do(t, chromedp.Evaluate[chromedp.Void](`new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))`, chromedp.EvalAwaitPromise))
+				assert.True(t, eval[bool](t, b, teaser+` == null`), "30 % scrolled: not yet")
+				b.do(t, chromedp.Evaluate[chromedp.Void](`scrollTo(0, (document.documentElement.scrollHeight - innerHeight) * 0.6)`))
+			}},
+		{name: "exit intent", attrs: `data-invite="Hi" data-invite-exit`, path: "/", want: true,
+			before: `true`,
+			act: func(t *testing.T, b *browser) {
+				require.False(t, eval[bool](t, b, `matchMedia('(pointer:coarse)').matches`), "no touch screen")
+				for _, y := range []float64{300, 100, 5, -1} { // toward the top, then out of the window
+					_, err := chromedp.Call(b.ctx, input.DispatchMouseEvent, input.DispatchMouseEventParams{Type: input.DispatchMouseEventTypeMouseMoved, X: 400, Y: y})
+					require.NoError(t, err)
+				}
+				b.do(t, chromedp.Evaluate[chromedp.Void](`document.documentElement.dispatchEvent(new MouseEvent('mouseout', {bubbles: true, clientX: 400, clientY: -1, relatedTarget: null}))`))
+			}},
+		{name: "URL parameter", attrs: `data-invite="Hi" data-invite-param`, path: "/?chat=open", want: true},
+		{name: "URL parameter absent", attrs: `data-invite="Hi" data-invite-param`, path: "/?chat=no", want: false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			site := inviteSite(t, base, c.attrs, "")
+			b := newBrowser(t)
+			b.onNewDocument(t, inviteEvents)
+			b.do(t, chromedp.Navigate(site+c.path))
+			b.waitFor(t, inviteRan)
+			if c.before != "" {
+				assert.True(t, eval[bool](t, b, teaser+` == null && (`+c.before+`)`), "no teaser before the trigger")
+			}
+			if c.act != nil {
+				c.act(t, b)
+			}
+			if !c.want {
+				assert.True(t, eval[bool](t, b, teaser+` == null`), "not on this page")
+				return
+			}
+			b.waitFor(t, teaserText+` == 'Hi'`)
+			if c.name == "delay" { // 1.5 s after the module started, itself after the page's start
+				assert.GreaterOrEqual(t, eval[float64](t, b, `__shownAt`), 1500.0)
+			}
+			assert.Equal(t, []string{`invite:shown {"text":"Hi"}`}, eval[[]string](t, b, `__ev`), "shown once")
+			assert.Zero(t, b.requestsEndingIn(".wasm"))
+		})
+	}
+}
+
+// TestInviteOpensChat: a click on the teaser opens the chat with the
+// teaser's message first, as the agent's; the visitor's acts are marked.
+// An auto-opening invitation opens the panel by itself, stores nothing
+// until the visitor acts, and never opens again in a tab where the visitor
+// closed it.
+func TestInviteOpensChat(t *testing.T) {
+	base := startServer(t)
+	site := inviteSite(t, base, `data-invite="Can I help you choose?" data-invite-name="Ana Lima"`, "")
+	b := newBrowser(t)
+	b.onNewDocument(t, inviteEvents)
+	b.do(t, chromedp.Navigate(site+"/"))
+	b.waitFor(t, teaserText+`?.includes('Can I help')`)
+	b.click(t, teaser+`.querySelector('button')`)
+	b.waitFor(t, panelReady+` && `+panel+`.getAttribute('data-view') == 'chat' && `+q(`.msg.agent`)+` != null`)
+	assert.Equal(t, "Can I help you choose?", eval[string](t, b, q(`.log .msg`)+`.querySelector('.bubble').textContent`), "the teaser's message first in the chat")
+	assert.Equal(t, "Ana Lima", eval[string](t, b, q(`.log .msg .author`)+`.textContent`))
+	assert.True(t, eval[bool](t, b, teaser+` == null`))
+	assert.Contains(t, eval[[]string](t, b, `__ev`), `invite:clicked {"view":"chat"}`)
+	b.waitFor(t, `(JSON.parse(sessionStorage.getItem('crumbless-markers'))?.data.opened ?? 0) > 0`)
+	assert.Positive(t, eval[float64](t, b, `JSON.parse(sessionStorage.getItem('crumbless-markers')).data.first`), "first message shown")
+
+	t.Run("auto-open", func(t *testing.T) {
+		auto := inviteSite(t, base, `data-invite="Welcome back" data-invite-open`, "")
+		b := newBrowser(t)
+		b.onNewDocument(t, storageWrites)
+		b.do(t, chromedp.Navigate(auto+"/"))
+		b.waitFor(t, panelReady+` && `+q(`.log .msg.agent`)+` != null`)
+		assert.Equal(t, "Welcome back", eval[string](t, b, q(`.log .msg .bubble`)+`.textContent`))
+		assert.Empty(t, prefixedKeys(t, b, "crumbless-"), "an auto-open is not the visitor's act: nothing stored")
+		b.click(t, q(`header button:last-child`)) // the panel's close button
+		b.waitFor(t, panel+`.hidden`)
+		b.waitFor(t, `(JSON.parse(sessionStorage.getItem('crumbless-markers'))?.data.closed ?? 0) > 0`)
+		markers := eval[map[string]float64](t, b, `JSON.parse(sessionStorage.getItem('crumbless-markers')).data`)
+		assert.Positive(t, markers["auto"], "auto-opened, kept once the visitor acted")
+		assert.Positive(t, markers["header"], "the click was in the header")
+
+		// Away to another site and back through a link: a new landing, but
+		// the visitor closed the panel in this tab.
+		b.do(t, chromedp.Navigate(otherSite(t, auto+"/")))
+		b.follow(t, `document.querySelector('#go')`, "/")
+		b.waitFor(t, launcher+` != null`)
+		assert.True(t, eval[bool](t, b, panel+` == null && `+teaser+` == null`), "never opened again in this tab")
+	})
+}
+
+// TestInviteAPI: crumbless('invite', {text, view, delay}) shows the teaser
+// after its delay on any page; a bad argument warns and shows nothing.
+func TestInviteAPI(t *testing.T) {
+	base := startServer(t)
+	site := inviteSite(t, base, ``, "")
+	b := newBrowser(t)
+	b.do(t, chromedp.Navigate(site+"/"))
+	b.waitFor(t, launcher+` != null`)
+	now := `performance.now()`
+	assert.Zero(t, b.requestsContaining("/a/invite."), "no invitation configured: no module")
+	assert.Zero(t, b.requestsContaining("/a/runtime."), "nor the runtime list")
+	start := eval[float64](t, b, now)
+	b.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('invite', 7); crumbless('invite', {text: 'Ask us about forms', view: 'forms', delay: 1})`))
+	b.waitFor(t, teaserText+` == 'Ask us about forms'`)
+	assert.GreaterOrEqual(t, eval[float64](t, b, now)-start, 1000.0, "after its delay")
+	b.click(t, teaser+`.querySelector('button')`)
+	b.waitFor(t, panelReady+` && `+panel+`.getAttribute('data-view') == 'forms'`)
+}
+
+// TestInviteStrictCSP: the teaser shows, and opens the chat, on a page whose
+// CSP allows no inline script or style.
+func TestInviteStrictCSP(t *testing.T) {
+	base := startServer(t)
+	// The demo's strict page's policy: no inline script or style; wasm
+	// compiled by the loader.
+	csp := "default-src 'none'; script-src " + base + " 'wasm-unsafe-eval'; connect-src " + base + "; img-src " + base
+	site := inviteSite(t, base, `data-invite="Strict hello"`, csp)
+	b := newBrowser(t)
+	errs := consoleErrors(t, b)
+	b.do(t, chromedp.Navigate(site+"/"))
+	b.waitFor(t, teaserText+` == 'Strict hello'`)
+	b.click(t, teaser+`.querySelector('button')`)
+	b.waitFor(t, panelReady+` && `+q(`.log .msg.agent`)+` != null`)
+	for _, e := range errs() {
+		assert.NotContains(t, e, "Content Security Policy")
+	}
+}
+
+// TestInviteAccessibility runs axe-core on the teaser in both themes and in
+// Arabic, right to left.
+func TestInviteAccessibility(t *testing.T) {
+	axePath := os.Getenv("CRUMBLESS_AXE")
+	require.NotEmpty(t, axePath, "CRUMBLESS_AXE must name axe.min.js (make test-e2e installs it)")
+	axe, err := os.ReadFile(axePath)
+	require.NoError(t, err)
+	base := startServer(t)
+	for _, v := range []struct{ theme, lang, text string }{
+		{"light", "en", "Hello! Questions?"}, {"dark", "en", "Hello! Questions?"},
+		{"light", "ar", "مرحبا! هل لديك أسئلة؟"}, {"dark", "ar", "مرحبا! هل لديك أسئلة؟"},
+	} {
+		t.Run(v.theme+"/"+v.lang, func(t *testing.T) {
+			site := inviteSite(t, base, `data-theme="`+v.theme+`" data-lang="`+v.lang+`" data-invite="`+v.text+`" data-invite-name="Ana"`, "")
+			b := newBrowser(t)
+			b.do(t, chromedp.Navigate(site+"/"))
+			b.waitFor(t, teaserText+`?.includes('`+v.text+`')`)
+			if v.lang == "ar" {
+				assert.Equal(t, "rtl", eval[string](t, b, `getComputedStyle(`+teaser+`).direction`), "an Arabic message lays the teaser out right to left")
+			}
+			b.screenshot(t, "invite-"+v.theme+"-"+v.lang)
+			b.do(t, chromedp.Evaluate[chromedp.Void](string(axe)))
+			found := evalPromise[[]violation](t, b, `axe.run({include: [['#crumbless-root']]}, {
+				runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']},
+				resultTypes: ['violations']
+			}).then(r => r.violations)`)
+			for _, f := range found {
+				var where []string
+				for _, n := range f.Nodes {
+					where = append(where, strings.TrimSpace(n.Summary)+" at "+toString(n.Target))
+				}
+				assert.Fail(t, "axe: "+f.ID+": "+f.Help, strings.Join(where, "\n"))
+			}
+		})
+	}
+}

@@ -1,0 +1,63 @@
+//go:build js && wasm
+
+package views
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/crumbless/crumbless/wasm/store"
+)
+
+// TestInvitationOpensTheChat: a panel opened from an invitation shows the
+// teaser's message first in the chat, as the agent's, and
+// a later message after it; the visitor's acts go in the session key
+// "markers" once the visitor interacts. Without an invitation nothing is
+// marked.
+func TestInvitationOpensTheChat(t *testing.T) {
+	t.Run("from the teaser", func(t *testing.T) {
+		clearStorage(t)
+		conv := newFake()
+		f := mount(t, true, Options{Chat: conv, Invite: Invite{Text: "Can I help?", Name: "Ana Lima", View: "chat", At: jan1}})
+		f.p.store.Interact()                  // the click on the teaser
+		require.True(t, f.p.Navigate("chat")) // as the runtime does for the invitation's view
+		eventually(t, func() bool { return len(f.all(".msg.agent")) == 1 }, "the invitation's message")
+		assert.Equal(t, []string{"Can I help?"}, f.texts(".bubble"))
+		assert.Equal(t, []string{"Ana Lima"}, f.texts(".msg.agent .author"))
+		assert.Empty(t, f.all(".log .empty"), "not the empty state")
+		conv.agentSays("a1", "Ben", "Hello from Ben.")
+		eventually(t, func() bool { return len(f.all(".msg.agent")) == 2 }, "a later message")
+		assert.Equal(t, []string{"Can I help?", "Hello from Ben."}, f.texts(".bubble"), "the invitation stays first")
+
+		f.click(t, ".head h2") // a click in the header
+		f.p.Close()
+		m := storedData(rawSession("crumbless-markers"))
+		for _, name := range []string{"opened", "first", "header", "closed"} {
+			assert.Positive(t, m.Get(name).Float(), name)
+		}
+		assert.True(t, m.Get("auto").IsUndefined(), "the visitor opened it")
+	})
+	t.Run("auto-open", func(t *testing.T) {
+		clearStorage(t)
+		opts := Options{Prefix: "crumbless-", Chat: newFake(), Invite: Invite{Text: "Welcome", View: "chat", At: jan1, Auto: true}}
+		f := mountWith(t, true, opts, store.Open(store.Options{Prefix: "crumbless-"}), nil) // gated, as the runtime's
+		require.True(t, f.p.Navigate("chat"))
+		eventually(t, func() bool { return len(f.all(".msg.agent")) == 1 }, "the invitation's message")
+		assert.True(t, rawSession("crumbless-markers").IsNull(), "not the visitor's act: nothing stored")
+		f.p.store.Interact() // the visitor acts
+		m := storedData(rawSession("crumbless-markers"))
+		assert.Positive(t, m.Get("auto").Float())
+		assert.True(t, m.Get("opened").IsUndefined())
+	})
+	t.Run("no invitation", func(t *testing.T) {
+		clearStorage(t)
+		f := mount(t, true, Options{Chat: newFake()})
+		f.p.store.Interact()
+		require.True(t, f.p.Navigate("chat"))
+		eventually(t, func() bool { return len(f.all(".log .empty")) == 1 }, "the empty state")
+		f.p.Close()
+		assert.True(t, rawSession("crumbless-markers").IsNull(), "nothing marked")
+	})
+}
