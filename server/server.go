@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/crumbless/crumbless/server/hours"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -71,6 +72,10 @@ type Config struct {
 	// TLSCert and TLSKey name a PEM certificate chain and its private key;
 	// when set, Serve speaks HTTPS (HTTP/2 and HTTP/1.1) instead of HTTP.
 	TLSCert, TLSKey string
+	// Hours names a JSON file with the team's business hours (the -hours
+	// flag; format in package server/hours). New refuses a file that does
+	// not validate. Empty: no schedule, the widget shows online or offline.
+	Hours string
 	// PresenceGrace is how long the team still shows as online after the
 	// last agent closed the inbox (15 s).
 	PresenceGrace time.Duration
@@ -134,11 +139,18 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	var schedule *hours.Schedule
+	if cfg.Hours != "" {
+		if schedule, err = hours.Load(cfg.Hours); err != nil {
+			return nil, err
+		}
+	}
 	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
 	chatServer, store, err := openChat(ctx, cfg.DB, cfg.Data, logger, func(c *chat.Config) {
 		c.PresenceGrace = cfg.PresenceGrace
+		c.Hours = schedule
 		c.Heartbeat = cfg.Heartbeat
 		c.Retention.Conversations = cfg.Retain
 	})

@@ -13,6 +13,7 @@ package chat
 import (
 	"context"
 	"crypto/rand"
+	"github.com/crumbless/crumbless/server/hours"
 	"log/slog"
 	"net/http"
 	"runtime"
@@ -67,6 +68,9 @@ type Config struct {
 	// (LoadNetworkKey). Empty: a random key for this process, so bans by
 	// network end with it.
 	NetworkKey []byte
+	// Hours is the team's business hours (the -hours flag): outside them
+	// the availability says when the team is next back. Nil: no schedule.
+	Hours *hours.Schedule
 	// PresenceGrace is how long the team still counts as online after the
 	// last agent's inbox stream closed (15 s).
 	PresenceGrace time.Duration
