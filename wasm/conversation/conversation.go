@@ -57,6 +57,7 @@ type Remote struct {
 	store     *store.Store
 	tabs      *tabs.Tabs
 	online    atomic.Bool  // the team's presence, as last heard
+	back      atomic.Int64 // the business hours' next opening (unix ms) as last heard; 0 while open
 	stopped   atomic.Bool  // the subscriber has gone (the widget is destroyed)
 	banned    atomic.Bool  // the site's team blocked the chat for this visitor
 	listeners ui.Listeners // released with the subscriber
@@ -69,6 +70,7 @@ type Remote struct {
 	onRead     func(id string)
 	onBanned   func()
 	onPresence func(online bool)
+	onTyping   func(name string, typing bool)
 	watch      bool // this tab follows presence
 	watched    bool // another tab asked the leader for presence
 	heard      bool // the leader's stream told the presence
@@ -233,14 +235,14 @@ func (r *Remote) tokenChanged(token string) {
 // learnt from then on (a ban stored before is the flag the caller reads).
 func (r *Remote) Subscribe(s views.Subscriber) (cancel func()) {
 	r.mu.Lock()
-	r.on, r.onRead, r.onBanned = s.Message, s.Read, s.Banned
+	r.on, r.onRead, r.onBanned, r.onTyping = s.Message, s.Read, s.Banned, s.Typing
 	r.connect()
 	r.mu.Unlock()
 	return func() {
 		r.stopped.Store(true)
 		r.listeners.Release()
 		r.mu.Lock()
-		r.on, r.onRead, r.onBanned = nil, nil, nil
+		r.on, r.onRead, r.onBanned, r.onTyping = nil, nil, nil, nil
 		r.connect()
 		r.mu.Unlock()
 		r.failWaiting(errors.New("send: the widget was closed")) // the outbox keeps them for the next page

@@ -26,6 +26,7 @@ type chatView struct {
 	rows     []js.Value
 	input    js.Value
 	counter  js.Value
+	typing   js.Value // "Anna is typing…" (announced once per burst through the panel's live region)
 	sendBtn  js.Value
 	form     js.Value
 	divider  string // id of the last message read when the view opened
@@ -46,6 +47,7 @@ func newChatView(p *Panel) *chatView {
 	v.input = ui.El("textarea", "id", "cl-composer", "rows", "1", "class", "composer-input", "dir", "auto",
 		"placeholder", T.T("chat.composer"), "aria-describedby", "cl-composer-hint cl-composer-count")
 	v.input.Set("value", p.drafts().Chat)
+	v.typing = ui.TextEl("p", c.typer, "class", "typing")
 	v.counter = ui.El("p", "id", "cl-composer-count", "class", "counter", "aria-live", "polite")
 	v.sendBtn = ui.Append(ui.El("button", "type", "submit", "class", "send", "aria-label", T.T("chat.send")), icon("send"))
 	v.form = ui.Append(ui.El("form", "class", "composer"),
@@ -54,7 +56,7 @@ func newChatView(p *Panel) *chatView {
 		v.counter,
 		ui.TextEl("p", T.T("chat.hint"), "id", "cl-composer-hint", "class", "sr"))
 	v.el = ui.Append(ui.El("section", "class", "view chat", "aria-labelledby", "cl-chat-h"),
-		ui.TextEl("h3", T.T("chat.title"), "id", "cl-chat-h", "class", "sr"), v.log, v.form)
+		ui.TextEl("h3", T.T("chat.title"), "id", "cl-chat-h", "class", "sr"), v.log, v.typing, v.form)
 	v.on.On(v.form, "submit", func(ev js.Value) {
 		ev.Call("preventDefault")
 		v.submit()

@@ -137,6 +137,7 @@ const css = `/* Theme: the loader sets --cl-accent, --cl-bg, --cl-fg, --cl-muted
 .help{font-size:12.8px;color:var(--cl-muted);margin-top:6px!important}
 .counter{font-size:12px;color:var(--cl-muted);margin-top:4px!important;text-align:end}
 .counter.over{color:var(--cl-danger);font-weight:600}
+.typing{font-size:12px;color:var(--cl-muted);margin:0;padding:2px 16px}.typing:empty{display:none}
 .err{display:flex;align-items:center;gap:6px;margin-top:6px!important;color:var(--cl-danger);font-size:13.44px;font-weight:550}
 .err .i{width:16px;height:16px}
 .check{display:flex;align-items:flex-start;gap:10px}

@@ -191,16 +191,19 @@ type fakeConversation struct {
 	subs     map[int]func(Message)
 	reads    map[int]func(string)
 	bans     map[int]func()
+	typings  map[int]func(string, bool)
+	back     int64 // the business hours' next opening, unix ms
 	calls    int // History, Send and MarkRead calls: a banned chat makes none
 	next     int
 	ids      int
 }
 
 func newFake(history ...Message) *fakeConversation {
-	return &fakeConversation{online: true, history: history, subs: map[int]func(Message){}, reads: map[int]func(string){}, bans: map[int]func(){}}
+	return &fakeConversation{online: true, history: history, subs: map[int]func(Message){}, reads: map[int]func(string){}, bans: map[int]func(){}, typings: map[int]func(string, bool){}}
 }
 
 func (c *fakeConversation) Online() bool { return c.online }
+func (c *fakeConversation) Back() int64  { return c.back }
 func (c *fakeConversation) History() ([]Message, string, error) {
 	c.calls++
 	if c.hold != nil {
@@ -229,7 +232,8 @@ func (c *fakeConversation) Subscribe(s Subscriber) func() {
 	c.subs[id] = s.Message
 	c.reads[id] = s.Read
 	c.bans[id] = s.Banned
-	return func() { delete(c.subs, id); delete(c.reads, id); delete(c.bans, id) }
+	c.typings[id] = s.Typing
+	return func() { delete(c.subs, id); delete(c.reads, id); delete(c.bans, id); delete(c.typings, id) }
 }
 
 // ban is the server's refusal of a banned visitor: like the real backend,
@@ -255,6 +259,13 @@ func (c *fakeConversation) MarkRead(id string) error {
 func (c *fakeConversation) readElsewhere(id string) {
 	for _, fn := range c.reads {
 		fn(id)
+	}
+}
+
+// agentTypes tells every subscriber the agent name is typing (or stopped).
+func (c *fakeConversation) agentTypes(name string, typing bool) {
+	for _, fn := range c.typings {
+		fn(name, typing)
 	}
 }
 
