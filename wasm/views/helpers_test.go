@@ -193,7 +193,7 @@ type fakeConversation struct {
 	bans     map[int]func()
 	typings  map[int]func(string, bool)
 	back     int64 // the business hours' next opening, unix ms
-	calls    int // History, Send and MarkRead calls: a banned chat makes none
+	calls    int   // History, Send and MarkRead calls: a banned chat makes none
 	next     int
 	ids      int
 }
