@@ -197,7 +197,12 @@ func (s *Server) agentConversation(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"conversation": out, "messages": toMessagesJSON(msgs)})
+	v, err := s.store.VisitorInfo(r.Context(), c.ID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"conversation": out, "messages": toMessagesJSON(msgs), "visitor": toVisitorInfoJSON(v)})
 }
 
 // agentSend stores an agent reply, idempotent by client id like the

@@ -13,7 +13,6 @@ package chat
 import (
 	"context"
 	"crypto/rand"
-	"github.com/crumbless/crumbless/server/hours"
 	"log/slog"
 	"net/http"
 	"runtime"
@@ -25,6 +24,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/crumbless/crumbless/internal/shared/localized"
+	"github.com/crumbless/crumbless/server/hours"
 	"github.com/crumbless/crumbless/server/storage"
 )
 
@@ -68,6 +68,10 @@ type Config struct {
 	// (LoadNetworkKey). Empty: a random key for this process, so bans by
 	// network end with it.
 	NetworkKey []byte
+	// PreChat lists the details the widget asks for before the first
+	// message (PreChatName, PreChatEmail; the -prechat flag): each is then
+	// required to start a conversation. Empty: none are asked or accepted.
+	PreChat []string
 	// Hours is the team's business hours (the -hours flag): outside them
 	// the availability says when the team is next back. Nil: no schedule.
 	Hours *hours.Schedule
@@ -291,6 +295,7 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("POST /api/v1/conversation/messages", s.sendMessage)
 	api.HandleFunc("POST /api/v1/conversation/read", s.markRead)
 	api.HandleFunc("POST /api/v1/conversation/typing", s.visitorTyping)
+	api.HandleFunc("PUT /api/v1/conversation/context", s.putContext)
 	api.HandleFunc("POST /api/v1/conversation/tickets", s.newTicket)
 	api.HandleFunc("GET /api/v1/conversation/events", s.visitorEvents)
 	api.HandleFunc("GET /api/v1/availability", s.availability)

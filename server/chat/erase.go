@@ -153,6 +153,8 @@ type Export struct {
 	Conversation exportConvJSON   `json:"conversation"`
 	Messages     []messageJSON    `json:"messages"`
 	Submissions  []submissionJSON `json:"submissions"`
+	// Visitor is the pre-chat details and the visitor context, when any.
+	Visitor *visitorInfoJSON `json:"visitor,omitempty"`
 	// Network is the keyed hash (HMAC-SHA-256 with the server's secret) of
 	// the network the conversation was started from, kept for network bans;
 	// empty once dropped.
@@ -184,6 +186,10 @@ func ExportJSON(e storage.Export, now int64) Export {
 	}
 	for i, sub := range e.Submissions {
 		out.Submissions[i] = toSubmissionJSON(sub)
+	}
+	if !e.Visitor.Empty() {
+		v := toVisitorInfoJSON(e.Visitor)
+		out.Visitor = &v
 	}
 	return out
 }

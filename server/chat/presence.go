@@ -93,14 +93,17 @@ func (p *presence) stop() {
 // Back is the business hours' next opening in unix ms while they are
 // closed (the widget says "Back Monday 09:00"); absent while they are open
 // or without a schedule.
+// Ask lists the pre-chat details the site asks for before the first
+// message (Config.PreChat).
 type presenceJSON struct {
-	Online bool  `json:"online"`
-	Back   int64 `json:"back,omitempty"`
+	Online bool     `json:"online"`
+	Back   int64    `json:"back,omitempty"`
+	Ask    []string `json:"ask,omitempty"`
 }
 
 // presenceNow is the team's presence with the business hours at this moment.
 func (s *Server) presenceNow(online bool) presenceJSON {
-	p := presenceJSON{Online: online}
+	p := presenceJSON{Online: online, Ask: s.cfg.PreChat}
 	if open, next := s.cfg.Hours.Next(s.now()); !open && !next.IsZero() {
 		p.Back = next.UnixMilli()
 	}
