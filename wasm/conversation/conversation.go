@@ -65,21 +65,26 @@ type Remote struct {
 
 	net sync.Mutex // held across fetches that must not interleave (start, history)
 
-	mu         sync.Mutex // quick state only: never held across a fetch, so the event loop may take it
-	on         func(views.Message)
-	onRead     func(id string)
-	onBanned   func()
-	onPresence func(online bool)
-	onTyping   func(name string, typing bool)
-	watch      bool // this tab follows presence
-	watched    bool // another tab asked the leader for presence
-	heard      bool // the leader's stream told the presence
-	stream     *transport.Stream
-	streamFor  string // the token the stream serves; "-" for the availability stream
-	lastID     int64  // the newest message id seen, where the stream resumes
-	waiters    map[string]chan sendResult
-	mine       map[string]js.Value // entries posted to the leader and not yet sent
-	draining   bool
+	mu          sync.Mutex // quick state only: never held across a fetch, so the event loop may take it
+	on          func(views.Message)
+	onRead      func(id string)
+	onBanned    func()
+	onPresence  func(online bool)
+	onTyping    func(name string, typing bool)
+	watch       bool // this tab follows presence
+	watched     bool // another tab asked the leader for presence
+	heard       bool // the leader's stream told the presence
+	stream      *transport.Stream
+	streamFor   string // the token the stream serves; "-" for the availability stream
+	lastID      int64  // the newest message id seen, where the stream resumes
+	waiters     map[string]chan sendResult
+	mine        map[string]js.Value // entries posted to the leader and not yet sent
+	draining    bool
+	ask         []string // the details the site asks for before the first message
+	details     js.Value // the visitor's pre-chat details, for the start
+	sentContext string   // the visitor context last sent
+	// Version is the widget's version, sent with the visitor context.
+	Version string
 }
 
 type sendResult struct {
@@ -91,7 +96,7 @@ type sendResult struct {
 // "https://chat.example"), with its token kept in st, sharing its stream
 // and outbox with the visitor's other tabs through tb.
 func New(base string, st *store.Store, tb *tabs.Tabs) *Remote {
-	r := &Remote{client: transport.New(base), public: transport.New(base), store: st, tabs: tb,
+	r := &Remote{client: transport.New(base), public: transport.New(base), store: st, tabs: tb, details: ui.Object(),
 		wake: make(chan struct{}, 1), waiters: map[string]chan sendResult{}, mine: map[string]js.Value{}}
 	var token string
 	if st.Get(tokenKey, &token) {

@@ -138,6 +138,17 @@ func (r *Remote) handle(name string, data js.Value) {
 		online := data.Type() == js.TypeObject && data.Get("online").Truthy()
 		r.online.Store(online)
 		r.back.Store(number(data, "back"))
+		var ask []string
+		if data.Type() == js.TypeObject {
+			if a := data.Get("ask"); a.Type() == js.TypeObject {
+				for i := 0; i < a.Length(); i++ {
+					ask = append(ask, a.Index(i).String())
+				}
+			}
+		}
+		r.mu.Lock()
+		r.ask = ask
+		r.mu.Unlock()
 		r.mu.Lock()
 		fn := r.onPresence
 		r.mu.Unlock()

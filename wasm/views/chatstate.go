@@ -416,6 +416,7 @@ func (c *chatState) send(clientID, text string) {
 					m.At = c.msgs[j].At
 				}
 				c.arrive(m) // in place, in the server's order, told to the page
+				c.p.sendContext()
 				break
 			}
 			if c.view != nil {

@@ -26,7 +26,8 @@ type chatView struct {
 	rows     []js.Value
 	input    js.Value
 	counter  js.Value
-	typing   js.Value // "Anna is typing…" (announced once per burst through the panel's live region)
+	pre      *formView // the pre-chat fields, while the site asks for them (prechat.go)
+	typing   js.Value  // "Anna is typing…" (announced once per burst through the panel's live region)
 	sendBtn  js.Value
 	form     js.Value
 	divider  string // id of the last message read when the view opened
@@ -109,7 +110,7 @@ func (v *chatView) count() {
 
 func (v *chatView) submit() {
 	text := strings.TrimSpace(v.input.Get("value").String())
-	if text == "" || utf8.RuneCountInString(text) > MaxMessage {
+	if text == "" || utf8.RuneCountInString(text) > MaxMessage || !v.details() {
 		return
 	}
 	v.input.Set("value", "")
@@ -240,6 +241,9 @@ func (v *chatView) element() js.Value { return v.el }
 
 func (v *chatView) release() {
 	v.on.Release()
+	if v.pre != nil {
+		v.pre.release()
+	}
 	v.rowFuncs.Release()
 	if v.c.view == v {
 		v.c.view = nil

@@ -192,8 +192,11 @@ type fakeConversation struct {
 	reads    map[int]func(string)
 	bans     map[int]func()
 	typings  map[int]func(string, bool)
-	back     int64 // the business hours' next opening, unix ms
-	calls    int   // History, Send and MarkRead calls: a banned chat makes none
+	back     int64    // the business hours' next opening, unix ms
+	ask      []string // the pre-chat details asked, until a message was sent
+	details  []string // the name and email handed over
+	contexts []string // the languages of every SendContext, once there is a conversation
+	calls    int      // History, Send and MarkRead calls: a banned chat makes none
 	next     int
 	ids      int
 }
@@ -204,6 +207,18 @@ func newFake(history ...Message) *fakeConversation {
 
 func (c *fakeConversation) Online() bool { return c.online }
 func (c *fakeConversation) Back() int64  { return c.back }
+func (c *fakeConversation) Ask() []string {
+	if len(c.sent) > 0 {
+		return nil
+	}
+	return c.ask
+}
+func (c *fakeConversation) SetDetails(name, email string) { c.details = []string{name, email} }
+func (c *fakeConversation) SendContext(lang string) {
+	if len(c.sent) > 0 {
+		c.contexts = append(c.contexts, lang)
+	}
+}
 func (c *fakeConversation) History() ([]Message, string, error) {
 	c.calls++
 	if c.hold != nil {
