@@ -36,21 +36,18 @@ func (r *Remote) SendContext(lang string) {
 	if r.client.Token() == "" || r.banned.Load() {
 		return
 	}
-	doc := js.Global().Get("document")
-	path := js.Global().Get("location").Get("pathname").String()
-	if len(path) > 512 {
-		path = "/"
-	}
-	title := []rune(doc.Get("title").String())
-	if len(title) > 200 {
-		title = title[:200]
+	path := js.Global().Get("location").Get("pathname")
+	if path.Length() > 512 {
+		path = js.ValueOf("/")
 	}
 	zone := js.Global().Get("Intl").Get("DateTimeFormat").New().Call("resolvedOptions").Get("timeZone")
 	if zone.Type() != js.TypeString {
 		zone = js.ValueOf("UTC")
 	}
-	ctx := []any{"path", path, "title", string(title), "lang", lang, "zone", zone, "version", r.Version}
-	key := js.Global().Get("JSON").Call("stringify", js.ValueOf(ctx)).String()
+	// At most 200 UTF-16 units: at most 200 characters, the server's limit.
+	ctx := ui.Object("path", path, "title", js.Global().Get("document").Get("title").Call("slice", 0, 200),
+		"lang", lang, "zone", zone, "version", r.Version)
+	key := js.Global().Get("JSON").Call("stringify", ctx).String()
 	r.mu.Lock()
 	same := key == r.sentContext
 	r.sentContext = key
@@ -58,7 +55,7 @@ func (r *Remote) SendContext(lang string) {
 	if same {
 		return
 	}
-	if res, err := r.client.Do("PUT", "/api/v1/conversation/context", ui.Object(ctx...)); err != nil || res.Status != 204 {
+	if res, err := r.client.Do("PUT", "/api/v1/conversation/context", ctx); err != nil || res.Status != 204 {
 		r.mu.Lock()
 		r.sentContext = "" // tried again on the next occasion
 		r.mu.Unlock()

@@ -61,9 +61,10 @@ func (v *homeView) setOnline(online bool) {
 		// In the visitor's zone and language; the date too when it is
 		// more than six days away (holidays), where a weekday is ambiguous.
 		at := h.Back()
-		o := map[string]any{"weekday": "long", "hour": "numeric", "minute": "2-digit", "timeZone": hoursZone}
+		o := ui.Object("weekday", "long", "hour", "numeric", "minute", "2-digit", "timeZone", hoursZone)
 		if at-nowMs() > 6*86400000 {
-			o["day"], o["month"] = "numeric", "long"
+			o.Set("day", "numeric")
+			o.Set("month", "long")
 		}
 		text = T.T("home.back", "when", js.Global().Get("Intl").Get("DateTimeFormat").New(T.Lang, o).Call("format", at).String())
 	}
