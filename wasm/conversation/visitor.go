@@ -36,16 +36,23 @@ func (r *Remote) SendContext(lang string) {
 	if r.client.Token() == "" || r.banned.Load() {
 		return
 	}
-	path := js.Global().Get("location").Get("pathname")
-	if path.Length() > 512 {
-		path = js.ValueOf("/")
+	path := js.Global().Get("location").Get("pathname").String()
+	if len(path) > 512 {
+		path = "/"
 	}
 	zone := js.Global().Get("Intl").Get("DateTimeFormat").New().Call("resolvedOptions").Get("timeZone")
 	if zone.Type() != js.TypeString {
 		zone = js.ValueOf("UTC")
 	}
-	// At most 200 UTF-16 units: at most 200 characters, the server's limit.
-	ctx := ui.Object("path", path, "title", js.Global().Get("document").Get("title").Call("slice", 0, 200),
+	title, n := js.Global().Get("document").Get("title").String(), 0
+	for i := range title { // at most 200 characters, the server's limit
+		if n == 200 {
+			title = title[:i]
+			break
+		}
+		n++
+	}
+	ctx := ui.Object("path", path, "title", title,
 		"lang", lang, "zone", zone, "version", r.Version)
 	key := js.Global().Get("JSON").Call("stringify", ctx).String()
 	r.mu.Lock()
