@@ -24,6 +24,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +33,7 @@ import (
 	"github.com/crumbless/crumbless/server/chat"
 	"github.com/crumbless/crumbless/server/disclosure"
 	"github.com/crumbless/crumbless/server/forwarded"
+	"github.com/crumbless/crumbless/server/hours"
 	"github.com/crumbless/crumbless/server/storage"
 	"github.com/crumbless/crumbless/server/webhook"
 )
@@ -71,6 +73,15 @@ type Config struct {
 	// TLSCert and TLSKey name a PEM certificate chain and its private key;
 	// when set, Serve speaks HTTPS (HTTP/2 and HTTP/1.1) instead of HTTP.
 	TLSCert, TLSKey string
+	// PreChat lists the details the widget asks for before the first
+	// message: "name", "email" (the -prechat flag); each is then required
+	// to start a conversation, and kept, shown, exported and erased with
+	// it. Empty (the default): none are asked.
+	PreChat []string
+	// Hours names a JSON file with the team's business hours (the -hours
+	// flag; format in package server/hours). New refuses a file that does
+	// not validate. Empty: no schedule, the widget shows online or offline.
+	Hours string
 	// PresenceGrace is how long the team still shows as online after the
 	// last agent closed the inbox (15 s).
 	PresenceGrace time.Duration
@@ -134,11 +145,23 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	prechat, err := preChat(cfg.PreChat)
+	if err != nil {
+		return nil, err
+	}
+	var schedule *hours.Schedule
+	if cfg.Hours != "" {
+		if schedule, err = hours.Load(cfg.Hours); err != nil {
+			return nil, err
+		}
+	}
 	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
 	chatServer, store, err := openChat(ctx, cfg.DB, cfg.Data, logger, func(c *chat.Config) {
 		c.PresenceGrace = cfg.PresenceGrace
+		c.Hours = schedule
+		c.PreChat = prechat
 		c.Heartbeat = cfg.Heartbeat
 		c.Retention.Conversations = cfg.Retain
 	})
@@ -282,4 +305,23 @@ func consolePage(table *assets.Table) http.Handler {
 		r2.URL.Path, r2.URL.RawPath = ConsolePage, ""
 		table.ServeHTTP(w, r2)
 	})
+}
+
+// preChat checks the pre-chat field names: name and email, each at most
+// once; empty entries (an empty flag) are dropped.
+func preChat(fields []string) ([]string, error) {
+	var out []string
+	for _, f := range fields {
+		f = strings.TrimSpace(f)
+		switch {
+		case f == "":
+			continue
+		case f != chat.PreChatName && f != chat.PreChatEmail:
+			return nil, fmt.Errorf("pre-chat: unknown field %q (use name, email)", f)
+		case slices.Contains(out, f):
+			return nil, fmt.Errorf("pre-chat: %q is listed twice", f)
+		}
+		out = append(out, f)
+	}
+	return out, nil
 }

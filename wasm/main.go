@@ -122,6 +122,8 @@ func panelOptions(boot js.Value, st *store.Store, tb *tabs.Tabs) views.Options {
 	}
 	opts.SubmitURL = api + "/api/v1/forms/"
 	opts.API = api + "/api/v1/"
-	opts.Chat = conversation.New(api, st, tb)
+	conv := conversation.New(api, st, tb)
+	conv.Version = str(config.Get("version"))
+	opts.Chat = conv
 	return opts
 }

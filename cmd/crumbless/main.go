@@ -63,6 +63,7 @@ type options struct {
 	addr, data, db, origins, log string
 	trustedProxies, publicURL    string
 	tlsCert, tlsKey, cpuProfile  string
+	hours, prechat               string
 	presenceGrace, heartbeat     time.Duration
 	retain                       days
 }
@@ -81,6 +82,8 @@ func newFlags(out io.Writer) (*flag.FlagSet, *options) {
 	flags.StringVar(&o.log, "log", "text", "access and server log format: text or json (on stderr)")
 	flags.StringVar(&o.tlsCert, "tls-cert", "", "PEM certificate chain: serve HTTPS (HTTP/2 and HTTP/1.1) instead of HTTP")
 	flags.StringVar(&o.tlsKey, "tls-key", "", "PEM private key for -tls-cert")
+	flags.StringVar(&o.hours, "hours", "", "JSON file with the team's business hours (zone, week, holidays; see docs/server.md): outside them the widget says when the team is back")
+	flags.StringVar(&o.prechat, "prechat", "", "comma-separated details the widget asks for before the first message: name, email; empty: none")
 	flags.DurationVar(&o.presenceGrace, "presence-grace", 15*time.Second, "how long the team still shows as online after the last agent closed the inbox")
 	flags.DurationVar(&o.heartbeat, "heartbeat", 15*time.Second, "how often an idle event stream sends a comment; the widget counts a stream silent for twice as long (plus 2 s) as dead and reconnects")
 	flags.Var(&o.retain, "retain", "erase conversations with no message and no visitor for this long (90d, 720h), and form submissions this old; 0 keeps them until erased")
@@ -127,6 +130,8 @@ func serve(o *options, stderr io.Writer) error {
 		TLSCert:        o.tlsCert,
 		TLSKey:         o.tlsKey,
 		PresenceGrace:  o.presenceGrace,
+		Hours:          o.hours,
+		PreChat:        strings.Split(o.prechat, ","),
 		Heartbeat:      o.heartbeat,
 		Retain:         time.Duration(o.retain),
 	})

@@ -65,6 +65,8 @@ func (a *App) handle(ev sse.Event) {
 			text = a.loc.T("typing")
 		}
 		byID("typing").SetTextContent(text)
+	case "visitor":
+		a.visitorEvent(ev.Data)
 	case "submission":
 		var s inbox.Submission
 		if web.Decode(ev.Data, &s) != nil {

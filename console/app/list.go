@@ -72,6 +72,7 @@ func (a *App) open(convID int64) {
 	setHidden(byID("conversation"), false)
 	byID("conversation-title").SetTextContent(a.loc.T("list.visitor", "id", id(convID)))
 	byID("typing").SetTextContent("")
+	a.renderVisitor(visitorInfo{})
 	byID("send-error").SetTextContent("")
 	byID("transcript").SetTextContent("")
 	setValue(byID("reply"), a.in.Draft(convID))
@@ -87,6 +88,7 @@ func (a *App) open(convID int64) {
 		var page struct {
 			Conversation inbox.Conversation `js:"conversation"`
 			Messages     []inbox.Message    `js:"messages"`
+			Visitor      visitorInfo        `js:"visitor"`
 		}
 		err := a.client.Do("GET", "/api/v1/agent/conversations/"+id(convID)+"?limit="+strconv.Itoa(historyPage)+"&after="+id(after), nil, &page)
 		if a.in.Current() != convID {
@@ -101,6 +103,7 @@ func (a *App) open(convID int64) {
 			a.in.Put(page.Conversation)
 			a.renderBan(page.Conversation)
 			a.renderWorkflow(page.Conversation)
+			a.renderVisitor(page.Visitor)
 		}
 		for _, m := range a.in.Add(page.Messages...) {
 			a.renderMessage(m)

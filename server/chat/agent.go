@@ -190,7 +190,12 @@ func (s *Server) agentConversation(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"conversation": out, "messages": toMessagesJSON(msgs)})
+	v, err := s.store.VisitorInfo(r.Context(), c.ID)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"conversation": out, "messages": toMessagesJSON(msgs), "visitor": toVisitorInfoJSON(v)})
 }
 
 // agentSend stores an agent reply, idempotent by client id like the
@@ -238,8 +243,10 @@ func (s *Server) agentTyping(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	// The agent's display name goes with it, as on their messages: the
+	// widget shows "Anna is typing…".
 	s.hub.publish(event{Name: "typing", Conversation: c.ID, ToVisitor: true,
-		Data: mustJSON(map[string]any{"conversation": c.ID, "author": storage.Agent, "typing": req.Typing})})
+		Data: mustJSON(map[string]any{"conversation": c.ID, "author": storage.Agent, "agent": agentFrom(r).Name, "typing": req.Typing})})
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -24,6 +24,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/crumbless/crumbless/internal/shared/localized"
+	"github.com/crumbless/crumbless/server/hours"
 	"github.com/crumbless/crumbless/server/storage"
 )
 
@@ -67,6 +68,13 @@ type Config struct {
 	// (LoadNetworkKey). Empty: a random key for this process, so bans by
 	// network end with it.
 	NetworkKey []byte
+	// PreChat lists the details the widget asks for before the first
+	// message (PreChatName, PreChatEmail; the -prechat flag): each is then
+	// required to start a conversation. Empty: none are asked or accepted.
+	PreChat []string
+	// Hours is the team's business hours (the -hours flag): outside them
+	// the availability says when the team is next back. Nil: no schedule.
+	Hours *hours.Schedule
 	// PresenceGrace is how long the team still counts as online after the
 	// last agent's inbox stream closed (15 s).
 	PresenceGrace time.Duration
@@ -302,6 +310,7 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("POST /api/v1/conversation/read", s.markRead)
 	api.HandleFunc("POST /api/v1/conversation/typing", s.visitorTyping)
 	api.HandleFunc("POST /api/v1/conversation/rating", s.rate)
+	api.HandleFunc("PUT /api/v1/conversation/context", s.putContext)
 	api.HandleFunc("POST /api/v1/conversation/tickets", s.newTicket)
 	api.HandleFunc("GET /api/v1/conversation/events", s.visitorEvents)
 	api.HandleFunc("GET /api/v1/availability", s.availability)

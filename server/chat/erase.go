@@ -154,6 +154,8 @@ type Export struct {
 	Messages     []messageJSON    `json:"messages"`
 	Submissions  []submissionJSON `json:"submissions"`
 	Ratings      []*ratingJSON    `json:"ratings"`
+	// Visitor is the pre-chat details and the visitor context, when any.
+	Visitor *visitorInfoJSON `json:"visitor,omitempty"`
 	// Network is the keyed hash (HMAC-SHA-256 with the server's secret) of
 	// the network the conversation was started from, kept for network bans;
 	// empty once dropped.
@@ -185,6 +187,10 @@ func ExportJSON(e storage.Export, now int64) Export {
 	}
 	for i, sub := range e.Submissions {
 		out.Submissions[i] = toSubmissionJSON(sub)
+	}
+	if !e.Visitor.Empty() {
+		v := toVisitorInfoJSON(e.Visitor)
+		out.Visitor = &v
 	}
 	out.Ratings = make([]*ratingJSON, len(e.Ratings))
 	for i := range e.Ratings {

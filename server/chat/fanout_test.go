@@ -131,7 +131,7 @@ func TestFanoutAcrossInstances(t *testing.T) {
 		rec := a.do(request{method: "POST", path: cpath + "/typing", token: session, body: `{"typing":true}`})
 		require.Equal(t, http.StatusNoContent, rec.Code)
 		ev := onB.next("typing")
-		assert.Equal(t, map[string]any{"conversation": float64(conv), "author": "agent", "typing": true}, ev.Data)
+		assert.Equal(t, map[string]any{"conversation": float64(conv), "author": "agent", "agent": "ana", "typing": true}, ev.Data)
 		rec = b.do(request{method: "POST", path: "/api/v1/conversation/typing", token: visitor, body: `{"typing":true}`})
 		require.Equal(t, http.StatusNoContent, rec.Code)
 		assert.Equal(t, "visitor", agentsOnA.next("typing").Data["author"])

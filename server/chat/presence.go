@@ -90,8 +90,24 @@ func (p *presence) stop() {
 
 // presenceJSON is the body of GET /api/v1/availability and the data of the
 // "presence" events.
+// Back is the business hours' next opening in unix ms while they are
+// closed (the widget says "Back Monday 09:00"); absent while they are open
+// or without a schedule.
+// Ask lists the pre-chat details the site asks for before the first
+// message (Config.PreChat).
 type presenceJSON struct {
-	Online bool `json:"online"`
+	Online bool     `json:"online"`
+	Back   int64    `json:"back,omitempty"`
+	Ask    []string `json:"ask,omitempty"`
+}
+
+// presenceNow is the team's presence with the business hours at this moment.
+func (s *Server) presenceNow(online bool) presenceJSON {
+	p := presenceJSON{Online: online, Ask: s.cfg.PreChat}
+	if open, next := s.cfg.Hours.Next(s.now()); !open && !next.IsZero() {
+		p.Back = next.UnixMilli()
+	}
+	return p
 }
 
 // publishPresence tells every visitor stream and every availability stream
@@ -99,12 +115,12 @@ type presenceJSON struct {
 // relayed to other instances as an event: each works out the team's
 // presence itself (sharedPresence).
 func (s *Server) publishPresence(online bool) {
-	s.hub.deliver(event{Name: "presence", ToPublic: true, ToVisitors: true, Data: mustJSON(presenceJSON{Online: online})})
+	s.hub.deliver(event{Name: "presence", ToPublic: true, ToVisitors: true, Data: mustJSON(s.presenceNow(online))})
 }
 
 // availability answers whether an agent is online; no token needed.
 func (s *Server) availability(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, presenceJSON{Online: s.online()})
+	writeJSON(w, http.StatusOK, s.presenceNow(s.online()))
 }
 
 // online reports whether an agent is online: on this instance, or with a

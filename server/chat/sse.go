@@ -152,7 +152,7 @@ func (s *Server) serveStream(w http.ResponseWriter, r *http.Request, sub *subscr
 		return
 	}
 	if conversation != 0 { // visitors' and availability streams start with the team's presence
-		if !write(formatEvent(0, "presence", mustJSON(presenceJSON{Online: s.online()}))) {
+		if !write(formatEvent(0, "presence", mustJSON(s.presenceNow(s.online())))) {
 			return
 		}
 	}

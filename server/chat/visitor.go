@@ -39,7 +39,9 @@ func (s *Server) visitorByHash(ctx context.Context, hash []byte) (storage.Conver
 }
 
 type startRequest struct {
-	Site string `json:"site"`
+	Site  string `json:"site"`
+	Name  string `json:"name"`  // pre-chat, when the site asks (Config.PreChat)
+	Email string `json:"email"` // pre-chat, when the site asks
 }
 
 type startResponse struct {
@@ -64,6 +66,10 @@ func (s *Server) startConversation(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, &Error{Code: CodeInvalid, Message: "site must be at most 64 characters on one line.", Fields: map[string]string{"site": "Invalid site."}})
 		return
 	}
+	if bad := s.checkDetails(req.Name, req.Email); bad != nil {
+		s.writeError(w, r, bad)
+		return
+	}
 	network := s.networkHash(r)
 	if b, err := s.store.NetworkBan(r.Context(), network, s.nowMS()); err == nil {
 		s.writeError(w, r, &Error{Code: CodeBanned, Message: "New conversations from this network are blocked.", Reason: b.Reason})
@@ -73,7 +79,7 @@ func (s *Server) startConversation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token := newToken(prefixVisitor)
-	c, err := s.store.CreateConversation(r.Context(), hashToken(token), req.Site, network, s.nowMS())
+	c, err := s.store.StartConversation(r.Context(), hashToken(token), req.Site, network, strings.TrimSpace(req.Name), req.Email, s.nowMS())
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -76,6 +76,13 @@ func (s *store) conversation(ctx context.Context, where string, arg any) (Conver
 // and its webhook deliveries in one transaction, so that none exists
 // without the others.
 func (s *store) CreateConversation(ctx context.Context, tokenHash []byte, site string, networkHash []byte, now int64) (Conversation, error) {
+	return s.StartConversation(ctx, tokenHash, site, networkHash, "", "", now)
+}
+
+// StartConversation implements Store: CreateConversation with the
+// visitor's pre-chat name and email (kept when either is set), in the same
+// transaction.
+func (s *store) StartConversation(ctx context.Context, tokenHash []byte, site string, networkHash []byte, name, email string, now int64) (Conversation, error) {
 	var id int64
 	err := s.tx(ctx, func(tx runner) error {
 		err := tx.row(ctx, `INSERT INTO conversations (token_hash, site, created_at, updated_at, seen_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
@@ -88,6 +95,12 @@ func (s *store) CreateConversation(ctx context.Context, tokenHash []byte, site s
 		}
 		if networkHash != nil {
 			if _, err := tx.exec(ctx, `INSERT INTO conversation_networks (conversation_id, network_hash) VALUES (?, ?)`, id, networkHash); err != nil {
+				return err
+			}
+		}
+		if name != "" || email != "" {
+			if _, err := tx.exec(ctx, `INSERT INTO conversation_visitors (conversation_id, name, email, updated_at) VALUES (?, ?, ?, ?)`,
+				id, name, email, now); err != nil {
 				return err
 			}
 		}

@@ -10,9 +10,12 @@ import (
 
 // Export is everything stored about one conversation (GDPR Article 15):
 // the conversation, all its messages, the form submissions sent with its
-// token, the visitor's ratings, and the keyed hash of the network it was started from, if kept.
+// token, the visitor's ratings, what the visitor's use of the widget told
+// (pre-chat details and visitor context), and the keyed hash of the
+// network it was started from, if kept.
 type Export struct {
 	Conversation Conversation
+	Visitor      VisitorInfo
 	Messages     []Message
 	Submissions  []Submission
 	Ratings      []Rating // every resolution's, oldest first
@@ -61,6 +64,7 @@ func (s *store) eraseConversations(ctx context.Context, ids []int64) (int64, err
 			`DELETE FROM tickets WHERE conversation_id IN `,
 			`DELETE FROM messages WHERE conversation_id IN `,
 			`DELETE FROM conversation_networks WHERE conversation_id IN `,
+			`DELETE FROM conversation_visitors WHERE conversation_id IN `,
 			`DELETE FROM webhook_deliveries WHERE conversation_id IN `,
 			`DELETE FROM agent_reads WHERE conversation_id IN `,
 			`DELETE FROM ratings WHERE conversation_id IN `,
@@ -132,6 +136,9 @@ func (s *store) ExportConversation(ctx context.Context, id int64) (Export, error
 		var err error
 		e.Conversation, err = scanConversation(tx.row(ctx, conversationSelect+`WHERE c.id = ?`, id))
 		if err != nil {
+			return err
+		}
+		if e.Visitor, err = scanVisitor(tx.row(ctx, visitorSelect, id)); err != nil {
 			return err
 		}
 		rows, err := tx.query(ctx, messageSelect+`WHERE m.conversation_id = ? ORDER BY m.id`, id)

@@ -129,6 +129,9 @@ func planted(t *testing.T, s Store, name string, now int64) (Conversation, trace
 	require.NoError(t, err)
 	require.NoError(t, s.CreateTicket(ctx, []byte("ticket-hash-"+name), c.ID, now, now+time.Hour.Milliseconds()))
 	require.NoError(t, s.Ban(ctx, c.ID, "spam", now))
+	require.NoError(t, s.SetVisitorDetails(ctx, c.ID, "name-"+name, "prechat-"+email, now))
+	require.NoError(t, s.SetVisitorContext(ctx, c.ID, VisitorContext{Page: Page{Path: "/page-" + name, Title: "Title " + name},
+		Lang: "sv", Zone: "Europe/Stockholm", Version: "0.1.0"}, now))
 	if l, ok := s.(StreamLeases); ok {
 		refused, err := l.LeaseStream(ctx, StreamLease{ID: "lease-" + name, Instance: "instance", Conversation: c.ID, Network: string(network)},
 			StreamCaps{PerConversation: 4, PerNetwork: 4, Total: 100}, time.Minute)
@@ -137,6 +140,7 @@ func planted(t *testing.T, s Store, name string, now int64) (Conversation, trace
 	}
 	return c, trace{id: c.ID, bytes: map[string][]byte{
 		"token hash": token, "network hash": network, "message": []byte(body), "email": []byte(email),
+		"visitor name": []byte("name-" + name), "visitor page": []byte("/page-" + name),
 	}}
 }
 
@@ -154,7 +158,8 @@ func TestEraseRemovesEveryTrace(t *testing.T) {
 		assert.Empty(t, findTraces(t, s, goneTrace), "rows left that reference the erased conversation")
 		left := findTraces(t, s, keptTrace)
 		for _, want := range []string{"conversations.token_hash: token hash", "messages.body: message", "conversation_networks.network_hash: network hash",
-			"webhook_deliveries.conversation_id: conversation id"} {
+			"webhook_deliveries.conversation_id: conversation id", "conversation_visitors.name: visitor name",
+			"conversation_visitors.start_path: visitor page", "conversation_visitors.email: email"} {
 			assert.Contains(t, left, want, "the other conversation is untouched")
 		}
 		_, err = s.Conversation(ctx, kept.ID)
@@ -199,6 +204,10 @@ func TestExportHoldsEverything(t *testing.T) {
 		require.Len(t, e.Submissions, 1)
 		assert.Equal(t, "person-mine@mail.example", e.Submissions[0].Fields["email"])
 		assert.Equal(t, []byte("network-hash-mine"), e.NetworkHash)
+		assert.Equal(t, "name-mine", e.Visitor.Name)
+		assert.Equal(t, "prechat-person-mine@mail.example", e.Visitor.Email)
+		assert.Equal(t, Page{Path: "/page-mine", Title: "Title mine"}, e.Visitor.Start)
+		assert.Equal(t, "Europe/Stockholm", e.Visitor.Zone)
 		_, err = s.ExportConversation(ctx, 9999)
 		assert.ErrorIs(t, err, ErrNotFound)
 	})

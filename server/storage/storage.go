@@ -36,6 +36,9 @@ type Store interface {
 	// unless networkHash is nil, the keyed hash of the network its visitor
 	// came from (never the address itself), in one transaction.
 	CreateConversation(ctx context.Context, tokenHash []byte, site string, networkHash []byte, now int64) (Conversation, error)
+	// StartConversation is CreateConversation that also keeps the
+	// visitor's pre-chat name and email, in the same transaction.
+	StartConversation(ctx context.Context, tokenHash []byte, site string, networkHash []byte, name, email string, now int64) (Conversation, error)
 	// ConversationByToken finds the conversation owned by tokenHash.
 	ConversationByToken(ctx context.Context, tokenHash []byte) (Conversation, error)
 	// Conversation finds a conversation by id.
@@ -55,6 +58,16 @@ type Store interface {
 	EraseConversation(ctx context.Context, id int64) error
 	// ExportConversation returns everything stored about a conversation.
 	ExportConversation(ctx context.Context, id int64) (Export, error)
+
+	// SetVisitorDetails keeps the pre-chat name and email with the
+	// conversation (ErrNotFound when it is gone).
+	SetVisitorDetails(ctx context.Context, id int64, name, email string, now int64) error
+	// SetVisitorContext keeps where the visitor is now; the first one a
+	// conversation gets is also where it started (ErrNotFound when it is gone).
+	SetVisitorContext(ctx context.Context, id int64, c VisitorContext, now int64) error
+	// VisitorInfo returns what is known about the conversation's visitor; the
+	// zero Visitor when nothing is.
+	VisitorInfo(ctx context.Context, id int64) (VisitorInfo, error)
 	// SweepRetention runs the retention sweep at now unless another run
 	// (on any instance sharing the database) claimed the period that
 	// holds now; ran reports whether this call did the work.

@@ -29,6 +29,8 @@ type dialect struct {
 	greatest, least string
 	// isUnique reports a unique or primary key violation.
 	isUnique func(error) bool
+	// isForeignKey reports a foreign key violation.
+	isForeignKey func(error) bool
 	// eraseAlso are the dialect's own deletions of an erasure, run in its
 	// transaction with the list of conversation ids as "IN (…)" text.
 	eraseAlso []string

@@ -57,6 +57,7 @@ type Remote struct {
 	store     *store.Store
 	tabs      *tabs.Tabs
 	online    atomic.Bool  // the team's presence, as last heard
+	back      atomic.Int64 // the business hours' next opening (unix ms) as last heard; 0 while open
 	stopped   atomic.Bool  // the subscriber has gone (the widget is destroyed)
 	banned    atomic.Bool  // the site's team blocked the chat for this visitor
 	listeners ui.Listeners // released with the subscriber
@@ -64,21 +65,27 @@ type Remote struct {
 
 	net sync.Mutex // held across fetches that must not interleave (start, history)
 
-	mu         sync.Mutex // quick state only: never held across a fetch, so the event loop may take it
-	on         func(views.Message)
-	onRead     func(id string)
-	onBanned   func()
-	onState    func(resolved, rated bool)
-	onPresence func(online bool)
-	watch      bool // this tab follows presence
-	watched    bool // another tab asked the leader for presence
-	heard      bool // the leader's stream told the presence
-	stream     *transport.Stream
-	streamFor  string // the token the stream serves; "-" for the availability stream
-	lastID     int64  // the newest message id seen, where the stream resumes
-	waiters    map[string]chan sendResult
-	mine       map[string]js.Value // entries posted to the leader and not yet sent
-	draining   bool
+	mu          sync.Mutex // quick state only: never held across a fetch, so the event loop may take it
+	on          func(views.Message)
+	onRead      func(id string)
+	onBanned    func()
+	onState     func(resolved, rated bool)
+	onPresence  func(online bool)
+	onTyping    func(name string, typing bool)
+	watch       bool // this tab follows presence
+	watched     bool // another tab asked the leader for presence
+	heard       bool // the leader's stream told the presence
+	stream      *transport.Stream
+	streamFor   string // the token the stream serves; "-" for the availability stream
+	lastID      int64  // the newest message id seen, where the stream resumes
+	waiters     map[string]chan sendResult
+	mine        map[string]js.Value // entries posted to the leader and not yet sent
+	draining    bool
+	ask         []string // the details the site asks for before the first message
+	details     js.Value // the visitor's pre-chat details, for the start
+	sentContext string   // the visitor context last sent
+	// Version is the widget's version, sent with the visitor context.
+	Version string
 }
 
 type sendResult struct {
@@ -90,7 +97,7 @@ type sendResult struct {
 // "https://chat.example"), with its token kept in st, sharing its stream
 // and outbox with the visitor's other tabs through tb.
 func New(base string, st *store.Store, tb *tabs.Tabs) *Remote {
-	r := &Remote{client: transport.New(base), public: transport.New(base), store: st, tabs: tb,
+	r := &Remote{client: transport.New(base), public: transport.New(base), store: st, tabs: tb, details: ui.Object(),
 		wake: make(chan struct{}, 1), waiters: map[string]chan sendResult{}, mine: map[string]js.Value{}}
 	var token string
 	if st.Get(tokenKey, &token) {
@@ -234,14 +241,14 @@ func (r *Remote) tokenChanged(token string) {
 // learnt from then on (a ban stored before is the flag the caller reads).
 func (r *Remote) Subscribe(s views.Subscriber) (cancel func()) {
 	r.mu.Lock()
-	r.on, r.onRead, r.onBanned, r.onState = s.Message, s.Read, s.Banned, s.State
+	r.on, r.onRead, r.onBanned, r.onState, r.onTyping = s.Message, s.Read, s.Banned, s.State, s.Typing
 	r.connect()
 	r.mu.Unlock()
 	return func() {
 		r.stopped.Store(true)
 		r.listeners.Release()
 		r.mu.Lock()
-		r.on, r.onRead, r.onBanned, r.onState = nil, nil, nil, nil
+		r.on, r.onRead, r.onBanned, r.onState, r.onTyping = nil, nil, nil, nil, nil
 		r.connect()
 		r.mu.Unlock()
 		r.failWaiting(errors.New("send: the widget was closed")) // the outbox keeps them for the next page

@@ -125,7 +125,10 @@ func (r *Remote) Rate(score, comment string) error {
 
 // start creates the conversation and keeps its token. r.net is held.
 func (r *Remote) start() error {
-	res, err := r.client.Do("POST", "/api/v1/conversations", ui.Object())
+	r.mu.Lock()
+	details := r.details
+	r.mu.Unlock()
+	res, err := r.client.Do("POST", "/api/v1/conversations", details)
 	if err != nil {
 		return err
 	}

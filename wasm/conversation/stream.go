@@ -13,6 +13,10 @@ import (
 // (false until one has).
 func (r *Remote) Online() bool { return r.online.Load() }
 
+// Back is the business hours' next opening in unix ms, as the last
+// presence said; 0 while they are open or without a schedule.
+func (r *Remote) Back() int64 { return r.back.Load() }
+
 // WatchPresence follows the team's presence: fn gets the current state once
 // known and every change after, until cancel. The leader's stream tells it
 // (the conversation's, or the availability stream before there is one); a
@@ -121,6 +125,13 @@ func (r *Remote) handle(name string, data js.Value) {
 		if fn != nil {
 			fn(id(number(data, "message")))
 		}
+	case "typing":
+		r.mu.Lock()
+		fn := r.onTyping
+		r.mu.Unlock()
+		if fn != nil && stringOf(data, "author") == "agent" {
+			fn(stringOf(data, "agent"), data.Get("typing").Truthy())
+		}
 	case "banned": // the stream's event, here or in the leader's tab
 		r.ban()
 	case "state":
@@ -128,6 +139,18 @@ func (r *Remote) handle(name string, data js.Value) {
 	case "presence":
 		online := data.Type() == js.TypeObject && data.Get("online").Truthy()
 		r.online.Store(online)
+		r.back.Store(number(data, "back"))
+		var ask []string
+		if data.Type() == js.TypeObject {
+			if a := data.Get("ask"); a.Type() == js.TypeObject {
+				for i := 0; i < a.Length(); i++ {
+					ask = append(ask, a.Index(i).String())
+				}
+			}
+		}
+		r.mu.Lock()
+		r.ask = ask
+		r.mu.Unlock()
 		r.mu.Lock()
 		fn := r.onPresence
 		r.mu.Unlock()

@@ -140,6 +140,14 @@ const catalogEN = `{
   "theme.light": "Light",
   "theme.dark": "Dark",
   "theme.auto": "Automatic",
-  "footer": "Cookieless chat by Crumbless"
+  "footer": "Cookieless chat by Crumbless",
+  "chat.typing": "{name} is typing…",
+  "home.back": "Back {when}",
+  "prechat.lead": "Before your first message, tell us who you are.",
+  "prechat.name": "Your name",
+  "prechat.email": "Your email",
+  "privacy.sends": "What the chat sends to the server",
+  "privacy.sends.context": "While a chat is open and only after you wrote: the page (path and title, without the query string) where the chat started and where you are now, your language, your time zone and the widget's version. Never your browser's name, your IP address or a fingerprint.",
+  "privacy.sends.prechat": "Your name and email, when the site asks for them before your first message."
 }
 `

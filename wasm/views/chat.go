@@ -70,6 +70,9 @@ type Subscriber struct {
 	// and whether the visitor rated this resolution, as History learns it
 	// and whenever it changes.
 	State func(resolved, rated bool)
+	// Typing, when set, gets the agent's typing: their display name ("" when
+	// the server sent none) and whether they are typing.
+	Typing func(name string, typing bool)
 }
 
 // UnreadAfter counts the agent messages that come after the message whose
@@ -118,7 +121,8 @@ func newer(msgs []Message, a, b string) bool {
 	return b == "" || okA && okB && x > y
 }
 
-func nowMs() int64 { return int64(js.Global().Get("Date").Call("now").Float()) }
+// nowMs is the time in unix ms; tests freeze it.
+var nowMs = func() int64 { return int64(js.Global().Get("Date").Call("now").Float()) }
 
 // newClientID is a random id for a message the visitor sends.
 // crypto.randomUUID needs a secure context; elsewhere time and

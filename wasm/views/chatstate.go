@@ -39,9 +39,15 @@ type chatState struct {
 	on        ui.Listeners
 	released  bool
 	banned    bool
-	resolved  bool // the team resolved the conversation
-	rated     bool // the visitor rated this resolution
+	resolved  bool   // the team resolved the conversation
+	rated     bool   // the visitor rated this resolution
+	typer     string // the agent typing, as shown ("" when nobody is)
+	typed     int    // counts typing notices: a wait for quiet ends only if none came after it
 }
+
+// typingFor is how long "… is typing" stays without a further notice; the
+// console repeats its notice every 3 s while the agent types.
+var typingFor = 6000 // milliseconds; tests shorten it
 
 func newChatState(p *Panel, conv Conversation) *chatState {
 	c := &chatState{p: p, conv: conv}
@@ -49,7 +55,7 @@ func newChatState(p *Panel, conv Conversation) *chatState {
 	p.store.Get("unread", &c.shown) // what the loader showed, until the history is here
 	c.shown = max(c.shown, 0)
 	p.store.Get("banned", &c.banned)
-	c.cancel = conv.Subscribe(Subscriber{Message: c.arrive, Read: c.readElsewhere, Banned: c.ban, State: c.stateChanged})
+	c.cancel = conv.Subscribe(Subscriber{Message: c.arrive, Read: c.readElsewhere, Banned: c.ban, State: c.stateChanged, Typing: c.typing})
 	c.on.On(js.Global().Get("document"), "visibilitychange", func(js.Value) { c.changed() })
 	p.store.OnChange(c.storeChanged)
 	ui.Go(c.load)
@@ -212,6 +218,7 @@ func (c *chatState) arrive(m Message) {
 		chime()
 	}
 	if m.From == "agent" {
+		c.typing("", false)
 		name := m.Author
 		if name == "" {
 			name = c.p.T.T("chat.agent")
@@ -219,6 +226,33 @@ func (c *chatState) arrive(m Message) {
 		c.p.announce(c.p.T.T("chat.announce", "name", ui.Isolate(name), "text", ui.Isolate(m.Text)))
 	}
 	c.changed()
+}
+
+// typing shows the agent typing (or stopping): one announcement per burst,
+// cleared typingFor after the last notice or when their message arrives.
+func (c *chatState) typing(name string, on bool) {
+	c.typed++
+	was := c.typer
+	c.typer = ""
+	if on {
+		if name == "" {
+			name = c.p.T.T("chat.agent")
+		}
+		c.typer = c.p.T.T("chat.typing", "name", ui.Isolate(name))
+		if was == "" {
+			c.p.announce(c.typer)
+		}
+		n := c.typed
+		ui.Go(func() {
+			ui.Sleep(typingFor)
+			if c.typed == n {
+				c.typing("", false)
+			}
+		})
+	}
+	if c.view != nil {
+		ui.SetText(c.view.typing, c.typer)
+	}
 }
 
 // place is where a message numbered id goes in the server's order: before
@@ -393,6 +427,7 @@ func (c *chatState) send(clientID, text string) {
 					m.At = c.msgs[j].At
 				}
 				c.arrive(m) // in place, in the server's order, told to the page
+				c.p.sendContext()
 				break
 			}
 			if c.view != nil {

@@ -26,6 +26,8 @@ type chatView struct {
 	rows     []js.Value
 	input    js.Value
 	counter  js.Value
+	pre      *formView // the pre-chat fields, while the site asks for them (prechat.go)
+	typing   js.Value  // "Anna is typing…" (announced once per burst through the panel's live region)
 	sendBtn  js.Value
 	form     js.Value
 	rate     js.Value // the rating prompt, made when first shown
@@ -47,6 +49,7 @@ func newChatView(p *Panel) *chatView {
 	v.input = ui.El("textarea", "id", "cl-composer", "rows", "1", "class", "composer-input", "dir", "auto",
 		"placeholder", T.T("chat.composer"), "aria-describedby", "cl-composer-hint cl-composer-count")
 	v.input.Set("value", p.drafts().Chat)
+	v.typing = ui.TextEl("p", c.typer, "class", "typing")
 	v.counter = ui.El("p", "id", "cl-composer-count", "class", "counter", "aria-live", "polite")
 	v.sendBtn = ui.Append(ui.El("button", "type", "submit", "class", "send", "aria-label", T.T("chat.send")), icon("send"))
 	v.form = ui.Append(ui.El("form", "class", "composer"),
@@ -55,7 +58,7 @@ func newChatView(p *Panel) *chatView {
 		v.counter,
 		ui.TextEl("p", T.T("chat.hint"), "id", "cl-composer-hint", "class", "sr"))
 	v.el = ui.Append(ui.El("section", "class", "view chat", "aria-labelledby", "cl-chat-h"),
-		ui.TextEl("h3", T.T("chat.title"), "id", "cl-chat-h", "class", "sr"), v.log, v.form)
+		ui.TextEl("h3", T.T("chat.title"), "id", "cl-chat-h", "class", "sr"), v.log, v.typing, v.form)
 	v.renderRate()
 	v.on.On(v.form, "submit", func(ev js.Value) {
 		ev.Call("preventDefault")
@@ -109,7 +112,7 @@ func (v *chatView) count() {
 
 func (v *chatView) submit() {
 	text := strings.TrimSpace(v.input.Get("value").String())
-	if text == "" || utf8.RuneCountInString(text) > MaxMessage {
+	if text == "" || utf8.RuneCountInString(text) > MaxMessage || !v.details() {
 		return
 	}
 	v.input.Set("value", "")
@@ -279,6 +282,9 @@ func (v *chatView) element() js.Value { return v.el }
 
 func (v *chatView) release() {
 	v.on.Release()
+	if v.pre != nil {
+		v.pre.release()
+	}
 	v.rowFuncs.Release()
 	if v.c.view == v {
 		v.c.view = nil

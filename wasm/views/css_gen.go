@@ -137,6 +137,7 @@ const css = `/* Theme: the loader sets --cl-accent, --cl-bg, --cl-fg, --cl-muted
 .help{font-size:12.8px;color:var(--cl-muted);margin-top:6px!important}
 .counter{font-size:12px;color:var(--cl-muted);margin-top:4px!important;text-align:end}
 .counter.over{color:var(--cl-danger);font-weight:600}
+.typing{font-size:12px;color:var(--cl-muted);margin:0;padding:2px 16px}.typing:empty{display:none}
 .err{display:flex;align-items:center;gap:6px;margin-top:6px!important;color:var(--cl-danger);font-size:13.44px;font-weight:550}
 .err .i{width:16px;height:16px}
 .check{display:flex;align-items:flex-start;gap:10px}
@@ -198,6 +199,7 @@ const css = `/* Theme: the loader sets --cl-accent, --cl-bg, --cl-fg, --cl-muted
 .notice.warn{background:var(--cl-danger-soft)}.notice.warn .i{color:var(--cl-danger)}
 .now{font-weight:650;margin:16px 4px 8px!important}
 .keys{list-style:none;margin:0;padding:0;display:grid;gap:8px}
+.sends-h{font-size:14.4px;margin:16px 4px 6px}.sends{margin:0 0 12px;padding-inline-start:22px;font-size:13.44px;color:var(--cl-muted);display:grid;gap:6px}.prechat{display:grid;gap:8px;margin-bottom:8px}
 .key{padding:12px 14px;border-radius:12px;background:var(--cl-card);border:1px solid var(--cl-line)}
 .key-head{display:flex;justify-content:space-between;align-items:center;gap:8px;margin-bottom:4px}
 .key code{font:600 12.8px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}

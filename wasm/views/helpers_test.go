@@ -193,16 +193,34 @@ type fakeConversation struct {
 	bans     map[int]func()
 	states   map[int]func(resolved, rated bool)
 	rated    []string // every Rate: score and comment
+	typings  map[int]func(string, bool)
+	back     int64    // the business hours' next opening, unix ms
+	ask      []string // the pre-chat details asked, until a message was sent
+	details  []string // the name and email handed over
+	contexts []string // the languages of every SendContext, once there is a conversation
 	calls    int      // History, Send and MarkRead calls: a banned chat makes none
 	next     int
 	ids      int
 }
 
 func newFake(history ...Message) *fakeConversation {
-	return &fakeConversation{online: true, history: history, subs: map[int]func(Message){}, reads: map[int]func(string){}, bans: map[int]func(){}, states: map[int]func(bool, bool){}}
+	return &fakeConversation{online: true, history: history, subs: map[int]func(Message){}, reads: map[int]func(string){}, bans: map[int]func(){}, states: map[int]func(bool, bool){}, typings: map[int]func(string, bool){}}
 }
 
 func (c *fakeConversation) Online() bool { return c.online }
+func (c *fakeConversation) Back() int64  { return c.back }
+func (c *fakeConversation) Ask() []string {
+	if len(c.sent) > 0 {
+		return nil
+	}
+	return c.ask
+}
+func (c *fakeConversation) SetDetails(name, email string) { c.details = []string{name, email} }
+func (c *fakeConversation) SendContext(lang string) {
+	if len(c.sent) > 0 {
+		c.contexts = append(c.contexts, lang)
+	}
+}
 func (c *fakeConversation) History() ([]Message, string, error) {
 	c.calls++
 	if c.hold != nil {
@@ -232,7 +250,14 @@ func (c *fakeConversation) Subscribe(s Subscriber) func() {
 	c.reads[id] = s.Read
 	c.bans[id] = s.Banned
 	c.states[id] = s.State
-	return func() { delete(c.subs, id); delete(c.reads, id); delete(c.bans, id); delete(c.states, id) }
+	c.typings[id] = s.Typing
+	return func() {
+		delete(c.subs, id)
+		delete(c.reads, id)
+		delete(c.bans, id)
+		delete(c.states, id)
+		delete(c.typings, id)
+	}
 }
 
 // ban is the server's refusal of a banned visitor: like the real backend,
@@ -275,6 +300,13 @@ func (c *fakeConversation) setState(resolved, rated bool) {
 func (c *fakeConversation) readElsewhere(id string) {
 	for _, fn := range c.reads {
 		fn(id)
+	}
+}
+
+// agentTypes tells every subscriber the agent name is typing (or stopped).
+func (c *fakeConversation) agentTypes(name string, typing bool) {
+	for _, fn := range c.typings {
+		fn(name, typing)
 	}
 }
 

@@ -255,6 +255,7 @@ func (p *Panel) Open() {
 		}
 		p.watchPresence(true)
 		p.followViewport(true)
+		p.sendContext()
 		p.frame.Events.Emit("open", nil)
 		p.tally("open", "")
 	}

@@ -37,18 +37,39 @@ func (p *Panel) presenceChanged(online bool) {
 	}
 }
 
-// setOnline shows whether the team is online in the home view's hero, or
-// that the chat is not available to a visitor the team blocked.
+// hoursWatcher is a Conversation that knows the business hours' next
+// opening (unix ms; 0 while they are open), as wasm/conversation does.
+type hoursWatcher interface{ Back() int64 }
+
+// hoursZone is the time zone "Back Monday 09:00" is shown in: undefined,
+// the browser's (the visitor's own); tests fix it.
+var hoursZone = js.Undefined()
+
+// setOnline shows whether the team is online in the home view's hero, when
+// it is back outside the business hours, or that the chat is not
+// available to a visitor the team blocked.
 func (v *homeView) setOnline(online bool) {
-	status, text := "offline", "home.offline"
+	T := v.p.T
+	status, text := "offline", T.T("home.offline")
+	h, _ := v.p.opts.Chat.(hoursWatcher)
 	switch {
 	case v.p.chat != nil && v.p.chat.banned:
-		text = "chat.banned"
+		text = T.T("chat.banned")
 	case online:
-		status, text = "online", "home.online"
+		status, text = "online", T.T("home.online")
+	case h != nil && h.Back() > nowMs():
+		// In the visitor's zone and language; the date too when it is
+		// more than six days away (holidays), where a weekday is ambiguous.
+		at := h.Back()
+		o := ui.Object("weekday", "long", "hour", "numeric", "minute", "2-digit", "timeZone", hoursZone)
+		if at-nowMs() > 6*86400000 {
+			o.Set("day", "numeric")
+			o.Set("month", "long")
+		}
+		text = T.T("home.back", "when", js.Global().Get("Intl").Get("DateTimeFormat").New(T.Lang, o).Call("format", at).String())
 	}
 	v.avail.Call("setAttribute", "class", "avail "+status)
-	ui.SetText(v.availText, v.p.T.T(text))
+	ui.SetText(v.availText, text)
 }
 
 // newAvailability is the home view's "team availability" line.

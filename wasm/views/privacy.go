@@ -75,7 +75,12 @@ func newPrivacy(p *Panel) *privacyView {
 	if p.store.Storage() == "memory" {
 		ui.Append(v.el, ui.Append(ui.El("div", "class", "notice warn"), icon("alert"), ui.TextEl("p", T.T("privacy.memory"))))
 	}
-	ui.Append(v.el, v.now, v.list, dl, box)
+	ui.Append(v.el, v.now, v.list)
+	if server { // what the chat sends: the same words as the disclosure (internal/shared/registry.Sends)
+		ui.Append(v.el, ui.TextEl("h4", T.T("privacy.sends"), "class", "sends-h"),
+			ui.Append(ui.El("ul", "class", "sends"), ui.TextEl("li", T.T("privacy.sends.context")), ui.TextEl("li", T.T("privacy.sends.prechat"))))
+	}
+	ui.Append(v.el, dl, box)
 	v.refresh()
 	return v
 }

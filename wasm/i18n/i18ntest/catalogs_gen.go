@@ -183,7 +183,15 @@ const catalogAR = `{
   "theme.light": "فاتح",
   "theme.dark": "داكن",
   "theme.auto": "تلقائي",
-  "footer": "دردشة بلا ملفات تعريف ارتباط من Crumbless"
+  "footer": "دردشة بلا ملفات تعريف ارتباط من Crumbless",
+  "chat.typing": "{name} يكتب…",
+  "home.back": "نعود {when}",
+  "prechat.lead": "قبل رسالتك الأولى، أخبرنا من أنت.",
+  "prechat.name": "اسمك",
+  "prechat.email": "بريدك الإلكتروني",
+  "privacy.sends": "ما ترسله الدردشة إلى الخادم",
+  "privacy.sends.context": "ما دامت الدردشة مفتوحة وبعد أن تكتب فقط: الصفحة (المسار والعنوان، دون سلسلة الاستعلام) التي بدأت فيها الدردشة والتي أنت فيها الآن، ولغتك، ومنطقتك الزمنية، وإصدار الأداة. لا يُرسل أبدًا اسم متصفحك ولا عنوان IP ولا أي بصمة.",
+  "privacy.sends.prechat": "اسمك وبريدك الإلكتروني، عندما يطلبهما الموقع قبل رسالتك الأولى."
 }
 `
 
@@ -322,7 +330,15 @@ const catalogDE = `{
   "theme.light": "Hell",
   "theme.dark": "Dunkel",
   "theme.auto": "Automatisch",
-  "footer": "Cookiefreier Chat von Crumbless"
+  "footer": "Cookiefreier Chat von Crumbless",
+  "chat.typing": "{name} schreibt…",
+  "home.back": "Zurück {when}",
+  "prechat.lead": "Sagen Sie uns vor Ihrer ersten Nachricht, wer Sie sind.",
+  "prechat.name": "Ihr Name",
+  "prechat.email": "Ihre E-Mail",
+  "privacy.sends": "Was der Chat an den Server sendet",
+  "privacy.sends.context": "Solange ein Chat offen ist und erst nachdem Sie geschrieben haben: die Seite (Pfad und Titel, ohne Query-String), auf der der Chat begann und auf der Sie jetzt sind, Ihre Sprache, Ihre Zeitzone und die Version des Widgets. Nie den Namen Ihres Browsers, Ihre IP-Adresse oder einen Fingerabdruck.",
+  "privacy.sends.prechat": "Ihren Namen und Ihre E-Mail, wenn die Website vor Ihrer ersten Nachricht danach fragt."
 }
 `
 
@@ -461,7 +477,15 @@ const catalogEN = `{
   "theme.light": "Light",
   "theme.dark": "Dark",
   "theme.auto": "Automatic",
-  "footer": "Cookieless chat by Crumbless"
+  "footer": "Cookieless chat by Crumbless",
+  "chat.typing": "{name} is typing…",
+  "home.back": "Back {when}",
+  "prechat.lead": "Before your first message, tell us who you are.",
+  "prechat.name": "Your name",
+  "prechat.email": "Your email",
+  "privacy.sends": "What the chat sends to the server",
+  "privacy.sends.context": "While a chat is open and only after you wrote: the page (path and title, without the query string) where the chat started and where you are now, your language, your time zone and the widget's version. Never your browser's name, your IP address or a fingerprint.",
+  "privacy.sends.prechat": "Your name and email, when the site asks for them before your first message."
 }
 `
 
@@ -600,7 +624,15 @@ const catalogNL = `{
   "theme.light": "Licht",
   "theme.dark": "Donker",
   "theme.auto": "Automatisch",
-  "footer": "Cookieloze chat van Crumbless"
+  "footer": "Cookieloze chat van Crumbless",
+  "chat.typing": "{name} typt…",
+  "home.back": "Terug {when}",
+  "prechat.lead": "Vertel ons wie je bent voor je eerste bericht.",
+  "prechat.name": "Je naam",
+  "prechat.email": "Je e-mail",
+  "privacy.sends": "Wat de chat naar de server stuurt",
+  "privacy.sends.context": "Zolang een chat open is en pas nadat je schreef: de pagina (pad en titel, zonder querystring) waar de chat begon en waar je nu bent, je taal, je tijdzone en de versie van de widget. Nooit de naam van je browser, je IP-adres of een vingerafdruk.",
+  "privacy.sends.prechat": "Je naam en e-mail, als de site daarom vraagt voor je eerste bericht."
 }
 `
 
@@ -739,6 +771,14 @@ const catalogSV = `{
   "theme.light": "Ljust",
   "theme.dark": "Mörkt",
   "theme.auto": "Automatiskt",
-  "footer": "Kakfri chatt från Crumbless"
+  "footer": "Kakfri chatt från Crumbless",
+  "chat.typing": "{name} skriver…",
+  "home.back": "Tillbaka {when}",
+  "prechat.lead": "Berätta vem du är innan ditt första meddelande.",
+  "prechat.name": "Ditt namn",
+  "prechat.email": "Din e-post",
+  "privacy.sends": "Vad chatten skickar till servern",
+  "privacy.sends.context": "Medan en chatt är öppen och först efter att du skrivit: sidan (sökväg och titel, utan frågesträng) där chatten började och där du är nu, ditt språk, din tidszon och widgetens version. Aldrig din webbläsares namn, din IP-adress eller ett fingeravtryck.",
+  "privacy.sends.prechat": "Ditt namn och din e-post, när webbplatsen ber om dem före ditt första meddelande."
 }
 `
