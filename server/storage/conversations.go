@@ -10,7 +10,7 @@ import (
 // conversationSelect reads a conversation with its counts (unread for
 // each side) and its last message, whose columns are zero when it has none.
 const conversationSelect = `SELECT c.id, c.site, c.created_at, c.updated_at, c.visitor_read, c.agent_read,
-	c.banned_reason, c.banned_at, c.seen_at,
+	c.banned_reason, c.banned_at, c.seen_at, c.visitor_email, c.visitor_lang,
 	(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.author = 'agent' AND m.id > c.visitor_read),
 	(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.author = 'visitor' AND m.id > c.agent_read),
 	coalesce(l.id, 0), coalesce(l.client_id, ''), coalesce(l.author, ''), coalesce(la.name, ''), coalesce(l.agent_id, 0),
@@ -23,7 +23,7 @@ func scanConversation(row scanner) (Conversation, error) {
 	var c Conversation
 	var m Message
 	err := row.Scan(&c.ID, &c.Site, &c.Created, &c.Updated, &c.VisitorRead, &c.AgentRead,
-		&c.BannedReason, &c.BannedAt, &c.Seen, &c.UnreadVisitor, &c.UnreadAgent,
+		&c.BannedReason, &c.BannedAt, &c.Seen, &c.Email, &c.Lang, &c.UnreadVisitor, &c.UnreadAgent,
 		&m.ID, &m.ClientID, &m.Author, &m.AgentName, &m.AgentID, &m.Body, &m.Created)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = ErrNotFound

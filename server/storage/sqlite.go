@@ -73,7 +73,7 @@ func (s *SQLite) Close() error { return s.db.Close() }
 func (s *SQLite) DB() *sql.DB { return s.db }
 
 // AddMessage implements Store in one transaction, with the message's
-// webhook deliveries. SQLite has one writer at
+// mails and webhook deliveries. SQLite has one writer at
 // a time, so ids become visible in increasing order without a lock.
 func (s *SQLite) AddMessage(ctx context.Context, m Message) (Message, bool, error) {
 	var agent any
@@ -105,6 +105,9 @@ func (s *SQLite) AddMessage(ctx context.Context, m Message) (Message, bool, erro
 			m.Created, id, m.ConversationID); err != nil {
 			return err
 		}
+		if err := queueMails(ctx, tx, m, id); err != nil {
+			return err
+		}
 		return queueWebhooks(ctx, tx, EventMessageCreated, m.ConversationID, id, m.Created)
 	})
 	if err != nil {
@@ -112,6 +115,7 @@ func (s *SQLite) AddMessage(ctx context.Context, m Message) (Message, bool, erro
 	}
 	if created {
 		s.signalQueued()
+		s.signalMail()
 	}
 	stored, err := s.message(ctx, id)
 	return stored, created, err
