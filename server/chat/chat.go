@@ -103,6 +103,14 @@ type Config struct {
 	// A negative rate turns a limit off.
 	IPRate, MessageRate, StartRate, LoginRate     float64
 	IPBurst, MessageBurst, StartBurst, LoginBurst int
+	// RestoreRate and RestoreBurst limit the restore codes tried per
+	// client network (1 a minute, 5 at once).
+	RestoreRate  float64
+	RestoreBurst int
+
+	// Mail reports that the server sends mail (-smtp): visitors may then
+	// leave an address for replies.
+	Mail bool
 }
 
 // Server serves the chat API. Close it on shutdown so
@@ -117,6 +125,7 @@ type Server struct {
 	cfg     Config
 
 	ipLimit, messageLimit, startLimit, loginLimit *limiters
+	restoreLimit                                  *limiters
 	logins                                        chan struct{} // a slot per password check running
 	backoff                                       *loginBackoff
 
@@ -205,6 +214,7 @@ func New(cfg Config) *Server {
 		messageLimit: limit(cfg.MessageRate, cfg.MessageBurst, 2, 10),
 		startLimit:   limit(cfg.StartRate, cfg.StartBurst, 0.2, 5),
 		loginLimit:   limit(cfg.LoginRate, cfg.LoginBurst, 1, 5),
+		restoreLimit: limit(cfg.RestoreRate, cfg.RestoreBurst, 1.0/60, 5),
 		done:         make(chan struct{}),
 		logins:       make(chan struct{}, cfg.MaxLogins),
 		backoff:      newLoginBackoff(cfg.MaxLimiterKeys),
@@ -226,7 +236,7 @@ func New(cfg Config) *Server {
 	}
 	if f, ok := cfg.Store.(storage.Fanout); ok {
 		if rl, ok := cfg.Store.(storage.RateLimits); ok {
-			for name, l := range map[string]*limiters{"ip:": s.ipLimit, "msg:": s.messageLimit, "start:": s.startLimit, "login:": s.loginLimit} {
+			for name, l := range map[string]*limiters{"ip:": s.ipLimit, "msg:": s.messageLimit, "start:": s.startLimit, "login:": s.loginLimit, "restore:": s.restoreLimit} {
 				if l != nil {
 					l.shared, l.name, l.log = rl, name, s.log
 				}
@@ -289,6 +299,9 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("POST /api/v1/conversation/typing", s.visitorTyping)
 	api.HandleFunc("POST /api/v1/conversation/tickets", s.newTicket)
 	api.HandleFunc("GET /api/v1/conversation/events", s.visitorEvents)
+	api.HandleFunc("POST /api/v1/conversation/email", s.setVisitorEmail)
+	api.HandleFunc("POST /api/v1/conversation/restore-codes", s.newRestoreCode)
+	api.HandleFunc("POST /api/v1/restore", s.restoreConversation)
 	api.HandleFunc("GET /api/v1/availability", s.availability)
 	api.HandleFunc("GET /api/v1/availability/events", s.availabilityEvents)
 	api.HandleFunc("GET /api/v1/answers", s.searchAnswers)
@@ -309,6 +322,12 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("POST /api/v1/agent/conversations/{id}/ban", s.agentOnly(s.ban))
 	api.HandleFunc("DELETE /api/v1/agent/conversations/{id}/ban", s.agentOnly(s.unban))
 	api.HandleFunc("GET /api/v1/agent/submissions", s.agentOnly(s.agentSubmissions))
+	api.HandleFunc("GET /api/v1/agent/me", s.agentOnly(s.agentMe))
+	api.HandleFunc("POST /api/v1/agent/me", s.agentOnly(s.setAgentMe))
+	api.HandleFunc("GET /api/v1/agent/webhooks", s.agentOnly(s.listWebhooks))
+	api.HandleFunc("POST /api/v1/agent/webhooks", s.agentOnly(s.addWebhook))
+	api.HandleFunc("DELETE /api/v1/agent/webhooks/{id}", s.agentOnly(s.removeWebhook))
+	api.HandleFunc("GET /api/v1/agent/webhooks/{id}/log", s.agentOnly(s.webhookLog))
 	api.HandleFunc("GET /api/v1/agent/events", s.agentOnly(s.agentEvents))
 
 	mux := http.NewServeMux()

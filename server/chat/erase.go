@@ -169,6 +169,8 @@ type exportConvJSON struct {
 	AgentRead   int64  `json:"agentRead"`
 	Banned      string `json:"banned,omitempty"`
 	BannedAt    int64  `json:"bannedAt,omitempty"`
+	Email       string `json:"email,omitempty"`     // where the visitor asked for replies
+	EmailLang   string `json:"emailLang,omitempty"` // the language of those mails
 }
 
 // ExportJSON renders an export made at now.
@@ -177,7 +179,8 @@ func ExportJSON(e storage.Export, now int64) Export {
 	out := Export{
 		Exported: now,
 		Conversation: exportConvJSON{ID: c.ID, Site: c.Site, Created: c.Created, Updated: c.Updated, LastSeen: c.Seen,
-			VisitorRead: c.VisitorRead, AgentRead: c.AgentRead, Banned: c.BannedReason, BannedAt: c.BannedAt},
+			VisitorRead: c.VisitorRead, AgentRead: c.AgentRead, Banned: c.BannedReason, BannedAt: c.BannedAt,
+			Email: c.Email, EmailLang: c.Lang},
 		Messages:    toMessagesJSON(e.Messages),
 		Submissions: make([]submissionJSON, len(e.Submissions)),
 		Network:     hex.EncodeToString(e.NetworkHash),

@@ -41,11 +41,12 @@ type visitorConversationJSON struct {
 	Read      int64  `json:"read"`
 	AgentRead int64  `json:"agentRead"`
 	Unread    int    `json:"unread"`
+	Email     string `json:"email,omitempty"` // where the visitor asked for replies
 }
 
 func toVisitorJSON(c storage.Conversation) visitorConversationJSON {
 	return visitorConversationJSON{ID: c.ID, Site: c.Site, Created: c.Created, Updated: c.Updated,
-		Read: c.VisitorRead, AgentRead: c.AgentRead, Unread: c.UnreadVisitor}
+		Read: c.VisitorRead, AgentRead: c.AgentRead, Unread: c.UnreadVisitor, Email: c.Email}
 }
 
 // agentConversationJSON is a conversation in the inbox: read is the agents'
