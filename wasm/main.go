@@ -114,6 +114,7 @@ func panelOptions(boot js.Value, st *store.Store, tb *tabs.Tabs) views.Options {
 	}
 	opts.SubmitURL = api + "/api/v1/forms/"
 	opts.API = api + "/api/v1/"
+	views.RestoreFromLink(opts.API, st) // before the conversation reads the token
 	opts.Chat = conversation.New(api, st, tb)
 	return opts
 }

@@ -37,7 +37,9 @@ func TestVisitorEmail(t *testing.T) {
 			assert.Equal(t, tt.want, got)
 		})
 	}
-	rec := fx.do(request{method: "GET", path: "/api/v1/conversation/export", token: token})
+	rec := fx.do(request{method: "GET", path: "/api/v1/conversation", token: token})
+	assert.Equal(t, true, decodeBody(t, rec)["mail"], "the widget learns that it may offer mail")
+	rec = fx.do(request{method: "GET", path: "/api/v1/conversation/export", token: token})
 	require.Equal(t, http.StatusOK, rec.Code)
 	c := decodeBody(t, rec)["conversation"].(map[string]any)
 	assert.Equal(t, "vi@example.org", c["email"], "the export holds the address")

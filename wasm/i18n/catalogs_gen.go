@@ -135,6 +135,15 @@ const catalogEN = `{
   "theme.light": "Light",
   "theme.dark": "Dark",
   "theme.auto": "Automatic",
-  "footer": "Cookieless chat by Crumbless"
+  "footer": "Cookieless chat by Crumbless",
+  "mail.offer": "Email me the replies",
+  "mail.label": "Your email address",
+  "mail.save": "Save",
+  "mail.on": "Replies you have not seen will be mailed to you.",
+  "mail.failed": "Not saved. Check the address.",
+  "restore.lead": "A restore code brings this conversation to another browser, once, within 30 days: open the link there. This browser then loses it.",
+  "restore.get": "Get a restore code",
+  "restore.none": "No code: start a conversation first.",
+  "restore.email": "The server keeps {email} to mail you replies."
 }
 `

@@ -76,6 +76,9 @@ func newPrivacy(p *Panel) *privacyView {
 		ui.Append(v.el, ui.Append(ui.El("div", "class", "notice warn"), icon("alert"), ui.TextEl("p", T.T("privacy.memory"))))
 	}
 	ui.Append(v.el, v.now, v.list, dl, box)
+	if server {
+		v.restorePart()
+	}
 	v.refresh()
 	return v
 }

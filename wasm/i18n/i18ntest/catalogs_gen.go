@@ -178,7 +178,16 @@ const catalogAR = `{
   "theme.light": "فاتح",
   "theme.dark": "داكن",
   "theme.auto": "تلقائي",
-  "footer": "دردشة بلا ملفات تعريف ارتباط من Crumbless"
+  "footer": "دردشة بلا ملفات تعريف ارتباط من Crumbless",
+  "mail.offer": "أرسل لي الردود بالبريد",
+  "mail.label": "بريدك الإلكتروني",
+  "mail.save": "حفظ",
+  "mail.on": "ستصلك بالبريد الردود التي لم ترها.",
+  "mail.failed": "لم يُحفظ. تحقق من العنوان.",
+  "restore.lead": "رمز الاستعادة ينقل هذه المحادثة إلى متصفح آخر، مرة واحدة، خلال 30 يومًا: افتح الرابط هناك. وعندها يفقدها هذا المتصفح.",
+  "restore.get": "احصل على رمز استعادة",
+  "restore.none": "لا رمز: ابدأ محادثة أولًا.",
+  "restore.email": "يحتفظ الخادم بـ {email} ليرسل إليك الردود."
 }
 `
 
@@ -312,7 +321,16 @@ const catalogDE = `{
   "theme.light": "Hell",
   "theme.dark": "Dunkel",
   "theme.auto": "Automatisch",
-  "footer": "Cookiefreier Chat von Crumbless"
+  "footer": "Cookiefreier Chat von Crumbless",
+  "mail.offer": "Antworten per E-Mail",
+  "mail.label": "Ihre E-Mail-Adresse",
+  "mail.save": "Speichern",
+  "mail.on": "Antworten, die Sie nicht gesehen haben, werden Ihnen gemailt.",
+  "mail.failed": "Nicht gespeichert. Prüfen Sie die Adresse.",
+  "restore.lead": "Ein Wiederherstellungscode bringt dieses Gespräch in einen anderen Browser, einmal, innerhalb von 30 Tagen: Öffnen Sie dort den Link. Dieser Browser verliert es dann.",
+  "restore.get": "Wiederherstellungscode anfordern",
+  "restore.none": "Kein Code: Beginnen Sie zuerst ein Gespräch.",
+  "restore.email": "Der Server speichert {email}, um Ihnen Antworten zu mailen."
 }
 `
 
@@ -446,7 +464,16 @@ const catalogEN = `{
   "theme.light": "Light",
   "theme.dark": "Dark",
   "theme.auto": "Automatic",
-  "footer": "Cookieless chat by Crumbless"
+  "footer": "Cookieless chat by Crumbless",
+  "mail.offer": "Email me the replies",
+  "mail.label": "Your email address",
+  "mail.save": "Save",
+  "mail.on": "Replies you have not seen will be mailed to you.",
+  "mail.failed": "Not saved. Check the address.",
+  "restore.lead": "A restore code brings this conversation to another browser, once, within 30 days: open the link there. This browser then loses it.",
+  "restore.get": "Get a restore code",
+  "restore.none": "No code: start a conversation first.",
+  "restore.email": "The server keeps {email} to mail you replies."
 }
 `
 
@@ -580,7 +607,16 @@ const catalogNL = `{
   "theme.light": "Licht",
   "theme.dark": "Donker",
   "theme.auto": "Automatisch",
-  "footer": "Cookieloze chat van Crumbless"
+  "footer": "Cookieloze chat van Crumbless",
+  "mail.offer": "Mail mij de antwoorden",
+  "mail.label": "Je e-mailadres",
+  "mail.save": "Opslaan",
+  "mail.on": "Antwoorden die je niet hebt gezien, worden naar je gemaild.",
+  "mail.failed": "Niet opgeslagen. Controleer het adres.",
+  "restore.lead": "Een herstelcode brengt dit gesprek naar een andere browser, één keer, binnen 30 dagen: open de link daar. Deze browser raakt het dan kwijt.",
+  "restore.get": "Vraag een herstelcode",
+  "restore.none": "Geen code: begin eerst een gesprek.",
+  "restore.email": "De server bewaart {email} om je antwoorden te mailen."
 }
 `
 
@@ -714,6 +750,15 @@ const catalogSV = `{
   "theme.light": "Ljust",
   "theme.dark": "Mörkt",
   "theme.auto": "Automatiskt",
-  "footer": "Kakfri chatt från Crumbless"
+  "footer": "Kakfri chatt från Crumbless",
+  "mail.offer": "Mejla mig svaren",
+  "mail.label": "Din e-postadress",
+  "mail.save": "Spara",
+  "mail.on": "Svar du inte har sett mejlas till dig.",
+  "mail.failed": "Inte sparat. Kontrollera adressen.",
+  "restore.lead": "En återställningskod flyttar konversationen till en annan webbläsare, en gång, inom 30 dagar: öppna länken där. Den här webbläsaren tappar den då.",
+  "restore.get": "Hämta en återställningskod",
+  "restore.none": "Ingen kod: starta en konversation först.",
+  "restore.email": "Servern sparar {email} för att mejla dig svar."
 }
 `
