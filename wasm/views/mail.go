@@ -33,7 +33,7 @@ func (v *chatView) offerMail() {
 			ui.TextEl("label", T.T("mail.label"), "for", "cl-mail"), input, status,
 			ui.TextEl("button", T.T("mail.save"), "type", "submit", "class", "btn ghost block"))
 		box := ui.Append(ui.El("details", "class", "mailme"), ui.TextEl("summary", T.T("mail.offer")), form)
-		if e := got.Get("conversation").Get("email"); e.Truthy() {
+		if e := email(got); e != "" {
 			input.Set("value", e)
 			ui.SetText(status, T.T("mail.on"))
 		}
@@ -76,12 +76,20 @@ func (v *privacyView) restorePart() {
 	ui.Append(v.el, box)
 	ui.Go(func() {
 		got, _ := p.serverJSON("GET", "conversation", js.Undefined())
-		if got.Truthy() {
-			if e := got.Get("conversation").Get("email"); e.Truthy() {
-				ui.SetText(held, T.T("restore.email", "email", e.String()))
-			}
+		if e := email(got); e != "" {
+			ui.SetText(held, T.T("restore.email", "email", e))
 		}
 	})
+}
+
+// email is the address in the server's answer to GET conversation.
+func email(got js.Value) string {
+	if got.Type() == js.TypeObject {
+		if c := got.Get("conversation"); c.Type() == js.TypeObject && c.Get("email").Type() == js.TypeString {
+			return c.Get("email").String()
+		}
+	}
+	return ""
 }
 
 // RestoreFromLink takes a continue link's restore code out of the address
