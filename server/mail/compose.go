@@ -46,9 +46,6 @@ func (l letter) build() (*gomail.Msg, error) {
 		lang = "en" // agents read the console in their own settings; mail in English
 	}
 	site := c.Site
-	if site == "" {
-		site = "Crumbless"
-	}
 	var subject, intro, linkText, link, note, why string
 	if l.toAgent {
 		subject = text(lang, "agentSubject", site)

@@ -231,6 +231,11 @@ func (m *Mailer) send(ctx context.Context, out storage.OutMail) {
 // deliver composes and sends a mail; a mail to a visitor carries a new
 // restore code in its continue link.
 func (m *Mailer) deliver(ctx context.Context, out storage.OutMail, content storage.MailContent) error {
+	if content.Site == "" { // the widget did not name its site: the server's name
+		if u, err := url.Parse(m.cfg.PublicURL); err == nil {
+			content.Site = u.Host
+		}
+	}
 	l := letter{
 		content: content, toAgent: out.AgentID != 0, from: m.cfg.From,
 		consoleURL:  consoleURL(m.cfg.PublicURL),
