@@ -201,6 +201,9 @@ func (a *App) renderSubmissions() {
 
 // showTab shows one of the panes: conversations, submissions or settings.
 func (a *App) showTab(which string) {
+	if which == "settings" {
+		go a.loadAdmin()
+	}
 	for _, t := range []string{"conversations", "submissions", "settings"} {
 		setHidden(byID(t+"-pane"), t != which)
 		byID("tab-"+t).SetAttribute("aria-pressed", strconv.FormatBool(t == which))
