@@ -207,6 +207,15 @@ func (h *hub) endConversation(conversation int64) {
 	}
 }
 
+// endVisitorStreams ends the visitor streams of a conversation open on
+// this instance (a restore gave it a new token: the old token's streams
+// must not go on).
+func (h *hub) endVisitorStreams(conversation int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.endConversation(conversation)
+}
+
 // retain runs the retention sweep until the server closes: at start and
 // then every twelfth of the period. The lease row in the database makes
 // it run once per period however many instances share it.

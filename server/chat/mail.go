@@ -120,7 +120,9 @@ type restoreRequest struct {
 var errRestore = errorf(CodeUnauthorized, "That code does not work. Codes work once and expire.")
 
 // restoreConversation exchanges a restore code for a new visitor token of
-// its conversation; the old token stops working. Rate-limited per client
+// its conversation; the old token stops working, and its streams open on
+// this instance end (on another instance sharing the database they end
+// when they reconnect: the token then gets 401). Rate-limited per client
 // network; every failure gets the same answer after the same comparison.
 func (s *Server) restoreConversation(w http.ResponseWriter, r *http.Request) {
 	if ok, wait := s.restoreLimit.allow(clientKey(r), s.now()); !ok {
@@ -159,6 +161,7 @@ func (s *Server) restoreConversation(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	s.hub.endVisitorStreams(id)
 	s.log.Info("restored", "conversation", id)
 	writeJSON(w, http.StatusOK, startResponse{Token: token, Conversation: toVisitorJSON(c)})
 }

@@ -56,8 +56,11 @@ func TestVisitorEmail(t *testing.T) {
 
 func TestRestore(t *testing.T) {
 	fx := newFixture(t, func(c *Config) { c.RestoreRate = -1 })
+	ts := serve(t, fx)
 	token, conv := fx.start()
 	fx.send(token, "m1", "hello")
+	stream, res := openStream(t, ts.URL, "/api/v1/conversation/events", bearerHeader(token))
+	require.Equal(t, http.StatusOK, res.StatusCode)
 	rec := fx.do(request{method: "POST", path: "/api/v1/conversation/restore-codes", token: token})
 	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
 	code := decodeBody(t, rec)["code"].(string)
@@ -78,6 +81,7 @@ func TestRestore(t *testing.T) {
 	require.Equal(t, http.StatusOK, st, body)
 	newToken := body["token"].(string)
 	assert.Equal(t, float64(conv), body["conversation"].(map[string]any)["id"])
+	assert.True(t, stream.ended(), "the old token's stream ends")
 	st, body = exchange(code)
 	assert.Equal(t, http.StatusUnauthorized, st, "a code works once")
 	assert.Equal(t, errRestore.Message, body["error"])
