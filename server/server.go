@@ -14,6 +14,8 @@ package server
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"crypto/tls"
 	"encoding/json"
 	"errors"
@@ -34,6 +36,7 @@ import (
 	"github.com/crumbless/crumbless/server/disclosure"
 	"github.com/crumbless/crumbless/server/forwarded"
 	"github.com/crumbless/crumbless/server/hours"
+	"github.com/crumbless/crumbless/server/mail"
 	"github.com/crumbless/crumbless/server/storage"
 	"github.com/crumbless/crumbless/server/webhook"
 )
@@ -93,6 +96,19 @@ type Config struct {
 	// an erasure. Network hashes are dropped after 30 days either way
 	// unless a network ban uses them.
 	Retain time.Duration
+	// SMTP is the mail server (the -smtp flag): smtp://user:password@host:587
+	// (STARTTLS when offered) or smtps://…@host:465. Empty: no mail is sent
+	// and visitors are not offered replies by mail. It needs MailFrom and
+	// PublicURL (the links in the mails).
+	SMTP string
+	// SMTPPassword is the password when SMTP has none (the
+	// CRUMBLESS_SMTP_PASSWORD environment variable).
+	SMTPPassword string
+	// MailFrom is the sender of the mails (the -mail-from flag).
+	MailFrom string
+	// NotifyAfter is how long a message waits unseen before it is mailed
+	// (the -notify-after flag, 2 m).
+	NotifyAfter time.Duration
 }
 
 // Server is a configured Crumbless server: its files in memory, its store
@@ -107,11 +123,12 @@ type Server struct {
 	chat    *chat.Server
 	store   storage.Store
 	hooks   *webhook.Deliverer // nil when the store keeps no outbox
+	mailer  *mail.Mailer       // nil without SMTP
 	handler http.Handler
 }
 
 // New checks cfg, loads the widget's files, opens the store and starts the
-// chat backend and the webhook deliveries. A bad origin, TLS pair or database stops it with an error
+// chat backend, the webhook deliveries and, with SMTP, the mails. A bad origin, TLS pair or database stops it with an error
 // that names the setting.
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Data == "" {
@@ -158,15 +175,42 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
+	if cfg.SMTP != "" && (cfg.MailFrom == "" || cfg.PublicURL == "") {
+		return nil, errors.New("-smtp needs -mail-from (the sender) and -public-url (the links in the mails)")
+	}
+	var key []byte
 	chatServer, store, err := openChat(ctx, cfg.DB, cfg.Data, logger, func(c *chat.Config) {
 		c.PresenceGrace = cfg.PresenceGrace
 		c.Hours = schedule
 		c.PreChat = prechat
 		c.Heartbeat = cfg.Heartbeat
 		c.Retention.Conversations = cfg.Retain
+		c.Mail = cfg.SMTP != ""
+		key = c.NetworkKey
 	})
 	if err != nil {
 		return nil, err
+	}
+	mounts := []func(mux, api *http.ServeMux){chatServer.Mount}
+	var mailer *mail.Mailer
+	if outbox, ok := store.(storage.Mail); ok {
+		// The links are signed with a key of their own, derived from the
+		// server's secret.
+		mac := hmac.New(sha256.New, key)
+		mac.Write([]byte("crumbless mail links"))
+		linkKey := mac.Sum(nil)
+		mounts = append(mounts, func(_, api *http.ServeMux) {
+			api.Handle(mail.UnsubscribePath, mail.UnsubscribeHandler(outbox, linkKey, logger))
+		})
+		if cfg.SMTP != "" {
+			mailer, err = mail.Start(mail.Config{Store: outbox, SMTP: cfg.SMTP, Password: cfg.SMTPPassword, From: cfg.MailFrom,
+				PublicURL: cfg.PublicURL, Key: linkKey, NotifyAfter: cfg.NotifyAfter, Logger: logger})
+			if err != nil {
+				chatServer.Close()
+				store.Close()
+				return nil, err
+			}
+		}
 	}
 	var hooks *webhook.Deliverer
 	if outbox, ok := store.(webhook.Store); ok {
@@ -182,7 +226,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		chat:    chatServer,
 		store:   store,
 		hooks:   hooks,
-		handler: accessLog(logger, clientResolver(trusted, public, newHandler(table, allowed, chatServer.Mount))),
+		mailer:  mailer,
+		handler: accessLog(logger, clientResolver(trusted, public, newHandler(table, allowed, mounts...))),
 	}, nil
 }
 
@@ -193,12 +238,16 @@ func (s *Server) Handler() http.Handler { return s.handler }
 func (s *Server) Version() string { return s.table.Version() }
 
 // Close stops the webhook deliveries (those in flight are sent again by
-// the next start, with the same webhook-id) and the chat backend (ending
+// the next start, with the same webhook-id), the mails (likewise) and the
+// chat backend (ending
 // its event streams), and closes the store. Call it after Serve has
 // returned.
 func (s *Server) Close() error {
 	if s.hooks != nil {
 		s.hooks.Close()
+	}
+	if s.mailer != nil {
+		s.mailer.Close()
 	}
 	s.chat.Close()
 	if err := s.store.Close(); err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/crumbless/crumbless/server"
 	"github.com/crumbless/crumbless/server/chat"
+	"github.com/crumbless/crumbless/server/mail"
 	"github.com/crumbless/crumbless/server/storage"
 )
 
@@ -26,7 +27,8 @@ type command struct {
 
 // commands are the subcommands; usage lists them all.
 var commands = []command{
-	{"agent add", "[-data ./data] [-db sqlite|postgres://…] NAME", "add an agent who signs in to the console at /agent/ (password on stdin)", runAgentAdd},
+	{"agent add", "[-data ./data] [-db sqlite|postgres://…] [-email ADDRESS] NAME", "add an agent who signs in to the console at /agent/ (password on stdin); with -email they get mail about visitor messages no agent has seen", runAgentAdd},
+	{"agent email", "[-data ./data] [-db sqlite|postgres://…] [-mail=false] NAME [ADDRESS]", "set an agent's mail address and whether they want mail; without ADDRESS clear it", runAgentEmail},
 	{"agent list", "[-data ./data] [-db sqlite|postgres://…]", "list the agents with their open sessions", runAgentList},
 	{"agent remove", "[-data ./data] [-db sqlite|postgres://…] NAME", "remove an agent; their open consoles return to sign-in at once", runAgentRemove},
 	{"agent passwd", "[-data ./data] [-db sqlite|postgres://…] NAME", "set an agent's password (on stdin); their open consoles return to sign-in at once", runAgentPasswd},
@@ -70,32 +72,45 @@ func commandFlags(c command, out io.Writer) *flag.FlagSet {
 
 // openAgentStore parses c's flags, checks the agent NAME argument (when
 // withName) and opens the store the flags name.
-func openAgentStore(c command, args []string, stderr io.Writer, withName bool) (storage.Store, string, error) {
+func openAgentStore(c command, args []string, stderr io.Writer, withName bool, extra ...func(*flag.FlagSet)) (storage.Store, string, error) {
+	st, rest, err := openAgentStoreArgs(c, args, stderr, withName, 0, extra...)
+	if err != nil || !withName {
+		return st, "", err
+	}
+	return st, rest[0], nil
+}
+
+// openAgentStoreArgs is openAgentStore with up to optional arguments
+// after the NAME, which it returns with it.
+func openAgentStoreArgs(c command, args []string, stderr io.Writer, withName bool, optional int, extra ...func(*flag.FlagSet)) (storage.Store, []string, error) {
 	flags := commandFlags(c, stderr)
 	data := flags.String("data", "./data", "folder for the server's data")
 	db := flags.String("db", "sqlite", "database: sqlite (a file in -data) or a postgres:// URL")
+	for _, f := range extra {
+		f(flags)
+	}
 	if err := flags.Parse(args); err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
 	want := 0
 	if withName {
 		want = 1
 	}
-	if flags.NArg() != want {
-		return nil, "", fmt.Errorf("usage: crumbless %s %s", c.name, c.args)
+	if flags.NArg() < want || flags.NArg() > want+optional {
+		return nil, nil, fmt.Errorf("usage: crumbless %s %s", c.name, c.args)
 	}
 	name := flags.Arg(0)
 	if withName && !chat.ValidAgentName(name) {
-		return nil, "", fmt.Errorf("agent name %q: use 1-64 characters of a-z, A-Z, 0-9, '.', '-' and '_'", name)
+		return nil, nil, fmt.Errorf("agent name %q: use 1-64 characters of a-z, A-Z, 0-9, '.', '-' and '_'", name)
 	}
 	if err := os.MkdirAll(*data, 0o700); err != nil {
-		return nil, "", fmt.Errorf("data folder: %w", err)
+		return nil, nil, fmt.Errorf("data folder: %w", err)
 	}
 	st, err := server.OpenStore(context.Background(), *db, *data)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
-	return st, name, nil
+	return st, flags.Args(), nil
 }
 
 // readPassword reads the password from the first line of standard input
@@ -122,11 +137,17 @@ func noAgent(name string, err error) error {
 // runAgentAdd is `crumbless agent add [-data ./data] [-db sqlite|postgres://…] NAME`:
 // it reads the password from standard input and stores its bcrypt hash.
 func runAgentAdd(c command, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	st, name, err := openAgentStore(c, args, stderr, true)
+	var email string
+	st, name, err := openAgentStore(c, args, stderr, true, func(f *flag.FlagSet) {
+		f.StringVar(&email, "email", "", "the agent's mail address, for mail about visitor messages no agent has seen")
+	})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if email != "" && !mail.ValidAddress(email) {
+		return fmt.Errorf("-email: %q is not a mail address", email)
+	}
 	ctx := context.Background()
 	if _, err := st.AgentByName(ctx, name); err == nil {
 		return fmt.Errorf("agent %q exists already", name)
@@ -141,7 +162,55 @@ func runAgentAdd(c command, args []string, stdin io.Reader, stdout, stderr io.Wr
 		}
 		return fmt.Errorf("agent add: %w", err)
 	}
+	if email != "" {
+		if err := setAgentEmail(ctx, st, name, email, true); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(stdout, "agent %q added\n", name)
+	return nil
+}
+
+// setAgentEmail stores an agent's address and mail wish.
+func setAgentEmail(ctx context.Context, st storage.Store, name, email string, mailMe bool) error {
+	m, ok := st.(storage.Mail)
+	if !ok {
+		return errors.New("this database keeps no mail addresses")
+	}
+	if err := m.SetAgentEmail(ctx, name, email, mailMe); err != nil {
+		return noAgent(name, err)
+	}
+	return nil
+}
+
+// runAgentEmail is `crumbless agent email [-mail=false] NAME [ADDRESS]`.
+func runAgentEmail(c command, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	mailMe := true
+	st, rest, err := openAgentStoreArgs(c, args, stderr, true, 1, func(f *flag.FlagSet) {
+		f.BoolVar(&mailMe, "mail", true, "the agent wants mail about visitor messages no agent has seen")
+	})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	name, email := rest[0], ""
+	if len(rest) == 2 {
+		email = rest[1]
+		if !mail.ValidAddress(email) {
+			return fmt.Errorf("%q is not a mail address", email)
+		}
+	}
+	if err := setAgentEmail(context.Background(), st, name, email, mailMe); err != nil {
+		return err
+	}
+	switch {
+	case email == "":
+		fmt.Fprintf(stdout, "agent %q: no mail address\n", name)
+	case mailMe:
+		fmt.Fprintf(stdout, "agent %q: mail goes to %s\n", name, email)
+	default:
+		fmt.Fprintf(stdout, "agent %q: address %s, mail turned off\n", name, email)
+	}
 	return nil
 }
 
@@ -160,9 +229,14 @@ func runAgentList(c command, args []string, stdin io.Reader, stdout, stderr io.W
 		fmt.Fprintln(stdout, "no agents (crumbless agent add NAME adds one)")
 		return nil
 	}
-	fmt.Fprintf(stdout, "%-24s %-20s %s\n", "NAME", "ADDED (UTC)", "SESSIONS")
+	fmt.Fprintf(stdout, "%-24s %-20s %-8s %s\n", "NAME", "ADDED (UTC)", "SESSIONS", "MAIL")
 	for _, a := range list {
-		fmt.Fprintf(stdout, "%-24s %-20s %d\n", a.Name, time.UnixMilli(a.Created).UTC().Format("2006-01-02 15:04"), a.Sessions)
+		email := a.Email
+		if email != "" && !a.MailMe {
+			email += " (off)"
+		}
+		line := fmt.Sprintf("%-24s %-20s %-8d %s", a.Name, time.UnixMilli(a.Created).UTC().Format("2006-01-02 15:04"), a.Sessions, email)
+		fmt.Fprintln(stdout, strings.TrimRight(line, " "))
 	}
 	return nil
 }

@@ -156,3 +156,57 @@ func TestAgentAccounts(t *testing.T) {
 	_, err = st.AgentByName(ctx, "ana")
 	assert.ErrorIs(t, err, storage.ErrNotFound)
 }
+
+func TestAgentEmail(t *testing.T) {
+	data := t.TempDir()
+	agent := func(stdin string, args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(append([]string{"agent"}, args...), strings.NewReader(stdin), &out, io.Discard)
+		return out.String(), err
+	}
+	_, err := agent("correct horse\n", "add", "-data", data, "-email", "not an address", "ana")
+	require.Error(t, err)
+	_, err = agent("correct horse\n", "add", "-data", data, "-email", "ana@example.com", "ana")
+	require.NoError(t, err)
+	_, err = agent("correct horse\n", "add", "-data", data, "bob")
+	require.NoError(t, err)
+
+	cases := []struct {
+		name string
+		args []string
+		want string // in the list's line of the agent
+		err  bool
+	}{
+		{"added with an address", nil, "ana@example.com", false},
+		{"set", []string{"email", "-data", data, "bob", "bob@example.com"}, "bob@example.com", false},
+		{"mail off", []string{"email", "-data", data, "-mail=false", "bob", "bob@example.com"}, "bob@example.com (off)", false},
+		{"cleared", []string{"email", "-data", data, "bob"}, "", false},
+		{"bad address", []string{"email", "-data", data, "bob", "x"}, "", true},
+		{"no such agent", []string{"email", "-data", data, "cy", "cy@example.com"}, "", true},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.args != nil {
+				_, err := agent("", tt.args...)
+				if tt.err {
+					require.Error(t, err)
+					return
+				}
+				require.NoError(t, err)
+			}
+			out, err := agent("", "list", "-data", data)
+			require.NoError(t, err)
+			name := "ana"
+			if tt.args != nil {
+				name = "bob"
+			}
+			var mail string
+			for _, line := range strings.Split(out, "\n") {
+				if f := strings.Fields(line); len(f) >= 4 && f[0] == name {
+					mail = strings.Join(f[4:], " ") // after name, date, time, sessions
+				}
+			}
+			assert.Equal(t, tt.want, mail)
+		})
+	}
+}

@@ -4,7 +4,8 @@
 //
 //	crumbless [-addr 127.0.0.1:8080] [-data ./data] [-db sqlite|postgres://…] [-origins https://a,https://b]
 //	          [-log text|json] [-tls-cert cert.pem -tls-key key.pem]
-//	          [-trusted-proxies CIDR,… -public-url https://chat.example] …
+//	          [-trusted-proxies CIDR,… -public-url https://chat.example]
+//	          [-smtp smtp://user:pass@host:587 -mail-from ADDRESS -notify-after 2m] …
 //	crumbless agent add|passwd [-data ./data] [-db sqlite|postgres://…] NAME   (password on stdin)
 //	crumbless agent list|remove|logout-all [-data ./data] [-db …] [NAME]
 //	crumbless webhook add|list|remove|log …
@@ -31,6 +32,7 @@ import (
 	"time"
 
 	"github.com/crumbless/crumbless/server"
+	"github.com/crumbless/crumbless/server/mail"
 )
 
 func main() {
@@ -65,6 +67,8 @@ type options struct {
 	tlsCert, tlsKey, cpuProfile  string
 	hours, prechat               string
 	presenceGrace, heartbeat     time.Duration
+	smtp, mailFrom               string
+	notifyAfter                  time.Duration
 	retain                       days
 }
 
@@ -86,6 +90,9 @@ func newFlags(out io.Writer) (*flag.FlagSet, *options) {
 	flags.StringVar(&o.prechat, "prechat", "", "comma-separated details the widget asks for before the first message: name, email; empty: none")
 	flags.DurationVar(&o.presenceGrace, "presence-grace", 15*time.Second, "how long the team still shows as online after the last agent closed the inbox")
 	flags.DurationVar(&o.heartbeat, "heartbeat", 15*time.Second, "how often an idle event stream sends a comment; the widget counts a stream silent for twice as long (plus 2 s) as dead and reconnects")
+	flags.StringVar(&o.smtp, "smtp", "", "mail server: smtp://user:password@host:587 (STARTTLS when offered) or smtps://user:password@host:465; the password may come from $"+mail.PasswordEnv+" instead; needs -mail-from and -public-url; empty: no mail")
+	flags.StringVar(&o.mailFrom, "mail-from", "", "sender address of the mails (chat@shop.example)")
+	flags.DurationVar(&o.notifyAfter, "notify-after", mail.DefaultNotifyAfter, "mail a visitor message no agent has seen, or a reply the visitor has not seen, after this long; later messages join the same mail")
 	flags.Var(&o.retain, "retain", "erase conversations with no message and no visitor for this long (90d, 720h), and form submissions this old; 0 keeps them until erased")
 	flags.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile to this file until shutdown (for make bench-server)")
 	flags.Usage = func() { usage(flags) }
@@ -134,6 +141,10 @@ func serve(o *options, stderr io.Writer) error {
 		PreChat:        strings.Split(o.prechat, ","),
 		Heartbeat:      o.heartbeat,
 		Retain:         time.Duration(o.retain),
+		SMTP:           o.smtp,
+		SMTPPassword:   os.Getenv(mail.PasswordEnv),
+		MailFrom:       o.mailFrom,
+		NotifyAfter:    o.notifyAfter,
 	})
 	if err != nil {
 		return err

@@ -46,6 +46,7 @@ func (a *App) wire() {
 		tab := t
 		on(byID("tab-"+t), "click", false, func(dom.Event) { a.showTab(tab) })
 	}
+	a.wireAdmin()
 	on(byID("notify-enable"), "click", false, func(dom.Event) {
 		web.AskPermission()
 		a.syncNotifyButton()

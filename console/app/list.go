@@ -219,6 +219,9 @@ func (a *App) showTab(which string) {
 	if which == "stats" {
 		go a.loadStats()
 	}
+	if which == "settings" {
+		go a.loadAdmin()
+	}
 	for _, t := range []string{"conversations", "submissions", "stats", "settings"} {
 		setHidden(byID(t+"-pane"), t != which)
 		byID("tab-"+t).SetAttribute("aria-pressed", strconv.FormatBool(t == which))

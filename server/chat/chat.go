@@ -118,6 +118,14 @@ type Config struct {
 	// client network (1/s, burst 20).
 	EventRate  float64
 	EventBurst int
+	// RestoreRate and RestoreBurst limit the restore codes tried per
+	// client network (1 a minute, 5 at once).
+	RestoreRate  float64
+	RestoreBurst int
+
+	// Mail reports that the server sends mail (-smtp): visitors may then
+	// leave an address for replies.
+	Mail bool
 }
 
 // Server serves the chat API. Close it on shutdown so
@@ -133,6 +141,7 @@ type Server struct {
 
 	ipLimit, messageLimit, startLimit, loginLimit *limiters
 	eventLimit                                    *limiters
+	restoreLimit                                  *limiters
 	logins                                        chan struct{} // a slot per password check running
 	backoff                                       *loginBackoff
 
@@ -224,6 +233,7 @@ func New(cfg Config) *Server {
 		startLimit:   limit(cfg.StartRate, cfg.StartBurst, 0.2, 5),
 		loginLimit:   limit(cfg.LoginRate, cfg.LoginBurst, 1, 5),
 		eventLimit:   limit(cfg.EventRate, cfg.EventBurst, 1, 20),
+		restoreLimit: limit(cfg.RestoreRate, cfg.RestoreBurst, 1.0/60, 5),
 		done:         make(chan struct{}),
 		logins:       make(chan struct{}, cfg.MaxLogins),
 		backoff:      newLoginBackoff(cfg.MaxLimiterKeys),
@@ -245,7 +255,7 @@ func New(cfg Config) *Server {
 	}
 	if f, ok := cfg.Store.(storage.Fanout); ok {
 		if rl, ok := cfg.Store.(storage.RateLimits); ok {
-			for name, l := range map[string]*limiters{"ip:": s.ipLimit, "msg:": s.messageLimit, "start:": s.startLimit, "login:": s.loginLimit, "ev:": s.eventLimit} {
+			for name, l := range map[string]*limiters{"ip:": s.ipLimit, "msg:": s.messageLimit, "start:": s.startLimit, "login:": s.loginLimit, "ev:": s.eventLimit, "restore:": s.restoreLimit} {
 				if l != nil {
 					l.shared, l.name, l.log = rl, name, s.log
 				}
@@ -313,6 +323,9 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("PUT /api/v1/conversation/context", s.putContext)
 	api.HandleFunc("POST /api/v1/conversation/tickets", s.newTicket)
 	api.HandleFunc("GET /api/v1/conversation/events", s.visitorEvents)
+	api.HandleFunc("POST /api/v1/conversation/email", s.setVisitorEmail)
+	api.HandleFunc("POST /api/v1/conversation/restore-codes", s.newRestoreCode)
+	api.HandleFunc("POST /api/v1/restore", s.restoreConversation)
 	api.HandleFunc("GET /api/v1/availability", s.availability)
 	api.HandleFunc("GET /api/v1/availability/events", s.availabilityEvents)
 	api.HandleFunc("GET /api/v1/answers", s.searchAnswers)
@@ -338,6 +351,12 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("POST /api/v1/agent/conversations/{id}/ban", s.agentOnly(s.ban))
 	api.HandleFunc("DELETE /api/v1/agent/conversations/{id}/ban", s.agentOnly(s.unban))
 	api.HandleFunc("GET /api/v1/agent/submissions", s.agentOnly(s.agentSubmissions))
+	api.HandleFunc("GET /api/v1/agent/me", s.agentOnly(s.agentMe))
+	api.HandleFunc("POST /api/v1/agent/me", s.agentOnly(s.setAgentMe))
+	api.HandleFunc("GET /api/v1/agent/webhooks", s.agentOnly(s.listWebhooks))
+	api.HandleFunc("POST /api/v1/agent/webhooks", s.agentOnly(s.addWebhook))
+	api.HandleFunc("DELETE /api/v1/agent/webhooks/{id}", s.agentOnly(s.removeWebhook))
+	api.HandleFunc("GET /api/v1/agent/webhooks/{id}/log", s.agentOnly(s.webhookLog))
 	api.HandleFunc("GET /api/v1/agent/events", s.agentOnly(s.agentEvents))
 	api.HandleFunc("GET /api/v1/agent/stats", s.agentOnly(s.agentStats))
 	s.findRoutes(api)

@@ -172,6 +172,8 @@ type exportConvJSON struct {
 	AgentRead   int64  `json:"agentRead"`
 	Banned      string `json:"banned,omitempty"`
 	BannedAt    int64  `json:"bannedAt,omitempty"`
+	Email       string `json:"email,omitempty"`     // where the visitor asked for replies
+	EmailLang   string `json:"emailLang,omitempty"` // the language of those mails
 }
 
 // ExportJSON renders an export made at now.
@@ -180,7 +182,8 @@ func ExportJSON(e storage.Export, now int64) Export {
 	out := Export{
 		Exported: now,
 		Conversation: exportConvJSON{ID: c.ID, Site: c.Site, Created: c.Created, Updated: c.Updated, LastSeen: c.Seen,
-			VisitorRead: c.VisitorRead, AgentRead: c.AgentRead, Banned: c.BannedReason, BannedAt: c.BannedAt},
+			VisitorRead: c.VisitorRead, AgentRead: c.AgentRead, Banned: c.BannedReason, BannedAt: c.BannedAt,
+			Email: c.Email, EmailLang: c.Lang},
 		Messages:    toMessagesJSON(e.Messages),
 		Submissions: make([]submissionJSON, len(e.Submissions)),
 		Network:     hex.EncodeToString(e.NetworkHash),
@@ -213,6 +216,15 @@ func (h *hub) endConversation(conversation int64) {
 	for sub := range h.convs[conversation] {
 		h.drop(sub)
 	}
+}
+
+// endVisitorStreams ends the visitor streams of a conversation open on
+// this instance (a restore gave it a new token: the old token's streams
+// must not go on).
+func (h *hub) endVisitorStreams(conversation int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.endConversation(conversation)
 }
 
 // retain runs the retention sweep until the server closes: at start and

@@ -43,11 +43,12 @@ type visitorConversationJSON struct {
 	Unread    int    `json:"unread"`
 	State     string `json:"state"`           // open, snoozed or resolved
 	Rated     string `json:"rated,omitempty"` // resolved: the visitor's score of this resolution
+	Email     string `json:"email,omitempty"` // where the visitor asked for replies
 }
 
 func toVisitorJSON(c storage.Conversation) visitorConversationJSON {
 	return visitorConversationJSON{ID: c.ID, Site: c.Site, Created: c.Created, Updated: c.Updated,
-		Read: c.VisitorRead, AgentRead: c.AgentRead, Unread: c.UnreadVisitor, State: c.State, Rated: ratedNow(c)}
+		Read: c.VisitorRead, AgentRead: c.AgentRead, Unread: c.UnreadVisitor, State: c.State, Rated: ratedNow(c), Email: c.Email}
 }
 
 // ratedNow is the score the visitor gave the conversation's current

@@ -95,7 +95,7 @@ func (s *Server) getConversation(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"conversation": toVisitorJSON(c), "online": s.online()})
+	writeJSON(w, http.StatusOK, map[string]any{"conversation": toVisitorJSON(c), "online": s.online(), "mail": s.cfg.Mail})
 }
 
 // pageParams reads ?after= (a message id, default 0) and ?limit= (1-500,

@@ -18,12 +18,12 @@ func (s *store) AddAgent(ctx context.Context, name, passwordHash string, now int
 	if err != nil {
 		return AgentAccount{}, fmt.Errorf("add agent %q: %w", name, err)
 	}
-	return AgentAccount{ID: id, Name: name, PasswordHash: passwordHash, Created: now}, nil
+	return AgentAccount{ID: id, Name: name, PasswordHash: passwordHash, Created: now, MailMe: true}, nil
 }
 
 // AgentByName implements Store.
 func (s *store) AgentByName(ctx context.Context, name string) (AgentAccount, error) {
-	a, err := scanAgent(s.row(ctx, `SELECT id, name, password_hash, created_at FROM agents WHERE name = ?`, name))
+	a, err := scanAgent(s.row(ctx, `SELECT id, name, password_hash, created_at, email, mail_me FROM agents WHERE name = ?`, name))
 	if err != nil {
 		return a, fmt.Errorf("agent %q: %w", name, err)
 	}
@@ -32,7 +32,9 @@ func (s *store) AgentByName(ctx context.Context, name string) (AgentAccount, err
 
 func scanAgent(row scanner) (AgentAccount, error) {
 	var a AgentAccount
-	err := row.Scan(&a.ID, &a.Name, &a.PasswordHash, &a.Created)
+	var mailMe int
+	err := row.Scan(&a.ID, &a.Name, &a.PasswordHash, &a.Created, &a.Email, &mailMe)
+	a.MailMe = mailMe != 0
 	if errors.Is(err, sql.ErrNoRows) {
 		err = ErrNotFound
 	}
@@ -54,7 +56,7 @@ func (s *store) CreateSession(ctx context.Context, tokenHash []byte, agentID, no
 
 // SessionAgent implements Store.
 func (s *store) SessionAgent(ctx context.Context, tokenHash []byte, now int64) (AgentAccount, error) {
-	a, err := scanAgent(s.row(ctx, `SELECT a.id, a.name, a.password_hash, a.created_at FROM sessions s
+	a, err := scanAgent(s.row(ctx, `SELECT a.id, a.name, a.password_hash, a.created_at, a.email, a.mail_me FROM sessions s
 		JOIN agents a ON a.id = s.agent_id WHERE s.token_hash = ? AND s.expires_at > ?`, tokenHash, now))
 	if err != nil {
 		return a, fmt.Errorf("session: %w", err)
@@ -98,12 +100,15 @@ func (s *store) TicketConversation(ctx context.Context, tokenHash []byte, now in
 
 // Agents implements Store.
 func (s *store) Agents(ctx context.Context, now int64) ([]AgentSummary, error) {
-	rows, err := s.query(ctx, `SELECT a.name, a.created_at,
+	rows, err := s.query(ctx, `SELECT a.name, a.created_at, a.email, a.mail_me,
 		(SELECT COUNT(*) FROM sessions s WHERE s.agent_id = a.id AND s.expires_at > ?)
 		FROM agents a ORDER BY a.name`, now)
 	list, err := scanAll(rows, err, func(r scanner) (AgentSummary, error) {
 		var a AgentSummary
-		return a, r.Scan(&a.Name, &a.Created, &a.Sessions)
+		var mailMe int
+		err := r.Scan(&a.Name, &a.Created, &a.Email, &mailMe, &a.Sessions)
+		a.MailMe = mailMe != 0
+		return a, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("agents: %w", err)
@@ -119,6 +124,7 @@ func (s *store) RemoveAgent(ctx context.Context, name string) error {
 	err := s.tx(ctx, func(tx runner) error {
 		for _, q := range []string{
 			`DELETE FROM sessions WHERE agent_id = (SELECT id FROM agents WHERE name = ?)`,
+			`DELETE FROM mail_outbox WHERE agent_id = (SELECT id FROM agents WHERE name = ?)`,
 			`DELETE FROM agent_reads WHERE agent_id = (SELECT id FROM agents WHERE name = ?)`,
 			`UPDATE conversations SET assignee_id = NULL WHERE assignee_id = (SELECT id FROM agents WHERE name = ?)`,
 		} {

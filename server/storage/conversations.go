@@ -11,10 +11,11 @@ import (
 
 // conversationTemplate reads a conversation with its counts (unread for
 // each side, and for the viewing agent after their own cursor), its state,
-// assignee, latest rating and last message, whose columns are zero when it
-// has none. viewerMark stands for the viewing agent's id (0: none).
+// assignee, latest rating, the visitor's address for replies and last
+// message, whose columns are zero when it has none. viewerMark stands for
+// the viewing agent's id (0: none).
 const conversationTemplate = `SELECT c.id, c.site, c.created_at, c.updated_at, c.visitor_read, c.agent_read,
-	c.banned_reason, c.banned_at, c.seen_at,
+	c.banned_reason, c.banned_at, c.seen_at, c.visitor_email, c.visitor_lang,
 	(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.author = 'agent' AND m.id > c.visitor_read),
 	(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.author = 'visitor' AND m.id > c.agent_read),
 	c.state, c.snoozed_until, c.resolved_at, coalesce(c.assignee_id, 0), coalesce(asg.name, ''),
@@ -46,7 +47,7 @@ func scanConversation(row scanner) (Conversation, error) {
 	var m Message
 	var r Rating
 	err := row.Scan(&c.ID, &c.Site, &c.Created, &c.Updated, &c.VisitorRead, &c.AgentRead,
-		&c.BannedReason, &c.BannedAt, &c.Seen, &c.UnreadVisitor, &c.UnreadAgent,
+		&c.BannedReason, &c.BannedAt, &c.Seen, &c.Email, &c.Lang, &c.UnreadVisitor, &c.UnreadAgent,
 		&c.State, &c.SnoozedUntil, &c.ResolvedAt, &c.AssigneeID, &c.Assignee, &c.MyRead, &c.UnreadMine,
 		&r.Score, &r.Comment, &r.Resolution, &r.Created,
 		&m.ID, &m.ClientID, &m.Author, &m.AgentName, &m.AgentID, &m.Body, &m.Created)

@@ -68,6 +68,8 @@ func (s *store) eraseConversations(ctx context.Context, ids []int64) (int64, err
 			`DELETE FROM webhook_deliveries WHERE conversation_id IN `,
 			`DELETE FROM agent_reads WHERE conversation_id IN `,
 			`DELETE FROM ratings WHERE conversation_id IN `,
+			`DELETE FROM mail_outbox WHERE conversation_id IN `,
+			`DELETE FROM restore_codes WHERE conversation_id IN `,
 		}, s.d.eraseAlso...)
 		for _, q := range statements {
 			if _, err := tx.exec(ctx, q+in); err != nil {

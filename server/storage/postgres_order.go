@@ -112,6 +112,20 @@ SELECT ` + postgresDialect.webhookID + `, e.id, '` + EventMessageCreated + `', $
 FROM webhook_endpoints e, (SELECT nullif(current_setting('crumbless.message_id', true), '')::bigint AS id) n
 WHERE n.id IS NOT NULL AND e.events LIKE '%,` + EventMessageCreated + `,%'`
 
+// queueMessageAgentMails and queueMessageVisitorMail, run after
+// queueMessageWebhooks, are queueMails in one statement each, the id from
+// crumbless.message_id. $1 conversation, $2 the message's time.
+var (
+	queueMessageAgentMails = `INSERT INTO mail_outbox (conversation_id, agent_id, first_id, created_at, next_at)
+SELECT $1, a.id, n.id, $2, 0 FROM agents a, (SELECT nullif(current_setting('crumbless.message_id', true), '')::bigint AS id) n
+WHERE n.id IS NOT NULL AND a.email <> '' AND a.mail_me = 1
+ON CONFLICT (conversation_id, agent_id) DO NOTHING`
+	queueMessageVisitorMail = `INSERT INTO mail_outbox (conversation_id, agent_id, first_id, created_at, next_at)
+SELECT c.id, 0, n.id, $2, 0 FROM conversations c, (SELECT nullif(current_setting('crumbless.message_id', true), '')::bigint AS id) n
+WHERE n.id IS NOT NULL AND c.id = $1 AND c.visitor_email <> ''
+ON CONFLICT (conversation_id, agent_id) DO NOTHING`
+)
+
 // AddMessage implements Store in one round trip: a batch in one
 // transaction that takes the locks readers look for (see above), stores
 // the message and queues its webhook deliveries.
@@ -130,11 +144,17 @@ func (s *Postgres) AddMessage(ctx context.Context, m Message) (Message, bool, er
 		return row.Scan(&stored.ID, &stored.Body, &stored.AgentID, &stored.AgentName, &stored.Created, &created)
 	})
 	b.Queue(queueMessageWebhooks, m.ConversationID, m.Created)
+	if m.Author == Visitor {
+		b.Queue(queueMessageAgentMails, m.ConversationID, m.Created)
+	} else {
+		b.Queue(queueMessageVisitorMail, m.ConversationID, m.Created)
+	}
 	if err := s.pool.SendBatch(ctx, &b).Close(); err != nil {
 		return Message{}, false, fmt.Errorf("add message: %w", err)
 	}
 	if created {
 		s.signalQueued()
+		s.signalMail()
 	}
 	if !created && stored.Body != m.Body {
 		return Message{}, false, fmt.Errorf("add message: %w", ErrConflict)

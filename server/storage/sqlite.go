@@ -77,7 +77,7 @@ func (s *SQLite) Close() error { return s.db.Close() }
 func (s *SQLite) DB() *sql.DB { return s.db }
 
 // AddMessage implements Store in one transaction, with the message's
-// webhook deliveries, the author's read cursor and, for a visitor's
+// webhook deliveries, mails, the author's read cursor and, for a visitor's
 // message, the reopening of a snoozed or resolved conversation. SQLite has one writer at
 // a time, so ids become visible in increasing order without a lock.
 func (s *SQLite) AddMessage(ctx context.Context, m Message) (Message, bool, error) {
@@ -120,6 +120,9 @@ func (s *SQLite) AddMessage(ctx context.Context, m Message) (Message, bool, erro
 				return err
 			}
 		}
+		if err := queueMails(ctx, tx, m, id); err != nil {
+			return err
+		}
 		return queueWebhooks(ctx, tx, EventMessageCreated, m.ConversationID, id, m.Created)
 	})
 	if err != nil {
@@ -127,6 +130,7 @@ func (s *SQLite) AddMessage(ctx context.Context, m Message) (Message, bool, erro
 	}
 	if created {
 		s.signalQueued()
+		s.signalMail()
 	}
 	stored, err := s.message(ctx, id)
 	return stored, created, err

@@ -192,7 +192,9 @@ type Conversation struct {
 	AgentRead    int64 // last message id an agent has read
 	BannedReason string
 	BannedAt     int64
-	Seen         int64 // when the visitor last used the token
+	Seen         int64  // when the visitor last used the token
+	Email        string // where the visitor wants replies mailed; "" for nowhere
+	Lang         string // the language of those mails
 	// Filled by the queries that count: messages from the other side after
 	// each reader's cursor, and the last message.
 	UnreadVisitor int // agent messages after VisitorRead
@@ -275,6 +277,8 @@ type AgentSummary struct {
 	Name     string
 	Created  int64 // unix ms
 	Sessions int   // open at the time asked
+	Email    string
+	MailMe   bool // the agent wants mail about unseen visitor messages
 }
 
 // AgentAccount is a person who answers in the inbox.
@@ -283,4 +287,6 @@ type AgentAccount struct {
 	Name         string
 	PasswordHash string
 	Created      int64
+	Email        string
+	MailMe       bool
 }

@@ -119,10 +119,12 @@ type store struct {
 	// queued gets a value (without blocking) after a commit that may have
 	// queued webhook deliveries.
 	queued chan struct{}
+	// mailQueued likewise, for the mail outbox.
+	mailQueued chan struct{}
 }
 
 func newStore(db *sql.DB, d *dialect) store {
-	return store{runner: runner{q: db, d: d}, db: db, queued: make(chan struct{}, 1)}
+	return store{runner: runner{q: db, d: d}, db: db, queued: make(chan struct{}, 1), mailQueued: make(chan struct{}, 1)}
 }
 
 // tx runs fn in a transaction and commits it.

@@ -248,7 +248,7 @@ func TestAgentAccounts(t *testing.T) {
 		require.NoError(t, s.CreateSession(ctx, []byte("b1"), bob.ID, 10, 1000))
 		list, err := s.Agents(ctx, 20)
 		require.NoError(t, err)
-		assert.Equal(t, []AgentSummary{{"ana", 1, 2}, {"bob", 2, 1}}, list)
+		assert.Equal(t, []AgentSummary{{Name: "ana", Created: 1, Sessions: 2, MailMe: true}, {Name: "bob", Created: 2, Sessions: 1, MailMe: true}}, list)
 
 		n, err := s.EndAgentSessions(ctx, "ana")
 		require.NoError(t, err)

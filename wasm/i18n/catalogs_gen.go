@@ -148,6 +148,15 @@ const catalogEN = `{
   "prechat.email": "Your email",
   "privacy.sends": "What the chat sends to the server",
   "privacy.sends.context": "While a chat is open and only after you wrote: the page (path and title, without the query string) where the chat started and where you are now, your language, your time zone and the widget's version. Never your browser's name, your IP address or a fingerprint.",
-  "privacy.sends.prechat": "Your name and email, when the site asks for them before your first message."
+  "privacy.sends.prechat": "Your name and email, when the site asks for them before your first message.",
+  "mail.offer": "Email me the replies",
+  "mail.label": "Your email address",
+  "mail.save": "Save",
+  "mail.on": "Replies you have not seen will be mailed to you.",
+  "mail.failed": "Not saved. Check the address.",
+  "restore.lead": "A restore code brings this conversation to another browser, once, within 30 days: open the link there. This browser then loses it.",
+  "restore.get": "Get a restore code",
+  "restore.none": "No code: start a conversation first.",
+  "restore.email": "The server keeps {email} to mail you replies."
 }
 `

@@ -79,6 +79,7 @@ func newChatView(p *Panel) *chatView {
 	c.view = v
 	v.count()
 	v.renderAll()
+	v.offerMail()
 	return v
 }
 

@@ -242,4 +242,6 @@ const css = `/* Theme: the loader sets --cl-accent, --cl-bg, --cl-fg, --cl-muted
 .panel input,.panel textarea,.panel select{font-size:16px}
 }
 @media (prefers-reduced-motion:reduce){.cl *,.cl *::before,.cl *::after{animation:none!important;transition:none!important;scroll-behavior:auto!important}}
+.mailme{padding:0 16px 12px}.mailme summary{cursor:pointer;color:var(--cl-accent-text);padding:4px 0}.mailme form{margin:8px 0 0}
+.restore{margin-top:16px}
 `

@@ -81,6 +81,9 @@ func newPrivacy(p *Panel) *privacyView {
 			ui.Append(ui.El("ul", "class", "sends"), ui.TextEl("li", T.T("privacy.sends.context")), ui.TextEl("li", T.T("privacy.sends.prechat"))))
 	}
 	ui.Append(v.el, dl, box)
+	if server {
+		v.restorePart()
+	}
 	v.refresh()
 	return v
 }

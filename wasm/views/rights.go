@@ -16,20 +16,20 @@ import (
 // then forgets the browser's keys, the token with them, which lets the
 // conversation go in every tab (wasm/conversation follows the store).
 func (p *Panel) eraseServer() error {
-	_, err := p.onServer("DELETE", "conversation")
+	_, err := p.onServer("DELETE", "conversation", js.Undefined())
 	return err
 }
 
 // onServer sends method to Options.API + path with the visitor's token and
-// returns the response. It is undefined, with no error, when there is
+// body (undefined for none) and returns the response. It is undefined, with no error, when there is
 // nothing on the server: no backend, no token, or a token the server no
 // longer knows (401).
-func (p *Panel) onServer(method, path string) (js.Value, error) {
+func (p *Panel) onServer(method, path string, body js.Value) (js.Value, error) {
 	var token string
 	if p.opts.API == "" || !p.store.Get("visitor", &token) {
 		return js.Undefined(), nil
 	}
-	res, err := ui.Send(method, p.opts.API+path, token, js.Undefined())
+	res, err := ui.Send(method, p.opts.API+path, token, body)
 	if he, ok := err.(ui.HTTPError); ok && he.Status == 401 {
 		return js.Undefined(), nil
 	}
@@ -54,14 +54,21 @@ func (p *Panel) myData() (doc js.Value, err error) {
 			area.Set(p.store.Prefix()+k.Name, v)
 		}
 	}
-	server, err := p.onServer("GET", "conversation/export")
-	if err == nil && !server.IsUndefined() {
-		server, err = ui.Await(server.Call("json"))
-	}
+	server, err := p.serverJSON("GET", "conversation/export", js.Undefined())
 	if err != nil || server.IsUndefined() {
 		server = js.Null()
 	}
 	return ui.Object("browser", ui.Object("localStorage", local, "sessionStorage", session), "server", server), err
+}
+
+// serverJSON is onServer's answer as JSON: undefined when there is
+// nothing on the server.
+func (p *Panel) serverJSON(method, path string, body js.Value) (js.Value, error) {
+	res, err := p.onServer(method, path, body)
+	if err == nil && !res.IsUndefined() {
+		res, err = ui.Await(res.Call("json"))
+	}
+	return res, err
 }
 
 // revokeAfter is how long, in milliseconds, a saved file's object URL

@@ -191,7 +191,16 @@ const catalogAR = `{
   "prechat.email": "بريدك الإلكتروني",
   "privacy.sends": "ما ترسله الدردشة إلى الخادم",
   "privacy.sends.context": "ما دامت الدردشة مفتوحة وبعد أن تكتب فقط: الصفحة (المسار والعنوان، دون سلسلة الاستعلام) التي بدأت فيها الدردشة والتي أنت فيها الآن، ولغتك، ومنطقتك الزمنية، وإصدار الأداة. لا يُرسل أبدًا اسم متصفحك ولا عنوان IP ولا أي بصمة.",
-  "privacy.sends.prechat": "اسمك وبريدك الإلكتروني، عندما يطلبهما الموقع قبل رسالتك الأولى."
+  "privacy.sends.prechat": "اسمك وبريدك الإلكتروني، عندما يطلبهما الموقع قبل رسالتك الأولى.",
+  "mail.offer": "أرسل لي الردود بالبريد",
+  "mail.label": "بريدك الإلكتروني",
+  "mail.save": "حفظ",
+  "mail.on": "ستصلك بالبريد الردود التي لم ترها.",
+  "mail.failed": "لم يُحفظ. تحقق من العنوان.",
+  "restore.lead": "رمز الاستعادة ينقل هذه المحادثة إلى متصفح آخر، مرة واحدة، خلال 30 يومًا: افتح الرابط هناك. وعندها يفقدها هذا المتصفح.",
+  "restore.get": "احصل على رمز استعادة",
+  "restore.none": "لا رمز: ابدأ محادثة أولًا.",
+  "restore.email": "يحتفظ الخادم بـ {email} ليرسل إليك الردود."
 }
 `
 
@@ -338,7 +347,16 @@ const catalogDE = `{
   "prechat.email": "Ihre E-Mail",
   "privacy.sends": "Was der Chat an den Server sendet",
   "privacy.sends.context": "Solange ein Chat offen ist und erst nachdem Sie geschrieben haben: die Seite (Pfad und Titel, ohne Query-String), auf der der Chat begann und auf der Sie jetzt sind, Ihre Sprache, Ihre Zeitzone und die Version des Widgets. Nie den Namen Ihres Browsers, Ihre IP-Adresse oder einen Fingerabdruck.",
-  "privacy.sends.prechat": "Ihren Namen und Ihre E-Mail, wenn die Website vor Ihrer ersten Nachricht danach fragt."
+  "privacy.sends.prechat": "Ihren Namen und Ihre E-Mail, wenn die Website vor Ihrer ersten Nachricht danach fragt.",
+  "mail.offer": "Antworten per E-Mail",
+  "mail.label": "Ihre E-Mail-Adresse",
+  "mail.save": "Speichern",
+  "mail.on": "Antworten, die Sie nicht gesehen haben, werden Ihnen gemailt.",
+  "mail.failed": "Nicht gespeichert. Prüfen Sie die Adresse.",
+  "restore.lead": "Ein Wiederherstellungscode bringt dieses Gespräch in einen anderen Browser, einmal, innerhalb von 30 Tagen: Öffnen Sie dort den Link. Dieser Browser verliert es dann.",
+  "restore.get": "Wiederherstellungscode anfordern",
+  "restore.none": "Kein Code: Beginnen Sie zuerst ein Gespräch.",
+  "restore.email": "Der Server speichert {email}, um Ihnen Antworten zu mailen."
 }
 `
 
@@ -485,7 +503,16 @@ const catalogEN = `{
   "prechat.email": "Your email",
   "privacy.sends": "What the chat sends to the server",
   "privacy.sends.context": "While a chat is open and only after you wrote: the page (path and title, without the query string) where the chat started and where you are now, your language, your time zone and the widget's version. Never your browser's name, your IP address or a fingerprint.",
-  "privacy.sends.prechat": "Your name and email, when the site asks for them before your first message."
+  "privacy.sends.prechat": "Your name and email, when the site asks for them before your first message.",
+  "mail.offer": "Email me the replies",
+  "mail.label": "Your email address",
+  "mail.save": "Save",
+  "mail.on": "Replies you have not seen will be mailed to you.",
+  "mail.failed": "Not saved. Check the address.",
+  "restore.lead": "A restore code brings this conversation to another browser, once, within 30 days: open the link there. This browser then loses it.",
+  "restore.get": "Get a restore code",
+  "restore.none": "No code: start a conversation first.",
+  "restore.email": "The server keeps {email} to mail you replies."
 }
 `
 
@@ -632,7 +659,16 @@ const catalogNL = `{
   "prechat.email": "Je e-mail",
   "privacy.sends": "Wat de chat naar de server stuurt",
   "privacy.sends.context": "Zolang een chat open is en pas nadat je schreef: de pagina (pad en titel, zonder querystring) waar de chat begon en waar je nu bent, je taal, je tijdzone en de versie van de widget. Nooit de naam van je browser, je IP-adres of een vingerafdruk.",
-  "privacy.sends.prechat": "Je naam en e-mail, als de site daarom vraagt voor je eerste bericht."
+  "privacy.sends.prechat": "Je naam en e-mail, als de site daarom vraagt voor je eerste bericht.",
+  "mail.offer": "Mail mij de antwoorden",
+  "mail.label": "Je e-mailadres",
+  "mail.save": "Opslaan",
+  "mail.on": "Antwoorden die je niet hebt gezien, worden naar je gemaild.",
+  "mail.failed": "Niet opgeslagen. Controleer het adres.",
+  "restore.lead": "Een herstelcode brengt dit gesprek naar een andere browser, één keer, binnen 30 dagen: open de link daar. Deze browser raakt het dan kwijt.",
+  "restore.get": "Vraag een herstelcode",
+  "restore.none": "Geen code: begin eerst een gesprek.",
+  "restore.email": "De server bewaart {email} om je antwoorden te mailen."
 }
 `
 
@@ -779,6 +815,15 @@ const catalogSV = `{
   "prechat.email": "Din e-post",
   "privacy.sends": "Vad chatten skickar till servern",
   "privacy.sends.context": "Medan en chatt är öppen och först efter att du skrivit: sidan (sökväg och titel, utan frågesträng) där chatten började och där du är nu, ditt språk, din tidszon och widgetens version. Aldrig din webbläsares namn, din IP-adress eller ett fingeravtryck.",
-  "privacy.sends.prechat": "Ditt namn och din e-post, när webbplatsen ber om dem före ditt första meddelande."
+  "privacy.sends.prechat": "Ditt namn och din e-post, när webbplatsen ber om dem före ditt första meddelande.",
+  "mail.offer": "Mejla mig svaren",
+  "mail.label": "Din e-postadress",
+  "mail.save": "Spara",
+  "mail.on": "Svar du inte har sett mejlas till dig.",
+  "mail.failed": "Inte sparat. Kontrollera adressen.",
+  "restore.lead": "En återställningskod flyttar konversationen till en annan webbläsare, en gång, inom 30 dagar: öppna länken där. Den här webbläsaren tappar den då.",
+  "restore.get": "Hämta en återställningskod",
+  "restore.none": "Ingen kod: starta en konversation först.",
+  "restore.email": "Servern sparar {email} för att mejla dig svar."
 }
 `

@@ -1,0 +1,46 @@
+package restore
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestCodes(t *testing.T) {
+	code, selector, hash := New()
+	assert.Len(t, code, 32)
+	assert.Equal(t, code[:8], selector)
+	other, _, _ := New()
+	assert.NotEqual(t, code, other)
+	assert.True(t, Check(code, hash))
+	assert.False(t, Check(other, hash))
+	assert.False(t, Check(code, nil))
+
+	tests := []struct {
+		name, typed string
+		want        string
+		ok          bool
+	}{
+		{"as made", code, code, true},
+		{"grouped", Group(code), code, true},
+		{"lower case with spaces", strings.ToLower(strings.ReplaceAll(Group(code), "-", " ")), code, true},
+		{"O for 0", "O" + code[1:], "0" + code[1:], true},
+		{"too short", code[:31], "", false},
+		{"too long", code + "0", "", false},
+		{"not base32", "U" + code[1:], "", false},
+		{"empty", "", "", false},
+		{"huge", strings.Repeat("A", 1000), "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := Normalize(tt.typed)
+			assert.Equal(t, tt.ok, ok)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestGroup(t *testing.T) {
+	assert.Equal(t, "ABCD-EFGH-JK", Group("ABCDEFGHJK"))
+}
