@@ -81,12 +81,14 @@ type MailContent struct {
 }
 
 // Queued by both AddMessage implementations, in the message's transaction.
-// queueAgentMails: $1 conversation, $2 message id, $3 time; one row per
-// agent who wants mail. queueVisitorMail: the same, for a conversation whose
-// visitor gave an address.
+// queueAgentMails: message id, time, conversation; one row per agent who
+// wants mail: the assignee alone once the conversation has one, every such
+// agent while it is unassigned. queueVisitorMail: the same arguments, for a
+// conversation whose visitor gave an address.
 const (
 	queueAgentMails = `INSERT INTO mail_outbox (conversation_id, agent_id, first_id, created_at, next_at)
-	SELECT ?, a.id, ?, ?, 0 FROM agents a WHERE a.email <> '' AND a.mail_me = 1
+	SELECT c.id, a.id, ?, ?, 0 FROM conversations c, agents a
+	WHERE c.id = ? AND a.email <> '' AND a.mail_me = 1 AND (c.assignee_id IS NULL OR c.assignee_id = a.id)
 	ON CONFLICT (conversation_id, agent_id) DO NOTHING`
 	queueVisitorMail = `INSERT INTO mail_outbox (conversation_id, agent_id, first_id, created_at, next_at)
 	SELECT c.id, 0, ?, ?, 0 FROM conversations c WHERE c.id = ? AND c.visitor_email <> ''
@@ -97,7 +99,7 @@ const (
 func queueMails(ctx context.Context, tx runner, m Message, id int64) error {
 	var err error
 	if m.Author == Visitor {
-		_, err = tx.exec(ctx, queueAgentMails, m.ConversationID, id, m.Created)
+		_, err = tx.exec(ctx, queueAgentMails, id, m.Created, m.ConversationID)
 	} else {
 		_, err = tx.exec(ctx, queueVisitorMail, id, m.Created, m.ConversationID)
 	}

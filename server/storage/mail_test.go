@@ -245,3 +245,40 @@ func TestRestoreCodes(t *testing.T) {
 		}
 	})
 }
+
+func TestMailGoesToTheAssignee(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, kind backend) {
+		ctx := context.Background()
+		s := kind.open(t)
+		mail := s.(Mail)
+		agents := map[string]int64{}
+		for _, name := range []string{"ana", "bob"} {
+			a, err := s.AddAgent(ctx, name, "h", 1)
+			require.NoError(t, err)
+			require.NoError(t, mail.SetAgentEmail(ctx, name, name+"@example.com", true))
+			agents[name] = a.ID
+		}
+		c, err := s.CreateConversation(ctx, []byte("tok"), "demo", nil, 1000)
+		require.NoError(t, err)
+		recipients := func(now int64) []int64 {
+			t.Helper()
+			got, err := mail.ClaimMails(ctx, now, now, time.Minute, 10)
+			require.NoError(t, err)
+			var ids []int64
+			for _, m := range got {
+				ids = append(ids, m.AgentID)
+				require.NoError(t, mail.FinishMail(ctx, m, m.FirstID, 0))
+			}
+			return ids
+		}
+
+		_, _, err = s.AddMessage(ctx, Message{ConversationID: c.ID, ClientID: "a", Author: Visitor, Body: "hello", Created: 2000})
+		require.NoError(t, err)
+		assert.ElementsMatch(t, []int64{agents["ana"], agents["bob"]}, recipients(2000), "unassigned: every agent who wants mail")
+
+		require.NoError(t, s.Assign(ctx, c.ID, "bob"))
+		_, _, err = s.AddMessage(ctx, Message{ConversationID: c.ID, ClientID: "b", Author: Visitor, Body: "still there?", Created: 3000})
+		require.NoError(t, err)
+		assert.Equal(t, []int64{agents["bob"]}, recipients(3000), "assigned: the assignee alone")
+	})
+}

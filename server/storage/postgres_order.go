@@ -117,8 +117,8 @@ WHERE n.id IS NOT NULL AND e.events LIKE '%,` + EventMessageCreated + `,%'`
 // crumbless.message_id. $1 conversation, $2 the message's time.
 var (
 	queueMessageAgentMails = `INSERT INTO mail_outbox (conversation_id, agent_id, first_id, created_at, next_at)
-SELECT $1, a.id, n.id, $2, 0 FROM agents a, (SELECT nullif(current_setting('crumbless.message_id', true), '')::bigint AS id) n
-WHERE n.id IS NOT NULL AND a.email <> '' AND a.mail_me = 1
+SELECT $1, a.id, n.id, $2, 0 FROM conversations c, agents a, (SELECT nullif(current_setting('crumbless.message_id', true), '')::bigint AS id) n
+WHERE n.id IS NOT NULL AND c.id = $1 AND a.email <> '' AND a.mail_me = 1 AND (c.assignee_id IS NULL OR c.assignee_id = a.id)
 ON CONFLICT (conversation_id, agent_id) DO NOTHING`
 	queueMessageVisitorMail = `INSERT INTO mail_outbox (conversation_id, agent_id, first_id, created_at, next_at)
 SELECT c.id, 0, n.id, $2, 0 FROM conversations c, (SELECT nullif(current_setting('crumbless.message_id', true), '')::bigint AS id) n
