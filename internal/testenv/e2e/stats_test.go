@@ -193,7 +193,7 @@ func TestStatisticsWithoutIdentifiers(t *testing.T) {
 	con.screenshot(t, "console-stats")
 
 	con.click(t, `document.getElementById('stats-csv')`)
-	name, csv := waitForFile(t, downloads)
+	name, csv := waitForOnlyDownload(t, downloads)
 	assert.Equal(t, "crumbless-stats.csv", name)
 	for _, line := range []string{
 		fmt.Sprintf("day,%s,open,6,,", today), fmt.Sprintf("day,%s,search,6,,", today), fmt.Sprintf("day,%s,read,6,,", today),
@@ -243,9 +243,9 @@ func (b *browser) waitForRequests(t *testing.T, suffix string, n int) {
 	}
 }
 
-// waitForFile waits until dir holds one finished download and returns
+// waitForOnlyDownload waits until dir holds one finished download and returns
 // its name and content.
-func waitForFile(t *testing.T, dir string) (string, []byte) {
+func waitForOnlyDownload(t *testing.T, dir string) (string, []byte) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
