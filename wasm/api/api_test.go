@@ -223,7 +223,7 @@ func TestBadCallsWarnOnceAndChangeNothing(t *testing.T) {
 		{"theme as number", []any{"theme", 3}, `crumbless: theme: argument 1 must be "light", "dark" or "auto" (got 3)`},
 		{"theme missing", []any{"theme"}, `crumbless: theme: argument 1 must be "light", "dark" or "auto" (got nothing)`},
 		{"too many", []any{"open", "now"}, "crumbless: open: expected no arguments, got 1"},
-		{"unknown event", []any{"on", "explode", js.Global().Get("Function").New()}, `crumbless: on: argument 1 must be "ready", "open", "close", "navigate", "message", "unread", "theme", "lang" or "consent" (got "explode")`},
+		{"unknown event", []any{"on", "explode", js.Global().Get("Function").New()}, `crumbless: on: argument 1 must be "ready", "open", "close", "navigate", "message", "unread", "theme", "lang", "consent", "invite:shown", "invite:closed" or "invite:clicked" (got "explode")`},
 		{"listener not a function", []any{"on", "open", "x"}, `crumbless: on: argument 2 must be a function (got "x")`},
 	}
 	for _, c := range cases {
