@@ -128,6 +128,7 @@ func (a *App) fillAgents(extra []string) {
 	for _, name := range append(append([]string{}, a.agents...), extra...) {
 		opt := create("option", "", name)
 		opt.SetAttribute("value", name)
+		opt.SetAttribute("dir", "auto") // a name people chose
 		sel.AppendChild(opt)
 	}
 }

@@ -79,7 +79,9 @@ func newChatView(p *Panel) *chatView {
 	c.view = v
 	v.count()
 	v.renderAll()
-	v.offerMail()
+	if !c.banned { // a banned visitor asks the chat API nothing
+		v.offerMail()
+	}
 	return v
 }
 

@@ -20,7 +20,7 @@ func TestConsoleMailAndWebhooks(t *testing.T) {
 	b := newBrowser(t)
 	inboxLogin(t, b, p.base, "ana", "correct horse")
 	b.click(t, `document.getElementById('tab-settings')`)
-	b.waitFor(t, `document.querySelectorAll('#hook-events input').length === 3`)
+	b.waitFor(t, `document.querySelectorAll('#hook-events input').length === 4`)
 	assert.Equal(t, "This server sends no mail (it runs without -smtp).", eval[string](t, b, `document.getElementById('mail-status').textContent`))
 
 	b.do(t, chromedp.SendKeys(chromedp.JSPath(`document.getElementById('mail-address')`), "ana@shop.example"))
@@ -33,7 +33,8 @@ func TestConsoleMailAndWebhooks(t *testing.T) {
 	assert.Equal(t, false, me["mailMe"])
 
 	b.do(t, chromedp.SendKeys(chromedp.JSPath(`document.getElementById('hook-url')`), "https://hooks.example/crumbless"))
-	b.click(t, `document.querySelector('#hook-events input[value="form.submitted"]')`) // not this one
+	b.click(t, `document.querySelector('#hook-events input[value="form.submitted"]')`) // not these two
+	b.click(t, `document.querySelector('#hook-events input[value="conversation.resolved"]')`)
 	b.click(t, `document.querySelector('#hook-form button')`)
 	b.waitFor(t, `document.getElementById('hook-status').textContent.includes('whsec_')`)
 	b.waitFor(t, `document.querySelectorAll('#hook-list li').length === 1`)
