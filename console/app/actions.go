@@ -20,6 +20,7 @@ import (
 func (a *App) wire() {
 	on(byID("login-form"), "submit", true, func(dom.Event) { a.login() })
 	on(byID("logout"), "click", false, func(dom.Event) { a.logout() })
+	on(byID("back"), "click", false, func(dom.Event) { a.closeConversation() })
 	on(byID("reply-form"), "submit", true, func(dom.Event) { a.send() })
 	byID("reply").AddEventListener("keydown", false, func(ev dom.Event) {
 		k := ev.Underlying()

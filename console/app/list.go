@@ -63,6 +63,21 @@ func (a *App) renderList() {
 	page.Underlying().Set("title", inbox.Title(a.loc.T("app.name"), a.in.Unread()))
 }
 
+// closeConversation goes back to the list (on a phone the open
+// conversation takes the whole screen), keeping the draft, and puts the
+// focus on the conversation's entry so a keyboard user stays in place.
+func (a *App) closeConversation() {
+	a.saveDraft()
+	cur := a.in.Current()
+	a.in.Open(0)
+	setHidden(byID("conversation"), true)
+	setHidden(byID("pick"), false)
+	a.renderList()
+	if b := byID("conversation-list").QuerySelector(`button[data-id="` + id(cur) + `"]`); b != nil {
+		b.(dom.HTMLElement).Focus()
+	}
+}
+
 // open shows conversation convID: its whole history, page by page, and
 // the draft the agent left in it.
 func (a *App) open(convID int64) {
