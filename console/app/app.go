@@ -42,6 +42,17 @@ type App struct {
 	// the Assign menu.
 	state, assigned string
 	agents          []string
+	// pages holds, per filter (filterKey), where its next page starts
+	// ("" when none) once its first page is in; paging the filters whose
+	// page is being asked for.
+	pages      map[string]string
+	paging     map[string]bool
+	windowNext string
+	// counts and ratings are the server's totals; countsDue a refresh of
+	// them is on its way.
+	counts    map[string]stateCount
+	ratings   map[string]int
+	countsDue bool
 }
 
 // Start wires the page and shows sign-in, or the inbox when the tab holds
@@ -98,15 +109,16 @@ func (a *App) begin(token, agent string) {
 	setHidden(byID("login-view"), true)
 	setHidden(byID("inbox-view"), false)
 	a.syncNotifyButton()
-	var list struct {
-		Conversations []inbox.Conversation `js:"conversations"`
-	}
+	var list listAnswer
 	if err := a.client.Do("GET", "/api/v1/agent/conversations", nil, &list); err != nil {
 		a.failed(err)
 		return
 	}
 	a.lastID = a.in.Reset(list.Conversations)
+	a.pages, a.paging, a.windowNext = map[string]string{}, map[string]bool{}, list.Next
+	a.setTotals(list)
 	a.renderList()
+	go a.loadPage(false)
 	go a.loadAgents()
 	var subs struct {
 		Submissions []inbox.Submission `js:"submissions"`

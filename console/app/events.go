@@ -45,6 +45,7 @@ func (a *App) handle(ev sse.Event) {
 			return
 		}
 		a.in.Put(c)
+		a.refreshCounts()
 		if c.ID == a.in.Current() {
 			stored, _ := a.in.Get(c.ID)
 			a.renderBan(stored)

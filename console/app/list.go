@@ -59,7 +59,15 @@ func (a *App) renderList() {
 		li.AppendChild(b)
 		list.AppendChild(li)
 	}
-	setHidden(byID("no-conversations"), len(sorted) > 0)
+	none := byID("no-conversations")
+	setHidden(none, len(sorted) > 0)
+	if a.counts[inbox.Open].All+a.counts[inbox.Snoozed].All+a.counts[inbox.Resolved].All > 0 {
+		none.SetTextContent(a.loc.T("list.none"))
+	} else {
+		none.SetTextContent(a.loc.T("list.empty"))
+	}
+	next, loaded := a.pages[a.filterKey()]
+	setHidden(byID("more"), !loaded || next == "")
 	page.Underlying().Set("title", inbox.Title(a.loc.T("app.name"), a.in.Unread()))
 }
 

@@ -19,11 +19,11 @@ func (a *App) wireWorkflow() {
 	a.state, a.assigned = inbox.Open, inbox.All
 	for _, st := range inbox.States {
 		st := st
-		on(byID("state-"+st), "click", false, func(dom.Event) { a.state = st; a.renderList() })
+		on(byID("state-"+st), "click", false, func(dom.Event) { a.state = st; a.renderList(); go a.loadPage(false) })
 	}
 	for _, f := range inbox.Assignments {
 		f := f
-		on(byID("assigned-"+f), "click", false, func(dom.Event) { a.assigned = f; a.renderList() })
+		on(byID("assigned-"+f), "click", false, func(dom.Event) { a.assigned = f; a.renderList(); go a.loadPage(false) })
 	}
 	on(byID("resolve"), "click", false, func(dom.Event) { a.setState(inbox.Resolved, 0) })
 	on(byID("reopen"), "click", false, func(dom.Event) { a.setState(inbox.Open, 0) })
@@ -36,22 +36,21 @@ func (a *App) wireWorkflow() {
 	})
 	on(byID("assign"), "change", false, func(dom.Event) { a.assignTo(value(byID("assign"))) })
 	on(byID("take"), "click", false, func(dom.Event) { a.take() })
+	on(byID("more"), "click", false, func(dom.Event) { go a.loadPage(true) })
 }
 
 // renderFilters shows the filters' state and counts and the ratings'
 // totals.
 func (a *App) renderFilters() {
-	counts := a.in.Counts(a.assigned)
 	for _, st := range inbox.States {
 		b := byID("state-" + st)
-		b.SetTextContent(a.loc.T("filter."+st, "n", strconv.Itoa(counts[st])))
+		b.SetTextContent(a.loc.T("filter."+st, "n", strconv.Itoa(a.counts[st].of(a.assigned))))
 		b.SetAttribute("aria-pressed", strconv.FormatBool(st == a.state))
 	}
 	for _, f := range inbox.Assignments {
 		byID("assigned-"+f).SetAttribute("aria-pressed", strconv.FormatBool(f == a.assigned))
 	}
-	good, bad := a.in.Ratings()
-	byID("rating-totals").SetTextContent(a.loc.T("rating.totals", "good", strconv.Itoa(good), "bad", strconv.Itoa(bad)))
+	byID("rating-totals").SetTextContent(a.loc.T("rating.totals", "good", strconv.Itoa(a.ratings["good"]), "bad", strconv.Itoa(a.ratings["bad"])))
 }
 
 // renderWorkflow shows the open conversation's state, assignee and rating

@@ -50,32 +50,6 @@ func (in *Inbox) Filtered(st, assigned string) []Conversation {
 	return out
 }
 
-// Counts is how many conversations each state has under the assignment
-// filter.
-func (in *Inbox) Counts(assigned string) map[string]int {
-	out := map[string]int{Open: 0, Snoozed: 0, Resolved: 0}
-	for _, c := range in.convs {
-		if matches(c, assigned, in.Me) {
-			out[state(c)]++
-		}
-	}
-	return out
-}
-
-// Ratings counts the latest ratings of the conversations held.
-func (in *Inbox) Ratings() (good, bad int) {
-	for _, c := range in.convs {
-		switch {
-		case c.Rating == nil:
-		case c.Rating.Score == "good":
-			good++
-		default:
-			bad++
-		}
-	}
-	return good, bad
-}
-
 // Snooze presets.
 const (
 	SnoozeHour     = "hour"

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -37,14 +39,17 @@ func (s *Server) agentView(ctx context.Context, id int64, a storage.AgentAccount
 	return toAgentViewJSON(c), nil
 }
 
-// agentConversations lists the conversations: ?state=open|snoozed|resolved
-// and ?assigned=mine|unassigned filter; the answer carries the counts per
-// state and assignment and the ratings' totals. Ended snoozes are opened
-// first, so that the lists and counts agree with the clock.
+// agentConversations lists the conversations, latest activity first:
+// ?state=open|snoozed|resolved and ?assigned=mine|unassigned filter,
+// ?limit (0 to 200, default 200) sizes the page and ?before (the answer's
+// "next") asks for the page after. The answer carries the counts per
+// state and assignment and the ratings' totals (limit=0 asks for those
+// alone). Ended snoozes are opened first, so that the lists and counts
+// agree with the clock.
 func (s *Server) agentConversations(w http.ResponseWriter, r *http.Request) {
 	a := agentFrom(r)
 	q := r.URL.Query()
-	f := storage.ConversationFilter{Viewer: a.ID, State: q.Get("state"), Assigned: q.Get("assigned"), Limit: 200}
+	f := storage.ConversationFilter{Viewer: a.ID, State: q.Get("state"), Assigned: q.Get("assigned"), Limit: maxConversationPage}
 	switch f.State {
 	case "", storage.StateOpen, storage.StateSnoozed, storage.StateResolved:
 	default:
@@ -57,27 +62,78 @@ func (s *Server) agentConversations(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, &Error{Code: CodeInvalid, Message: "assigned must be mine or unassigned.", Fields: map[string]string{"assigned": "Unknown filter."}})
 		return
 	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > maxConversationPage {
+			s.writeError(w, r, &Error{Code: CodeInvalid, Message: "limit must be a number from 0 to 200.", Fields: map[string]string{"limit": "Out of range."}})
+			return
+		}
+		f.Limit = n
+	}
+	if v := q.Get("before"); v != "" {
+		pos, ok := parsePosition(v)
+		if !ok {
+			s.writeError(w, r, &Error{Code: CodeInvalid, Message: "before must be the next value of an earlier answer.", Fields: map[string]string{"before": "Not a list position."}})
+			return
+		}
+		f.Before = &pos
+	}
 	s.wakeSnoozed(r.Context())
-	list, err := s.store.AgentConversations(r.Context(), f)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
+	out := []agentConversationJSON{}
+	next := ""
+	if f.Limit > 0 {
+		f.Limit++ // one more tells whether a next page exists
+		list, err := s.store.AgentConversations(r.Context(), f)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if len(list) == f.Limit {
+			list = list[:len(list)-1]
+			last := list[len(list)-1]
+			next = formatPosition(storage.Position{Updated: last.Updated, ID: last.ID})
+		}
+		for _, c := range list {
+			out = append(out, toAgentViewJSON(c))
+		}
 	}
 	counts, err := s.store.ConversationCounts(r.Context(), a.ID)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	out := make([]agentConversationJSON, len(list))
-	for i, c := range list {
-		out[i] = toAgentViewJSON(c)
-	}
 	states := map[string]stateCountJSON{}
 	for st, n := range counts.States {
 		states[st] = stateCountJSON{All: n.All, Mine: n.Mine, Unassigned: n.Unassigned}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"conversations": out, "counts": states,
-		"ratings": map[string]int{storage.RatingGood: counts.Good, storage.RatingBad: counts.Bad}})
+	body := map[string]any{"conversations": out, "counts": states,
+		"ratings": map[string]int{storage.RatingGood: counts.Good, storage.RatingBad: counts.Bad}}
+	if next != "" {
+		body["next"] = next
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+// maxConversationPage is the most conversations one list answer holds.
+const maxConversationPage = 200
+
+// formatPosition and parsePosition write and read a list position as the
+// API passes it: "UPDATED.ID", both decimal.
+func formatPosition(p storage.Position) string {
+	return strconv.FormatInt(p.Updated, 10) + "." + strconv.FormatInt(p.ID, 10)
+}
+
+func parsePosition(v string) (storage.Position, bool) {
+	updated, id, ok := strings.Cut(v, ".")
+	if !ok || len(v) > 41 {
+		return storage.Position{}, false
+	}
+	u, err1 := strconv.ParseInt(updated, 10, 64)
+	i, err2 := strconv.ParseInt(id, 10, 64)
+	if err1 != nil || err2 != nil || u < 0 || i <= 0 {
+		return storage.Position{}, false
+	}
+	return storage.Position{Updated: u, ID: i}, true
 }
 
 type stateCountJSON struct {

@@ -251,3 +251,45 @@ func TestStateEventsLive(t *testing.T) {
 	ev = bs.next("conversation")
 	assert.Equal(t, map[string]any{"ana": 1.0, "bo": 1.0}, ev.Data["unreadBy"])
 }
+
+func TestConversationListPages(t *testing.T) {
+	fx := newFixture(t)
+	session := fx.login()
+	var want []float64
+	for range 5 {
+		_, id := fx.start()
+		want = append([]float64{float64(id)}, want...)
+		fx.advance(time.Second)
+	}
+	list := func(query string) map[string]any {
+		rec := fx.do(request{method: "GET", path: "/api/v1/agent/conversations" + query, token: session})
+		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+		return decodeBody(t, rec)
+	}
+	var got []float64
+	query := "?limit=2"
+	for pages := 1; ; pages++ {
+		body := list(query)
+		for _, c := range body["conversations"].([]any) {
+			got = append(got, c.(map[string]any)["id"].(float64))
+		}
+		next, ok := body["next"].(string)
+		if !ok {
+			assert.Equal(t, 3, pages, "5 conversations in pages of 2")
+			break
+		}
+		require.Less(t, pages, 3, "no next after the last page")
+		query = "?limit=2&before=" + next
+	}
+	assert.Equal(t, want, got, "every conversation once, latest first")
+	assert.NotContains(t, list("?limit=5"), "next", "no next when the page holds the rest")
+
+	counts := list("?limit=0")
+	assert.Empty(t, counts["conversations"], "limit=0: the counts alone")
+	assert.Equal(t, map[string]any{"all": 5.0, "mine": 0.0, "unassigned": 5.0}, counts["counts"].(map[string]any)["open"])
+
+	for _, q := range []string{"?limit=-1", "?limit=201", "?limit=ten", "?before=12", "?before=a.b", "?before=5.0", "?before=-1.4"} {
+		rec := fx.do(request{method: "GET", path: "/api/v1/agent/conversations" + q, token: session})
+		assert.Equal(t, http.StatusBadRequest, rec.Code, q)
+	}
+}

@@ -79,6 +79,15 @@ type ConversationFilter struct {
 	State    string // "" any, or one of the State… values
 	Assigned string // one of the Assigned… values
 	Limit    int
+	// Before, when set, lists only the conversations after it in the
+	// list's order (latest activity first): the next page.
+	Before *Position
+}
+
+// Position is a conversation's place in the agents' list: its latest
+// activity, then its id, both descending.
+type Position struct {
+	Updated, ID int64
 }
 
 // where is the filter's WHERE clause (empty when none) and its arguments.
@@ -93,6 +102,10 @@ func (f ConversationFilter) where() (string, []any) {
 		conds, args = append(conds, "c.assignee_id = ?"), append(args, f.Viewer)
 	case AssignedUnassigned:
 		conds = append(conds, "c.assignee_id IS NULL")
+	}
+	if f.Before != nil {
+		conds = append(conds, "(c.updated_at < ? OR (c.updated_at = ? AND c.id < ?))")
+		args = append(args, f.Before.Updated, f.Before.Updated, f.Before.ID)
 	}
 	if len(conds) == 0 {
 		return "", nil

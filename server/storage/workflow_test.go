@@ -183,6 +183,43 @@ func TestAgentCursors(t *testing.T) {
 	})
 }
 
+func TestAgentConversationsPages(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, kind backend) {
+		ctx := context.Background()
+		s, first, anna, _ := newWorkflow(t, kind) // conversation 1 at 1000
+		want := []int64{}
+		for i, at := range []int64{1001, 1002, 1002, 1002, 1003, 1004} { // three alike: the id decides
+			c, err := s.CreateConversation(ctx, []byte("hash-p"+string(rune('a'+i))), "demo", nil, at)
+			require.NoError(t, err)
+			want = append([]int64{c.ID}, want...)
+		}
+		want = append(want, first)
+		for _, size := range []int{1, 2, 3, 7, 8} {
+			var got []int64
+			var before *Position
+			for pages := 0; pages < 10; pages++ {
+				l, err := s.AgentConversations(ctx, ConversationFilter{Viewer: anna.ID, Limit: size, Before: before})
+				require.NoError(t, err)
+				for _, c := range l {
+					got = append(got, c.ID)
+					before = &Position{Updated: c.Updated, ID: c.ID}
+				}
+				if len(l) < size {
+					break
+				}
+			}
+			assert.Equal(t, want, got, "pages of %d: every conversation once, latest activity first", size)
+		}
+		require.NoError(t, s.SetState(ctx, want[1], StateResolved, 0, 2000))
+		require.NoError(t, s.SetState(ctx, want[4], StateResolved, 0, 2000))
+		l, err := s.AgentConversations(ctx, ConversationFilter{Viewer: anna.ID, State: StateResolved, Limit: 1,
+			Before: &Position{Updated: 1004, ID: want[0]}})
+		require.NoError(t, err)
+		require.Len(t, l, 1)
+		assert.Equal(t, want[1], l[0].ID, "a page of one state starts after the position")
+	})
+}
+
 func TestAssignment(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, kind backend) {
 		ctx := context.Background()
