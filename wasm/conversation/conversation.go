@@ -72,9 +72,9 @@ type Remote struct {
 	onState     func(resolved, rated bool)
 	onPresence  func(online bool)
 	onTyping    func(name string, typing bool)
-	watch       bool // this tab follows presence
-	watched     bool // another tab asked the leader for presence
-	heard       bool // the leader's stream told the presence
+	watch       bool     // this tab follows presence
+	watched     bool     // another tab asked the leader for presence
+	presence    js.Value // the presence event's data as the leader's stream last told it; undefined before
 	stream      *transport.Stream
 	streamFor   string // the token the stream serves; "-" for the availability stream
 	lastID      int64  // the newest message id seen, where the stream resumes
@@ -130,6 +130,14 @@ func New(base string, st *store.Store, tb *tabs.Tabs) *Remote {
 	tb.Handle(msgEvent, func(d js.Value) { r.handle(d.Index(0).String(), d.Index(1)) })
 	tb.Handle(msgSend, func(e js.Value) { // to the leader: a message from another tab
 		if tb.Leader() && validEntry(e) {
+			// Pre-chat details typed in that tab, for the start; they stay
+			// in memory, out of the stored outbox.
+			if d := e.Get("details"); d.Type() == js.TypeObject && d.Get("name").Type() == js.TypeString {
+				r.mu.Lock()
+				r.details = d
+				r.mu.Unlock()
+			}
+			e.Delete("details")
 			ui.Go(func() { r.enqueue(e) })
 		}
 	})
@@ -140,8 +148,8 @@ func New(base string, st *store.Store, tb *tabs.Tabs) *Remote {
 		r.mu.Lock()
 		r.watched = true
 		r.connect()
-		if r.heard {
-			tb.Post(msgEvent, js.ValueOf([]any{"presence", ui.Object("online", r.online.Load())}))
+		if r.presence.Type() == js.TypeObject { // the whole of it: online, business hours, pre-chat fields
+			tb.Post(msgEvent, js.ValueOf([]any{"presence", r.presence}))
 		}
 		r.mu.Unlock()
 	})

@@ -239,6 +239,9 @@ func (r *Remote) Send(clientID, text string) (views.Message, error) {
 	r.waiters[clientID] = ch
 	leader := r.tabs.Leader()
 	if !leader {
+		// The leader starts the conversation: it needs the pre-chat
+		// details typed here.
+		e.Set("details", r.details)
 		r.mine[clientID] = e
 		r.tabs.Post(msgSend, e)
 	}

@@ -13,7 +13,8 @@ const (
 	// sent, for the other tabs to handle as their own. Data: [name, data].
 	msgEvent = "ev"
 	// msgSend: to the leader: send an outbox entry for this tab. Data: the
-	// entry ({id, text, at}).
+	// entry ({id, text, at}) with the pre-chat details typed in that tab
+	// (details: {name, email}, empty when none).
 	msgSend = "send"
 	// msgWatch: to the leader: a tab follows the team's presence, so the
 	// leader holds a stream that tells it. No data.

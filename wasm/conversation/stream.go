@@ -54,7 +54,7 @@ func (r *Remote) connect() {
 	if s := r.stream; s != nil {
 		s.Close()
 		ui.Go(func() { <-s.Done() }) // the program must not end before the aborted request settles
-		r.stream, r.heard = nil, false
+		r.stream, r.presence = nil, js.Undefined()
 	}
 	r.streamFor = want
 	switch want {
@@ -85,7 +85,7 @@ func (r *Remote) fromStream(ev transport.Event) {
 	}
 	if ev.Name == "presence" {
 		r.mu.Lock()
-		r.heard = true
+		r.presence = ev.Data
 		r.mu.Unlock()
 	}
 	r.handle(ev.Name, ev.Data)

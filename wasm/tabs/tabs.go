@@ -122,7 +122,10 @@ func (t *Tabs) Share(st *store.Store) {
 	t.on.On(win, "pagehide", leave)
 	t.on.On(doc, "resume", back)
 	t.on.On(win, "pageshow", back)
-	t.setLeader(false)
+	// Not leading, now one of the tabs: the users hear it even when this
+	// tab never led, so that they can tell the leader what they need.
+	t.leader = false
+	t.told(false)
 	t.request()
 	t.Post(msgHello, js.Undefined())
 	t.look()
@@ -188,7 +191,8 @@ func (t *Tabs) Leader() bool { return t.leader }
 func (t *Tabs) Shared() bool { return !t.bus.IsUndefined() }
 
 // OnLeader calls fn whenever this tab becomes the leader (true) or stops
-// being it (false). It runs on the event loop and must not block.
+// being it (false), and with false when the tab joins the others (Share)
+// without leading. It runs on the event loop and must not block.
 func (t *Tabs) OnLeader(fn func(bool)) { t.onLeader = append(t.onLeader, fn) }
 
 // Handle calls fn with the data of every message of kind another tab posts.
@@ -299,8 +303,13 @@ func (t *Tabs) setLeader(v bool) {
 		return
 	}
 	t.leader = v
+	t.told(v)
+}
+
+// told calls the OnLeader functions with leader.
+func (t *Tabs) told(leader bool) {
 	for _, fn := range t.onLeader {
-		fn(v)
+		fn(leader)
 	}
 }
 

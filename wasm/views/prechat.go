@@ -68,6 +68,9 @@ func (v *chatView) details() bool {
 		vals := v.pre.values()
 		s.SetDetails(strings.TrimSpace(vals["name"]), vals["email"])
 		v.pre.form.Call("remove")
+		d := v.p.drafts() // handed over: no longer a draft to keep
+		delete(d.Forms, "prechat")
+		v.p.saveDrafts(d)
 	}
 	return valid
 }

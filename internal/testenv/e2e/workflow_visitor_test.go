@@ -108,3 +108,36 @@ func TestBusinessHoursAndPreChat(t *testing.T) {
 	facts := eval[[]string](t, agent, visitorFacts)
 	assert.Equal(t, []string{"Name", "Ana Lind", "Email", "ana@example.com"}, facts[:4])
 }
+
+// TestPreChatFromASecondTab: the visitor types the pre-chat details and
+// the first message in a tab that does not lead (another tab of theirs
+// holds the stream and starts the conversation): the details reach the
+// start, the message is sent, and the agent sees the name and address;
+// the details are kept in no storage.
+func TestPreChatFromASecondTab(t *testing.T) {
+	r := newRig(t, "-prechat", "name,email")
+	_, tabs := newTabs(t, 2)
+	for _, tb := range tabs {
+		tb.openChat(t, r.base())
+	}
+	lead := leaderOf(t, tabs)
+	follower := without(tabs, lead)[0]
+
+	follower.send(t, "Hello from my second tab")
+	follower.waitFor(t, q(`#cl-f-name`)+` != null`)
+	follower.do(t, chromedp.SendKeys(chromedp.JSPath(q(`#cl-f-name`)), "Bo Berg"),
+		chromedp.SendKeys(chromedp.JSPath(q(`#cl-f-email`)), "bo@example.com"))
+	follower.click(t, q(`.composer .send`))
+	follower.waitFor(t, q(`.msg.visitor .msg-state.sent`)+` != null`)
+	assert.Equal(t, []string{lead.name}, leaders(t, tabs), "sent through the leading tab")
+	for _, tb := range tabs {
+		assert.NotContains(t, eval[string](t, tb.browser, `JSON.stringify([localStorage, sessionStorage].map(s => Object.values(s)))`), "bo@example.com",
+			"tab %s: the details are in no storage once sent", tb.name)
+	}
+
+	agent := newBrowser(t)
+	inboxLogin(t, agent, r.base(), "ana", "correct horse")
+	agent.click(t, `document.querySelector('#conversation-list button')`)
+	agent.waitFor(t, `document.getElementById('visitor-facts').textContent.includes('bo@example.com')`)
+	assert.Equal(t, []string{"Name", "Bo Berg", "Email", "bo@example.com"}, eval[[]string](t, agent, visitorFacts)[:4])
+}
