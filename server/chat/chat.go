@@ -353,6 +353,8 @@ func (s *Server) Handler() http.Handler {
 	api.HandleFunc("GET /api/v1/agent/submissions", s.agentOnly(s.agentSubmissions))
 	api.HandleFunc("GET /api/v1/agent/me", s.agentOnly(s.agentMe))
 	api.HandleFunc("POST /api/v1/agent/me", s.agentOnly(s.setAgentMe))
+	api.HandleFunc("GET /api/v1/agent/mail", s.agentOnly(s.agentMail))
+	api.HandleFunc("POST /api/v1/agent/mail/retry", s.agentOnly(s.retryMail))
 	api.HandleFunc("GET /api/v1/agent/webhooks", s.agentOnly(s.listWebhooks))
 	api.HandleFunc("POST /api/v1/agent/webhooks", s.agentOnly(s.addWebhook))
 	api.HandleFunc("DELETE /api/v1/agent/webhooks/{id}", s.agentOnly(s.removeWebhook))

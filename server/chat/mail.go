@@ -171,12 +171,18 @@ type agentMeJSON struct {
 	Email  string `json:"email"`
 	MailMe bool   `json:"mailMe"` // mail me about visitor messages no agent has seen
 	Mail   bool   `json:"mail"`   // the server sends mail (-smtp)
+	// MailState and MailError tell of the last delivery to Email when it
+	// failed (retrying, failed or rejected): the console shows them next
+	// to the address.
+	MailState string `json:"mailState,omitempty"`
+	MailError string `json:"mailError,omitempty"`
 }
 
 // agentMe returns the signed-in agent's mail settings.
 func (s *Server) agentMe(w http.ResponseWriter, r *http.Request) {
 	a := agentFrom(r)
-	writeJSON(w, http.StatusOK, agentMeJSON{Name: a.Name, Email: a.Email, MailMe: a.MailMe, Mail: s.cfg.Mail})
+	state, text := s.ownMailProblem(r, a)
+	writeJSON(w, http.StatusOK, agentMeJSON{Name: a.Name, Email: a.Email, MailMe: a.MailMe, Mail: s.cfg.Mail, MailState: state, MailError: text})
 }
 
 type agentMeRequest struct {
@@ -205,5 +211,7 @@ func (s *Server) setAgentMe(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, agentMeJSON{Name: a.Name, Email: req.Email, MailMe: req.MailMe, Mail: s.cfg.Mail})
+	a.Email = req.Email
+	state, text := s.ownMailProblem(r, a)
+	writeJSON(w, http.StatusOK, agentMeJSON{Name: a.Name, Email: req.Email, MailMe: req.MailMe, Mail: s.cfg.Mail, MailState: state, MailError: text})
 }

@@ -8,7 +8,10 @@
 // transaction of the message they are about, so a crash loses none; a
 // Mailer claims them with a lease, so instances sharing a PostgreSQL
 // database never send one twice at once. A mail that fails (SMTP down, an
-// address refused) is logged and retried with backoff for a day. Mail
+// address refused for now) is logged and retried with backoff for a day;
+// one the SMTP server refuses for good (a 5xx reply for the recipient) or
+// whose address does not parse is not retried. Every attempt is written to
+// the store's delivery log (storage.MailStatus), which the console shows. Mail
 // goes through SMTP with github.com/wneessen/go-mail: smtp:// uses STARTTLS
 // when the server offers it, smtps:// TLS from the start.
 package mail
@@ -74,7 +77,8 @@ type Config struct {
 
 // Mailer sends the outbox's mails until Close.
 type Mailer struct {
-	cfg    Config
+	cfg     Config
+	secrets []string // kept out of the error texts
 	cancel context.CancelFunc
 	done   sync.WaitGroup
 }
@@ -88,7 +92,9 @@ func ParseSMTP(raw, password string, timeout time.Duration) (host string, opts [
 	}
 	host = u.Hostname()
 	port := 587
-	opts = []gomail.Option{gomail.WithTimeout(timeout), gomail.WithTLSPortPolicy(gomail.TLSOpportunistic)}
+	// WithTLSPolicy, not WithTLSPortPolicy: the latter falls back to port
+	// 25 without TLS when the port it was given does not answer.
+	opts = []gomail.Option{gomail.WithTimeout(timeout), gomail.WithTLSPolicy(gomail.TLSOpportunistic)}
 	if u.Scheme == "smtps" {
 		port = 465
 		opts = []gomail.Option{gomail.WithTimeout(timeout), gomail.WithSSL()}
@@ -134,6 +140,12 @@ func Start(cfg Config) (*Mailer, error) {
 	if u, err := url.Parse(cfg.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, errors.New("-smtp needs -public-url (https://chat.example): the mails link to it")
 	}
+	secrets := []string{cfg.Password}
+	if u, err := url.Parse(cfg.SMTP); err == nil {
+		if pw, ok := u.User.Password(); ok {
+			secrets = append(secrets, pw, url.QueryEscape(pw))
+		}
+	}
 	if cfg.Send == nil {
 		host, opts, err := ParseSMTP(cfg.SMTP, cfg.Password, cfg.Timeout)
 		if err != nil {
@@ -148,7 +160,7 @@ func Start(cfg Config) (*Mailer, error) {
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	m := &Mailer{cfg: cfg, cancel: cancel}
+	m := &Mailer{cfg: cfg, secrets: secrets, cancel: cancel}
 	m.done.Add(1)
 	go m.run(ctx)
 	return m, nil
@@ -198,7 +210,9 @@ func (m *Mailer) sendDue(ctx context.Context) bool {
 	return len(list) == batch
 }
 
-// send sends one claimed mail and records the outcome.
+// send sends one claimed mail and records the outcome: sent, retried
+// later (with backoff, until Retry after its first message), or given up
+// at once when the server refused it for good.
 func (m *Mailer) send(ctx context.Context, out storage.OutMail) {
 	log := m.cfg.Logger.With("conversation", out.ConversationID, "agent", out.AgentID, "attempt", out.Attempt)
 	content, err := m.cfg.Store.MailContent(ctx, out)
@@ -206,24 +220,37 @@ func (m *Mailer) send(ctx context.Context, out storage.OutMail) {
 		log.Warn("mail: read", "err", err)
 		return // the lease ends and it is claimed again
 	}
-	var upto int64
+	var r storage.MailResult
 	if n := len(content.Messages); n > 0 {
-		upto = content.Messages[n-1].ID
+		r.Upto = content.Messages[n-1].ID
+		r.To = content.To
 		err = m.deliver(ctx, out, content)
 	}
-	retryAt := int64(0)
-	switch {
-	case err == nil && upto != 0:
-		log.Info("mail: sent", "messages", len(content.Messages))
-	case err != nil && ctx.Err() != nil:
+	r.At = m.cfg.Now().UnixMilli()
+	if err != nil && ctx.Err() != nil {
 		return // shutting down: the lease ends and it is claimed again
-	case err != nil && m.cfg.Now().Sub(time.UnixMilli(out.Created)) < m.cfg.Retry:
-		retryAt = m.cfg.Now().Add(backoff(out.Attempt)).UnixMilli()
-		log.Warn("mail: failed; will retry", "err", err, "retry_at", time.UnixMilli(retryAt).UTC().Format(time.RFC3339))
-	case err != nil:
-		log.Error("mail: failed; giving up", "err", err)
 	}
-	if err := m.cfg.Store.FinishMail(context.WithoutCancel(ctx), out, upto, retryAt); err != nil {
+	var permanent bool
+	if err != nil {
+		r.Error, permanent = failure(err, m.secrets...)
+	}
+	switch {
+	case err == nil && r.To != "":
+		r.State = storage.MailSent
+		log.Info("mail: sent", "messages", len(content.Messages))
+	case err == nil:
+	case permanent:
+		r.State = storage.MailRejected
+		log.Error("mail: rejected; not retried", "err", r.Error)
+	case m.cfg.Now().Sub(time.UnixMilli(out.Created)) < m.cfg.Retry:
+		r.State = storage.MailRetrying
+		r.RetryAt = m.cfg.Now().Add(backoff(out.Attempt)).UnixMilli()
+		log.Warn("mail: failed; will retry", "err", r.Error, "retry_at", time.UnixMilli(r.RetryAt).UTC().Format(time.RFC3339))
+	default:
+		r.State = storage.MailFailed
+		log.Error("mail: failed; giving up", "err", r.Error)
+	}
+	if err := m.cfg.Store.FinishMail(context.WithoutCancel(ctx), out, r); err != nil {
 		log.Warn("mail: finish", "err", err)
 	}
 }
@@ -231,6 +258,9 @@ func (m *Mailer) send(ctx context.Context, out storage.OutMail) {
 // deliver composes and sends a mail; a mail to a visitor carries a new
 // restore code in its continue link.
 func (m *Mailer) deliver(ctx context.Context, out storage.OutMail, content storage.MailContent) error {
+	if !ValidAddress(content.To) {
+		return errBadAddress
+	}
 	if content.Site == "" { // the widget did not name its site: the server's name
 		if u, err := url.Parse(m.cfg.PublicURL); err == nil {
 			content.Site = u.Host

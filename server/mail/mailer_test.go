@@ -135,7 +135,7 @@ func TestVisitorMailIsLocalizedWithAContinueLink(t *testing.T) {
 		if len(got) == 0 {
 			return false
 		}
-		require.NoError(t, st.FinishMail(ctx, got[0], 0, now.Add(time.Minute).UnixMilli())) // put it back
+		require.NoError(t, st.FinishMail(ctx, got[0], storage.MailResult{RetryAt: now.Add(time.Minute).UnixMilli()})) // put it back
 		return got[0].Attempt >= 2
 	})
 	box.mu.Lock()

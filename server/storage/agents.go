@@ -125,6 +125,7 @@ func (s *store) RemoveAgent(ctx context.Context, name string) error {
 		for _, q := range []string{
 			`DELETE FROM sessions WHERE agent_id = (SELECT id FROM agents WHERE name = ?)`,
 			`DELETE FROM mail_outbox WHERE agent_id = (SELECT id FROM agents WHERE name = ?)`,
+			`DELETE FROM mail_log WHERE agent_id = (SELECT id FROM agents WHERE name = ?)`,
 			`DELETE FROM agent_reads WHERE agent_id = (SELECT id FROM agents WHERE name = ?)`,
 			`UPDATE conversations SET assignee_id = NULL WHERE assignee_id = (SELECT id FROM agents WHERE name = ?)`,
 		} {

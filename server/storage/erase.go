@@ -69,6 +69,7 @@ func (s *store) eraseConversations(ctx context.Context, ids []int64) (int64, err
 			`DELETE FROM agent_reads WHERE conversation_id IN `,
 			`DELETE FROM ratings WHERE conversation_id IN `,
 			`DELETE FROM mail_outbox WHERE conversation_id IN `,
+			`DELETE FROM mail_log WHERE conversation_id IN `,
 			`DELETE FROM restore_codes WHERE conversation_id IN `,
 		}, s.d.eraseAlso...)
 		for _, q := range statements {

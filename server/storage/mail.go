@@ -25,11 +25,13 @@ type Mail interface {
 	// messages of the other side from m.FirstID on that its reader has not
 	// read. No messages means nothing is left to tell.
 	MailContent(ctx context.Context, m OutMail) (MailContent, error)
-	// FinishMail removes a mail that went out (or has nothing left to
-	// tell, or whose retries are over) when retryAt is 0, queueing a new
-	// one for messages above upto that it did not carry; otherwise it makes
-	// the mail due again at retryAt.
-	FinishMail(ctx context.Context, m OutMail, upto, retryAt int64) error
+	// FinishMail records the outcome r of an attempt at m. It removes a
+	// mail that went out (or has nothing left to tell, or failed for good)
+	// when r.RetryAt is 0, queueing a new one for messages above r.Upto
+	// that it did not carry; otherwise it makes the mail due again at
+	// r.RetryAt. An attempt with a recipient (r.To) is written to the
+	// delivery log (MailStatus), one row per mail across its attempts.
+	FinishMail(ctx context.Context, m OutMail, r MailResult) error
 	// MailQueued receives a value (at most one waits) after a commit that
 	// may have queued a mail.
 	MailQueued() <-chan struct{}
@@ -68,6 +70,7 @@ type OutMail struct {
 	FirstID        int64 // the first message it is about
 	Created        int64 // when that message came
 	Attempt        int   // this attempt's number, from 1
+	LogID          int64 // its delivery log row once an attempt failed; 0 before
 }
 
 // MailContent is what an OutMail says.
@@ -125,11 +128,11 @@ func (s *store) ClaimMails(ctx context.Context, now, quiet int64, lease time.Dur
 	rows, err := s.query(ctx, `UPDATE mail_outbox SET lease_until = ?, attempts = attempts + 1
 		WHERE id IN (SELECT id FROM mail_outbox WHERE created_at <= ? AND next_at <= ? AND lease_until <= ?
 			ORDER BY created_at, id LIMIT ?`+s.d.skipLocked+`)
-		RETURNING id, conversation_id, agent_id, first_id, created_at, attempts`,
+		RETURNING id, conversation_id, agent_id, first_id, created_at, attempts, log_id`,
 		now+lease.Milliseconds(), quiet, now, now, limit)
 	list, err := scanAll(rows, err, func(r scanner) (OutMail, error) {
 		var m OutMail
-		return m, r.Scan(&m.ID, &m.ConversationID, &m.AgentID, &m.FirstID, &m.Created, &m.Attempt)
+		return m, r.Scan(&m.ID, &m.ConversationID, &m.AgentID, &m.FirstID, &m.Created, &m.Attempt, &m.LogID)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("claim mails: %w", err)
@@ -173,11 +176,16 @@ func (s *store) MailContent(ctx context.Context, m OutMail) (MailContent, error)
 }
 
 // FinishMail implements Mail.
-func (s *store) FinishMail(ctx context.Context, m OutMail, upto, retryAt int64) error {
+func (s *store) FinishMail(ctx context.Context, m OutMail, r MailResult) error {
 	requeued := false
+	upto := r.Upto
 	err := s.tx(ctx, func(tx runner) error {
-		if retryAt != 0 {
-			_, err := tx.exec(ctx, `UPDATE mail_outbox SET next_at = ?, lease_until = 0 WHERE id = ?`, retryAt, m.ID)
+		logID, err := logMail(ctx, tx, m, r)
+		if err != nil {
+			return err
+		}
+		if r.RetryAt != 0 {
+			_, err := tx.exec(ctx, `UPDATE mail_outbox SET next_at = ?, lease_until = 0, log_id = ? WHERE id = ?`, r.RetryAt, logID, m.ID)
 			return err
 		}
 		if _, err := tx.exec(ctx, `DELETE FROM mail_outbox WHERE id = ?`, m.ID); err != nil {

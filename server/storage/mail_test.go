@@ -68,7 +68,7 @@ func TestMailOutbox(t *testing.T) {
 		// queues one for it.
 		late, _, err := s.AddMessage(ctx, Message{ConversationID: c.ID, ClientID: "four", Author: Visitor, Body: "four", Created: 3000})
 		require.NoError(t, err)
-		require.NoError(t, mail.FinishMail(ctx, m, content.Messages[2].ID, 0))
+		require.NoError(t, mail.FinishMail(ctx, m, MailResult{Upto: content.Messages[2].ID}))
 		got, err = mail.ClaimMails(ctx, 9000, 3000, time.Minute, 10)
 		require.NoError(t, err)
 		require.Len(t, got, 1)
@@ -79,7 +79,7 @@ func TestMailOutbox(t *testing.T) {
 		assert.Equal(t, []string{"four"}, bodies(content.Messages))
 
 		// Retried later; seen meanwhile: nothing left to tell.
-		require.NoError(t, mail.FinishMail(ctx, got[0], 0, 20000))
+		require.NoError(t, mail.FinishMail(ctx, got[0], MailResult{RetryAt: 20000}))
 		got, err = mail.ClaimMails(ctx, 19999, 9000, time.Minute, 10)
 		require.NoError(t, err)
 		assert.Empty(t, got, "not due before its retry")
@@ -92,7 +92,7 @@ func TestMailOutbox(t *testing.T) {
 		content, err = mail.MailContent(ctx, got[0])
 		require.NoError(t, err)
 		assert.Empty(t, content.Messages, "the agent has read it")
-		require.NoError(t, mail.FinishMail(ctx, got[0], 0, 0))
+		require.NoError(t, mail.FinishMail(ctx, got[0], MailResult{}))
 
 		// Agent replies go to a visitor who gave an address, in their language.
 		_, _, err = s.AddMessage(ctx, Message{ConversationID: c.ID, ClientID: "r0", Author: Agent, AgentID: ana.ID, Body: "before", Created: 30000})
@@ -109,7 +109,7 @@ func TestMailOutbox(t *testing.T) {
 		assert.Equal(t, "vi@example.org", content.To)
 		assert.Equal(t, "sv", content.Lang)
 		assert.Equal(t, []string{"reply"}, bodies(content.Messages), "the replies since the address was given")
-		require.NoError(t, mail.FinishMail(ctx, got[0], r1.ID, 0))
+		require.NoError(t, mail.FinishMail(ctx, got[0], MailResult{Upto: r1.ID}))
 		cv, err := s.Conversation(ctx, c.ID)
 		require.NoError(t, err)
 		assert.Equal(t, "vi@example.org", cv.Email)
@@ -267,7 +267,7 @@ func TestMailGoesToTheAssignee(t *testing.T) {
 			var ids []int64
 			for _, m := range got {
 				ids = append(ids, m.AgentID)
-				require.NoError(t, mail.FinishMail(ctx, m, m.FirstID, 0))
+				require.NoError(t, mail.FinishMail(ctx, m, MailResult{Upto: m.FirstID}))
 			}
 			return ids
 		}
