@@ -79,8 +79,8 @@ type Config struct {
 type Mailer struct {
 	cfg     Config
 	secrets []string // kept out of the error texts
-	cancel context.CancelFunc
-	done   sync.WaitGroup
+	cancel  context.CancelFunc
+	done    sync.WaitGroup
 }
 
 // ParseSMTP checks an -smtp URL and returns the go-mail client options for
