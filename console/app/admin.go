@@ -10,13 +10,16 @@ import (
 )
 
 // The Settings pane's mail and webhook parts: the agent's own address and
-// "mail me" wish (GET/POST /api/v1/agent/me), and the webhook endpoints
+// "mail me" wish (GET/POST /api/v1/agent/me), the mail health (mail.go),
+// and the webhook endpoints
 // (list, add with events, remove, delivery log) under /api/v1/agent/webhooks.
 
 type agentMe struct {
-	Email  string `js:"email"`
-	MailMe bool   `js:"mailMe"`
-	Mail   bool   `js:"mail"`
+	Email     string `js:"email"`
+	MailMe    bool   `js:"mailMe"`
+	Mail      bool   `js:"mail"`
+	MailState string `js:"mailState"` // the last delivery to Email failed: retrying, failed or rejected
+	MailError string `js:"mailError"`
 }
 
 // meRequest is what POST /api/v1/agent/me takes (the API refuses unknown fields).
@@ -62,13 +65,18 @@ func (a *App) wireAdmin() {
 	on(byID("mail-form"), "submit", true, func(dom.Event) {
 		go func() {
 			body := meRequest{Email: strings.TrimSpace(value(byID("mail-address"))), MailMe: checked(byID("mail-me"))}
-			err := a.client.Do("POST", "/api/v1/agent/me", body, nil)
+			var me agentMe
+			err := a.client.Do("POST", "/api/v1/agent/me", body, &me)
 			a.say("mail-status", err, a.loc.T("mail.saved"))
+			if err == nil {
+				a.showOwnMail(me)
+			}
 		}()
 	})
 	on(byID("hook-form"), "submit", true, func(dom.Event) {
 		go a.addHook()
 	})
+	a.wireMail()
 }
 
 // say shows err, or ok when there is none, in the status line id.
@@ -94,6 +102,8 @@ func (a *App) loadAdmin() {
 		note = a.loc.T("mail.off")
 	}
 	byID("mail-status").SetTextContent(note)
+	a.showOwnMail(me)
+	a.loadMail()
 	a.loadHooks()
 }
 
