@@ -212,6 +212,7 @@ func TestValidAddress(t *testing.T) {
 	for s, want := range map[string]bool{
 		"a@example.com": true, "Ana <a@example.com>": false, "a": false, "": false,
 		strings.Repeat("a", 250) + "@x.io": false, "a@b\r\nBcc: c@d": false,
+		"a@@b.com": false, "a@": false, "@b.com": false, "a b@c.com": false, "a@b..com": false,
 	} {
 		assert.Equal(t, want, ValidAddress(s), s)
 	}
