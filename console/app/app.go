@@ -53,6 +53,9 @@ type App struct {
 	counts    map[string]stateCount
 	ratings   map[string]int
 	countsDue bool
+	// mailSeq counts the Settings' mail refreshes: an older answer that
+	// comes late is dropped.
+	mailSeq int
 }
 
 // Start wires the page and shows sign-in, or the inbox when the tab holds

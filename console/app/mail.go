@@ -58,10 +58,15 @@ func (a *App) wireMail() {
 // refreshMail draws the agent's own address problem and the mail health
 // again.
 func (a *App) refreshMail() {
+	a.mailSeq++
+	seq := a.mailSeq
 	var me agentMe
 	if err := a.client.Do("GET", "/api/v1/agent/me", nil, &me); err != nil {
 		a.failed(err)
 		return
+	}
+	if seq != a.mailSeq {
+		return // a later refresh draws it
 	}
 	a.showOwnMail(me)
 	a.loadMail()
@@ -83,10 +88,14 @@ func (a *App) showOwnMail(me agentMe) {
 
 // loadMail draws the mail health and the recent deliveries.
 func (a *App) loadMail() {
+	seq := a.mailSeq
 	var st mailStatus
 	if err := a.client.Do("GET", "/api/v1/agent/mail?limit=20", nil, &st); err != nil {
 		a.failed(err)
 		return
+	}
+	if seq != a.mailSeq {
+		return // a later refresh draws it
 	}
 	box := byID("mail-health-box")
 	setHidden(box, !st.Configured && len(st.Deliveries) == 0)

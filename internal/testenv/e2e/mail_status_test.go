@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -44,6 +45,28 @@ func startRejectingSMTP(t *testing.T, port int, dir, reject string) {
 		}
 		require.True(t, time.Now().Before(deadline), "aiosmtpd did not accept connections")
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// scanAxe fails the test for each WCAG 2.2 AA violation axe-core finds on
+// the page.
+func scanAxe(t *testing.T, b *browser) {
+	t.Helper()
+	axePath := os.Getenv("CRUMBLESS_AXE")
+	require.NotEmpty(t, axePath, "CRUMBLESS_AXE must name axe.min.js (make test-e2e installs it)")
+	axe, err := os.ReadFile(axePath)
+	require.NoError(t, err)
+	b.do(t, chromedp.Evaluate[chromedp.Void](string(axe)))
+	found := evalPromise[[]violation](t, b, `axe.run(document, {
+		runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']},
+		resultTypes: ['violations']
+	}).then(r => r.violations)`)
+	for _, f := range found {
+		var where []string
+		for _, n := range f.Nodes {
+			where = append(where, strings.TrimSpace(n.Summary)+" at "+toString(n.Target))
+		}
+		assert.Fail(t, "axe: "+f.ID+": "+f.Help, strings.Join(where, "\n"))
 	}
 }
 
@@ -100,10 +123,14 @@ func TestConsoleShowsMailFailures(t *testing.T) {
 	}
 	assert.Equal(t, []any{"auto", "auto"}, eval[[]any](t, b, `[...document.querySelectorAll('#mail-log-rows tr td:first-child')].map(td => td.dir)`),
 		"the addresses are set dir=auto")
+	b.do(t, chromedp.Evaluate[chromedp.Void](`document.getElementById('mail-title').scrollIntoView()`))
+	b.screenshot(t, "console-mail-failing")
+	scanAxe(t, b)
 
 	startRejectingSMTP(t, smtpPort, dir, "bob@gone.example")
 	b.click(t, `document.getElementById('mail-retry')`)
-	refreshUntil(t, b, `document.querySelector('#mail-log-rows tr[data-state=sent]') !== null && document.querySelector('#mail-log-rows tr[data-state=rejected]') !== null`)
+	refreshUntil(t, b, `document.querySelector('#mail-log-rows tr[data-state=sent]') !== null && document.querySelector('#mail-log-rows tr[data-state=rejected]') !== null
+		&& document.getElementById('mail-own-error').textContent.startsWith('550')`)
 	sent := eval[string](t, b, `document.querySelector('#mail-log-rows tr[data-state=sent]').textContent`)
 	assert.Contains(t, sent, "ana@shop.example")
 	assert.Contains(t, sent, "Sent")
@@ -114,6 +141,7 @@ func TestConsoleShowsMailFailures(t *testing.T) {
 	assert.Equal(t, "The mail server refuses this address: 550 5.1.1 <bob@gone.example>: mailbox unavailable",
 		eval[string](t, b, `document.getElementById('mail-own').textContent`))
 	assert.True(t, eval[bool](t, b, `document.getElementById('mail-retry').hidden`), "nothing waits to be retried")
+	b.screenshot(t, "console-mail-rejected")
 	mails := waitMails(t, dir, 1, time.Minute)
 	require.Len(t, mails, 1, "the mail the server took")
 	assert.Equal(t, "<ana@shop.example>", mails[0].header.Get("To"))
