@@ -5,6 +5,7 @@ import (
 	"context"
 	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -168,3 +169,79 @@ func TestFailureText(t *testing.T) {
 type errString string
 
 func (e errString) Error() string { return string(e) }
+
+// clock is a settable time for a Mailer.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func TestRetriesUntilSentOrGivenUp(t *testing.T) {
+	tests := []struct {
+		name  string
+		heals bool // the SMTP server comes back before the retries are over
+		state string
+	}{
+		{"comes back", true, storage.MailSent},
+		{"stays down", false, storage.MailFailed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			st := openStore(t)
+			_, err := st.AddAgent(ctx, "ana", "h", 1)
+			require.NoError(t, err)
+			require.NoError(t, st.SetAgentEmail(ctx, "ana", "ana@example.com", true))
+			clk := &clock{now: time.Now()}
+			c, err := st.CreateConversation(ctx, []byte("t"), "shop.example", nil, clk.Now().UnixMilli())
+			require.NoError(t, err)
+			box := outbox{fail: errString("dial failed: dial tcp 127.0.0.1:2525: connect: connection refused")}
+			m, err := Start(Config{Store: st, From: "chat@example.com", PublicURL: "https://chat.example", Key: []byte("k"),
+				NotifyAfter: time.Second, Retry: 10 * time.Minute, Poll: 10 * time.Millisecond, Now: clk.Now, Send: box.send})
+			require.NoError(t, err)
+			defer m.Close()
+			_, _, err = st.AddMessage(ctx, storage.Message{ConversationID: c.ID, ClientID: "m", Author: storage.Visitor, Body: "hi",
+				Created: clk.Now().UnixMilli()})
+			require.NoError(t, err)
+			clk.advance(time.Second)
+			last := func() storage.MailDelivery {
+				log, err := st.MailLog(ctx, storage.MailLogQuery{Limit: 1})
+				require.NoError(t, err)
+				if len(log) == 0 {
+					return storage.MailDelivery{}
+				}
+				return log[0]
+			}
+			waitFor(t, "the first failure", func() bool { return last().State == storage.MailRetrying })
+			assert.Equal(t, "dial tcp 127.0.0.1:2525: connect: connection refused", last().Error)
+			if tt.heals {
+				box.mu.Lock()
+				box.fail = nil
+				box.mu.Unlock()
+			}
+			// Each wait is at most 1 h; past the 10 min the mail is given up.
+			for i := 0; i < 20 && last().State == storage.MailRetrying; i++ {
+				attempts := last().Attempts
+				clk.advance(time.Hour)
+				waitFor(t, "the next attempt", func() bool { return last().Attempts > attempts || last().State != storage.MailRetrying })
+			}
+			got := last()
+			assert.Equal(t, tt.state, got.State)
+			assert.Equal(t, 2, got.Attempts, "retried once: sent, or given up after the retry window")
+			assert.Zero(t, got.NextAt)
+			assert.Equal(t, tt.heals, len(box.mails()) == 1)
+		})
+	}
+}
