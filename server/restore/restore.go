@@ -17,6 +17,7 @@ import (
 	"encoding/base32"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Lifetimes of a code.
@@ -53,18 +54,22 @@ func Hash(code string) []byte {
 	return sum[:]
 }
 
-// Normalize returns code as New made it from what a person typed or a
-// link carried: separators (-, space) dropped, upper case, and the letters
-// people confuse with digits (O, I, L) read as those digits; ok is false
-// when it cannot be a code.
+// Normalize returns code as New made it from what a person typed, pasted
+// or a link carried: a whole continue link is read from its Param on,
+// separators (white space of any kind, hyphens and dashes, dots) are
+// dropped, letters upper-cased, and the letters people confuse with digits
+// (O, I, L) read as those digits; ok is false when it cannot be a code.
 func Normalize(typed string) (code string, ok bool) {
-	if len(typed) > 4*codeLen {
+	if len(typed) > 8*codeLen {
 		return "", false
+	}
+	if i := strings.LastIndex(typed, Param+"="); i >= 0 {
+		typed = typed[i+len(Param)+1:]
 	}
 	var b strings.Builder
 	for _, r := range strings.ToUpper(typed) {
 		switch {
-		case r == '-' || r == ' ':
+		case unicode.IsSpace(r) || r == '-' || r == '.' || r >= '\u2010' && r <= '\u2015' || r == '\u2212':
 			continue
 		case r == 'O':
 			r = '0'
