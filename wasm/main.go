@@ -122,7 +122,7 @@ func panelOptions(boot js.Value, st *store.Store, tb *tabs.Tabs) views.Options {
 	}
 	opts.SubmitURL = api + "/api/v1/forms/"
 	opts.API = api + "/api/v1/"
-	views.RestoreFromLink(opts.API, st) // before the conversation reads the token
+	opts.FromLink, opts.LinkErr = views.RestoreFromLink(opts.API, st) // before the conversation reads the token
 	conv := conversation.New(api, st, tb)
 	conv.Version = str(config.Get("version"))
 	opts.Chat = conv

@@ -243,6 +243,18 @@ func (r *Remote) tokenChanged(token string) {
 	}
 }
 
+// Restore makes the conversation token opens this tab's, as a restore code
+// gave it: the leader's stream follows it from its first message; the
+// caller keeps token in the store (the other tabs follow that) and asks
+// for the history.
+func (r *Remote) Restore(token string) {
+	r.mu.Lock()
+	r.client.SetToken(token)
+	r.lastID = 0
+	r.connect()
+	r.mu.Unlock()
+}
+
 // Subscribe reports to s every message the stream delivers (and state
 // changes of messages still on their way: no ID, a State), every move of
 // the visitor's read cursor (this tab's reports and other tabs') and a ban

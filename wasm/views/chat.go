@@ -51,6 +51,10 @@ type Conversation interface {
 	// Rate sends the visitor's rating ("good" or "bad", and an optional
 	// comment) of the resolved conversation.
 	Rate(score, comment string) error
+	// Restore makes the conversation token opens this tab's (a restore
+	// code was exchanged for it; the caller keeps the token and asks for
+	// the history): the live events follow it from its first message.
+	Restore(token string)
 }
 
 // Subscriber is what a Conversation reports to. Every field must be set.

@@ -119,6 +119,7 @@ func (v *chatView) submit() {
 		return
 	}
 	v.input.Set("value", "")
+	v.p.opts.LinkErr = nil // the visitor wrote to us, as the message about the link said
 	v.count()
 	d := v.p.drafts()
 	d.Chat = ""
@@ -140,6 +141,11 @@ func (v *chatView) renderAll() {
 	if !v.c.loaded {
 		ui.Append(v.log, ui.Append(ui.El("div", "class", "state", "role", "status"), ui.El("span", "class", "spinner", "aria-hidden", "true")))
 		return
+	}
+	if err := v.p.opts.LinkErr; err != nil { // the continue link the page came from did not work
+		to := ui.TextEl("button", v.p.T.T("restore.type"), "type", "button", "class", "link")
+		v.rowFuncs.On(to, "click", func(js.Value) { v.p.Navigate("privacy") })
+		ui.Append(v.log, ui.Append(ui.El("div", "class", "state", "role", "alert"), ui.TextEl("p", v.p.T.T(failure(err, "restore.link"))), to))
 	}
 	if v.c.err != nil { // and below it what is waiting to be sent
 		ui.Append(v.log, ui.Append(ui.El("div", "class", "state", "role", "alert"), ui.TextEl("p", v.p.T.T("chat.unavailable"))))

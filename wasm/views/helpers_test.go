@@ -199,8 +199,12 @@ type fakeConversation struct {
 	details  []string // the name and email handed over
 	contexts []string // the languages of every SendContext, once there is a conversation
 	calls    int      // History, Send and MarkRead calls: a banned chat makes none
-	next     int
-	ids      int
+	restored []string // every Restore's token
+	// restoredHistory is the history of the conversation Restore brings,
+	// when set.
+	restoredHistory []Message
+	next            int
+	ids             int
 }
 
 func newFake(history ...Message) *fakeConversation {
@@ -287,6 +291,15 @@ func (c *fakeConversation) Rate(score, comment string) error {
 	c.rated = append(c.rated, score+" "+comment)
 	c.setState(true, true)
 	return nil
+}
+
+// Restore records the token and, like the server, answers History with
+// the restored conversation from then on.
+func (c *fakeConversation) Restore(token string) {
+	c.restored = append(c.restored, token)
+	if c.restoredHistory != nil {
+		c.history = c.restoredHistory
+	}
 }
 
 // setState is the team changing the conversation's state.

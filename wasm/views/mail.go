@@ -3,6 +3,7 @@
 package views
 
 import (
+	"strings"
 	"syscall/js"
 
 	"github.com/crumbless/crumbless/wasm/store"
@@ -74,6 +75,7 @@ func (v *privacyView) restorePart() {
 		})
 	})
 	ui.Append(v.el, box)
+	v.codeForm()
 	ui.Go(func() {
 		got, _ := p.serverJSON("GET", "conversation", js.Undefined())
 		if e := email(got); e != "" {
@@ -92,29 +94,112 @@ func email(got js.Value) string {
 	return ""
 }
 
+// codeForm adds "Have a restore code?": a written-down code, typed here,
+// is exchanged as a continue link's is and the chat shows the restored
+// conversation. A browser with a conversation of its own says first that
+// the restored one replaces it, and restores on a second press.
+func (v *privacyView) codeForm() {
+	p := v.p
+	T := p.T
+	input := ui.El("input", "id", "cl-code", "autocomplete", "off", "autocapitalize", "characters", "spellcheck", "false", "dir", "auto", "aria-describedby", "cl-code-msg")
+	msg := ui.El("p", "id", "cl-code-msg", "class", "form-status", "role", "alert")
+	btn := ui.TextEl("button", T.T("restore.use"), "type", "submit", "class", "btn ghost block")
+	form := ui.Append(ui.El("form", "class", "field restore", "novalidate", ""),
+		ui.TextEl("label", T.T("restore.have"), "for", "cl-code"), input, msg, btn)
+	say := func(key string) {
+		ui.SetText(msg, T.T(key))
+		msg.Set("className", "form-status error")
+		input.Call("setAttribute", "aria-invalid", "true")
+	}
+	sure := false
+	var had string
+	v.on.On(form, "submit", func(ev js.Value) {
+		ev.Call("preventDefault")
+		code := input.Get("value").String()
+		switch {
+		case strings.TrimSpace(code) == "":
+			say("restore.empty")
+		case !sure && p.store.Get("visitor", &had):
+			sure = true
+			ui.SetText(msg, T.T("restore.replace"))
+			msg.Set("className", "form-status")
+			input.Call("removeAttribute", "aria-invalid")
+			ui.SetText(btn, T.T("restore.confirm"))
+		default:
+			ui.Go(func() {
+				token, err := exchange(p.opts.API, code)
+				if err != nil {
+					say(failure(err, "restore.wrong"))
+					return
+				}
+				p.restored(token)
+			})
+		}
+	})
+	ui.Append(v.el, form)
+}
+
+// restored makes the conversation token opens this browser's and shows it.
+func (p *Panel) restored(token string) {
+	p.set("visitor", token)
+	p.opts.LinkErr = nil
+	if p.chat != nil {
+		p.chat.replace(token)
+	}
+	p.Navigate("chat")
+}
+
+// exchange trades a restore code for a visitor token at api (POST restore):
+// the continue link's way and the Privacy view's. The server answers every
+// code that does not work with one 401 (ui.HTTPError) and too many tries
+// with 429.
+func exchange(api string, code any) (string, error) {
+	res, err := ui.Send("POST", api+"restore", "", ui.Object("code", code))
+	if err == nil {
+		res, err = ui.Await(res.Call("json"))
+	}
+	if err != nil {
+		return "", err
+	}
+	return res.Get("token").String(), nil
+}
+
+// failure is the key of the message that says why exchange failed: wrong
+// for a code that does not work, "restore.limited" after too many tries,
+// "restore.failed" when the server could not be asked.
+func failure(err error, wrong string) string {
+	he, ok := err.(ui.HTTPError)
+	switch {
+	case ok && he.Status == 429:
+		return "restore.limited"
+	case ok && he.Status < 500:
+		return wrong
+	}
+	return "restore.failed"
+}
+
 // RestoreFromLink takes a continue link's restore code out of the address
 // bar (history.replaceState) and exchanges it at api (POST restore) for a
 // visitor token, which it keeps in st. It runs when the runtime starts:
 // after the visitor's first click, so a page opened from the link stores
-// and fetches nothing before that either. A code that does not work
-// changes nothing and is reported on the console.
-func RestoreFromLink(api string, st *store.Store) {
+// and fetches nothing before that either. linked reports that the page
+// came from a link; err is why its code did not work, nil when it did
+// (the chat then says so, and the token this browser had stays).
+func RestoreFromLink(api string, st *store.Store) (linked bool, err error) {
 	g := js.Global()
 	u := g.Get("URL").New(g.Get("location").Get("href"))
 	q := u.Get("searchParams")
 	c := q.Call("get", restoreParam)
 	if c.IsNull() {
-		return
+		return false, nil
 	}
 	q.Call("delete", restoreParam)
 	g.Get("history").Call("replaceState", g.Get("history").Get("state"), "", u.Call("toString"))
-	res, err := ui.Send("POST", api+"restore", "", ui.Object("code", c))
-	if err == nil {
-		res, err = ui.Await(res.Call("json"))
-	}
+	token, err := exchange(api, c)
 	if err != nil {
 		g.Get("console").Call("warn", "crumbless: restore: "+err.Error())
-		return
+		return true, err
 	}
-	st.Set("visitor", res.Get("token").String())
+	st.Set("visitor", token)
+	return true, nil
 }

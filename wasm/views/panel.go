@@ -63,6 +63,11 @@ type Options struct {
 	// message opens the chat as the agent's. Set, the panel keeps the
 	// visitor's acts in the session key "markers".
 	Invite Invite
+	// FromLink is set when the page was opened from a continue link
+	// (RestoreFromLink): the panel starts on the chat. LinkErr is why its
+	// code did not work, nil when it did; the chat then says so.
+	FromLink bool
+	LinkErr  error
 }
 
 // Invite is the loader side's invitation: the teaser's message, the agent
@@ -198,6 +203,9 @@ func NewPanel(f Frame, s *store.Store, opts Options) *Panel {
 	route := "home"
 	if s.Get("nav", &nav) && p.valid(nav.Route) {
 		route, p.query, p.restore = nav.Route, nav.Query, nav.Scroll
+	}
+	if opts.FromLink && p.valid("chat") {
+		route, p.restore = "chat", 0
 	}
 	p.starting = true // showing the restored view is not a move to remember
 	p.show(route)
