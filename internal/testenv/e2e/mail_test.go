@@ -253,7 +253,7 @@ func TestVisitorComesBackFromAReplyMail(t *testing.T) {
 	fresh.click(t, launcher)
 	fresh.waitFor(t, panelReady)
 	fresh.waitFor(t, `!location.search.includes('crumbless-restore')`)
-	fresh.click(t, q(`[data-go=chat]`))
+	fresh.waitFor(t, viewIs("chat")) // a continue link opens the chat
 	fresh.waitFor(t, shadow+`.querySelectorAll('.log .msg').length == 2`)
 	assert.Equal(t, []string{"Where is my parcel?", "It left our warehouse today."},
 		eval[[]string](t, fresh, `[...`+shadow+`.querySelectorAll('.log .bubble')].map(e => e.textContent)`))
@@ -266,4 +266,51 @@ func TestVisitorComesBackFromAReplyMail(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, st, "the old token stops working")
 	st, _ = call(t, "GET", p.base+"/api/v1/conversation", newToken, "")
 	assert.Equal(t, http.StatusOK, st)
+
+	// The used link again, in the first browser: the chat says the link
+	// does not work and what to do, and the code leaves the address bar.
+	b.do(t, chromedp.Navigate(link))
+	b.waitFor(t, launcher+` != null`)
+	b.click(t, launcher)
+	b.waitFor(t, viewIs("chat"))
+	b.waitFor(t, `!location.search.includes('crumbless-restore')`)
+	b.waitFor(t, q(`.log [role=alert]`)+`?.textContent.startsWith('This link has expired or was already used.')`)
+
+	// A code written down in one browser, typed in another one, as a
+	// person copies it: lower case, spaces for dashes.
+	fresh.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('navigate', 'privacy')`))
+	fresh.waitFor(t, viewIs("privacy"))
+	fresh.click(t, q(`.restore button`))
+	fresh.waitFor(t, q(`.restore [role=status]`)+`?.textContent.includes(' · ')`)
+	written := eval[string](t, fresh, q(`.restore [role=status]`)+`.textContent.split(' · ')[0]`)
+	require.Regexp(t, `^[0-9A-Z]{4}(-[0-9A-Z]{4}){7}$`, written)
+	typed := strings.ToLower(strings.ReplaceAll(written, "-", " "))
+
+	third := newBrowser(t)
+	openWidget(t, third, p.base)
+	third.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('navigate', 'privacy')`))
+	third.waitFor(t, viewIs("privacy"))
+	third.do(t, chromedp.SendKeys(chromedp.JSPath(q(`#cl-code`)), "0000 0000 0000"))
+	third.click(t, q(`form.restore button`))
+	third.waitFor(t, q(`#cl-code-msg`)+`?.textContent.startsWith('That code does not work')`)
+	assert.Equal(t, "0000 0000 0000", eval[string](t, third, q(`#cl-code`)+`.value`), "the field keeps what was typed")
+	third.do(t, chromedp.Evaluate[chromedp.Void](q(`#cl-code`)+`.value = ''`))
+	third.do(t, chromedp.SendKeys(chromedp.JSPath(q(`#cl-code`)), typed))
+	third.click(t, q(`form.restore button`))
+	third.waitFor(t, viewIs("chat"))
+	third.waitFor(t, shadow+`.querySelectorAll('.log .msg').length == 2`)
+	assert.Equal(t, []string{"Where is my parcel?", "It left our warehouse today."},
+		eval[[]string](t, third, `[...`+shadow+`.querySelectorAll('.log .bubble')].map(e => e.textContent)`))
+	thirdToken := eval[string](t, third, `JSON.parse(localStorage.getItem('crumbless-visitor')).data`)
+	st, _ = call(t, "GET", p.base+"/api/v1/conversation", newToken, "")
+	assert.Equal(t, http.StatusUnauthorized, st, "the token of the browser the code came from stops working")
+	st, _ = call(t, "GET", p.base+"/api/v1/conversation", thirdToken, "")
+	assert.Equal(t, http.StatusOK, st)
+
+	// The restored conversation goes on: the visitor writes, the agent sees it.
+	third.do(t, chromedp.SendKeys(chromedp.JSPath(q(`#cl-composer`)), "Thanks, found it."))
+	third.click(t, q(`.composer .send`))
+	third.waitFor(t, `[...`+shadow+`.querySelectorAll('.msg.visitor.sent .bubble')].some(e => e.textContent == 'Thanks, found it.')`)
+	_, got := call(t, "GET", convURL, agent, "")
+	assert.Contains(t, fmt.Sprint(got), "Thanks, found it.")
 }
