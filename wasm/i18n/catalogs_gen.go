@@ -161,12 +161,10 @@ const catalogEN = `{
   "restore.have": "Have a restore code?",
   "restore.use": "Restore the conversation",
   "restore.empty": "Type the code you wrote down.",
-  "restore.wrong": "That code does not work: it may be mistyped, expired or used already. Check it, or write to us in the chat.",
+  "restore.wrong": "That code does not work: mistyped, expired or used already. Check it, or write to us in the chat.",
   "restore.limited": "Too many tries. Wait a few minutes, then try again.",
-  "restore.failed": "The code could not be checked. Try again in a moment.",
   "restore.replace": "This browser already has a conversation: the restored one replaces it here.",
   "restore.confirm": "Replace it and restore",
-  "restore.link": "This link has expired or was already used. Write to us here, or type a restore code in Privacy.",
-  "restore.type": "Type a restore code"
+  "restore.link": "This link has expired or was already used. Write to us here, or type a restore code in Privacy."
 }
 `

@@ -129,10 +129,9 @@ func (c *chatState) storeChanged(name string) {
 // replace lets the conversation shown go for the one token opens (a
 // restore code was exchanged for it) and loads that one's history.
 func (c *chatState) replace(token string) {
-	c.msgs, c.read, c.reported, c.lastRead, c.loaded, c.err, c.resolved, c.rated = nil, "", "", "", false, nil, false, false
+	c.msgs, c.read, c.reported, c.lastRead, c.loaded = nil, "", "", "", false // the history says the rest
 	c.p.store.Remove("last-read")
 	c.conv.Restore(token)
-	c.show(0, true)
 	ui.Go(c.load)
 }
 

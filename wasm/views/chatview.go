@@ -143,9 +143,7 @@ func (v *chatView) renderAll() {
 		return
 	}
 	if err := v.p.opts.LinkErr; err != nil { // the continue link the page came from did not work
-		to := ui.TextEl("button", v.p.T.T("restore.type"), "type", "button", "class", "link")
-		v.rowFuncs.On(to, "click", func(js.Value) { v.p.Navigate("privacy") })
-		ui.Append(v.log, ui.Append(ui.El("div", "class", "state", "role", "alert"), ui.TextEl("p", v.p.T.T(failure(err, "restore.link"))), to))
+		ui.Append(v.log, ui.Append(ui.El("div", "class", "state", "role", "alert"), ui.TextEl("p", v.p.T.T(failure(err, "restore.link")))))
 	}
 	if v.c.err != nil { // and below it what is waiting to be sent
 		ui.Append(v.log, ui.Append(ui.El("div", "class", "state", "role", "alert"), ui.TextEl("p", v.p.T.T("chat.unavailable"))))

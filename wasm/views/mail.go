@@ -101,10 +101,10 @@ func email(got js.Value) string {
 func (v *privacyView) codeForm() {
 	p := v.p
 	T := p.T
-	input := ui.El("input", "id", "cl-code", "autocomplete", "off", "autocapitalize", "characters", "spellcheck", "false", "dir", "auto", "aria-describedby", "cl-code-msg")
+	input := ui.El("input", "id", "cl-code", "autocomplete", "off", "dir", "auto", "aria-describedby", "cl-code-msg")
 	msg := ui.El("p", "id", "cl-code-msg", "class", "form-status", "role", "alert")
 	btn := ui.TextEl("button", T.T("restore.use"), "type", "submit", "class", "btn ghost block")
-	form := ui.Append(ui.El("form", "class", "field restore", "novalidate", ""),
+	form := ui.Append(ui.El("form", "class", "field restore"),
 		ui.TextEl("label", T.T("restore.have"), "for", "cl-code"), input, msg, btn)
 	say := func(key string) {
 		ui.SetText(msg, T.T(key))
@@ -166,7 +166,7 @@ func exchange(api string, code any) (string, error) {
 
 // failure is the key of the message that says why exchange failed: wrong
 // for a code that does not work, "restore.limited" after too many tries,
-// "restore.failed" when the server could not be asked.
+// "chat.unavailable" when the server could not be asked.
 func failure(err error, wrong string) string {
 	he, ok := err.(ui.HTTPError)
 	switch {
@@ -175,7 +175,7 @@ func failure(err error, wrong string) string {
 	case ok && he.Status < 500:
 		return wrong
 	}
-	return "restore.failed"
+	return "chat.unavailable"
 }
 
 // RestoreFromLink takes a continue link's restore code out of the address

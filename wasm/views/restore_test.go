@@ -49,9 +49,9 @@ func TestTypingARestoreCodeThatDoesNotWork(t *testing.T) {
 		want   string
 	}{
 		{"empty", "  ", 0, "Type the code you wrote down."},
-		{"wrong, expired or used", "abcd efgh", 401, "That code does not work: it may be mistyped, expired or used already. Check it, or write to us in the chat."},
+		{"wrong, expired or used", "abcd efgh", 401, "That code does not work: mistyped, expired or used already. Check it, or write to us in the chat."},
 		{"too many tries", "ABCD-EFGH", 429, "Too many tries. Wait a few minutes, then try again."},
-		{"server unreachable", "ABCD-EFGH", 503, "The code could not be checked. Try again in a moment."},
+		{"server unreachable", "ABCD-EFGH", 503, "The chat is not available right now."},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -206,11 +206,9 @@ const catalogAR = `{
   "restore.empty": "اكتب الرمز الذي دوّنته.",
   "restore.wrong": "هذا الرمز لا يعمل: ربما كُتب خطأً أو انتهت صلاحيته أو استُخدم من قبل. تحقّق منه، أو راسلنا في الدردشة.",
   "restore.limited": "محاولات كثيرة جدًا. انتظر بضع دقائق ثم حاول مرة أخرى.",
-  "restore.failed": "تعذّر التحقق من الرمز. حاول مرة أخرى بعد قليل.",
   "restore.replace": "لدى هذا المتصفح محادثة بالفعل: ستحل المحادثة المستعادة محلها هنا.",
   "restore.confirm": "استبدلها واستعد",
-  "restore.link": "انتهت صلاحية هذا الرابط أو استُخدم من قبل. راسلنا هنا، أو اكتب رمز استعادة في الخصوصية.",
-  "restore.type": "اكتب رمز استعادة"
+  "restore.link": "انتهت صلاحية هذا الرابط أو استُخدم من قبل. راسلنا هنا، أو اكتب رمز استعادة في الخصوصية."
 }
 `
 
@@ -372,11 +370,9 @@ const catalogDE = `{
   "restore.empty": "Geben Sie den Code ein, den Sie notiert haben.",
   "restore.wrong": "Dieser Code funktioniert nicht: Er ist vielleicht vertippt, abgelaufen oder schon benutzt. Prüfen Sie ihn, oder schreiben Sie uns im Chat.",
   "restore.limited": "Zu viele Versuche. Warten Sie einige Minuten und versuchen Sie es dann erneut.",
-  "restore.failed": "Der Code konnte nicht geprüft werden. Versuchen Sie es gleich noch einmal.",
   "restore.replace": "Dieser Browser hat schon ein Gespräch: Das wiederhergestellte ersetzt es hier.",
   "restore.confirm": "Ersetzen und wiederherstellen",
-  "restore.link": "Dieser Link ist abgelaufen oder wurde schon benutzt. Schreiben Sie uns hier, oder geben Sie unter Datenschutz einen Wiederherstellungscode ein.",
-  "restore.type": "Wiederherstellungscode eingeben"
+  "restore.link": "Dieser Link ist abgelaufen oder wurde schon benutzt. Schreiben Sie uns hier, oder geben Sie unter Datenschutz einen Wiederherstellungscode ein."
 }
 `
 
@@ -536,13 +532,11 @@ const catalogEN = `{
   "restore.have": "Have a restore code?",
   "restore.use": "Restore the conversation",
   "restore.empty": "Type the code you wrote down.",
-  "restore.wrong": "That code does not work: it may be mistyped, expired or used already. Check it, or write to us in the chat.",
+  "restore.wrong": "That code does not work: mistyped, expired or used already. Check it, or write to us in the chat.",
   "restore.limited": "Too many tries. Wait a few minutes, then try again.",
-  "restore.failed": "The code could not be checked. Try again in a moment.",
   "restore.replace": "This browser already has a conversation: the restored one replaces it here.",
   "restore.confirm": "Replace it and restore",
-  "restore.link": "This link has expired or was already used. Write to us here, or type a restore code in Privacy.",
-  "restore.type": "Type a restore code"
+  "restore.link": "This link has expired or was already used. Write to us here, or type a restore code in Privacy."
 }
 `
 
@@ -704,11 +698,9 @@ const catalogNL = `{
   "restore.empty": "Typ de code die je hebt opgeschreven.",
   "restore.wrong": "Die code werkt niet: hij kan verkeerd getypt, verlopen of al gebruikt zijn. Controleer hem, of schrijf ons in de chat.",
   "restore.limited": "Te veel pogingen. Wacht een paar minuten en probeer het opnieuw.",
-  "restore.failed": "De code kon niet worden gecontroleerd. Probeer het zo opnieuw.",
   "restore.replace": "Deze browser heeft al een gesprek: het herstelde gesprek vervangt het hier.",
   "restore.confirm": "Vervang het en herstel",
-  "restore.link": "Deze link is verlopen of al gebruikt. Schrijf ons hier, of typ een herstelcode bij Privacy.",
-  "restore.type": "Typ een herstelcode"
+  "restore.link": "Deze link is verlopen of al gebruikt. Schrijf ons hier, of typ een herstelcode bij Privacy."
 }
 `
 
@@ -870,10 +862,8 @@ const catalogSV = `{
   "restore.empty": "Skriv koden du antecknade.",
   "restore.wrong": "Koden fungerar inte: den kan vara felskriven, ha gått ut eller redan använts. Kontrollera den, eller skriv till oss i chatten.",
   "restore.limited": "För många försök. Vänta några minuter och försök igen.",
-  "restore.failed": "Koden kunde inte kontrolleras. Försök igen om en stund.",
   "restore.replace": "Den här webbläsaren har redan en konversation: den återställda ersätter den här.",
   "restore.confirm": "Ersätt den och återställ",
-  "restore.link": "Länken har gått ut eller har redan använts. Skriv till oss här, eller skriv in en återställningskod under Integritet.",
-  "restore.type": "Skriv in en återställningskod"
+  "restore.link": "Länken har gått ut eller har redan använts. Skriv till oss här, eller skriv in en återställningskod under Integritet."
 }
 `
