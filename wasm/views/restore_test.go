@@ -160,9 +160,16 @@ func TestAContinueLinkThatDoesNotWork(t *testing.T) {
 			f := mountWith(t, true, opts, st, nil)
 			assert.Equal(t, "chat", f.p.Route(), "a continue link opens the chat")
 			eventually(t, func() bool { return f.text(".log [role=alert] p") == tc.want }, "the message: "+tc.want)
-			f.click(t, ".log [role=alert] button")
-			assert.Equal(t, "privacy", f.p.Route())
-			assert.False(t, f.q("form.restore input").IsNull(), "where a code is typed")
+
+			// Once the visitor writes, as the message says they can, it goes.
+			f.typeInto(t, "#cl-composer", "Hello")
+			f.q(".composer").Call("requestSubmit")
+			eventually(t, func() bool { return len(f.all(".log .msg")) == 1 }, "the message sent")
+			assert.True(t, f.q(".log [role=alert]").IsNull())
+			f.p.Navigate("home")
+			f.p.Navigate("chat")
+			eventually(t, func() bool { return len(f.all(".log .msg")) == 1 }, "the chat again")
+			assert.True(t, f.q(".log [role=alert]").IsNull(), "and stays gone")
 		})
 	}
 }
