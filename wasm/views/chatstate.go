@@ -107,10 +107,16 @@ next:
 	return out
 }
 
-// storeChanged follows another tab: the unread count it stored, and a
+// storeChanged follows another tab: the unread count it stored, a
+// conversation it restored (a new token where this tab shows one), and a
 // forget (here or there), which lets the conversation go.
 func (c *chatState) storeChanged(name string) {
+	var token string
 	switch name {
+	case "visitor":
+		if len(c.msgs) > 0 && c.msgs[0].ID != "" && c.p.store.Get("visitor", &token) {
+			c.replace(token)
+		}
 	case "unread":
 		n := 0
 		c.p.store.Get("unread", &n)

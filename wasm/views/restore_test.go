@@ -181,3 +181,26 @@ func TestWithoutAContinueLinkNothingIsAsked(t *testing.T) {
 	assert.NoError(t, err)
 	assert.Empty(t, *calls)
 }
+
+// TestARestoreInAnotherTab: a tab showing a conversation follows the one
+// another tab restored (the storage event on "visitor"): the old one goes.
+func TestARestoreInAnotherTab(t *testing.T) {
+	clearStorage(t)
+	conv := newFake(Message{ID: "1", From: "visitor", Text: "the old one", At: 1})
+	conv.restoredHistory = []Message{{ID: "7", From: "visitor", Text: "Where is my parcel?", At: 1}}
+	st := store.New("crumbless-")
+	st.Sync()
+	t.Cleanup(st.Release)
+	require.NoError(t, st.Set("visitor", "cv_old"))
+	f := mountWith(t, true, Options{Chat: conv}, st, nil)
+	f.p.Navigate("chat")
+	eventually(t, func() bool { return len(f.all(".log .msg")) == 1 }, "the old conversation")
+
+	text := `{"v":1,"exp":0,"data":"cv_new"}`
+	js.Global().Get("localStorage").Call("setItem", "crumbless-visitor", text)
+	js.Global().Call("dispatchEvent", js.Global().Get("StorageEvent").New("storage", map[string]any{
+		"key": "crumbless-visitor", "newValue": text, "storageArea": js.Global().Get("localStorage")}))
+	eventually(t, func() bool { return f.text(".log .bubble") == "Where is my parcel?" }, "the restored conversation")
+	assert.Len(t, f.all(".log .msg"), 1, "the old one is gone")
+	assert.Equal(t, []string{"cv_new"}, conv.restored)
+}
