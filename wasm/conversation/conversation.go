@@ -246,13 +246,18 @@ func (r *Remote) tokenChanged(token string) {
 // Restore makes the conversation token opens this tab's, as a restore code
 // gave it: the leader's stream follows it from its first message; the
 // caller keeps token in the store (the other tabs follow that) and asks
-// for the history.
-func (r *Remote) Restore(token string) {
+// for the history. It reports false, changing nothing, when token is this
+// tab's already.
+func (r *Remote) Restore(token string) bool {
 	r.mu.Lock()
+	defer r.mu.Unlock()
+	if token == r.client.Token() {
+		return false
+	}
 	r.client.SetToken(token)
 	r.lastID = 0
 	r.connect()
-	r.mu.Unlock()
+	return true
 }
 
 // Subscribe reports to s every message the stream delivers (and state

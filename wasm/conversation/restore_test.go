@@ -39,7 +39,8 @@ func TestRestoreFollowsTheRestoredConversation(t *testing.T) {
 	require.Equal(t, 200, res.Status)
 	token, conv := res.Body.Get("token").String(), strconv.Itoa(res.Body.Get("conversation").Get("id").Int())
 
-	b.r.Restore(token)
+	assert.True(t, b.r.Restore(token))
+	assert.False(t, b.r.Restore(token), "the same token again changes nothing")
 	assert.Equal(t, token, b.r.client.Token())
 	msgs, _, err := b.r.History()
 	require.NoError(t, err)

@@ -53,8 +53,9 @@ type Conversation interface {
 	Rate(score, comment string) error
 	// Restore makes the conversation token opens this tab's (a restore
 	// code was exchanged for it; the caller keeps the token and asks for
-	// the history): the live events follow it from its first message.
-	Restore(token string)
+	// the history): the live events follow it from its first message. It
+	// reports false, changing nothing, when token is this tab's already.
+	Restore(token string) bool
 }
 
 // Subscriber is what a Conversation reports to. Every field must be set.

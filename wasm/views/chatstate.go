@@ -114,7 +114,9 @@ func (c *chatState) storeChanged(name string) {
 	var token string
 	switch name {
 	case "visitor":
-		if len(c.msgs) > 0 && c.msgs[0].ID != "" && c.p.store.Get("visitor", &token) {
+		// Sending writes the token again (its lifetime renews): the same
+		// token changes nothing.
+		if len(c.msgs) > 0 && c.msgs[0].ID != "" && c.p.store.Get("visitor", &token) && c.conv.Restore(token) {
 			c.replace(token)
 		}
 	case "unread":

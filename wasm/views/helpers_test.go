@@ -200,6 +200,7 @@ type fakeConversation struct {
 	contexts []string // the languages of every SendContext, once there is a conversation
 	calls    int      // History, Send and MarkRead calls: a banned chat makes none
 	restored []string // every Restore's token
+	token    string   // the conversation's token, as Restore last made it
 	// restoredHistory is the history of the conversation Restore brings,
 	// when set.
 	restoredHistory []Message
@@ -295,11 +296,16 @@ func (c *fakeConversation) Rate(score, comment string) error {
 
 // Restore records the token and, like the server, answers History with
 // the restored conversation from then on.
-func (c *fakeConversation) Restore(token string) {
+func (c *fakeConversation) Restore(token string) bool {
+	if token == c.token {
+		return false
+	}
+	c.token = token
 	c.restored = append(c.restored, token)
 	if c.restoredHistory != nil {
 		c.history = c.restoredHistory
 	}
+	return true
 }
 
 // setState is the team changing the conversation's state.

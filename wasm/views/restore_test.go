@@ -192,14 +192,23 @@ func TestARestoreInAnotherTab(t *testing.T) {
 	st.Sync()
 	t.Cleanup(st.Release)
 	require.NoError(t, st.Set("visitor", "cv_old"))
+	conv.token = "cv_old"
 	f := mountWith(t, true, Options{Chat: conv}, st, nil)
 	f.p.Navigate("chat")
 	eventually(t, func() bool { return len(f.all(".log .msg")) == 1 }, "the old conversation")
+	other := func(token string) { // another tab stores token
+		text := `{"v":1,"exp":0,"data":"` + token + `"}`
+		js.Global().Get("localStorage").Call("setItem", "crumbless-visitor", text)
+		js.Global().Call("dispatchEvent", js.Global().Get("StorageEvent").New("storage", map[string]any{
+			"key": "crumbless-visitor", "newValue": text, "storageArea": js.Global().Get("localStorage")}))
+	}
 
-	text := `{"v":1,"exp":0,"data":"cv_new"}`
-	js.Global().Get("localStorage").Call("setItem", "crumbless-visitor", text)
-	js.Global().Call("dispatchEvent", js.Global().Get("StorageEvent").New("storage", map[string]any{
-		"key": "crumbless-visitor", "newValue": text, "storageArea": js.Global().Get("localStorage")}))
+	other("cv_old") // sending there renews the token
+	ui.Settle()
+	assert.Equal(t, "the old one", f.text(".log .bubble"), "the same token changes nothing")
+	assert.Empty(t, conv.restored)
+
+	other("cv_new")
 	eventually(t, func() bool { return f.text(".log .bubble") == "Where is my parcel?" }, "the restored conversation")
 	assert.Len(t, f.all(".log .msg"), 1, "the old one is gone")
 	assert.Equal(t, []string{"cv_new"}, conv.restored)
