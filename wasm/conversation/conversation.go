@@ -250,14 +250,14 @@ func (r *Remote) tokenChanged(token string) {
 // tab's already.
 func (r *Remote) Restore(token string) bool {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	if token == r.client.Token() {
-		return false
+	changed := token != r.client.Token()
+	if changed {
+		r.client.SetToken(token)
+		r.lastID = 0
+		r.connect()
 	}
-	r.client.SetToken(token)
-	r.lastID = 0
-	r.connect()
-	return true
+	r.mu.Unlock()
+	return changed
 }
 
 // Subscribe reports to s every message the stream delivers (and state

@@ -142,11 +142,15 @@ func (v *chatView) renderAll() {
 		ui.Append(v.log, ui.Append(ui.El("div", "class", "state", "role", "status"), ui.El("span", "class", "spinner", "aria-hidden", "true")))
 		return
 	}
-	if err := v.p.opts.LinkErr; err != nil { // the continue link the page came from did not work
-		ui.Append(v.log, ui.Append(ui.El("div", "class", "state", "role", "alert"), ui.TextEl("p", v.p.T.T(failure(err, "restore.link")))))
-	}
+	alert := ""
 	if v.c.err != nil { // and below it what is waiting to be sent
-		ui.Append(v.log, ui.Append(ui.El("div", "class", "state", "role", "alert"), ui.TextEl("p", v.p.T.T("chat.unavailable"))))
+		alert = "chat.unavailable"
+	}
+	if err := v.p.opts.LinkErr; err != nil { // the continue link the page came from did not work
+		alert = failure(err, "restore.link")
+	}
+	if alert != "" {
+		ui.Append(v.log, ui.Append(ui.El("div", "class", "state", "role", "alert"), ui.TextEl("p", v.p.T.T(alert))))
 	} else if inv := v.p.opts.Invite; inv.Text != "" {
 		// The invitation the visitor saw opens the conversation, as the
 		// agent's message it was (the server does not hold it).

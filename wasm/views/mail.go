@@ -101,9 +101,9 @@ func email(got js.Value) string {
 func (v *privacyView) codeForm() {
 	p := v.p
 	T := p.T
-	input := ui.El("input", "id", "cl-code", "autocomplete", "off", "dir", "auto", "aria-describedby", "cl-code-msg")
+	input := ui.El("input", "id", "cl-code", "dir", "auto", "aria-describedby", "cl-code-msg")
 	msg := ui.El("p", "id", "cl-code-msg", "class", "form-status", "role", "alert")
-	btn := ui.TextEl("button", T.T("restore.use"), "type", "submit", "class", "btn ghost block")
+	btn := ui.TextEl("button", T.T("restore.use"), "class", "btn ghost block") // submits
 	form := ui.Append(ui.El("form", "class", "field restore"),
 		ui.TextEl("label", T.T("restore.have"), "for", "cl-code"), input, msg, btn)
 	say := func(key string) {
