@@ -55,7 +55,9 @@ stage: wasm $(ESBUILD)
 	$(ESBUILD) $(MINIFY) static/crumbless.js --outfile=$(STAGE)/crumbless.js
 	$(ESBUILD) $(MINIFY) static/panel.css --outfile=$(STAGE)/panel.css
 	$(ESBUILD) $(MINIFY) static/invite.js --outfile=$(STAGE)/invite.js
-	$(ESBUILD) $(MINIFY) $(WASMEXEC_LOCALS) "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" --outfile=$(STAGE)/wasm_exec.js
+	# Go's wasm_exec.js with static/exec.js appended (Go.compile: the wasm compiled as it downloads, checked before use).
+	cat "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" static/exec.js > build/wasm_exec.js
+	$(ESBUILD) $(MINIFY) $(WASMEXEC_LOCALS) build/wasm_exec.js --outfile=$(STAGE)/wasm_exec.js
 	$(ESBUILD) $(MINIFY) static/console.js --outfile=$(STAGE)/console.js
 	$(ESBUILD) $(MINIFY) static/console.css --outfile=$(STAGE)/console.css
 	$(ESBUILD) $(MINIFY) "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" --outfile=$(STAGE)/console_exec.js

@@ -161,21 +161,30 @@
   }
 
   // get fetches the file f ([path, sri]), refused unless it matches its
-  // hash; it rejects with the URL and why.
-  function get(f) {
+  // hash (unchecked with own: wasm_exec.js checks the wasm); it rejects with
+  // the URL and why.
+  function get(f, own) {
     var url = base + f[0];
-    return fetch(url, { integrity: f[1] }).then((res) => res.ok ? res : failure(url), () => failure(url));
+    return fetch(url, { integrity: own ? "" : f[1] }).then((res) => res.ok ? res : failure(url), () => failure(url));
   }
 
-  // prefetch fills the HTTP cache (the files are immutable) with the same
-  // requests load makes later, so that the click finds them there. A fetch
-  // with integrity resolves once the whole body is in and checked; load
-  // reports a failure, and the next hover tries again.
+  // runtime fetches the runtime once (again after a failure): it runs
+  // wasm_exec.js and resolves to the wasm's module, compiled as it
+  // downloads and checked against the list's hash by wasm_exec.js
+  // (Go.compile, static/exec.js). Hovering or focusing the launcher starts
+  // it ("hover", the default), so does the load event ("idle"), or else the
+  // first click; the click takes it over, and reports a failure.
   var warmed;
-  function prefetch() {
-    destroyed || (warmed ||= files().then((m) => Promise.all([m.exec, m.wasm].map(get)))
-      .catch(() => { warmed = 0; }));
+  function runtime() {
+    (warmed ||= files().then(async (m) => {
+      var res = get(m.wasm, 1);
+      res.catch(() => { /* reported below, unless wasm_exec.js failed first */ });
+      w.Go?.compile || await addScript(m.exec);
+      return w.Go.compile(await res, m.wasm[1], failure);
+    }).catch((err) => { warmed = 0; throw err; })).catch(() => { /* load reports it */ });
+    return warmed;
   }
+  function prefetch() { destroyed || runtime(); }
 
   // ---- panel frame and runtime ---------------------------------------------
   // show opens (true) or closes the panel frame; the first open loads the
@@ -208,17 +217,12 @@
   function load() {
     if (loading) return;
     status("Loading…");
-    loading = files().then(async (m) => {
-      var url = base + m.wasm[0], res = get(m.wasm);
-      res.catch(() => { /* reported below, unless wasm_exec.js failed first */ });
+    loading = runtime().then(async (mod) => {
       if (destroyed) return;
-      if (!w.Go) await addScript(m.exec);
-      var go = new w.Go();
-      // Streaming compiles while downloading; it refuses a wrong MIME type.
-      var result = await WebAssembly.instantiateStreaming(await res, go.importObject).catch((e) => failure(url, e.message));
+      var go = new w.Go(), instance = await WebAssembly.instantiate(mod, go.importObject);
       if (destroyed) return;
       boot.go = go;
-      go.run(result.instance);
+      go.run(instance);
     }).catch((err) => {
       loading = 0;
       if (destroyed) return;

@@ -80,8 +80,10 @@ crumbless('on', 'ready', () => { window.__readyAt = performance.now(); });
 ` + phaseProbe
 
 // phaseProbe notes in __marks, for the profile of a click, when the page
-// called WebAssembly.instantiateStreaming and when it resolved (the wasm
-// downloaded, checked and compiled), and when go.run started and returned
+// called WebAssembly.instantiateStreaming (the floor) or compileStreaming
+// (the widget) and when the module was there, downloaded, checked and
+// compiled (instantiateStreaming resolved, or the widget's checked module
+// passed to WebAssembly.instantiate), and when go.run started and returned
 // (the Go runtime's start, the package inits and main until it first waits:
 // for the widget, up to its ready event). It wraps the Go class that
 // wasm_exec.js defines as it is defined.
@@ -89,6 +91,9 @@ const phaseProbe = `
 const __mark = k => { (window.__marks ??= {})[k] ??= performance.now(); };
 const __is = WebAssembly.instantiateStreaming;
 WebAssembly.instantiateStreaming = function (...a) { __mark('instantiate'); return __is.apply(this, a).then(r => { __mark('compiled'); return r; }); };
+const __cs = WebAssembly.compileStreaming, __in = WebAssembly.instantiate;
+WebAssembly.compileStreaming = function (...a) { __mark('instantiate'); return __cs.apply(this, a); };
+WebAssembly.instantiate = function (m, ...a) { if (m instanceof WebAssembly.Module) __mark('compiled'); return __in.call(this, m, ...a); };
 Object.defineProperty(globalThis, 'Go', { configurable: true, get() {}, set(G) {
   const run = G.prototype.run;
   G.prototype.run = function (i) { __mark('run'); const p = run.call(this, i); __mark('ran'); return p; };
@@ -490,8 +495,8 @@ var phaseNames = []struct{ key, label string }{
 	{"list", "runtime list fetched (the widget: a/runtime.<hash>.json)"},
 	{"exec", "wasm_exec.js fetched"},
 	{"wasm", "wasm fetched (last byte)"},
-	{"instantiate", "instantiateStreaming called"},
-	{"compiled", "instantiateStreaming resolved (checked and compiled)"},
+	{"instantiate", "instantiateStreaming or compileStreaming called"},
+	{"compiled", "instantiateStreaming resolved, or the compiled module instantiated (checked and compiled)"},
 	{"run", "go.run called"},
 	{"ran", "go.run returned: Go runtime start, package inits, main until it waits"},
 	{"done", "ready (the widget's event; the floor's node)"},

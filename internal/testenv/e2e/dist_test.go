@@ -309,10 +309,12 @@ func consoleErrors(t *testing.T, b *browser) func() []string {
 	}
 }
 
-// TestDistBrokenHosting: a dist served with a tampered wasm, wasm_exec.js
-// or runtime list, a wrong wasm MIME type or a missing file shows the
-// accessible load error with a retry button, never a blank panel, and logs
-// which URL failed and why; once the host is fixed, retry loads the widget.
+// TestDistBrokenHosting: a dist served with a tampered wasm (one that
+// fails to compile, or a valid module that is not the one listed),
+// wasm_exec.js or runtime list, a wrong wasm MIME type or a missing file
+// shows the accessible load error with a retry button, never a blank panel,
+// runs none of the runtime, and logs which URL failed and why; once the
+// host is fixed, retry loads the widget.
 func TestDistBrokenHosting(t *testing.T) {
 	dist := distDir(t)
 	m := distManifest(t, dist)
@@ -333,6 +335,15 @@ func TestDistBrokenHosting(t *testing.T) {
 			}
 	}
 	tamperedWasm, restoreWasm := tamper(wasm.Path)
+	// extendedWasm appends a custom section to the wasm: a module that
+	// still compiles and would run, but not the one the list names.
+	extendedWasm := func(d *brokenDist) {
+		f, err := os.OpenFile(d.path(wasm.Path), os.O_APPEND|os.O_WRONLY, 0)
+		require.NoError(t, err)
+		_, err = f.Write([]byte{0x00, 0x05, 0x04, 'e', 'x', 't', 'r'}) // id 0, size 5, name "extr"
+		require.NoError(t, err)
+		require.NoError(t, f.Close())
+	}
 	tamperedExec, restoreExec := tamper(exec.Path)
 	tamperedList, restoreList := tamper(list.Path)
 
@@ -343,6 +354,7 @@ func TestDistBrokenHosting(t *testing.T) {
 		why         string // and the reason it must give
 	}{
 		{name: "tampered wasm", break_: tamperedWasm, fix: restoreWasm, url: wasm.Path, why: "does not match its integrity hash"},
+		{name: "valid wasm, not the listed one", break_: extendedWasm, fix: restoreWasm, url: wasm.Path, why: "does not match its integrity hash"},
 		{name: "tampered wasm_exec.js", break_: tamperedExec, fix: restoreExec, url: exec.Path, why: "does not match its integrity hash"},
 		{name: "tampered runtime list", break_: tamperedList, fix: restoreList, url: list.Path, why: "does not match its integrity hash"},
 		{
@@ -392,6 +404,10 @@ func TestDistBrokenHosting(t *testing.T) {
 			}
 			assert.Contains(t, logged, base+c.url, "the log names the URL")
 			assert.Contains(t, logged, c.why, "the log says why")
+			// Nothing of the refused runtime ran: the Go runtime takes
+			// boot.run when it starts, and the loader sets boot.go only
+			// for a module it instantiates.
+			assert.True(t, eval[bool](t, b, `window.crumbless._b.run === undefined && window.crumbless._b.go === undefined`), "the runtime never ran")
 
 			c.fix(d)
 			b.click(t, alert+`.querySelector('button')`)
