@@ -104,9 +104,15 @@ func panelOptions(boot js.Value, st *store.Store, tb *tabs.Tabs) views.Options {
 			opts.Catalogs[lang] = base + str(cats.Get(lang))
 		}
 	}
+	// The invitation the loader's side showed (static/invite.js hands over
+	// what it was given): it opens the chat unless it names a view, and its
+	// message is dated now, when the panel opens on it.
 	if inv := boot.Get("invite"); inv.Truthy() {
 		opts.Invite = views.Invite{Text: str(inv.Get("text")), Name: str(inv.Get("name")), View: str(inv.Get("view")),
-			At: int64(inv.Get("at").Float()), Auto: boot.Get("auto").Truthy()}
+			At: int64(js.Global().Get("Date").Call("now").Float()), Auto: boot.Get("auto").Truthy()}
+		if opts.Invite.View == "" {
+			opts.Invite.View = "chat"
+		}
 	}
 	api := str(config.Get("api"))
 	if str(config.Get("chat")) == "off" {

@@ -3,13 +3,18 @@
 package e2e
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/andybalholm/brotli"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
@@ -34,6 +39,56 @@ for (const e of ['invite:shown', 'invite:closed', 'invite:clicked', 'open']) cru
 crumbless('on', 'invite:shown', () => { window.__shownAt = performance.now() });
 `
 )
+
+// inviteBudget is the most the invitation module (a/invite.<hash>.js, as
+// the server sends it, brotli) may weigh: a page that invites pays it before
+// interaction, on top of the loader and the runtime list (1 KB, counted as
+// 1,000 bytes; the module must stay under it).
+const inviteBudget = 1000
+
+// TestInviteModuleWithinBudget fetches the invitation module the way a
+// browser does (the loader names the runtime list, the list names the
+// module) with Accept-Encoding: br, and holds what is transferred to its
+// budget. The runtime list's size, which an inviting page pays too, is
+// logged.
+func TestInviteModuleWithinBudget(t *testing.T) {
+	base := startServer(t)
+	get := func(path string) []byte {
+		t.Helper()
+		req, err := http.NewRequest("GET", base+"/"+path, nil)
+		require.NoError(t, err)
+		req.Header.Set("Accept-Encoding", "br")
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		require.Equal(t, http.StatusOK, res.StatusCode, path)
+		require.Equal(t, "br", res.Header.Get("Content-Encoding"), path)
+		body, err := io.ReadAll(res.Body)
+		require.NoError(t, err)
+		return body
+	}
+	loader := get("crumbless.js") // brotli, but the list's name is in it
+	listPath := regexp.MustCompile(`a/runtime\.[0-9a-f]+\.json`).FindString(string(decodeBrotli(t, loader)))
+	require.NotEmpty(t, listPath, "the loader names the runtime list")
+	listBr := get(listPath)
+	var list struct {
+		Invite []string `json:"invite"`
+	}
+	require.NoError(t, json.Unmarshal(decodeBrotli(t, listBr), &list))
+	require.Len(t, list.Invite, 2, "the list names the module and its hash")
+	module := get(list.Invite[0])
+	t.Logf("invitation module %s: %d bytes brotli (budget: under %d); runtime list %d bytes brotli", list.Invite[0], len(module), inviteBudget, len(listBr))
+	assert.Less(t, len(module), inviteBudget, "the invitation module's brotli size")
+	assert.Contains(t, string(decodeBrotli(t, module)), "invite:", "it is the module")
+}
+
+// decodeBrotli returns the bytes b compresses.
+func decodeBrotli(t *testing.T, b []byte) []byte {
+	t.Helper()
+	out, err := io.ReadAll(brotli.NewReader(bytes.NewReader(b)))
+	require.NoError(t, err)
+	return out
+}
 
 // inviteSite serves, from its own loopback origin, a small site whose every
 // page embeds the loader from base with attrs: /, /pricing, /docs/a and
@@ -112,7 +167,7 @@ func TestInviteTeaser(t *testing.T) {
 	b.do(t, chromedp.Navigate(site+"/"))
 	b.waitFor(t, teaserText+`?.includes('Questions about pricing?')`)
 
-	assert.Equal(t, "Ana Lima", eval[string](t, b, teaser+`.querySelector('b').textContent`), "the agent's name")
+	assert.Equal(t, "Ana Lima", eval[string](t, b, teaser+`.querySelector('bdi').textContent`), "the agent's name")
 	assert.Equal(t, "polite", eval[string](t, b, teaser+`.getAttribute('aria-live')`))
 	assert.Equal(t, "Close", eval[string](t, b, teaser+`.querySelector('button[aria-label]').getAttribute('aria-label')`))
 	assert.Equal(t, 2, eval[int](t, b, teaser+`.querySelectorAll('button').length`), "the message and Close are buttons: focusable")
