@@ -131,6 +131,9 @@ func panelOptions(boot js.Value, st *store.Store, tb *tabs.Tabs) views.Options {
 	opts.FromLink, opts.LinkErr = views.RestoreFromLink(opts.API, st) // before the conversation reads the token
 	conv := conversation.New(api, st, tb)
 	conv.Version = str(config.Get("version"))
+	if opts.Invite.Text != "" {
+		conv.Invite = ui.Object("text", opts.Invite.Text, "name", opts.Invite.Name)
+	}
 	opts.Chat = conv
 	return opts
 }

@@ -132,7 +132,7 @@ func (a *App) resultItem(r searchResult) dom.HTMLElement {
 	if r.Conversation != 0 {
 		head = a.loc.T("list.visitor", "id", id(r.Conversation))
 	}
-	if r.Kind == "visitor" || r.Kind == "agent" {
+	if r.Kind == "visitor" || r.Kind == "agent" || r.Kind == "invite" {
 		head += " · " + a.loc.T("msg."+r.Kind)
 	}
 	holder.AppendChild(create("strong", "", head))

@@ -150,9 +150,18 @@ func (a *App) renderMessage(m inbox.Message) {
 	li := create("li", m.Author, "")
 	li.SetAttribute("data-id", id(m.ID))
 	meta := create("small", "", "")
-	if m.Author == "agent" && m.Agent != "" {
+	switch {
+	case m.Author == "agent" && m.Agent != "":
 		meta.AppendChild(create("bdi", "", m.Agent))
-	} else {
+	case m.Author == "invite":
+		// The teaser the visitor saw: text the page configured, under the
+		// name it showed, not an agent's message.
+		meta.AppendChild(page.CreateTextNode(a.loc.T("msg.invite")))
+		if m.Agent != "" {
+			meta.AppendChild(page.CreateTextNode(" · "))
+			meta.AppendChild(create("bdi", "", m.Agent))
+		}
+	default:
 		meta.AppendChild(page.CreateTextNode(a.loc.T("msg." + m.Author)))
 	}
 	meta.AppendChild(page.CreateTextNode(" · " + formatTime(m.Created, a.loc.Lang)))

@@ -16,7 +16,7 @@ type Message struct {
 	ID           int64  `js:"id"`
 	Conversation int64  `js:"conversation"`
 	ClientID     string `js:"clientId"`
-	Author       string `js:"author"` // "visitor" or "agent"
+	Author       string `js:"author"` // "visitor", "agent" or "invite" (the invitation the visitor saw)
 	Agent        string `js:"agent"`
 	Body         string `js:"body"`
 	Created      int64  `js:"created"` // unix ms

@@ -12,9 +12,12 @@ import (
 )
 
 // Body limits in bytes. A message of MaxMessageLength runes of 4 bytes,
-// JSON-escaped, fits in bodyMessage.
+// JSON-escaped, fits in bodyMessage; a start with an invitation of
+// MaxInviteText and MaxInviteName runes, each JSON-escaped to 12 bytes
+// (a surrogate pair), with the pre-chat details, in bodyStart.
 const (
 	bodySmall   = 1 << 10
+	bodyStart   = 16 << 10
 	bodyMessage = 16 << 10
 	bodyForm    = 64 << 10
 )

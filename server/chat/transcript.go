@@ -59,10 +59,16 @@ func TranscriptText(e storage.Export) string {
 	var list []entry
 	for _, m := range e.Messages {
 		who := "Visitor"
-		if m.Author == storage.Agent {
+		switch m.Author {
+		case storage.Agent:
 			who = "Agent"
 			if m.AgentName != "" {
 				who += " " + m.AgentName
+			}
+		case storage.Invite: // the page's text, not an agent's
+			who = "Invitation shown"
+			if m.AgentName != "" {
+				who += " (as " + m.AgentName + ")"
 			}
 		}
 		list = append(list, entry{m.Created, who, m.Body})

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/crumbless/crumbless/server/stats"
 	"github.com/crumbless/crumbless/server/storage"
@@ -39,9 +40,47 @@ func (s *Server) visitorByHash(ctx context.Context, hash []byte) (storage.Conver
 }
 
 type startRequest struct {
-	Site  string `json:"site"`
-	Name  string `json:"name"`  // pre-chat, when the site asks (Config.PreChat)
-	Email string `json:"email"` // pre-chat, when the site asks
+	Site   string      `json:"site"`
+	Name   string      `json:"name"`   // pre-chat, when the site asks (Config.PreChat)
+	Email  string      `json:"email"`  // pre-chat, when the site asks
+	Invite *inviteJSON `json:"invite"` // the invitation the visitor saw before writing
+}
+
+// inviteJSON is the invitation (static/invite.js's teaser) a visitor saw
+// before their first message: its text and the name it showed.
+type inviteJSON struct {
+	Text string `json:"text"`
+	Name string `json:"name"`
+}
+
+// Limits of an invitation kept with a conversation: its text (shorter
+// than a chat message: a teaser is a line or two) and the name it showed
+// (an agent's name's limit).
+const (
+	MaxInviteText = 500 // runes
+	MaxInviteName = MaxAgentName
+)
+
+// checkInvite returns what is wrong with inv, or nil: nothing (nil), or a
+// text of 1–MaxInviteText characters and a name of at most MaxInviteName
+// on one line, both text people can read (textrule).
+func checkInvite(inv *inviteJSON) *Error {
+	if inv == nil {
+		return nil
+	}
+	if e := textProblem("invite.text", "The invitation", inv.Text); e != nil {
+		return e
+	}
+	if strings.TrimSpace(inv.Text) == "" || utf8.RuneCountInString(inv.Text) > MaxInviteText {
+		return &Error{Code: CodeInvalid, Message: "invite.text must be 1-" + itoa(MaxInviteText) + " characters.", Fields: map[string]string{"invite.text": "Invalid invitation."}}
+	}
+	if e := textProblem("invite.name", "The invitation's name", inv.Name); e != nil {
+		return e
+	}
+	if utf8.RuneCountInString(inv.Name) > MaxInviteName || !oneLine(inv.Name) {
+		return &Error{Code: CodeInvalid, Message: "invite.name must be at most " + itoa(MaxInviteName) + " characters on one line.", Fields: map[string]string{"invite.name": "Invalid name."}}
+	}
+	return nil
 }
 
 type startResponse struct {
@@ -58,8 +97,12 @@ func (s *Server) startConversation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req startRequest
-	if err := decode(w, r, bodySmall, &req, true); err != nil {
+	if err := decode(w, r, bodyStart, &req, true); err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	if e := checkInvite(req.Invite); e != nil {
+		s.writeError(w, r, e)
 		return
 	}
 	if len(req.Site) > MaxSite || !validText(req.Site) || strings.ContainsAny(req.Site, "\r\n\t") {
@@ -79,7 +122,11 @@ func (s *Server) startConversation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token := newToken(prefixVisitor)
-	c, err := s.store.StartConversation(r.Context(), hashToken(token), req.Site, network, strings.TrimSpace(req.Name), req.Email, s.nowMS())
+	var inv storage.Invitation
+	if req.Invite != nil {
+		inv = storage.Invitation{Text: req.Invite.Text, Name: strings.TrimSpace(req.Invite.Name)}
+	}
+	c, err := s.store.StartConversation(r.Context(), hashToken(token), req.Site, network, strings.TrimSpace(req.Name), req.Email, inv, s.nowMS())
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -28,7 +28,7 @@ func TestStartConversation(t *testing.T) {
 		{"form content type", `{"site":"demo"}`, "application/x-www-form-urlencoded", http.StatusUnsupportedMediaType, CodeMediaType},
 		{"site too long", `{"site":"` + strings.Repeat("s", MaxSite+1) + `"}`, "application/json", http.StatusBadRequest, CodeInvalid},
 		{"site with newline", `{"site":"a\nb"}`, "application/json", http.StatusBadRequest, CodeInvalid},
-		{"too large", `{"site":"` + strings.Repeat(" ", bodySmall) + `"}`, "application/json", http.StatusRequestEntityTooLarge, CodeTooLarge},
+		{"too large", `{"site":"` + strings.Repeat(" ", bodyStart) + `"}`, "application/json", http.StatusRequestEntityTooLarge, CodeTooLarge},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -22,7 +22,7 @@ const conversationTemplate = `SELECT c.id, c.site, c.created_at, c.updated_at, c
 	coalesce(ar.message_id, 0),
 	(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.author = 'visitor' AND m.id > coalesce(ar.message_id, 0)),
 	coalesce(rt.score, ''), coalesce(rt.comment, ''), coalesce(rt.resolved_at, 0), coalesce(rt.created_at, 0),
-	coalesce(l.id, 0), coalesce(l.client_id, ''), coalesce(l.author, ''), coalesce(la.name, ''), coalesce(l.agent_id, 0),
+	coalesce(l.id, 0), coalesce(l.client_id, ''), coalesce(l.author, ''), coalesce(la.name, l.shown_name, ''), coalesce(l.agent_id, 0),
 	coalesce(l.body, ''), coalesce(l.created_at, 0)
 	FROM conversations c
 	LEFT JOIN messages l ON l.id = (SELECT max(m.id) FROM messages m WHERE m.conversation_id = c.id)
@@ -77,13 +77,13 @@ func (s *store) conversation(ctx context.Context, where string, arg any) (Conver
 // and its webhook deliveries in one transaction, so that none exists
 // without the others.
 func (s *store) CreateConversation(ctx context.Context, tokenHash []byte, site string, networkHash []byte, now int64) (Conversation, error) {
-	return s.StartConversation(ctx, tokenHash, site, networkHash, "", "", now)
+	return s.StartConversation(ctx, tokenHash, site, networkHash, "", "", Invitation{}, now)
 }
 
 // StartConversation implements Store: CreateConversation with the
-// visitor's pre-chat name and email (kept when either is set), in the same
-// transaction.
-func (s *store) StartConversation(ctx context.Context, tokenHash []byte, site string, networkHash []byte, name, email string, now int64) (Conversation, error) {
+// visitor's pre-chat name and email (kept when either is set) and the
+// invitation they saw (its message first), in the same transaction.
+func (s *store) StartConversation(ctx context.Context, tokenHash []byte, site string, networkHash []byte, name, email string, inv Invitation, now int64) (Conversation, error) {
 	var id int64
 	err := s.tx(ctx, func(tx runner) error {
 		err := tx.row(ctx, `INSERT INTO conversations (token_hash, site, created_at, updated_at, seen_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
@@ -105,13 +105,48 @@ func (s *store) StartConversation(ctx context.Context, tokenHash []byte, site st
 				return err
 			}
 		}
-		return queueWebhooks(ctx, tx, EventConversationCreated, id, id, now)
+		if err := queueWebhooks(ctx, tx, EventConversationCreated, id, id, now); err != nil {
+			return err
+		}
+		if inv.Text != "" {
+			return s.addInvitation(ctx, tx, id, inv, now)
+		}
+		return nil
 	})
 	if err != nil {
 		return Conversation{}, fmt.Errorf("create conversation: %w", err)
 	}
 	s.signalQueued()
 	return s.Conversation(ctx, id)
+}
+
+// addInvitation stores inv as conversation conv's message of the author
+// Invite (client id "invite": one per conversation) and queues its
+// webhook deliveries. On PostgreSQL its id is allocated the way AddMessage
+// allocates one (postgres_order.go), so that a stream reading by id
+// cannot pass it by.
+func (s *store) addInvitation(ctx context.Context, tx runner, conv int64, inv Invitation, now int64) error {
+	var id int64
+	var err error
+	if s.d.newMessageID != nil {
+		for _, q := range s.d.newMessageID[:len(s.d.newMessageID)-1] {
+			if _, err := tx.exec(ctx, q); err != nil {
+				return fmt.Errorf("invitation id: %w", err)
+			}
+		}
+		if err := tx.row(ctx, s.d.newMessageID[len(s.d.newMessageID)-1]).Scan(&id); err != nil {
+			return fmt.Errorf("invitation id: %w", err)
+		}
+		_, err = tx.exec(ctx, `INSERT INTO messages (id, conversation_id, client_id, author, body, shown_name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			id, conv, Invite, Invite, inv.Text, inv.Name, now)
+	} else {
+		err = tx.row(ctx, `INSERT INTO messages (conversation_id, client_id, author, body, shown_name, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+			conv, Invite, Invite, inv.Text, inv.Name, now).Scan(&id)
+	}
+	if err != nil {
+		return fmt.Errorf("invitation: %w", err)
+	}
+	return queueWebhooks(ctx, tx, EventMessageCreated, conv, id, now)
 }
 
 // ConversationByToken implements Store.

@@ -7,7 +7,7 @@ import (
 	"fmt"
 )
 
-const messageSelect = `SELECT m.id, m.conversation_id, m.client_id, m.author, coalesce(a.name, ''), coalesce(m.agent_id, 0), m.body, m.created_at
+const messageSelect = `SELECT m.id, m.conversation_id, m.client_id, m.author, coalesce(a.name, m.shown_name), coalesce(m.agent_id, 0), m.body, m.created_at
 	FROM messages m LEFT JOIN agents a ON a.id = m.agent_id `
 
 func scanMessage(row scanner) (Message, error) {

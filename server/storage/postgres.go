@@ -30,6 +30,14 @@ var postgresDialect = dialect{
 	eraseAlso:      []string{`DELETE FROM stream_leases WHERE conversation_id IN `},
 	webhookID:      `'msg_' || replace(gen_random_uuid()::text, '-', '')`,
 	skipLocked:     ` FOR UPDATE SKIP LOCKED`,
+	// As AddMessage's (addMessage): lockSending, then the id with its
+	// lockMessage, held until the commit.
+	newMessageID: []string{
+		`SELECT pg_advisory_xact_lock_shared(` + strconv.Itoa(lockSending) + `)`,
+		`SELECT pg_advisory_xact_lock_shared(` + strconv.FormatInt(lockMessage, 10) + ` + n.id), set_config('crumbless.message_id', n.id::text, true)
+		FROM (SELECT nextval('` + messageIDs + `') AS id OFFSET 0) n`,
+		`SELECT current_setting('crumbless.message_id')::bigint`,
+	},
 	isUnique: func(err error) bool {
 		var e *pgconn.PgError
 		return errors.As(err, &e) && e.Code == "23505"

@@ -232,7 +232,7 @@ func (s *Postgres) readMessages(ctx context.Context, query string, args ...any) 
 
 // pgMessageSelect is messageSelect for pgx ($n placeholders), reading
 // below the visible bound only.
-const pgMessageSelect = `SELECT m.id, m.conversation_id, m.client_id, m.author, coalesce(a.name, ''), coalesce(m.agent_id, 0), m.body, m.created_at
+const pgMessageSelect = `SELECT m.id, m.conversation_id, m.client_id, m.author, coalesce(a.name, m.shown_name), coalesce(m.agent_id, 0), m.body, m.created_at
 	FROM messages m LEFT JOIN agents a ON a.id = m.agent_id
 	WHERE m.id <= current_setting('crumbless.visible')::bigint AND `
 

@@ -9,7 +9,7 @@ import (
 
 // SearchHit is a message or form submission whose text matched a search.
 type SearchHit struct {
-	Kind           string // Visitor, Agent or "form"
+	Kind           string // Visitor, Agent, Invite or "form"
 	Ref            int64  // the message or submission id
 	ConversationID int64  // 0 for a submission sent without a conversation
 	Created        int64

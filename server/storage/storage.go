@@ -23,11 +23,22 @@ var (
 	ErrConflict = errors.New("conflict")
 )
 
-// Authors of a message.
+// Authors of a message. Invite is not a person: it is the invitation
+// (static/invite.js's teaser) the visitor saw before they wrote, text the
+// page configured, kept first in the conversation it led to. Its
+// AgentName is the name the invitation showed ("" for none), and no agent
+// wrote it; it counts as neither side's message (unread, statistics, mail).
 const (
 	Visitor = "visitor"
 	Agent   = "agent"
+	Invite  = "invite"
 )
+
+// Invitation is the teaser a visitor saw before starting a conversation:
+// its text and the name it showed ("" for none). A zero Invitation is none.
+type Invitation struct {
+	Text, Name string
+}
 
 // Store is what the chat backend needs from a database. All times are unix
 // milliseconds.
@@ -37,8 +48,10 @@ type Store interface {
 	// came from (never the address itself), in one transaction.
 	CreateConversation(ctx context.Context, tokenHash []byte, site string, networkHash []byte, now int64) (Conversation, error)
 	// StartConversation is CreateConversation that also keeps the
-	// visitor's pre-chat name and email, in the same transaction.
-	StartConversation(ctx context.Context, tokenHash []byte, site string, networkHash []byte, name, email string, now int64) (Conversation, error)
+	// visitor's pre-chat name and email and, unless inv is zero, the
+	// invitation the visitor saw as the conversation's first message
+	// (author Invite), in the same transaction.
+	StartConversation(ctx context.Context, tokenHash []byte, site string, networkHash []byte, name, email string, inv Invitation, now int64) (Conversation, error)
 	// ConversationByToken finds the conversation owned by tokenHash.
 	ConversationByToken(ctx context.Context, tokenHash []byte) (Conversation, error)
 	// Conversation finds a conversation by id.
@@ -254,8 +267,8 @@ type Message struct {
 	ID             int64
 	ConversationID int64
 	ClientID       string
-	Author         string // Visitor or Agent
-	AgentName      string // for agent messages
+	Author         string // Visitor, Agent or Invite
+	AgentName      string // for agent messages; for Invite the name it showed
 	AgentID        int64
 	Body           string
 	Created        int64

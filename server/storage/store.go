@@ -44,6 +44,10 @@ type dialect struct {
 	skipLocked string
 	// search is the dialect's search query (search.go).
 	search searchSQL
+	// newMessageID, when set, are the statements that allocate a message
+	// id outside AddMessage, locks included; the last returns the id.
+	// Unset, the insert numbers the message.
+	newMessageID []string
 }
 
 // bind returns query with the dialect's placeholders.

@@ -46,8 +46,9 @@ type ResolvedData struct {
 type MessageData struct {
 	ConversationID int64  `json:"conversation_id"`
 	MessageID      int64  `json:"message_id"`
-	Author         string `json:"author"`          // visitor or agent
-	Agent          string `json:"agent,omitempty"` // the agent's name, for an agent's message
+	Author         string `json:"author"`               // visitor, agent or invite (the invitation the visitor saw)
+	Agent          string `json:"agent,omitempty"`      // the agent's name, for an agent's message
+	ShownName      string `json:"shown_name,omitempty"` // the name an invitation showed: no agent wrote it
 	Body           string `json:"body"`
 	Created        string `json:"created"`
 }
@@ -87,8 +88,12 @@ func payload(ctx context.Context, st Store, d storage.Delivery) ([]byte, error) 
 		if err != nil {
 			return nil, err
 		}
-		data = MessageData{ConversationID: m.ConversationID, MessageID: m.ID, Author: m.Author, Agent: m.AgentName,
+		d := MessageData{ConversationID: m.ConversationID, MessageID: m.ID, Author: m.Author, Agent: m.AgentName,
 			Body: m.Body, Created: timestamp(m.Created)}
+		if m.Author == storage.Invite { // text the page configured, under the name it showed
+			d.Agent, d.ShownName = "", m.AgentName
+		}
+		data = d
 	case storage.EventFormSubmitted:
 		s, err := st.Submission(ctx, d.SubjectID)
 		if err != nil {

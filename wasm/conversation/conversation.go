@@ -86,6 +86,10 @@ type Remote struct {
 	sentContext string   // the visitor context last sent
 	// Version is the widget's version, sent with the visitor context.
 	Version string
+	// Invite is the invitation the visitor saw on this page ({text, name}),
+	// sent with the start of a conversation: the server keeps it as its
+	// first message. Undefined: none.
+	Invite js.Value
 }
 
 type sendResult struct {

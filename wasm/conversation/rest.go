@@ -128,6 +128,9 @@ func (r *Remote) start() error {
 	r.mu.Lock()
 	details := r.details
 	r.mu.Unlock()
+	if r.Invite.Truthy() {
+		details.Set("invite", r.Invite)
+	}
 	res, err := r.client.Do("POST", "/api/v1/conversations", details)
 	if err != nil {
 		return err

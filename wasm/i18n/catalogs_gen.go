@@ -149,6 +149,7 @@ const catalogEN = `{
   "privacy.sends": "What the chat sends to the server",
   "privacy.sends.context": "While a chat is open and only after you wrote: the page (path and title, without the query string) where the chat started and where you are now, your language, your time zone and the widget's version. Never your browser's name, your IP address or a fingerprint.",
   "privacy.sends.prechat": "Your name and email, when the site asks for them before your first message.",
+  "privacy.sends.invite": "With your first message, the invitation you saw (its message and the name it showed), so that the team sees what you answered.",
   "mail.offer": "Email me the replies",
   "mail.label": "Your email address",
   "mail.save": "Save",

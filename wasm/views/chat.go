@@ -21,7 +21,7 @@ const (
 type Message struct {
 	ID       string // the server's id; "" until the server has it
 	ClientID string // the widget's id for its own messages (retries never duplicate)
-	From     string // "visitor" or "agent"
+	From     string // "visitor", "agent" or "invite" (the invitation the visitor saw, as the server keeps it)
 	Author   string // the agent's display name
 	Text     string
 	At       int64

@@ -230,7 +230,9 @@ func (c *chatState) arrive(m Message) {
 			c.view.add(at)
 		}
 	}
-	c.p.frame.Events.Emit("message", map[string]any{"id": m.ID, "from": m.From, "author": m.Author, "text": m.Text, "at": m.At, "sound": m.Ring})
+	if m.From != "invite" { // the invitation: seen already, in the teaser
+		c.p.frame.Events.Emit("message", map[string]any{"id": m.ID, "from": m.From, "author": m.Author, "text": m.Text, "at": m.At, "sound": m.Ring})
+	}
 	if m.Ring {
 		chime()
 	}

@@ -151,9 +151,10 @@ func (v *chatView) renderAll() {
 	}
 	if alert != "" {
 		ui.Append(v.log, ui.Append(ui.El("div", "class", "state", "role", "alert"), ui.TextEl("p", v.p.T.T(alert))))
-	} else if inv := v.p.opts.Invite; inv.Text != "" {
+	} else if inv := v.p.opts.Invite; inv.Text != "" && (len(v.c.msgs) == 0 || v.c.msgs[0].From != "invite") {
 		// The invitation the visitor saw opens the conversation, as the
-		// agent's message it was (the server does not hold it).
+		// agent's message it was, until the server holds it (sent with the
+		// visitor's first message).
 		ui.Append(v.log, v.row(Message{From: "agent", Author: inv.Name, Text: inv.Text, At: inv.At}))
 		if !v.p.firstShown {
 			v.p.firstShown = true
@@ -200,7 +201,7 @@ func (v *chatView) dividerIndex() int {
 
 // add appends message i (a new one).
 func (v *chatView) add(i int) {
-	if len(v.rows) != i {
+	if len(v.rows) != i || v.c.msgs[i].From == "invite" { // the stored invitation replaces the page's
 		v.renderAll()
 		return
 	}
@@ -229,7 +230,7 @@ func (v *chatView) row(m Message) js.Value {
 	at := ui.TextEl("time", v.timeFmt.Call("format", js.Global().Get("Date").New(float64(m.At))).String())
 	at.Call("setAttribute", "datetime", js.Global().Get("Date").New(float64(m.At)).Call("toISOString").String())
 	bubble := ui.Content("p", m.Text, "class", "bubble")
-	if m.From == "agent" {
+	if m.From != "visitor" { // an agent's, or the invitation shown as one
 		name := m.Author
 		if name == "" {
 			name = T.T("chat.agent")

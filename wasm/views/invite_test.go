@@ -61,3 +61,34 @@ func TestInvitationOpensTheChat(t *testing.T) {
 		assert.True(t, rawSession("crumbless-markers").IsNull(), "nothing marked")
 	})
 }
+
+// TestStoredInvitation: the invitation as the server keeps it (author
+// "invite", first in the conversation) replaces the page's own row once it
+// arrives, shows as the agent's message it was, with the name it showed,
+// and is no news: no message event, not unread. After a reload, with no
+// invitation on the page, the history alone shows it first.
+func TestStoredInvitation(t *testing.T) {
+	t.Run("arrives after the visitor's first message", func(t *testing.T) {
+		clearStorage(t)
+		conv := newFake()
+		f := mount(t, true, Options{Chat: conv, Invite: Invite{Text: "Can I help?", Name: "Ana Lima", View: "chat", At: jan1}})
+		require.True(t, f.p.Navigate("chat"))
+		eventually(t, func() bool { return len(f.all(".msg.agent")) == 1 }, "the page's invitation")
+		for _, fn := range conv.subs {
+			fn(Message{ID: "7", ClientID: "invite", From: "invite", Author: "Ana Lima", Text: "Can I help?", At: jan1})
+		}
+		eventually(t, func() bool { return len(f.all(".msg.agent[data-id='7']")) == 1 }, "the stored invitation")
+		assert.Equal(t, []string{"Can I help?"}, f.texts(".bubble"), "shown once")
+		assert.Equal(t, []string{"Ana Lima"}, f.texts(".msg.agent .author"))
+		assert.Zero(t, f.p.chat.unread(), "not unread")
+	})
+	t.Run("after a reload", func(t *testing.T) {
+		clearStorage(t)
+		conv := newFake(Message{ID: "7", ClientID: "invite", From: "invite", Author: "Ana Lima", Text: "Can I help?", At: jan1},
+			Message{ID: "8", ClientID: "m1", From: "visitor", Text: "How much?", At: jan1 + 1000})
+		f, heard := chatHearingMessages(t, conv)
+		assert.Equal(t, []string{"Can I help?", "How much?"}, f.texts(".bubble"), "the invitation first")
+		assert.Equal(t, []string{"Ana Lima"}, f.texts(".msg.agent .author"), "as the agent's message it was")
+		assert.Zero(t, heard.Length(), "history is no news")
+	})
+}

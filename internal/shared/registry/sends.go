@@ -25,6 +25,11 @@ var Sends = []Sent{
 		Key:  "privacy.sends.prechat",
 		Text: "Your name and email, when the site asks for them before your first message.",
 	},
+	{
+		What: "Invitation",
+		Key:  "privacy.sends.invite",
+		Text: "With your first message, the invitation you saw (its message and the name it showed), so that the team sees what you answered.",
+	},
 }
 
 // SendsMarkdown returns the "What the chat sends" table of

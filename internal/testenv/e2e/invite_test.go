@@ -96,6 +96,13 @@ func decodeBrotli(t *testing.T, b []byte) []byte {
 // and in a new one (#newtab). header, when set, is its CSP.
 func inviteSite(t *testing.T, base, attrs, csp string) string {
 	t.Helper()
+	return inviteSiteOf(t, func() string { return base }, attrs, csp).URL
+}
+
+// inviteSiteOf is inviteSite with the loader's server given later (base is
+// called for each page): a server whose -origins names the site.
+func inviteSiteOf(t *testing.T, base func() string, attrs, csp string) *httptest.Server {
+	t.Helper()
 	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/favicon.ico" {
 			http.NotFound(w, r)
@@ -115,10 +122,10 @@ func inviteSite(t *testing.T, base, attrs, csp string) string {
 		}
 		w.Write([]byte(`<!doctype html><html lang="en"><title>Site</title><h1>Site ` + r.URL.Path + `</h1>` +
 			`<p><a id="next" href="/other">Next</a> <a id="newtab" href="/other" target="_blank">New tab</a></p>` + tall + snippet +
-			`<script src="` + base + `/crumbless.js" data-site="demo" ` + attrs + ` async></script></html>`))
+			`<script src="` + base() + `/crumbless.js" data-site="demo" ` + attrs + ` async></script></html>`))
 	}))
 	t.Cleanup(site.Close)
-	return site.URL
+	return site
 }
 
 // otherSite serves a page of another origin that links to to.
@@ -304,7 +311,7 @@ func TestInviteOpensChat(t *testing.T) {
 	b.waitFor(t, panelReady+` && `+panel+`.getAttribute('data-view') == 'chat' && `+q(`.msg.agent`)+` != null`)
 	assert.Equal(t, "Can I help you choose?", eval[string](t, b, q(`.log .msg`)+`.querySelector('.bubble').textContent`), "the teaser's message first in the chat")
 	assert.Equal(t, "Ana Lima", eval[string](t, b, q(`.log .msg .author`)+`.textContent`))
-	assert.True(t, eval[bool](t, b, teaser+` == null`))
+	assert.True(t, eval[bool](t, b, `getComputedStyle(`+teaser+`).display == 'none'`), "the panel's frame there, the teaser is hidden")
 	assert.Contains(t, eval[[]string](t, b, `__ev`), `invite:clicked {"view":"chat"}`)
 	b.waitFor(t, `(JSON.parse(sessionStorage.getItem('crumbless-markers'))?.data.opened ?? 0) > 0`)
 	assert.Positive(t, eval[float64](t, b, `JSON.parse(sessionStorage.getItem('crumbless-markers')).data.first`), "first message shown")
@@ -406,4 +413,54 @@ func TestInviteAccessibility(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestInviteKeptWithConversation: the teaser's message goes to the server
+// only with the visitor's first message (no conversation is started
+// before), is kept as the conversation's first message, reaches the
+// console labelled "Invitation shown" with the name it showed (not as an
+// agent's), and after a reload, with no invitation on the page, is still
+// first in the widget, as the agent's message it was, once.
+func TestInviteKeptWithConversation(t *testing.T) {
+	data := t.TempDir()
+	addAgent(t, data, "ana", "correct horse")
+	var p *chatProcess
+	siteServer := inviteSiteOf(t, func() string { return p.base }, `data-invite="Questions about pricing?" data-invite-name="Ana Lima"`, "")
+	site := siteServer.URL
+	p = startChatProcess(t, data, "-origins", site) // the site's pages use the chat API
+	b := newBrowser(t)
+	b.do(t, chromedp.Navigate(site+"/"))
+	b.waitFor(t, teaserText+`?.includes('Questions about pricing?')`)
+	b.click(t, teaser+`.querySelector('button')`)
+	b.waitFor(t, panelReady+` && `+q(`.log .msg.agent`)+` != null`)
+	b.waitFor(t, q(`#cl-composer`)+` != null`)
+	assert.Zero(t, b.requestsContaining("/api/v1/conversation"), "nothing sent before the visitor writes")
+
+	b.sendInWidget(t, "How much is the big plan?")
+	assert.Equal(t, 1, b.requestsContaining("/api/v1/conversations"), "one start, with the visitor's message")
+	// The stored invitation replaces the page's: one row, first.
+	b.waitFor(t, q(`.log .msg.agent[data-id]`)+` != null`)
+	assert.Equal(t, []string{"Questions about pricing?", "How much is the big plan?"}, eval[[]string](t, b, `[...`+shadow+`.querySelectorAll('.log .msg .bubble')].map(e => e.textContent)`))
+
+	agent := newBrowser(t)
+	inboxLogin(t, agent, p.base, "ana", "correct horse")
+	agent.waitFor(t, `document.querySelector('#conversation-list .preview')?.textContent.includes('How much is the big plan?')`)
+	agent.click(t, `document.querySelector('#conversation-list button')`)
+	agent.waitFor(t, `document.querySelectorAll('#transcript li').length === 2`)
+	first := `document.querySelector('#transcript li')`
+	assert.True(t, eval[bool](t, agent, first+`.classList.contains('invite')`), "its own kind, not an agent's message")
+	assert.Equal(t, "Questions about pricing?", eval[string](t, agent, first+`.querySelector('.body').textContent`))
+	assert.True(t, eval[bool](t, agent, first+`.querySelector('small').textContent.startsWith('Invitation shown · Ana Lima')`),
+		"labelled, with the name it showed: %s", eval[string](t, agent, first+`.querySelector('small').textContent`))
+	assert.Zero(t, eval[int](t, agent, `document.querySelectorAll('#transcript li.agent').length`))
+	agent.screenshot(t, "invite-console")
+
+	// A reload is no landing: no teaser, no invitation from the page; the
+	// conversation's history shows it first.
+	b.do(t, chromedp.Reload())
+	b.waitFor(t, launcher+` != null && `+inviteRan)
+	b.click(t, launcher)
+	b.waitFor(t, panelReady+` && `+panel+`.getAttribute('data-view') == 'chat' && `+q(`.log .msg.visitor`)+` != null`)
+	assert.Equal(t, []string{"Questions about pricing?", "How much is the big plan?"}, eval[[]string](t, b, `[...`+shadow+`.querySelectorAll('.log .msg .bubble')].map(e => e.textContent)`))
+	assert.Equal(t, "Ana Lima", eval[string](t, b, q(`.log .msg.agent .author`)+`.textContent`), "as the agent's message it was")
 }
