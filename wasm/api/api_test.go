@@ -225,6 +225,7 @@ func TestBadCallsWarnOnceAndChangeNothing(t *testing.T) {
 		{"too many", []any{"open", "now"}, "crumbless: open: expected no arguments, got 1"},
 		{"unknown event", []any{"on", "explode", js.Global().Get("Function").New()}, `crumbless: on: argument 1 must be "ready", "open", "close", "navigate", "message", "unread", "theme", "lang", "consent", "invite:shown", "invite:closed" or "invite:clicked" (got "explode")`},
 		{"listener not a function", []any{"on", "open", "x"}, `crumbless: on: argument 2 must be a function (got "x")`},
+		{"invite without text", []any{"invite", map[string]any{"view": "chat"}}, `crumbless: invite: argument 1 must be an object with text (got object)`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -238,6 +239,17 @@ func TestBadCallsWarnOnceAndChangeNothing(t *testing.T) {
 			assert.Zero(t, h.api.events.Count("open"))
 		})
 	}
+}
+
+// TestInviteOnceTheRuntimeRuns: the visitor has the widget in hand, so an
+// invitation does nothing, and a valid one warns of nothing.
+func TestInviteOnceTheRuntimeRuns(t *testing.T) {
+	h := newHarness(t)
+	h.api.Attach(h.boot)
+	h.call("invite", map[string]any{"text": "Need a hand?", "view": "chat", "delay": 5})
+	settle()
+	assert.Zero(t, h.warns.Length(), "no warning: %v", strings(h.warns))
+	assert.False(t, h.panel.IsOpen())
 }
 
 func TestOnOffAndIdempotentOpenClose(t *testing.T) {

@@ -47,7 +47,10 @@ func init() {
 	// invite shows a teaser on the loader's side (static/invite.js) while
 	// the runtime does not run; once it runs, the visitor has the widget in
 	// hand and there is nobody to invite.
-	register("invite", Command{Run: func(*API, []js.Value) (any, error) { return nil, nil }})
+	register("invite", Command{
+		Args: []Arg{{"an object with text", func(v js.Value) bool { return v.Type() == js.TypeObject && v.Get("text").Type() == js.TypeString }}},
+		Run:  func(*API, []js.Value) (any, error) { return nil, nil },
+	})
 	register("destroy", Command{Run: func(a *API, _ []js.Value) (any, error) {
 		a.destroy()
 		return nil, nil
