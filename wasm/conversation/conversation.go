@@ -134,14 +134,19 @@ func New(base string, st *store.Store, tb *tabs.Tabs) *Remote {
 	tb.Handle(msgEvent, func(d js.Value) { r.handle(d.Index(0).String(), d.Index(1)) })
 	tb.Handle(msgSend, func(e js.Value) { // to the leader: a message from another tab
 		if tb.Leader() && validEntry(e) {
-			// Pre-chat details typed in that tab, for the start; they stay
-			// in memory, out of the stored outbox.
+			// Pre-chat details typed in that tab and the invitation it
+			// showed, for the start; they stay in memory, out of the
+			// stored outbox.
+			r.mu.Lock()
 			if d := e.Get("details"); d.Type() == js.TypeObject && d.Get("name").Type() == js.TypeString {
-				r.mu.Lock()
 				r.details = d
-				r.mu.Unlock()
 			}
+			if inv := e.Get("invite"); inv.Type() == js.TypeObject {
+				r.Invite = inv
+			}
+			r.mu.Unlock()
 			e.Delete("details")
+			e.Delete("invite")
 			ui.Go(func() { r.enqueue(e) })
 		}
 	})

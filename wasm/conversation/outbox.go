@@ -240,8 +240,9 @@ func (r *Remote) Send(clientID, text string) (views.Message, error) {
 	leader := r.tabs.Leader()
 	if !leader {
 		// The leader starts the conversation: it needs the pre-chat
-		// details typed here.
+		// details typed here, and the invitation this tab showed.
 		e.Set("details", r.details)
+		e.Set("invite", r.Invite)
 		r.mine[clientID] = e
 		r.tabs.Post(msgSend, e)
 	}

@@ -14,7 +14,8 @@ const (
 	msgEvent = "ev"
 	// msgSend: to the leader: send an outbox entry for this tab. Data: the
 	// entry ({id, text, at}) with the pre-chat details typed in that tab
-	// (details: {name, email}, empty when none).
+	// (details: {name, email}, empty when none) and the invitation it
+	// showed (invite: {text, name}, undefined when none).
 	msgSend = "send"
 	// msgWatch: to the leader: a tab follows the team's presence, so the
 	// leader holds a stream that tells it. No data.

@@ -126,10 +126,10 @@ func (r *Remote) Rate(score, comment string) error {
 // start creates the conversation and keeps its token. r.net is held.
 func (r *Remote) start() error {
 	r.mu.Lock()
-	details := r.details
+	details, invite := r.details, r.Invite
 	r.mu.Unlock()
-	if r.Invite.Truthy() {
-		details.Set("invite", r.Invite)
+	if invite.Truthy() {
+		details.Set("invite", invite)
 	}
 	res, err := r.client.Do("POST", "/api/v1/conversations", details)
 	if err != nil {

@@ -464,3 +464,34 @@ func TestInviteKeptWithConversation(t *testing.T) {
 	assert.Equal(t, []string{"Questions about pricing?", "How much is the big plan?"}, eval[[]string](t, b, `[...`+shadow+`.querySelectorAll('.log .msg .bubble')].map(e => e.textContent)`))
 	assert.Equal(t, "Ana Lima", eval[string](t, b, q(`.log .msg.agent .author`)+`.textContent`), "as the agent's message it was")
 }
+
+// TestInviteFromASecondTab: the visitor opened the widget in one tab (which
+// then leads and starts conversations for every tab) and answers a teaser
+// in another: the conversation still starts with that teaser's message.
+func TestInviteFromASecondTab(t *testing.T) {
+	data := t.TempDir()
+	addAgent(t, data, "ana", "correct horse")
+	var p *chatProcess
+	siteServer := inviteSiteOf(t, func() string { return p.base }, `data-invite="Questions about pricing?" data-invite-path="/pricing"`, "")
+	site := siteServer.URL
+	p = startChatProcess(t, data, "-origins", site)
+
+	first := newBrowser(t)
+	openPanel(t, first, site+"/")
+	second := first.newTab(t)
+	second.do(t, chromedp.Navigate(site+"/pricing"))
+	second.waitFor(t, teaserText+`?.includes('Questions about pricing?')`)
+	second.click(t, teaser+`.querySelector('button')`)
+	second.waitFor(t, panelReady+` && `+q(`#cl-composer`)+` != null`)
+	first.waitFor(t, `crumbless('state').then(s => window.__lead = s.leader) && window.__lead === true`)
+	second.sendInWidget(t, "How much is the big plan?")
+	assert.False(t, evalPromise[map[string]any](t, second, `crumbless('state')`)["leader"] == true, "the first tab started the conversation")
+
+	agent := newBrowser(t)
+	inboxLogin(t, agent, p.base, "ana", "correct horse")
+	agent.click(t, `document.querySelector('#conversation-list button')`)
+	agent.waitFor(t, `document.querySelectorAll('#transcript li').length === 2`)
+	first0 := `document.querySelector('#transcript li')`
+	assert.True(t, eval[bool](t, agent, first0+`.classList.contains('invite')`), "the teaser's message opens the conversation")
+	assert.Equal(t, "Questions about pricing?", eval[string](t, agent, first0+`.querySelector('.body').textContent`))
+}
