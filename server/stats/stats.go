@@ -26,8 +26,9 @@ const (
 	Read          = "read"                   // an article was shown (detail: its id)
 	Search        = "search"                 // a search was made
 	NoHit         = storage.StatNoHit        // a search found nothing (detail: the query)
-	InviteShown   = "invite_shown"           // the teaser was shown (reserved: the widget does not report it yet)
-	InviteClicked = "invite_clicked"         // the teaser was clicked (reserved)
+	InviteShown   = "invite_shown"           // a teaser was shown to a visitor who then acted on it or opened the panel
+	InviteClicked = "invite_clicked"         // the teaser opened the panel
+	InviteClosed  = "invite_closed"          // the visitor closed the teaser
 	Conversation  = storage.StatConversation // a conversation was started
 	VisitorMsg    = storage.StatVisitorMsg   // a visitor sent a message
 	AgentMsg      = storage.StatAgentMsg     // an agent sent a message
@@ -36,13 +37,13 @@ const (
 )
 
 // Kinds lists every kind in the order reports show them.
-var Kinds = []string{Open, Conversation, VisitorMsg, AgentMsg, Read, Search, NoHit, Form, Rating, InviteShown, InviteClicked}
+var Kinds = []string{Open, Conversation, VisitorMsg, AgentMsg, Read, Search, NoHit, Form, Rating, InviteShown, InviteClicked, InviteClosed}
 
 // FromWidget reports whether the widget may report kind (POST
 // /api/v1/events); the others are counted by the server only.
 func FromWidget(kind string) bool {
 	switch kind {
-	case Open, Read, Search, NoHit, InviteShown, InviteClicked:
+	case Open, Read, Search, NoHit, InviteShown, InviteClicked, InviteClosed:
 		return true
 	}
 	return false
