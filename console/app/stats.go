@@ -97,6 +97,9 @@ func (a *App) renderStats(r js.Value) {
 		details.AppendChild(create("summary", "", a.loc.T("stats.table")))
 		details.AppendChild(a.table([]string{a.loc.T("stats.day"), a.loc.T("stats.count")}, rows))
 		sec.AppendChild(details)
+		if kind == "invite_closed" { // the last of the invitations: what they count
+			sec.AppendChild(create("p", "stats-note", a.loc.T("stats.invite_note")))
+		}
 		body.AppendChild(sec)
 	}
 	for _, b := range []struct{ id, key string }{
