@@ -66,6 +66,9 @@ func TestStatisticsWithoutIdentifiers(t *testing.T) {
 		b := newBrowser(t)
 		browsers[i] = b
 		openWidget(t, b, p.base)
+		// The runtime answers the calls (until it attaches, the loader
+		// would close the frame, and the runtime never see the open again).
+		b.waitFor(t, `crumbless._b.run != null`)
 		b.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('close')`))
 		b.click(t, launcher) // the second open
 		b.waitFor(t, panelReady)
