@@ -32,8 +32,14 @@ func (a *App) statsDays() int {
 func (a *App) loadStats() {
 	status := byID("stats-status")
 	status.SetTextContent(a.loc.T("stats.loading"))
+	a.statsLoad++
+	load := a.statsLoad
 	var r js.Value
-	if err := a.client.Do("GET", "/api/v1/agent/stats?"+statsRange(a.statsDays()), nil, &r); err != nil {
+	err := a.client.Do("GET", "/api/v1/agent/stats?"+statsRange(a.statsDays()), nil, &r)
+	if load != a.statsLoad { // another period was asked for meanwhile
+		return
+	}
+	if err != nil {
 		status.SetTextContent("")
 		a.failed(err)
 		return
