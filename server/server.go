@@ -96,6 +96,12 @@ type Config struct {
 	// an erasure. Network hashes are dropped after 30 days either way
 	// unless a network ban uses them.
 	Retain time.Duration
+	// RetainStats is how long the statistics of a day are kept before the
+	// retention sweep deletes them (the -retain-stats flag, 400 days by
+	// default there, so that a day can be compared with the same day a
+	// year before). 0 keeps them. The words of the searches that found
+	// nothing are deleted after Retain when that is sooner.
+	RetainStats time.Duration
 	// SMTP is the mail server (the -smtp flag): smtp://user:password@host:587
 	// (STARTTLS when offered) or smtps://…@host:465. Empty: no mail is sent
 	// and visitors are not offered replies by mail. It needs MailFrom and
@@ -185,6 +191,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		c.PreChat = prechat
 		c.Heartbeat = cfg.Heartbeat
 		c.Retention.Conversations = cfg.Retain
+		c.Retention.Stats = cfg.RetainStats
 		c.Mail = cfg.SMTP != ""
 		key = c.NetworkKey
 	})

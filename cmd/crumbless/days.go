@@ -35,3 +35,7 @@ func (d *days) Set(s string) error {
 	*d = days(v)
 	return nil
 }
+
+// DefaultRetainStats is the -retain-stats default: a year to compare a day
+// with, and a month more so that a whole month can be.
+const DefaultRetainStats = 400 * 24 * time.Hour

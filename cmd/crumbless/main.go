@@ -69,7 +69,7 @@ type options struct {
 	presenceGrace, heartbeat     time.Duration
 	smtp, mailFrom               string
 	notifyAfter                  time.Duration
-	retain                       days
+	retain, retainStats          days
 }
 
 // newFlags defines the server's flags; their usage goes to out.
@@ -94,6 +94,8 @@ func newFlags(out io.Writer) (*flag.FlagSet, *options) {
 	flags.StringVar(&o.mailFrom, "mail-from", "", "sender address of the mails (chat@shop.example)")
 	flags.DurationVar(&o.notifyAfter, "notify-after", mail.DefaultNotifyAfter, "mail a visitor message no agent has seen, or a reply the visitor has not seen, after this long; later messages join the same mail")
 	flags.Var(&o.retain, "retain", "erase conversations with no message and no visitor for this long (90d, 720h), and form submissions this old; 0 keeps them until erased")
+	o.retainStats = days(DefaultRetainStats)
+	flags.Var(&o.retainStats, "retain-stats", "delete the statistics of days older than this (400d keeps a year to compare with, and a month); the words of searches that found nothing go after -retain when that is sooner; 0 keeps them")
 	flags.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile to this file until shutdown (for make bench-server)")
 	flags.Usage = func() { usage(flags) }
 	return flags, o
@@ -141,6 +143,7 @@ func serve(o *options, stderr io.Writer) error {
 		PreChat:        strings.Split(o.prechat, ","),
 		Heartbeat:      o.heartbeat,
 		Retain:         time.Duration(o.retain),
+		RetainStats:    time.Duration(o.retainStats),
 		SMTP:           o.smtp,
 		SMTPPassword:   os.Getenv(mail.PasswordEnv),
 		MailFrom:       o.mailFrom,

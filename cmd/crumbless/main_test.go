@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -81,4 +82,27 @@ func TestRunRejectsBadArguments(t *testing.T) {
 		err := run([]string{"serve"}, strings.NewReader(""), io.Discard, io.Discard)
 		assert.ErrorContains(t, err, `unknown command "serve"`)
 	})
+}
+
+// TestRetainStatsFlag checks -retain-stats: 400 days unless set, whole
+// days or a duration, 0 to keep the statistics.
+func TestRetainStatsFlag(t *testing.T) {
+	cases := []struct {
+		args []string
+		want time.Duration
+	}{
+		{nil, 400 * 24 * time.Hour},
+		{[]string{"-retain-stats", "30d"}, 30 * 24 * time.Hour},
+		{[]string{"-retain-stats", "36h"}, 36 * time.Hour},
+		{[]string{"-retain-stats", "0"}, 0},
+	}
+	for _, tc := range cases {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			flags, o := newFlags(io.Discard)
+			require.NoError(t, flags.Parse(tc.args))
+			assert.Equal(t, tc.want, time.Duration(o.retainStats))
+		})
+	}
+	flags, _ := newFlags(io.Discard)
+	assert.Error(t, flags.Parse([]string{"-retain-stats", "-1h"}))
 }

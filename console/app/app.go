@@ -32,12 +32,15 @@ type App struct {
 	in     *inbox.Inbox
 	agent  string
 	stop   chan struct{} // closed to end the event stream
-	lastID int64         // newest message id seen: the stream resumes after it
-	leader bool          // this tab notifies for all of the agent's tabs
-	prefs  settings
-	typing bool // a typing notice was sent within the last 3 s
-	find   finder
-	pick   picker
+	// statsLoad counts the Statistics view's loads: a report that comes
+	// back after a later load started is dropped.
+	statsLoad int
+	lastID    int64 // newest message id seen: the stream resumes after it
+	leader    bool  // this tab notifies for all of the agent's tabs
+	prefs     settings
+	typing    bool // a typing notice was sent within the last 3 s
+	find      finder
+	pick      picker
 	// state and assigned are the list's filters; agents the names in
 	// the Assign menu.
 	state, assigned string

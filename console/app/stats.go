@@ -32,8 +32,14 @@ func (a *App) statsDays() int {
 func (a *App) loadStats() {
 	status := byID("stats-status")
 	status.SetTextContent(a.loc.T("stats.loading"))
+	a.statsLoad++
+	load := a.statsLoad
 	var r js.Value
-	if err := a.client.Do("GET", "/api/v1/agent/stats?"+statsRange(a.statsDays()), nil, &r); err != nil {
+	err := a.client.Do("GET", "/api/v1/agent/stats?"+statsRange(a.statsDays()), nil, &r)
+	if load != a.statsLoad { // another period was asked for meanwhile
+		return
+	}
+	if err != nil {
 		status.SetTextContent("")
 		a.failed(err)
 		return
@@ -97,6 +103,9 @@ func (a *App) renderStats(r js.Value) {
 		details.AppendChild(create("summary", "", a.loc.T("stats.table")))
 		details.AppendChild(a.table([]string{a.loc.T("stats.day"), a.loc.T("stats.count")}, rows))
 		sec.AppendChild(details)
+		if kind == "invite_closed" { // the last of the invitations: what they count
+			sec.AppendChild(create("p", "stats-note", a.loc.T("stats.invite_note")))
+		}
 		body.AppendChild(sec)
 	}
 	for _, b := range []struct{ id, key string }{

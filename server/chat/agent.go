@@ -9,7 +9,6 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/crumbless/crumbless/server/stats"
 	"github.com/crumbless/crumbless/server/storage"
 )
 
@@ -227,7 +226,6 @@ func (s *Server) agentSend(w http.ResponseWriter, r *http.Request) {
 	if created {
 		st = http.StatusCreated
 		s.publishMessage(r.Context(), m)
-		s.count(r.Context(), stats.AgentMsg, "", stats.Dims{})
 	}
 	writeJSON(w, st, map[string]any{"message": toMessageJSON(m)})
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/crumbless/crumbless/internal/shared/forms"
 	"github.com/crumbless/crumbless/internal/shared/forms/regexpmatch"
 	"github.com/crumbless/crumbless/internal/shared/localized"
-	"github.com/crumbless/crumbless/server/stats"
 	"github.com/crumbless/crumbless/server/storage"
 )
 
@@ -249,7 +248,6 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) {
 	if created {
 		st = http.StatusCreated
 		s.hub.publish(event{Name: "submission", ToAgents: true, Data: mustJSON(toSubmissionJSON(sub))})
-		s.count(r.Context(), stats.Form, sub.FormID, stats.Dims{Lang: sub.Lang})
 	}
 	writeJSON(w, st, map[string]any{"submission": map[string]any{"id": sub.ID, "form": sub.FormID, "created": sub.Created}, "success": f.Success})
 }

@@ -268,7 +268,7 @@ func (s *Server) SweepOnce(ctx context.Context) bool {
 	}
 	if swept != (storage.Swept{}) {
 		s.log.Info("retention sweep", "conversations", swept.Conversations, "submissions", swept.Submissions,
-			"networkHashes", swept.Networks, "networkBans", swept.NetworkBans)
+			"networkHashes", swept.Networks, "networkBans", swept.NetworkBans, "statistics", swept.Stats)
 	}
 	return ran
 }

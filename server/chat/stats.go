@@ -2,7 +2,6 @@ package chat
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -20,20 +19,6 @@ const (
 	// its batch at 10.
 	MaxEvents = 20
 )
-
-// count adds one to the statistics of kind (server/stats) under d, when
-// the store keeps statistics. Statistics never fail a request: a count
-// that cannot be stored is logged and lost.
-func (s *Server) count(ctx context.Context, kind, detail string, d stats.Dims) {
-	st, ok := s.store.(storage.Stats)
-	if !ok {
-		return
-	}
-	e := storage.StatCount{Day: stats.Day(s.nowMS()), Kind: kind, Detail: detail, Path: d.Path, Referrer: d.Referrer, Lang: d.Lang, Device: d.Device}
-	if err := st.CountStats(ctx, []storage.StatCount{e}); err != nil {
-		s.log.Warn("statistics: not counted", "kind", kind, "err", err)
-	}
-}
 
 // eventsRequest is a batch of the widget's events: the dimensions they
 // share and the events as [kind, detail].

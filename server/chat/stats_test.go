@@ -34,6 +34,7 @@ func TestPostEventsValidation(t *testing.T) {
 		{"read without id", request{body: `{"e":[["read"]]}`}, http.StatusBadRequest},
 		{"read with a bad id", request{body: `{"e":[["read","../x"]]}`}, http.StatusBadRequest},
 		{"open with detail", request{body: `{"e":[["open","x"]]}`}, http.StatusBadRequest},
+		{"invitation with detail", request{body: `{"e":[["invite_closed","x"]]}`}, http.StatusBadRequest},
 		{"event too long", request{body: `{"e":[["open","",""]]}`}, http.StatusBadRequest},
 		{"too large", request{body: `{"e":[["nohit","` + strings.Repeat("x", 9000) + `"]]}`}, http.StatusRequestEntityTooLarge},
 		{"GET", request{method: "GET"}, http.StatusMethodNotAllowed},
@@ -71,7 +72,8 @@ func TestPostEventsRateLimited(t *testing.T) {
 func TestStatisticsCounted(t *testing.T) {
 	fx := newFixture(t)
 	batch := `{"p":"/help?email=ana@example.org","r":"https://search.example/?q=me","l":"de-AT","d":"small",
-		"e":[["open"],["search"],["nohit","  Refund   POLICY "],["read","welcome"],["nohit","call me 0701234567"]]}`
+		"e":[["open"],["search"],["nohit","  Refund   POLICY "],["read","welcome"],["nohit","call me 0701234567"],
+		["invite_shown"],["invite_clicked"],["invite_closed"]]}`
 	for range 5 {
 		rec := fx.do(request{method: "POST", path: "/api/v1/events", body: batch, header: map[string]string{"Content-Type": "text/plain"}})
 		require.Equal(t, http.StatusNoContent, rec.Code, rec.Body.String())
@@ -97,6 +99,9 @@ func TestStatisticsCounted(t *testing.T) {
 		"nohit|refund policy|/help|https://search.example|de|small": 5,
 		"nohit|(hidden)|/help|https://search.example|de|small":      5,
 		"read|welcome|/help|https://search.example|de|small":        5,
+		"invite_shown||/help|https://search.example|de|small":       5,
+		"invite_clicked||/help|https://search.example|de|small":     5,
+		"invite_closed||/help|https://search.example|de|small":      5,
 		"conversation|||||":    1,
 		"message_visitor|||||": 1,
 		"message_agent|||||":   1,

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/crumbless/crumbless/server/stats"
 	"github.com/crumbless/crumbless/server/storage"
 )
 
@@ -132,7 +131,6 @@ func (s *Server) startConversation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.publishConversation(r.Context(), c.ID)
-	s.count(r.Context(), stats.Conversation, "", stats.Dims{})
 	writeJSON(w, http.StatusCreated, startResponse{Token: token, Conversation: toVisitorJSON(c)})
 }
 
@@ -224,7 +222,6 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) {
 	if created {
 		st = http.StatusCreated
 		s.publishMessage(r.Context(), m)
-		s.count(r.Context(), stats.VisitorMsg, "", stats.Dims{})
 		if c.State != storage.StateOpen { // the message reopened it
 			s.publishState(r.Context(), c.ID)
 		}
@@ -377,7 +374,6 @@ func (s *Server) moveReadCursor(w http.ResponseWriter, r *http.Request, c storag
 		s.hub.publish(event{Name: "read", Conversation: c.ID, ToAgents: true, ToVisitor: true,
 			Data: mustJSON(map[string]any{"conversation": c.ID, "reader": reader, "message": cursor})})
 		s.publishConversation(r.Context(), c.ID)
-		s.count(r.Context(), stats.Conversation, "", stats.Dims{})
 	}
 	c, err = s.store.Conversation(r.Context(), c.ID)
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/crumbless/crumbless/server/stats"
 	"github.com/crumbless/crumbless/server/storage"
 )
 
@@ -329,8 +328,6 @@ func (s *Server) rate(w http.ResponseWriter, r *http.Request) {
 	st := http.StatusCreated
 	if c.Rating != nil && c.Rating.Resolution == rt.Resolution {
 		st = http.StatusOK
-	} else { // a replaced rating was counted already
-		s.count(r.Context(), stats.Rating, req.Score, stats.Dims{})
 	}
 	s.publishConversation(r.Context(), c.ID)
 	writeJSON(w, st, map[string]any{"rating": toRatingJSON(&rt)})

@@ -15,32 +15,35 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/crumbless/crumbless/server/storage"
 )
 
 // Kinds of counted events. The widget reports the Widget ones; the server
 // counts the others where they happen.
 const (
-	Open          = "open"            // the panel was opened
-	Read          = "read"            // an article was shown (detail: its id)
-	Search        = "search"          // a search was made
-	NoHit         = "nohit"           // a search found nothing (detail: the query)
-	InviteShown   = "invite_shown"    // the teaser was shown (reserved: the widget does not report it yet)
-	InviteClicked = "invite_clicked"  // the teaser was clicked (reserved)
-	Conversation  = "conversation"    // a conversation was started
-	VisitorMsg    = "message_visitor" // a visitor sent a message
-	AgentMsg      = "message_agent"   // an agent sent a message
-	Form          = "form"            // a form was submitted (detail: the form id)
-	Rating        = "rating"          // a conversation was rated (detail: good or bad)
+	Open          = "open"                   // the panel was opened
+	Read          = "read"                   // an article was shown (detail: its id)
+	Search        = "search"                 // a search was made
+	NoHit         = storage.StatNoHit        // a search found nothing (detail: the query)
+	InviteShown   = "invite_shown"           // a teaser was shown to a visitor who then acted on it or opened the panel
+	InviteClicked = "invite_clicked"         // the teaser opened the panel
+	InviteClosed  = "invite_closed"          // the visitor closed the teaser
+	Conversation  = storage.StatConversation // a conversation was started
+	VisitorMsg    = storage.StatVisitorMsg   // a visitor sent a message
+	AgentMsg      = storage.StatAgentMsg     // an agent sent a message
+	Form          = storage.StatForm         // a form was submitted (detail: the form id)
+	Rating        = storage.StatRating       // a conversation was rated (detail: good or bad)
 )
 
 // Kinds lists every kind in the order reports show them.
-var Kinds = []string{Open, Conversation, VisitorMsg, AgentMsg, Read, Search, NoHit, Form, Rating, InviteShown, InviteClicked}
+var Kinds = []string{Open, Conversation, VisitorMsg, AgentMsg, Read, Search, NoHit, Form, Rating, InviteShown, InviteClicked, InviteClosed}
 
 // FromWidget reports whether the widget may report kind (POST
 // /api/v1/events); the others are counted by the server only.
 func FromWidget(kind string) bool {
 	switch kind {
-	case Open, Read, Search, NoHit, InviteShown, InviteClicked:
+	case Open, Read, Search, NoHit, InviteShown, InviteClicked, InviteClosed:
 		return true
 	}
 	return false

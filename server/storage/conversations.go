@@ -73,9 +73,9 @@ func (s *store) conversation(ctx context.Context, where string, arg any) (Conver
 	return c, nil
 }
 
-// CreateConversation implements Store: the conversation, its network hash
-// and its webhook deliveries in one transaction, so that none exists
-// without the others.
+// CreateConversation implements Store: the conversation, its network hash,
+// its count in the statistics and its webhook deliveries in one
+// transaction, so that none exists without the others.
 func (s *store) CreateConversation(ctx context.Context, tokenHash []byte, site string, networkHash []byte, now int64) (Conversation, error) {
 	return s.StartConversation(ctx, tokenHash, site, networkHash, "", "", Invitation{}, now)
 }
@@ -104,6 +104,9 @@ func (s *store) StartConversation(ctx context.Context, tokenHash []byte, site st
 				id, name, email, now); err != nil {
 				return err
 			}
+		}
+		if err := countEvent(ctx, tx, now, StatConversation, "", ""); err != nil {
+			return err
 		}
 		if err := queueWebhooks(ctx, tx, EventConversationCreated, id, id, now); err != nil {
 			return err

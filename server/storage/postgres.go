@@ -30,6 +30,7 @@ var postgresDialect = dialect{
 	eraseAlso:      []string{`DELETE FROM stream_leases WHERE conversation_id IN `},
 	webhookID:      `'msg_' || replace(gen_random_uuid()::text, '-', '')`,
 	skipLocked:     ` FOR UPDATE SKIP LOCKED`,
+	lockRow:        ` FOR NO KEY UPDATE`,
 	// As AddMessage's (addMessage): lockSending, then the id with its
 	// lockMessage, held until the commit.
 	newMessageID: []string{

@@ -112,6 +112,14 @@ SELECT ` + postgresDialect.webhookID + `, e.id, '` + EventMessageCreated + `', $
 FROM webhook_endpoints e, (SELECT nullif(current_setting('crumbless.message_id', true), '')::bigint AS id) n
 WHERE n.id IS NOT NULL AND e.events LIKE '%,` + EventMessageCreated + `,%'`
 
+// countMessage, run before queueMessageWebhooks, is countEvent of a
+// message it inserted (the id from crumbless.message_id). $1 the day, $2
+// the kind.
+const countMessage = `INSERT INTO stat_counts (day, kind, detail, path, referrer, lang, device, n)
+SELECT $1, $2, '', '', '', '', '', 1 FROM (SELECT nullif(current_setting('crumbless.message_id', true), '')::bigint AS id) n
+WHERE n.id IS NOT NULL
+ON CONFLICT (day, kind, detail, path, referrer, lang, device) DO UPDATE SET n = stat_counts.n + 1`
+
 // queueMessageAgentMails and queueMessageVisitorMail, run after
 // queueMessageWebhooks, are queueMails in one statement each, the id from
 // crumbless.message_id. $1 conversation, $2 the message's time.
@@ -128,7 +136,8 @@ ON CONFLICT (conversation_id, agent_id) DO NOTHING`
 
 // AddMessage implements Store in one round trip: a batch in one
 // transaction that takes the locks readers look for (see above), stores
-// the message and queues its webhook deliveries.
+// the message, counts it in the statistics and queues its webhook
+// deliveries and mails.
 func (s *Postgres) AddMessage(ctx context.Context, m Message) (Message, bool, error) {
 	var agent *int64
 	if m.AgentID != 0 {
@@ -143,6 +152,7 @@ func (s *Postgres) AddMessage(ctx context.Context, m Message) (Message, bool, er
 	b.Queue(addMessage[3], m.ConversationID, m.Author, m.ClientID, agent, m.Body, m.Created).QueryRow(func(row pgx.Row) error {
 		return row.Scan(&stored.ID, &stored.Body, &stored.AgentID, &stored.AgentName, &stored.Created, &created)
 	})
+	b.Queue(countMessage, statDay(m.Created), messageStat(m.Author))
 	b.Queue(queueMessageWebhooks, m.ConversationID, m.Created)
 	if m.Author == Visitor {
 		b.Queue(queueMessageAgentMails, m.ConversationID, m.Created)

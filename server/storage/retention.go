@@ -18,6 +18,11 @@ type Retention struct {
 	// ago is dropped unless a network ban in force uses it (DefaultNetworks
 	// when 0). Expired network bans are dropped too.
 	Networks time.Duration
+	// Stats: statistics (stat_counts) of a UTC day that ended longer
+	// ago are deleted; 0 keeps them. The words of the searches that found
+	// nothing, which a visitor typed, go with the conversations: when
+	// Conversations is set and shorter, they are deleted after it.
+	Stats time.Duration
 	// Every is the sweep's period (DefaultSweepEvery when 0): the
 	// instances sharing a database sweep once per period between them.
 	Every time.Duration
@@ -32,6 +37,7 @@ const (
 // Swept counts what a sweep deleted.
 type Swept struct {
 	Conversations, Submissions, Networks, NetworkBans int64
+	Stats                                             int64 // rows of stat_counts
 }
 
 // sweepBatch is how many conversations one transaction of a sweep erases,
@@ -124,10 +130,37 @@ func (s *store) sweep(ctx context.Context, p Retention, now int64) (Swept, error
 		return out, fmt.Errorf("old network hashes: %w", err)
 	}
 	out.Networks, _ = res.RowsAffected()
-	if out.Submissions+out.Networks+out.NetworkBans > 0 {
+	if out.Stats, err = s.sweepStats(ctx, p, now); err != nil {
+		return out, err
+	}
+	if out.Submissions+out.Networks+out.NetworkBans+out.Stats > 0 {
 		if err := s.scrubFiles(ctx); err != nil && !errors.Is(err, ErrScrubIncomplete) {
 			return out, err
 		}
 	}
 	return out, nil
+}
+
+// sweepStats deletes the statistics of the days before now-p.Stats, and
+// the searches that found nothing (their words) of the days before
+// now-p.Conversations when that is sooner. A day is kept while any of it
+// is within the retention.
+func (s *store) sweepStats(ctx context.Context, p Retention, now int64) (int64, error) {
+	var n int64
+	if p.Stats > 0 {
+		res, err := s.exec(ctx, `DELETE FROM stat_counts WHERE day < ?`, statDay(now-p.Stats.Milliseconds()))
+		if err != nil {
+			return 0, fmt.Errorf("old statistics: %w", err)
+		}
+		n, _ = res.RowsAffected()
+	}
+	if p.Conversations > 0 && (p.Stats <= 0 || p.Conversations < p.Stats) {
+		res, err := s.exec(ctx, `DELETE FROM stat_counts WHERE kind = ? AND day < ?`, StatNoHit, statDay(now-p.Conversations.Milliseconds()))
+		if err != nil {
+			return n, fmt.Errorf("old searches' words: %w", err)
+		}
+		m, _ := res.RowsAffected()
+		n += m
+	}
+	return n, nil
 }

@@ -77,7 +77,7 @@ func (s *SQLite) Close() error { return s.db.Close() }
 func (s *SQLite) DB() *sql.DB { return s.db }
 
 // AddMessage implements Store in one transaction, with the message's
-// webhook deliveries, mails, the author's read cursor and, for a visitor's
+// count in the statistics, webhook deliveries, mails, the author's read cursor and, for a visitor's
 // message, the reopening of a snoozed or resolved conversation. SQLite has one writer at
 // a time, so ids become visible in increasing order without a lock.
 func (s *SQLite) AddMessage(ctx context.Context, m Message) (Message, bool, error) {
@@ -119,6 +119,9 @@ func (s *SQLite) AddMessage(ctx context.Context, m Message) (Message, bool, erro
 				m.ConversationID, m.AgentID, id); err != nil {
 				return err
 			}
+		}
+		if err := countEvent(ctx, tx, m.Created, messageStat(m.Author), "", ""); err != nil {
+			return err
 		}
 		if err := queueMails(ctx, tx, m, id); err != nil {
 			return err

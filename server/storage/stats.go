@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Stats keeps the site's statistics: counts per day and dimensions, with
@@ -57,9 +58,42 @@ type ResponseSample struct {
 	Agent   string // the name of the agent who replied ("" when removed)
 }
 
+// Kinds of the counts the store writes itself, in the transaction of the
+// event they count (package server/stats names them all), and the kind
+// whose detail holds a visitor's words.
+const (
+	StatConversation = "conversation"
+	StatVisitorMsg   = "message_visitor"
+	StatAgentMsg     = "message_agent"
+	StatForm         = "form"
+	StatRating       = "rating"
+	StatNoHit        = "nohit"
+)
+
+// messageStat is the kind of the count of a message by author.
+func messageStat(author string) string {
+	if author == Agent {
+		return StatAgentMsg
+	}
+	return StatVisitorMsg
+}
+
+// statDay is the UTC day (YYYY-MM-DD) of a unix ms time, as counts keep it.
+func statDay(ms int64) string { return time.UnixMilli(ms).UTC().Format("2006-01-02") }
+
 // countStat is one upsert, the same in both dialects.
 const countStat = `INSERT INTO stat_counts (day, kind, detail, path, referrer, lang, device, n) VALUES (?, ?, ?, ?, ?, ?, ?, 1)
 ON CONFLICT (day, kind, detail, path, referrer, lang, device) DO UPDATE SET n = stat_counts.n + 1`
+
+// countEvent adds one to the count of an event the store writes, in the
+// transaction tx that writes the event: the count commits with the event
+// or not at all.
+func countEvent(ctx context.Context, tx runner, at int64, kind, detail, lang string) error {
+	if _, err := tx.exec(ctx, countStat, statDay(at), kind, detail, "", "", lang, ""); err != nil {
+		return fmt.Errorf("count %s: %w", kind, err)
+	}
+	return nil
+}
 
 // CountStats implements Stats.
 func (s *store) CountStats(ctx context.Context, events []StatCount) error {

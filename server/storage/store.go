@@ -42,6 +42,9 @@ type dialect struct {
 	// skipLocked ends the select of the deliveries a claim takes, so that
 	// instances claiming together take different rows.
 	skipLocked string
+	// lockRow ends a select of a row the transaction goes on to change,
+	// so that a concurrent one waits for it to commit.
+	lockRow string
 	// search is the dialect's search query (search.go).
 	search searchSQL
 	// newMessageID, when set, are the statements that allocate a message

@@ -8,8 +8,9 @@ import (
 	"fmt"
 )
 
-// AddSubmission implements Store: the submission and its webhook
-// deliveries in one transaction.
+// AddSubmission implements Store: the submission, its count in the
+// statistics (the form id and language) and its webhook deliveries in one
+// transaction.
 func (s *store) AddSubmission(ctx context.Context, sub Submission) (Submission, bool, error) {
 	fields, err := json.Marshal(sub.Fields)
 	if err != nil {
@@ -38,6 +39,9 @@ func (s *store) AddSubmission(ctx context.Context, sub Submission) (Submission, 
 			return err
 		}
 		created = true
+		if err := countEvent(ctx, tx, sub.Created, StatForm, sub.FormID, sub.Lang); err != nil {
+			return err
+		}
 		return queueWebhooks(ctx, tx, EventFormSubmitted, sub.ConversationID, id, sub.Created)
 	})
 	if err != nil {

@@ -316,20 +316,37 @@ func (s *store) UnreadByAgent(ctx context.Context, conversationID int64) (map[st
 	return out, nil
 }
 
-// Rate implements Workflow in one statement: the rating is stored only
-// while the conversation is resolved, keyed by its resolution.
+// Rate implements Workflow in one transaction: the rating is stored only
+// while the conversation is resolved, keyed by its resolution, and counted
+// in the statistics when it is the resolution's first (a changed rating
+// counts once). The conversation's row is locked first, so that two
+// ratings at once count once.
 func (s *store) Rate(ctx context.Context, conversationID int64, score, comment string, now int64) (Rating, error) {
 	r := Rating{ConversationID: conversationID, Score: score, Comment: comment, Created: now}
-	err := s.row(ctx, `INSERT INTO ratings (conversation_id, resolved_at, score, comment, created_at)
-		SELECT id, resolved_at, ?, ?, ? FROM conversations WHERE id = ? AND state = 'resolved'
-		ON CONFLICT (conversation_id, resolved_at) DO UPDATE SET score = excluded.score, comment = excluded.comment, created_at = excluded.created_at
-		RETURNING resolved_at`, score, comment, now, conversationID).Scan(&r.Resolution)
-	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotResolved
-		if _, e := s.Conversation(ctx, conversationID); errors.Is(e, ErrNotFound) {
-			err = ErrNotFound
+	err := s.tx(ctx, func(tx runner) error {
+		var state string
+		var rated bool
+		err := tx.row(ctx, `SELECT c.state, c.resolved_at, EXISTS (SELECT 1 FROM ratings r WHERE r.conversation_id = c.id AND r.resolved_at = c.resolved_at)
+			FROM conversations c WHERE c.id = ?`+s.d.lockRow, conversationID).Scan(&state, &r.Resolution, &rated)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
 		}
-	}
+		if err != nil {
+			return err
+		}
+		if state != StateResolved {
+			return ErrNotResolved
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO ratings (conversation_id, resolved_at, score, comment, created_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (conversation_id, resolved_at) DO UPDATE SET score = excluded.score, comment = excluded.comment, created_at = excluded.created_at`,
+			conversationID, r.Resolution, score, comment, now); err != nil {
+			return err
+		}
+		if rated {
+			return nil
+		}
+		return countEvent(ctx, tx, now, StatRating, score, "")
+	})
 	if err != nil {
 		return Rating{}, fmt.Errorf("conversation %d: rate: %w", conversationID, err)
 	}

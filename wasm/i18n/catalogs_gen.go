@@ -100,7 +100,7 @@ const catalogEN = `{
   "chat.comment": "Comment (optional)",
   "chat.rated": "Thank you for your rating.",
   "privacy.title": "Privacy",
-  "privacy.lead": "This chat sets no cookies. Below is everything it can ever keep in your browser, and what it keeps right now. We count opens, searches and articles read per day, with no token and no address, so never linked to you.",
+  "privacy.lead": "This chat sets no cookies. Below is everything it can ever keep in your browser, and what it keeps right now. We count opens, searches, articles read and invitations you acted on per day, with no token and no address, so never linked to you.",
   "privacy.now.zero": "Nothing is stored right now.",
   "privacy.now.one": "{n} item is stored right now.",
   "privacy.now.other": "{n} items are stored right now.",

@@ -250,11 +250,13 @@ func (p *Panel) Open() {
 	p.labelLauncher()
 	if !was {
 		p.set("open", true)
-		if p.opts.Invite.Auto {
+		auto := p.opts.Invite.Auto
+		if auto {
 			p.opts.Invite.Auto = false // later opens are the visitor's
 			p.mark("auto")
 		} else {
 			p.mark("opened")
+			p.tallyInvite() // before the focus moves: it tells the launcher from the teaser
 		}
 		p.title.Call("focus", map[string]any{"preventScroll": true})
 		p.body.Set("scrollTop", p.restore)

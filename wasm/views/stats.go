@@ -66,3 +66,40 @@ func (p *Panel) sendTally() {
 	g.Call("fetch", p.opts.API+"events", ui.Object("method", "POST", "keepalive", true, "credentials", "omit",
 		"body", g.Get("JSON").Call("stringify", body))).Call("catch", g.Get("String"))
 }
+
+// tallyInvite counts, when the visitor opens the panel, the invitation of
+// this tab they acted on, once (its time goes into the markers' "counted"):
+// the teaser of this page as shown; as clicked too when it opened the
+// panel, which static/invite.js tells only by removing it and leaving the
+// focus on neither it nor the launcher (a click on the launcher removes it
+// too, but leaves the focus there); as closed too when the visitor closed
+// it. A teaser closed on an earlier page of the tab, where the runtime
+// did not run, is counted as shown and closed, unless an invitation was
+// counted in the tab already. A teaser nobody acts on is never counted,
+// nor one that opened the panel by itself, and nothing before consent
+// (tally drops it, and it is marked counted all the same).
+func (p *Panel) tallyInvite() {
+	var m js.Value
+	if !p.store.Get("markers", &m) || m.Type() != js.TypeObject {
+		m = js.Global().Get("Object").New()
+	}
+	closed, done := m.Get("teaser"), m.Get("counted")
+	at := js.ValueOf(p.opts.Invite.At)
+	if p.opts.Invite.At == 0 {
+		if !closed.Truthy() || done.Truthy() {
+			return
+		}
+		at = closed
+	}
+	if done.Equal(at) {
+		return
+	}
+	p.tally("invite_shown", "")
+	if closed.Truthy() && closed.Float() >= at.Float() {
+		p.tally("invite_closed", "")
+	} else if r := p.frame.Root; r.Call("querySelector", ".tz").IsNull() && !r.Get("activeElement").Equal(p.frame.Launcher) {
+		p.tally("invite_clicked", "")
+	}
+	m.Set("counted", at)
+	p.set("markers", m)
+}

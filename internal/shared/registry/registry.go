@@ -175,7 +175,7 @@ var Keys = []Key{
 	{
 		Name:     "markers",
 		Area:     Session,
-		Purpose:  "When you opened or closed the chat, closed its invitation or saw its first message in this tab, so that an invitation is not shown or opened again once you dismissed it.",
+		Purpose:  "When you opened or closed the chat, closed its invitation or saw its first message in this tab, so that an invitation is not shown or opened again once you dismissed it, and which invitation was counted in the statistics, so that it is counted once.",
 		Category: Functional,
 		Written:  "you open, close or dismiss the chat on a page that invites you to it",
 	},

@@ -66,6 +66,9 @@ func TestStatisticsWithoutIdentifiers(t *testing.T) {
 		b := newBrowser(t)
 		browsers[i] = b
 		openWidget(t, b, p.base)
+		// The runtime answers the calls (until it attaches, the loader
+		// would close the frame, and the runtime never see the open again).
+		b.waitFor(t, `crumbless._b.run != null`)
 		b.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('close')`))
 		b.click(t, launcher) // the second open
 		b.waitFor(t, panelReady)
@@ -176,7 +179,8 @@ func TestStatisticsWithoutIdentifiers(t *testing.T) {
 	con.click(t, `document.getElementById('tab-stats')`)
 	con.do(t, chromedp.Evaluate[chromedp.Void](`(() => { const s = document.getElementById('stats-days'); s.value = '7'; s.dispatchEvent(new Event('change')) })()`))
 	kind := func(k string) string { return `document.querySelector('#stats-body section[data-kind=` + k + `]')` }
-	con.waitFor(t, kind("read")+`?.querySelector('.stats-total')?.textContent === 'Total: 6'`)
+	// The 7 days' report, not the first one of 30 days (same totals).
+	con.waitFor(t, kind("read")+`?.querySelector('.stats-total')?.textContent === 'Total: 6' && `+kind("open")+`.querySelectorAll('svg rect').length === 7`)
 	bar := func(k string) string {
 		return eval[string](t, con, kind(k)+`.querySelector('svg rect[data-day="`+today+`"]').getAttribute('data-count')`)
 	}
