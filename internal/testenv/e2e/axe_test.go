@@ -22,21 +22,46 @@ type violation struct {
 	} `json:"nodes"`
 }
 
-// TestAccessibilityScan runs axe-core (installed from npm by make test,
-// pinned in the Makefile) on the widget in every view, in both themes and
-// in Arabic, and fails on any WCAG 2.2 A/AA violation.
-func TestAccessibilityScan(t *testing.T) {
+// readAxe returns axe-core's script, which make test-e2e installs.
+func readAxe(t *testing.T) string {
+	t.Helper()
 	axePath := os.Getenv("CRUMBLESS_AXE")
 	require.NotEmpty(t, axePath, "CRUMBLESS_AXE must name axe.min.js (make test-e2e installs it)")
 	axe, err := os.ReadFile(axePath)
 	require.NoError(t, err)
+	return string(axe)
+}
+
+// assertAccessible runs axe-core, which must be in the page already, over
+// context (a JS expression: document, or {include: [[selector]]}) with the
+// WCAG 2.2 A/AA rules, and fails t for each violation, naming the nodes.
+func assertAccessible(t *testing.T, b *browser, context string) {
+	t.Helper()
+	found := evalPromise[[]violation](t, b, `axe.run(`+context+`, {
+		runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']},
+		resultTypes: ['violations']
+	}).then(r => r.violations)`)
+	for _, f := range found {
+		var where []string
+		for _, n := range f.Nodes {
+			where = append(where, strings.TrimSpace(n.Summary)+" at "+toString(n.Target))
+		}
+		assert.Fail(t, "axe: "+f.ID+": "+f.Help, strings.Join(where, "\n"))
+	}
+}
+
+// TestAccessibilityScan runs axe-core (installed from npm by make test,
+// pinned in the Makefile) on the widget in every view, in both themes and
+// in Arabic, and fails on any WCAG 2.2 A/AA violation.
+func TestAccessibilityScan(t *testing.T) {
+	axe := readAxe(t)
 
 	base := startServer(t)
 	b := newBrowser(t)
 	openWidget(t, b, base)
 	// DevTools evaluation is not subject to the page's CSP, so axe runs on
 	// the demo page exactly as served.
-	b.do(t, chromedp.Evaluate[chromedp.Void](string(axe)))
+	b.do(t, chromedp.Evaluate[chromedp.Void](axe))
 
 	views := []struct{ route, ready string }{
 		{"home", q(`.home-list .row`) + ` != null`},
@@ -64,17 +89,7 @@ func TestAccessibilityScan(t *testing.T) {
 					b.click(t, q(`form.restore button`))
 					b.waitFor(t, q(`#cl-code-msg`)+`.textContent != ''`)
 				}
-				found := evalPromise[[]violation](t, b, `axe.run({include: [['#crumbless-root']]}, {
-					runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']},
-					resultTypes: ['violations']
-				}).then(r => r.violations)`)
-				for _, f := range found {
-					var where []string
-					for _, n := range f.Nodes {
-						where = append(where, strings.TrimSpace(n.Summary)+" at "+toString(n.Target))
-					}
-					assert.Fail(t, "axe: "+f.ID+": "+f.Help, strings.Join(where, "\n"))
-				}
+				assertAccessible(t, b, `{include: [['#crumbless-root']]}`)
 			})
 		}
 	}

@@ -48,28 +48,6 @@ func startRejectingSMTP(t *testing.T, port int, dir, reject string) {
 	}
 }
 
-// scanAxe fails the test for each WCAG 2.2 AA violation axe-core finds on
-// the page.
-func scanAxe(t *testing.T, b *browser) {
-	t.Helper()
-	axePath := os.Getenv("CRUMBLESS_AXE")
-	require.NotEmpty(t, axePath, "CRUMBLESS_AXE must name axe.min.js (make test-e2e installs it)")
-	axe, err := os.ReadFile(axePath)
-	require.NoError(t, err)
-	b.do(t, chromedp.Evaluate[chromedp.Void](string(axe)))
-	found := evalPromise[[]violation](t, b, `axe.run(document, {
-		runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']},
-		resultTypes: ['violations']
-	}).then(r => r.violations)`)
-	for _, f := range found {
-		var where []string
-		for _, n := range f.Nodes {
-			where = append(where, strings.TrimSpace(n.Summary)+" at "+toString(n.Target))
-		}
-		assert.Fail(t, "axe: "+f.ID+": "+f.Help, strings.Join(where, "\n"))
-	}
-}
-
 // refreshUntil clicks the Settings' mail Refresh button (at most every
 // 700 ms, below the API's rate limit) until cond, a JS expression, holds.
 func refreshUntil(t *testing.T, b *browser, cond string) {
@@ -125,7 +103,8 @@ func TestConsoleShowsMailFailures(t *testing.T) {
 		"the addresses are set dir=auto")
 	b.do(t, chromedp.Evaluate[chromedp.Void](`document.getElementById('mail-title').scrollIntoView()`))
 	b.screenshot(t, "console-mail-failing")
-	scanAxe(t, b)
+	b.do(t, chromedp.Evaluate[chromedp.Void](readAxe(t)))
+	assertAccessible(t, b, `document`)
 
 	startRejectingSMTP(t, smtpPort, dir, "bob@gone.example")
 	b.click(t, `document.getElementById('mail-retry')`)
