@@ -62,6 +62,7 @@
     teaser = el("div", { className: "tz", dir: "auto", ariaLive: "polite", onkeydown: (ev) => ev.key == "Escape" && close() });
     teaser.append(el("button", {
       onclick() {
+        boot.clicked = 1; // for the runtime's statistics: the teaser opened the panel
         emit("clicked", { view: o.view || "chat" });
         api("open");
       }

@@ -109,7 +109,7 @@ func panelOptions(boot js.Value, st *store.Store, tb *tabs.Tabs) views.Options {
 	// message is dated now, when the panel opens on it.
 	if inv := boot.Get("invite"); inv.Truthy() {
 		opts.Invite = views.Invite{Text: str(inv.Get("text")), Name: str(inv.Get("name")), View: str(inv.Get("view")),
-			At: int64(js.Global().Get("Date").Call("now").Float()), Auto: boot.Get("auto").Truthy()}
+			At: int64(js.Global().Get("Date").Call("now").Float()), Auto: boot.Get("auto").Truthy(), Clicked: boot.Get("clicked").Truthy()}
 		if opts.Invite.View == "" {
 			opts.Invite.View = "chat"
 		}

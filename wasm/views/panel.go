@@ -72,11 +72,12 @@ type Options struct {
 
 // Invite is the loader side's invitation: the teaser's message, the agent
 // named in it, the view it opens the panel on, when it was shown (unix ms),
-// and whether it opened the panel by itself.
+// whether it opened the panel by itself, and whether the visitor opened the
+// panel by clicking it.
 type Invite struct {
 	Text, Name, View string
 	At               int64
-	Auto             bool
+	Auto, Clicked    bool
 }
 
 // navState is the "nav" key: where the visitor is in this tab.
@@ -256,7 +257,7 @@ func (p *Panel) Open() {
 			p.mark("auto")
 		} else {
 			p.mark("opened")
-			p.tallyInvite() // before the focus moves: it tells the launcher from the teaser
+			p.tallyInvite()
 		}
 		p.title.Call("focus", map[string]any{"preventScroll": true})
 		p.body.Set("scrollTop", p.restore)

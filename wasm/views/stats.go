@@ -58,6 +58,9 @@ func (p *Panel) sendTally() {
 			ref = ref[:i+3+j]
 		}
 	}
+	if ref == g.Get("location").Get("origin").String() {
+		ref = "" // a page of the site itself is no traffic source
+	}
 	device := "large"
 	if g.Get("innerWidth").Int() < 480 {
 		device = "small"
@@ -69,11 +72,9 @@ func (p *Panel) sendTally() {
 
 // tallyInvite counts, when the visitor opens the panel, the invitation of
 // this tab they acted on, once (its time goes into the markers' "counted"):
-// the teaser of this page as shown; as clicked too when it opened the
-// panel, which static/invite.js tells only by removing it and leaving the
-// focus on neither it nor the launcher (a click on the launcher removes it
-// too, but leaves the focus there); as closed too when the visitor closed
-// it. A teaser closed on an earlier page of the tab, where the runtime
+// the teaser of this page as shown; as clicked too when a click on it
+// opened the panel (static/invite.js tells: boot.clicked); as closed too
+// when the visitor closed it. A teaser closed on an earlier page of the tab, where the runtime
 // did not run, is counted as shown and closed, unless an invitation was
 // counted in the tab already. A teaser nobody acts on is never counted,
 // nor one that opened the panel by itself, and nothing before consent
@@ -97,7 +98,7 @@ func (p *Panel) tallyInvite() {
 	p.tally("invite_shown", "")
 	if closed.Truthy() && closed.Float() >= at.Float() {
 		p.tally("invite_closed", "")
-	} else if r := p.frame.Root; r.Call("querySelector", ".tz").IsNull() && !r.Get("activeElement").Equal(p.frame.Launcher) {
+	} else if p.opts.Invite.Clicked {
 		p.tally("invite_clicked", "")
 	}
 	m.Set("counted", at)
