@@ -24,6 +24,7 @@ type Catalog struct {
 	Lang     string   // base tag, e.g. "de"
 	messages js.Value // the catalog's JSON object
 	fallback *Catalog
+	number   js.Value // the Intl.NumberFormat, made at the first number that needs it
 }
 
 var english *Catalog
@@ -95,13 +96,34 @@ func (c *Catalog) N(key string, n int, args ...string) string {
 	return fill(msg, append(args, "n", c.Number(n)))
 }
 
-// Number formats n with the language's digits and grouping (Intl.NumberFormat).
+// Number formats n with the language's digits and grouping
+// (Intl.NumberFormat). Counts below 1,000 in a language written with
+// Latin digits need neither, and are written without Intl: creating the
+// first formatter of a page loads the browser's number data, tens of
+// milliseconds that the panel's first render (an unread count of 0) would
+// otherwise wait on. The formatter is made once per catalog.
 func (c *Catalog) Number(n int) string {
-	nf := js.Global().Get("Intl").Get("NumberFormat")
-	if nf.IsUndefined() {
+	if n >= 0 && n < 1000 && !nativeDigits(c.Lang) {
 		return strconv.Itoa(n)
 	}
-	return nf.New(c.Lang).Call("format", n).String()
+	if c.number.IsUndefined() {
+		nf := js.Global().Get("Intl").Get("NumberFormat")
+		if nf.IsUndefined() {
+			return strconv.Itoa(n)
+		}
+		c.number = nf.New(c.Lang)
+	}
+	return c.number.Call("format", n).String()
+}
+
+// nativeDigits reports whether CLDR writes lang's numbers with digits of
+// its own by default (Arabic-Indic, Bengali, Devanagari, …).
+func nativeDigits(lang string) bool {
+	switch lang {
+	case "ar", "as", "bn", "ckb", "dz", "fa", "ks", "mni", "mr", "my", "ne", "ps", "sat", "sd":
+		return true
+	}
+	return false
 }
 
 func (c *Catalog) lookup(key string) (string, bool) {

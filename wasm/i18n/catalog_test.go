@@ -127,3 +127,23 @@ func TestParseRefusesWhatIsNoCatalog(t *testing.T) {
 		})
 	}
 }
+
+// TestNumberWritesWhatIntlWrites checks that Number, which writes small
+// counts without Intl in languages with Latin digits, writes every count
+// exactly as the browser's Intl.NumberFormat does in each language the
+// widget ships and in one that CLDR writes with digits of its own.
+func TestNumberWritesWhatIntlWrites(t *testing.T) {
+	langs := []string{"en", "fa", "bn"}
+	for _, l := range Languages {
+		langs = append(langs, l.Tag)
+	}
+	for _, lang := range langs {
+		t.Run(lang, func(t *testing.T) {
+			c := Parse(lang, js.Global().Get("Object").New())
+			for _, n := range []int{0, 1, 7, 42, 999, 1000, 12345, 1234567, -3} {
+				want := js.Global().Get("Intl").Get("NumberFormat").New(lang).Call("format", n).String()
+				assert.Equal(t, want, c.Number(n), "%s: %d", lang, n)
+			}
+		})
+	}
+}

@@ -147,15 +147,17 @@ func (t *Tabs) ID() string { return t.id }
 // life; the page a reload replaces may still hold it for a moment, so a
 // held lock is asked for again a few times before the identity counts as
 // taken. Without Web Locks a duplicate cannot be told from a reload: every
-// page load gets a new identity. Claim waits for the browser: call it from a
-// goroutine, never from an event callback, and before Share.
+// page load gets a new identity. A tab without a stored identity keeps its
+// new one and returns at once (no other tab can hold a random identity
+// that was never stored); otherwise Claim waits for the browser: call it
+// from a goroutine, never from an event callback, and before Share.
 func (t *Tabs) Claim(stored string) (id string, fresh bool) {
 	if !js.Global().Get("navigator").Get("locks").Truthy() {
 		return t.id, true // no way to tell a duplicate from a reload: a new identity every time
 	}
 	if stored != "" {
 		for try := 0; try < 5; try++ {
-			if t.hold(stored) {
+			if <-t.hold(stored) {
 				t.id = stored
 				return t.id, false
 			}
@@ -167,8 +169,9 @@ func (t *Tabs) Claim(stored string) (id string, fresh bool) {
 }
 
 // hold asks for the identity lock of id without waiting in line and, when
-// it is free, keeps it for the page's life.
-func (t *Tabs) hold(id string) bool {
+// it is free, keeps it for the page's life. The channel tells whether it
+// was free.
+func (t *Tabs) hold(id string) <-chan bool {
 	got := make(chan bool, 1)
 	var f js.Func
 	f = js.FuncOf(func(_ js.Value, args []js.Value) any {
@@ -181,7 +184,7 @@ func (t *Tabs) hold(id string) bool {
 		return js.Global().Get("Promise").New(js.FuncOf(func(js.Value, []js.Value) any { return nil })) // never settles
 	})
 	js.Global().Get("navigator").Get("locks").Call("request", t.prefix+"tab:"+id, ui.Object("ifAvailable", true), f)
-	return <-got
+	return got
 }
 
 // Leader reports whether this tab holds the live connections.

@@ -360,7 +360,12 @@ func (p *Panel) show(route string) {
 			btn.Call("removeAttribute", "aria-current")
 		}
 	}
-	p.body.Set("scrollTop", p.restore)
+	if p.restore > 0 || !p.starting {
+		// Setting scrollTop lays the panel out at once; the panel's first
+		// view starts at the top anyway, and its first layout waits for
+		// the browser's next frame instead of holding up the start.
+		p.body.Set("scrollTop", p.restore)
+	}
 	if p.chat != nil {
 		p.chat.visibilityChanged()
 	}

@@ -110,6 +110,8 @@ func main() {
 	beforeOnly := flag.Bool("before-only", false, "measure only before interaction (no click runs)")
 	lang := flag.String("lang", "", "the host page's data-lang (ar: an Arabic visitor, whose catalog is fetched)")
 	invite := flag.String("invite", "", "the host page's data-invite: an invitation shown at once (its module's script work counts as the loader's)")
+	only := flag.String("modes", "cold,prefetched,warm", "the cache modes of the click runs, comma-separated")
+	jsFlags := flag.String("js-flags", "", "V8 flags for every browser (Chromium's --js-flags), to try what an engine setting would change")
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("loaderbench: ")
@@ -126,7 +128,7 @@ func main() {
 	defer stop()
 	pages := newHostPages(base, *lang, *invite)
 	defer pages.Close()
-	b := bench{chromium: *chromium, pages: pages}
+	b := bench{chromium: *chromium, pages: pages, jsFlags: *jsFlags}
 
 	var before []beforeRun
 	for i := 0; i < *beforeRuns; i++ {
@@ -147,7 +149,12 @@ func main() {
 	}
 	defer fl.Close()
 	b.floor = fl
-	modes := []string{"cold cache", "hover-prefetched", "warm cache"}
+	var modes []string
+	for _, m := range []string{"cold cache", "hover-prefetched", "warm cache"} {
+		if strings.Contains(*only, strings.Fields(strings.ReplaceAll(m, "hover-", ""))[0]) {
+			modes = append(modes, m)
+		}
+	}
 	clicks := map[string][2][]clickRun{} // mode → [widget, hello] runs
 	for _, mode := range modes {
 		var got [2][]clickRun
@@ -169,6 +176,7 @@ func main() {
 
 type bench struct {
 	chromium string
+	jsFlags  string
 	pages    *hostPages
 	floor    *floor.Server
 }
@@ -182,6 +190,9 @@ func (b bench) browser() (context.Context, func(), error) {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(b.chromium), chromedp.DisableGPU, chromedp.NoSandbox, chromedp.UserDataDir(dir),
 		chromedp.Flag("disable-component-update", true), chromedp.WindowSize(1280, 860))
+	if b.jsFlags != "" {
+		opts = append(opts, chromedp.Flag("js-flags", b.jsFlags))
+	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
 	ctx, cancelT := context.WithTimeout(ctx, 2*time.Minute)
