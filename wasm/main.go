@@ -35,6 +35,11 @@ func main() {
 			tb.Share(st) // consent given here or in another tab
 		}
 	})
+	// The identity this tab had before a reload is asked for now: the
+	// browser answers while the panel is drawn.
+	var tab string
+	st.Get("tab", &tab)
+	claimed := tb.StartClaim(tab)
 	opts := panelOptions(boot, st, tb)
 	panel := views.NewPanel(views.Frame{
 		Root:     boot.Get("root"),
@@ -51,9 +56,7 @@ func main() {
 	if panel.IsOpen() && !boot.Get("auto").Truthy() {
 		st.Interact() // the click (or open call) that started the runtime; an invitation's auto-open is not one
 	}
-	var tab string
-	st.Get("tab", &tab)
-	if id, fresh := tb.Claim(tab); fresh {
+	if id, fresh := claimed(); fresh {
 		st.Set("tab", id)
 	}
 	if st.Storage() == "local" {

@@ -151,21 +151,35 @@ func (t *Tabs) ID() string { return t.id }
 // new one and returns at once (no other tab can hold a random identity
 // that was never stored); otherwise Claim waits for the browser: call it
 // from a goroutine, never from an event callback, and before Share.
-func (t *Tabs) Claim(stored string) (id string, fresh bool) {
+func (t *Tabs) Claim(stored string) (id string, fresh bool) { return t.StartClaim(stored)() }
+
+// StartClaim is Claim in two steps: it asks for the stored identity's lock
+// at once and returns the function that waits for the answer (and asks
+// again when the lock is held). Work done between the two overlaps the
+// browser's answer.
+func (t *Tabs) StartClaim(stored string) (claimed func() (id string, fresh bool)) {
 	if !js.Global().Get("navigator").Get("locks").Truthy() {
-		return t.id, true // no way to tell a duplicate from a reload: a new identity every time
+		return func() (string, bool) { return t.id, true } // no way to tell a duplicate from a reload: a new identity every time
 	}
-	if stored != "" {
+	if stored == "" {
+		t.hold(t.id)
+		return func() (string, bool) { return t.id, true }
+	}
+	first := t.hold(stored)
+	return func() (string, bool) {
 		for try := 0; try < 5; try++ {
-			if <-t.hold(stored) {
+			if try > 0 {
+				ui.Sleep(100)
+				first = t.hold(stored)
+			}
+			if <-first {
 				t.id = stored
 				return t.id, false
 			}
-			ui.Sleep(100)
 		}
+		t.hold(t.id)
+		return t.id, true
 	}
-	t.hold(t.id)
-	return t.id, true
 }
 
 // hold asks for the identity lock of id without waiting in line and, when

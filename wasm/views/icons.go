@@ -30,24 +30,31 @@ var icons = map[string]string{
 const svgNS = "http://www.w3.org/2000/svg"
 
 // icon returns an inline SVG for name, hidden from assistive technology
-// (every icon sits next to a text or an aria-label).
+// (every icon sits next to a text or an aria-label). Icons are copies of
+// one template built at the first: a copy is three calls into the page
+// instead of a dozen.
 func icon(name string) js.Value {
 	d, ok := icons[name]
 	if !ok {
 		panic("crumbless: views: unknown icon " + name)
 	}
-	doc := js.Global().Get("document")
-	svg := doc.Call("createElementNS", svgNS, "svg")
-	for _, kv := range [][2]string{{"viewBox", "0 0 24 24"}, {"aria-hidden", "true"}, {"focusable", "false"},
-		{"fill", "none"}, {"stroke", "currentColor"}, {"stroke-width", "2"}, {"stroke-linecap", "round"},
-		{"stroke-linejoin", "round"}, {"class", "i i-" + name}} {
-		svg.Call("setAttribute", kv[0], kv[1])
+	if iconTemplate.IsUndefined() {
+		doc := js.Global().Get("document")
+		iconTemplate = doc.Call("createElementNS", svgNS, "svg")
+		for _, kv := range [][2]string{{"viewBox", "0 0 24 24"}, {"aria-hidden", "true"}, {"focusable", "false"},
+			{"fill", "none"}, {"stroke", "currentColor"}, {"stroke-width", "2"}, {"stroke-linecap", "round"},
+			{"stroke-linejoin", "round"}} {
+			iconTemplate.Call("setAttribute", kv[0], kv[1])
+		}
+		iconTemplate.Call("appendChild", doc.Call("createElementNS", svgNS, "path"))
 	}
-	path := doc.Call("createElementNS", svgNS, "path")
-	path.Call("setAttribute", "d", d)
-	svg.Call("appendChild", path)
+	svg := iconTemplate.Call("cloneNode", true)
+	svg.Call("setAttribute", "class", "i i-"+name)
+	svg.Get("firstChild").Call("setAttribute", "d", d)
 	return svg
 }
+
+var iconTemplate js.Value // the svg every icon copies, made at the first
 
 // iconButton is a button showing only an icon; its accessible name is set
 // with aria-label by the caller (it changes with the language).

@@ -259,14 +259,16 @@ func (p *Panel) Open() {
 			p.mark("opened")
 			p.tallyInvite()
 		}
-		p.title.Call("focus", map[string]any{"preventScroll": true})
-		p.body.Set("scrollTop", p.restore)
 		if p.chat != nil {
 			p.chat.visibilityChanged()
 		}
 		p.watchPresence(true)
 		p.followViewport(true)
 		p.sendContext()
+		// Focusing lays the panel out: after everything above has changed
+		// it, so that the layout is done once.
+		p.title.Call("focus", map[string]any{"preventScroll": true})
+		p.body.Set("scrollTop", p.restore)
 		p.frame.Events.Emit("open", nil)
 		p.tally("open", "")
 	}
