@@ -99,14 +99,24 @@ func (a *App) syncPicker() {
 			return
 		}
 	}
+	// The reply the agent moved to stays chosen while the filter keeps it:
+	// the list is filtered again when the replies arrive, which may be after
+	// an arrow key.
+	var chosen int64
+	if a.pick.active < len(a.pick.shown) {
+		chosen = a.pick.shown[a.pick.active].ID
+	}
 	filter := strings.ToLower(text[1:])
 	a.pick.shown = a.pick.shown[:0]
+	a.pick.active = 0
 	for _, r := range a.pick.all {
 		if strings.Contains(strings.ToLower(r.Name), filter) {
+			if r.ID == chosen {
+				a.pick.active = len(a.pick.shown)
+			}
 			a.pick.shown = append(a.pick.shown, r)
 		}
 	}
-	a.pick.active = 0
 	a.renderPicker()
 }
 

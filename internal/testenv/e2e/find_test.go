@@ -92,13 +92,29 @@ func TestConsoleSearchRepliesTranscript(t *testing.T) {
 	assert.Equal(t, 2, eval[int](t, agent, `document.querySelectorAll('#reply-manage-list li').length`))
 	agent.click(t, `document.getElementById('tab-conversations')`)
 
+	// The picker fetches the replies when "/" opens it and filters what it
+	// has meanwhile; the fetch is held until the agent has moved in the
+	// list, so that it arrives after the arrow key, as on a slow network.
+	agent.do(t, chromedp.Evaluate[chromedp.Void](`(() => {
+		const f = window.fetch;
+		window.fetch = (url, opts) => {
+			if (!String(url).endsWith('/api/v1/agent/replies') || window.__repliesHeld) return f(url, opts);
+			window.__repliesHeld = true;
+			return new Promise((go) => { window.__releaseReplies = go; }).then(() => f(url, opts)).finally(() => setTimeout(() => { window.__repliesArrived = true; }, 100));
+		};
+	})()`))
 	reply := `document.getElementById('reply')`
 	agent.do(t, chromedp.SendKeys(chromedp.JSPath(reply), "/tha"))
 	agent.waitFor(t, `document.querySelectorAll('#reply-picker [role=option]').length === 2 && !document.getElementById('reply-picker').hidden`)
 	assert.Equal(t, "listbox", eval[string](t, agent, `document.getElementById('reply-picker').getAttribute('role')`))
 	assert.Equal(t, "reply-option-0", eval[string](t, agent, reply+`.getAttribute('aria-activedescendant')`))
 	agent.do(t, chromedp.KeyEvent(kb.ArrowDown))
-	agent.waitFor(t, reply+`.getAttribute('aria-activedescendant') === 'reply-option-1' && document.getElementById('reply-option-1').getAttribute('aria-selected') === 'true'`)
+	chosen := reply + `.getAttribute('aria-activedescendant') === 'reply-option-1' && document.getElementById('reply-option-1').getAttribute('aria-selected') === 'true'`
+	agent.waitFor(t, chosen)
+	agent.waitFor(t, `typeof window.__releaseReplies === 'function'`)
+	agent.do(t, chromedp.Evaluate[chromedp.Void](`window.__releaseReplies()`))
+	agent.waitFor(t, `window.__repliesArrived === true`)
+	assert.True(t, eval[bool](t, agent, chosen), "the replies arriving after the arrow key keep the reply the agent moved to")
 	agent.screenshot(t, "console-find-2-replies")
 	agent.do(t, pressEnter(false))
 	agent.waitFor(t, reply+`.value === 'Tack! Vi skickar en ny tårta i dag.' && document.getElementById('reply-picker').hidden`)
