@@ -181,7 +181,19 @@ func (s *store) SetState(ctx context.Context, id int64, state string, until, now
 }
 
 // WakeSnoozed implements Workflow.
+// The consoles' lists call it on every refresh: it looks first, through
+// the snoozed conversations' index, and writes only when a snooze has
+// ended, so that a refresh does not wait for (or hold up) the writers.
 func (s *store) WakeSnoozed(ctx context.Context, now int64) ([]int64, error) {
+	var due int
+	err := s.row(ctx, `SELECT count(*) FROM (SELECT 1 FROM conversations
+		WHERE state = 'snoozed' AND snoozed_until <= ? LIMIT 1) AS due`, now).Scan(&due)
+	if err != nil {
+		return nil, fmt.Errorf("wake snoozed: %w", err)
+	}
+	if due == 0 {
+		return nil, nil
+	}
 	rows, err := s.query(ctx, `UPDATE conversations SET state = 'open', snoozed_until = 0
 		WHERE state = 'snoozed' AND snoozed_until <= ? RETURNING id`, now)
 	ids, err := scanAll(rows, err, func(r scanner) (int64, error) {

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"testing"
 	"time"
 
@@ -109,6 +110,44 @@ func TestSnoozeEnds(t *testing.T) {
 		require.NoError(t, s.SetState(ctx, id, StateSnoozed, 3000, 2500))
 		require.ErrorIs(t, s.SetState(ctx, id, StateOpen, 0, 3001), ErrTransition)
 		require.NoError(t, s.SetState(ctx, id, StateResolved, 0, 3002))
+	})
+}
+
+// TestWakeSnoozedWithNothingDueWritesNothing holds a lock that stops every
+// writer (SQLite's write lock; a PostgreSQL table lock that lets readers
+// through) in a second connection: with no snooze ended, waking returns at
+// once, without waiting for it; once one has ended it writes, after the
+// lock is let go.
+func TestWakeSnoozedWithNothingDueWritesNothing(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, kind backend) {
+		ctx := context.Background()
+		s, id, _, _ := newWorkflow(t, kind)
+		require.NoError(t, s.SetState(ctx, id, StateSnoozed, 2000, 1500))
+		var db *sql.DB
+		switch other := kind.reopen(t).(type) {
+		case *SQLite:
+			db = other.db
+		case *Postgres:
+			db = other.db
+		default:
+			t.Fatalf("unknown store %T", other)
+		}
+		writers, err := db.BeginTx(ctx, nil) // SQLite: BEGIN IMMEDIATE, the write lock
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = writers.Rollback() }) // before the stores close, when the test stops early
+		if kind.name == "postgres" {
+			_, err = writers.ExecContext(ctx, `LOCK TABLE conversations IN SHARE ROW EXCLUSIVE MODE`)
+			require.NoError(t, err)
+		}
+		waitless, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		woken, err := s.WakeSnoozed(waitless, 1999)
+		require.NoError(t, err, "nothing due: no write to wait for")
+		assert.Empty(t, woken)
+		require.NoError(t, writers.Rollback())
+		woken, err = s.WakeSnoozed(ctx, 2000)
+		require.NoError(t, err)
+		assert.Equal(t, []int64{id}, woken)
 	})
 }
 
