@@ -185,13 +185,13 @@ func (s *store) SetState(ctx context.Context, id int64, state string, until, now
 // the snoozed conversations' index, and writes only when a snooze has
 // ended, so that a refresh does not wait for (or hold up) the writers.
 func (s *store) WakeSnoozed(ctx context.Context, now int64) ([]int64, error) {
-	var due int
-	err := s.row(ctx, `SELECT count(*) FROM (SELECT 1 FROM conversations
-		WHERE state = 'snoozed' AND snoozed_until <= ? LIMIT 1) AS due`, now).Scan(&due)
+	var due bool
+	err := s.row(ctx, `SELECT EXISTS (SELECT 1 FROM conversations
+		WHERE state = 'snoozed' AND snoozed_until <= ?)`, now).Scan(&due)
 	if err != nil {
 		return nil, fmt.Errorf("wake snoozed: %w", err)
 	}
-	if due == 0 {
+	if !due {
 		return nil, nil
 	}
 	rows, err := s.query(ctx, `UPDATE conversations SET state = 'open', snoozed_until = 0
