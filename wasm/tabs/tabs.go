@@ -165,14 +165,14 @@ func (t *Tabs) StartClaim(stored string) (claimed func() (id string, fresh bool)
 		t.hold(t.id)
 		return func() (string, bool) { return t.id, true }
 	}
-	first := t.hold(stored)
+	answer := t.hold(stored)
 	return func() (string, bool) {
 		for try := 0; try < 5; try++ {
 			if try > 0 {
 				ui.Sleep(100)
-				first = t.hold(stored)
+				answer = t.hold(stored)
 			}
-			if <-first {
+			if <-answer {
 				t.id = stored
 				return t.id, false
 			}
