@@ -635,6 +635,21 @@ func (b bench) clickToReady(mode string, pg subject) (clickRun, error) {
 	return r, nil
 }
 
+// phaseMedian is the median time of the phase key over the runs that
+// noted it, and whether any did.
+func phaseMedian(rs []clickRun, key string) (float64, bool) {
+	var v []float64
+	for _, r := range rs {
+		if t, ok := r.phases[key]; ok {
+			v = append(v, t)
+		}
+	}
+	if len(v) == 0 {
+		return 0, false
+	}
+	return stats.Median(v), true
+}
+
 // printClicks prints, by cache mode, the floor's and the widget's click to
 // ready with their ratio, the phases of both, and the widget's memory.
 func printClicks(modes []string, clicks map[string][2][]clickRun, runs int) {
@@ -646,17 +661,11 @@ func printClicks(modes []string, clicks map[string][2][]clickRun, runs int) {
 		return v
 	}
 	fmt.Printf("\n### Click to ready: the widget against the Go hello world (median of %d each, in turn; ms; load average %s)\n\n", runs, loadAverage())
-	painted := func(rs []clickRun) float64 {
-		var v []float64
-		for _, r := range rs {
-			v = append(v, r.phases["painted"])
-		}
-		return stats.Median(v)
-	}
 	fmt.Printf("| cache | hello world (floor) | widget | widget / floor | the same to the first frame after it |\n|---|---:|---:|---:|---:|\n")
 	for _, mode := range modes {
 		f, w := ms(clicks[mode][hello]), ms(clicks[mode][widget])
-		pf, pw := painted(clicks[mode][hello]), painted(clicks[mode][widget])
+		pf, _ := phaseMedian(clicks[mode][hello], "painted")
+		pw, _ := phaseMedian(clicks[mode][widget], "painted")
 		fmt.Printf("| %s | %.1f (%.1f–%.1f) | %.1f (%.1f–%.1f) | %.2f | %.1f → %.1f (%.2f) |\n", mode,
 			stats.Median(f), minOf(f), maxOf(f), stats.Median(w), minOf(w), maxOf(w), stats.Median(w)/stats.Median(f), pf, pw, pw/pf)
 	}
@@ -669,16 +678,10 @@ func printClicks(modes []string, clicks map[string][2][]clickRun, runs int) {
 		fmt.Printf("| %s |", ph.label)
 		for _, mode := range modes {
 			cell := func(rs []clickRun) string {
-				var v []float64
-				for _, r := range rs {
-					if t, ok := r.phases[ph.key]; ok {
-						v = append(v, t)
-					}
+				if m, ok := phaseMedian(rs, ph.key); ok {
+					return fmt.Sprintf("%.1f", m)
 				}
-				if len(v) == 0 {
-					return "—"
-				}
-				return fmt.Sprintf("%.1f", stats.Median(v))
+				return "—"
 			}
 			fmt.Printf(" %s / %s |", cell(clicks[mode][hello]), cell(clicks[mode][widget]))
 		}
