@@ -97,9 +97,9 @@ var Keys = []Key{
 	{
 		Name:     "banned",
 		Area:     Local,
-		Purpose:  "Remembers that this site's team blocked the chat for this browser, so that the widget shows the chat as not available instead of sending what the server refuses; forgetting removes it, the server's block stays.",
+		Purpose:  "Remembers for a day that this site's team blocked the chat for this browser, so that the widget shows the chat as not available instead of sending what the server refuses, then asks again; forgetting removes it, the server's block stays.",
 		Category: StrictlyNecessary,
-		TTL:      365 * day,
+		TTL:      day,
 		Written:  "the server refuses the chat because the site's team blocked it",
 	},
 	{

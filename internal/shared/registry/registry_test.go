@@ -52,7 +52,7 @@ func TestPromisedKeys(t *testing.T) {
 		{"lang", Local, Functional, 365 * day, false},
 		{"visitor", Local, StrictlyNecessary, 30 * day, true},
 		{"consent", Local, StrictlyNecessary, 180 * day, false},
-		{"banned", Local, StrictlyNecessary, 365 * day, false},
+		{"banned", Local, StrictlyNecessary, day, false},
 		{"unread", Local, Functional, 30 * day, false},
 		{"outbox", Local, StrictlyNecessary, 7 * day, false},
 		{"leader", Local, StrictlyNecessary, Minute, false},

@@ -33,7 +33,7 @@ func (b *browser) chatRequests() int {
 
 // TestBannedVisitorInTheWidget: an agent bans a visitor (and their network)
 // through the agent API. The open widget says "This chat is not available"
-// instead of a composer, and keeps the flag crumbless-banned for a year.
+// instead of a composer, and keeps the flag crumbless-banned for a day.
 // A reload keeps the state and makes no chat request (counted through CDP);
 // answers and forms still work. Forget removes the flag and offers the chat
 // again, but the server refuses a new conversation from the blocked network
@@ -59,7 +59,7 @@ func TestBannedVisitorInTheWidget(t *testing.T) {
 	flag := eval[map[string]any](t, b, `JSON.parse(localStorage.getItem('crumbless-banned'))`)
 	assert.Equal(t, true, flag["data"])
 	now := float64(time.Now().UnixMilli())
-	assert.InDelta(t, now+365*24*3600*1000, flag["exp"].(float64), 60_000, "the flag lives a year")
+	assert.InDelta(t, now+24*3600*1000, flag["exp"].(float64), 60_000, "the flag lives a day")
 	b.screenshot(t, "chat-banned")
 
 	// A reload keeps the state and asks the chat API nothing.
@@ -116,4 +116,61 @@ func TestBanReachesEveryTab(t *testing.T) {
 	c.waitFor(t, availText+` == `+chatBanned)
 	c.do(t, chromedp.Evaluate[chromedp.Void](`crumbless('navigate', 'chat')`))
 	c.waitFor(t, bannedState+` == `+chatBanned)
+}
+
+// TestBanFlagRunsOutAndAsksAgain: the widget's banned flag lives a day.
+// Run out while the ban holds, the widget asks the server again when it
+// loads the conversation, is refused and is flagged for another day; run
+// out after an agent lifted the ban, the visitor chats again and the agent
+// gets the message.
+func TestBanFlagRunsOutAndAsksAgain(t *testing.T) {
+	p, agent := startWithAgent(t)
+
+	b := newBrowser(t)
+	openWidget(t, b, p.base)
+	b.click(t, q(`[data-go=chat]`))
+	b.waitFor(t, q(`#cl-composer`)+` != null`)
+	b.sendInWidget(t, "Hello")
+	convURL := onlyConversation(t, p, agent)
+	code, _ := call(t, "POST", convURL+"/ban", agent, `{"reason":"spam"}`)
+	require.Equal(t, 200, code)
+	b.waitFor(t, `localStorage.getItem('crumbless-banned') != null`)
+
+	// runOut moves the flag's expiry into the past and reloads the page on
+	// the chat view, as a visitor coming back a day later.
+	runOut := func() {
+		t.Helper()
+		eval[any](t, b, `(() => { const k = 'crumbless-banned', e = JSON.parse(localStorage.getItem(k));
+			e.exp = Date.now() - 1000; localStorage.setItem(k, JSON.stringify(e)); return 0 })()`)
+		b.do(t, chromedp.Reload())
+		b.waitFor(t, launcher+` != null`)
+		b.waitFor(t, panel+`?.getAttribute('data-view') == 'chat'`)
+	}
+
+	// The ban holds: refused again, and flagged for another day.
+	runOut()
+	b.waitFor(t, bannedState+` == `+chatBanned)
+	b.waitFor(t, `JSON.parse(localStorage.getItem('crumbless-banned') || '{}').exp > Date.now()`)
+	flag := eval[map[string]any](t, b, `JSON.parse(localStorage.getItem('crumbless-banned'))`)
+	assert.InDelta(t, float64(time.Now().UnixMilli())+24*3600*1000, flag["exp"].(float64), 60_000, "flagged for another day")
+
+	// The agent lifts the ban; once the flag has run out the visitor chats again.
+	code, _ = call(t, "DELETE", convURL+"/ban", agent, "")
+	require.Equal(t, 200, code)
+	runOut()
+	b.waitFor(t, q(`.msg.visitor .bubble`)+`?.textContent == 'Hello'`)
+	b.waitFor(t, q(`#cl-composer`)+` != null && !`+q(`form.composer`)+`.hidden`)
+	assert.Nil(t, eval[any](t, b, q(`.log .state.banned`)), "no banned state")
+	assert.Nil(t, eval[any](t, b, `localStorage.getItem('crumbless-banned')`), "the run-out flag is gone")
+	b.do(t, chromedp.SendKeys(chromedp.JSPath(q(`#cl-composer`)), "Back again"))
+	b.click(t, q(`.composer .send`))
+	b.waitFor(t, `[...`+shadow+`.querySelectorAll('.msg.visitor')].some(m => m.querySelector('.bubble')?.textContent == 'Back again' && m.querySelector('.msg-state.sent'))`)
+	code, conv := call(t, "GET", convURL, agent, "")
+	require.Equal(t, 200, code)
+	var bodies []string
+	for _, m := range conv["messages"].([]any) {
+		bodies = append(bodies, m.(map[string]any)["body"].(string))
+	}
+	assert.Equal(t, []string{"Hello", "Back again"}, bodies, "the agent has the message")
+	assert.Empty(t, b.cookies(t), "no cookies")
 }
