@@ -31,6 +31,24 @@ func (b *browser) chatRequests() int {
 	return n
 }
 
+// banAfterHello starts the server with an agent, has a visitor write
+// "Hello" in the widget and bans them through the agent API with ban (the
+// request's body); it returns the visitor's browser, the agent's token and
+// the conversation's agent API address.
+func banAfterHello(t *testing.T, ban string) (*browser, string, string) {
+	t.Helper()
+	p, agent := startWithAgent(t)
+	b := newBrowser(t)
+	openWidget(t, b, p.base)
+	b.click(t, q(`[data-go=chat]`))
+	b.waitFor(t, q(`#cl-composer`)+` != null`)
+	b.sendInWidget(t, "Hello")
+	convURL := onlyConversation(t, p, agent)
+	code, _ := call(t, "POST", convURL+"/ban", agent, ban)
+	require.Equal(t, 200, code)
+	return b, agent, convURL
+}
+
 // TestBannedVisitorInTheWidget: an agent bans a visitor (and their network)
 // through the agent API. The open widget says "This chat is not available"
 // instead of a composer, and keeps the flag crumbless-banned for a day.
@@ -39,17 +57,7 @@ func (b *browser) chatRequests() int {
 // again, but the server refuses a new conversation from the blocked network
 // and the widget is banned again.
 func TestBannedVisitorInTheWidget(t *testing.T) {
-	p, agent := startWithAgent(t)
-
-	b := newBrowser(t)
-	openWidget(t, b, p.base)
-	b.click(t, q(`[data-go=chat]`))
-	b.waitFor(t, q(`#cl-composer`)+` != null`)
-	b.sendInWidget(t, "Hello")
-
-	convURL := onlyConversation(t, p, agent)
-	code, _ := call(t, "POST", convURL+"/ban", agent, `{"reason":"abuse","network":true,"days":7}`)
-	require.Equal(t, 200, code)
+	b, _, _ := banAfterHello(t, `{"reason":"abuse","network":true,"days":7}`)
 
 	// The open widget hears the ban on its stream.
 	b.waitFor(t, bannedState+` == `+chatBanned)
@@ -124,16 +132,7 @@ func TestBanReachesEveryTab(t *testing.T) {
 // out after an agent lifted the ban, the visitor chats again and the agent
 // gets the message.
 func TestBanFlagRunsOutAndAsksAgain(t *testing.T) {
-	p, agent := startWithAgent(t)
-
-	b := newBrowser(t)
-	openWidget(t, b, p.base)
-	b.click(t, q(`[data-go=chat]`))
-	b.waitFor(t, q(`#cl-composer`)+` != null`)
-	b.sendInWidget(t, "Hello")
-	convURL := onlyConversation(t, p, agent)
-	code, _ := call(t, "POST", convURL+"/ban", agent, `{"reason":"spam"}`)
-	require.Equal(t, 200, code)
+	b, agent, convURL := banAfterHello(t, `{"reason":"spam"}`)
 	b.waitFor(t, `localStorage.getItem('crumbless-banned') != null`)
 
 	// runOut moves the flag's expiry into the past and reloads the page on
@@ -155,7 +154,7 @@ func TestBanFlagRunsOutAndAsksAgain(t *testing.T) {
 	assert.InDelta(t, float64(time.Now().UnixMilli())+24*3600*1000, flag["exp"].(float64), 60_000, "flagged for another day")
 
 	// The agent lifts the ban; once the flag has run out the visitor chats again.
-	code, _ = call(t, "DELETE", convURL+"/ban", agent, "")
+	code, _ := call(t, "DELETE", convURL+"/ban", agent, "")
 	require.Equal(t, 200, code)
 	runOut()
 	b.waitFor(t, q(`.msg.visitor .bubble`)+`?.textContent == 'Hello'`)
