@@ -161,9 +161,7 @@ func TestBanFlagRunsOutAndAsksAgain(t *testing.T) {
 	b.waitFor(t, q(`#cl-composer`)+` != null && !`+q(`form.composer`)+`.hidden`)
 	assert.Nil(t, eval[any](t, b, q(`.log .state.banned`)), "no banned state")
 	assert.Nil(t, eval[any](t, b, `localStorage.getItem('crumbless-banned')`), "the run-out flag is gone")
-	b.do(t, chromedp.SendKeys(chromedp.JSPath(q(`#cl-composer`)), "Back again"))
-	b.click(t, q(`.composer .send`))
-	b.waitFor(t, `[...`+shadow+`.querySelectorAll('.msg.visitor')].some(m => m.querySelector('.bubble')?.textContent == 'Back again' && m.querySelector('.msg-state.sent'))`)
+	b.sendInWidget(t, "Back again")
 	code, conv := call(t, "GET", convURL, agent, "")
 	require.Equal(t, 200, code)
 	var bodies []string

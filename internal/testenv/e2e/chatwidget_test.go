@@ -62,12 +62,13 @@ func onlyConversation(t *testing.T, p *chatProcess, agent string) string {
 }
 
 // sendInWidget types text into the open chat view's composer, sends it and
-// waits until the server has it.
+// waits until the server has it: the visitor's message with that text is
+// marked sent (earlier messages may be sent already).
 func (b *browser) sendInWidget(t *testing.T, text string) {
 	t.Helper()
 	b.do(t, chromedp.SendKeys(chromedp.JSPath(q(`#cl-composer`)), text))
 	b.click(t, q(`.composer .send`))
-	b.waitFor(t, q(`.msg.visitor .msg-state.sent`)+` != null`)
+	b.waitFor(t, `[...`+shadow+`.querySelectorAll('.msg.visitor')].some(m => m.querySelector('.bubble')?.textContent == `+jsString(text)+` && m.querySelector('.msg-state.sent'))`)
 }
 
 // TestChatInTheWidget: a visitor writes in the widget, the conversation is
